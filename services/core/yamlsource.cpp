@@ -1,0 +1,274 @@
+// The one place Launchdeck's files become YAML trees. yaml-cpp parses; everything it does not
+// check (duplicate keys, tabs, encoding, expansion) is checked here before anyone walks the tree.
+#include "core/yamlsource.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QLoggingCategory>
+#include <QSet>
+
+#include <yaml-cpp/depthguard.h>
+
+#include <string>
+
+Q_LOGGING_CATEGORY(lcYaml, "launchdeck.yaml", QtWarningMsg)
+
+namespace launchdeck {
+
+namespace {
+
+struct Position
+{
+    int line;
+    int column;
+};
+
+Position positionOfOffset(const QByteArray& bytes, qsizetype offset)
+{
+    int line = 1;
+    qsizetype lineStart = 0;
+    for (qsizetype i = 0; i < offset; ++i) {
+        if (bytes[i] == '\n') {
+            ++line;
+            lineStart = i + 1;
+        }
+    }
+    return {line, static_cast<int>(offset - lineStart + 1)};
+}
+
+// Returns the offset of the first byte that breaks UTF-8, or -1.
+qsizetype firstInvalidUtf8(const QByteArray& bytes)
+{
+    const auto* data = reinterpret_cast<const unsigned char*>(bytes.constData());
+    const qsizetype size = bytes.size();
+    qsizetype i = 0;
+    while (i < size) {
+        const unsigned char c = data[i];
+        int extra = 0;
+        if (c < 0x80) {
+            ++i;
+            continue;
+        } else if ((c & 0xE0) == 0xC0 && c >= 0xC2) {
+            extra = 1;
+        } else if ((c & 0xF0) == 0xE0) {
+            extra = 2;
+        } else if ((c & 0xF8) == 0xF0 && c <= 0xF4) {
+            extra = 3;
+        } else {
+            return i;
+        }
+        if (i + extra >= size)
+            return i;
+        for (int k = 1; k <= extra; ++k) {
+            if ((data[i + k] & 0xC0) != 0x80)
+                return i;
+        }
+        i += extra + 1;
+    }
+    return -1;
+}
+
+class TreeChecker
+{
+public:
+    TreeChecker(const QString& path, const YamlLimits& limits, Diagnostics& out)
+        : m_path(path)
+        , m_limits(limits)
+        , m_out(out)
+    {}
+
+    // False when the tree must not be walked further (too deep or too large).
+    bool check(const YAML::Node& node, int depth)
+    {
+        if (++m_nodes > m_limits.maxNodes) {
+            m_out.append(diagnosticAt(m_path, node, Severity::Critical, QStringLiteral("yaml-size"),
+                                      QStringLiteral("the document expands to more than %1 nodes "
+                                                     "(aliases referring to aliases?)")
+                                          .arg(m_limits.maxNodes)));
+            return false;
+        }
+        if (depth > m_limits.maxDepth) {
+            m_out.append(diagnosticAt(
+                m_path, node, Severity::Critical, QStringLiteral("yaml-depth"),
+                QStringLiteral("nesting is deeper than %1 levels").arg(m_limits.maxDepth)));
+            return false;
+        }
+        if (node.IsSequence()) {
+            for (const YAML::Node& child : node) {
+                if (!check(child, depth + 1))
+                    return false;
+            }
+        } else if (node.IsMap()) {
+            QSet<std::string> keys;
+            for (const auto& entry : node) {
+                if (entry.first.IsScalar()) {
+                    const std::string& key = entry.first.Scalar();
+                    if (keys.contains(key)) {
+                        m_out.append(diagnosticAt(
+                            m_path, entry.first, Severity::High, QStringLiteral("duplicate-key"),
+                            QStringLiteral(
+                                "duplicate key '%1' (the mapping at line %2 has it already)")
+                                .arg(QString::fromStdString(key))
+                                .arg(yamlLine(node))));
+                    }
+                    keys.insert(key);
+                } else if (!check(entry.first, depth + 1)) {
+                    return false;
+                }
+                if (!check(entry.second, depth + 1))
+                    return false;
+            }
+        }
+        return true;
+    }
+
+private:
+    const QString& m_path;
+    const YamlLimits& m_limits;
+    Diagnostics& m_out;
+    qint64 m_nodes = 0;
+};
+
+void checkTabs(const QString& path, const QByteArray& bytes, Diagnostics& out)
+{
+    int line = 1;
+    qsizetype lineStart = 0;
+    bool inIndent = true;
+    for (qsizetype i = 0; i < bytes.size(); ++i) {
+        const char c = bytes[i];
+        if (c == '\n') {
+            ++line;
+            lineStart = i + 1;
+            inIndent = true;
+        } else if (inIndent && c == '\t') {
+            out.append({path, line, static_cast<int>(i - lineStart + 1), Severity::High,
+                        QStringLiteral("yaml-tab"),
+                        QStringLiteral("tab character in indentation; YAML indents with spaces")});
+            inIndent = false;
+        } else if (c != ' ' && c != '-') {
+            inIndent = false;
+        }
+    }
+}
+
+} // namespace
+
+QString yamlKindName(const YAML::Node& node)
+{
+    switch (node.Type()) {
+    case YAML::NodeType::Map:
+        return QStringLiteral("mapping");
+    case YAML::NodeType::Sequence:
+        return QStringLiteral("sequence");
+    case YAML::NodeType::Scalar:
+        return QStringLiteral("scalar");
+    case YAML::NodeType::Null:
+    case YAML::NodeType::Undefined:
+        break;
+    }
+    return QStringLiteral("null");
+}
+
+Diagnostic diagnosticAt(const QString& path, const YAML::Node& node, Severity severity,
+                        const QString& rule, const QString& message)
+{
+    Diagnostic d;
+    d.path = path;
+    if (node.IsDefined()) {
+        const YAML::Mark mark = node.Mark();
+        if (!mark.is_null()) {
+            d.line = mark.line + 1;
+            d.column = mark.column + 1;
+        }
+    }
+    d.severity = severity;
+    d.rule = rule;
+    d.message = message;
+    return d;
+}
+
+YamlFile loadYamlFile(const QString& path, Diagnostics& out, const YamlLimits& limits)
+{
+    QFile file(path);
+    const QFileInfo info(path);
+    if (info.isDir()) {
+        out.append({path, 0, 0, Severity::Critical, QStringLiteral("unreadable"),
+                    QStringLiteral("is a directory, not a file")});
+        return {path, {}, false};
+    }
+    if (!file.open(QIODevice::ReadOnly)) {
+        out.append({path, 0, 0, Severity::Critical, QStringLiteral("unreadable"),
+                    QStringLiteral("cannot read: %1").arg(file.errorString())});
+        return {path, {}, false};
+    }
+    if (file.size() > limits.maxBytes) {
+        out.append({path, 0, 0, Severity::Critical, QStringLiteral("file-too-large"),
+                    QStringLiteral("file is %1 MiB; Launchdeck reads YAML files of up to %2 MiB")
+                        .arg(static_cast<double>(file.size()) / 1048576.0, 0, 'f', 1)
+                        .arg(limits.maxBytes / 1048576)});
+        return {path, {}, false};
+    }
+    return parseYaml(path, file.readAll(), out, limits);
+}
+
+YamlFile parseYaml(const QString& path, const QByteArray& bytes, Diagnostics& out,
+                   const YamlLimits& limits)
+{
+    YamlFile result{path, {}, false};
+    if (bytes.size() > limits.maxBytes) {
+        out.append({path, 0, 0, Severity::Critical, QStringLiteral("file-too-large"),
+                    QStringLiteral("text is %1 MiB; Launchdeck reads YAML of up to %2 MiB")
+                        .arg(static_cast<double>(bytes.size()) / 1048576.0, 0, 'f', 1)
+                        .arg(limits.maxBytes / 1048576)});
+        return result;
+    }
+    if (const qsizetype nul = bytes.indexOf('\0'); nul >= 0) {
+        const Position at = positionOfOffset(bytes, nul);
+        out.append(
+            {path, at.line, at.column, Severity::Critical, QStringLiteral("not-text"),
+             QStringLiteral("binary data (a NUL byte at offset %1); expected YAML text").arg(nul)});
+        return result;
+    }
+    if (const qsizetype bad = firstInvalidUtf8(bytes); bad >= 0) {
+        const Position at = positionOfOffset(bytes, bad);
+        out.append({path, at.line, at.column, Severity::Critical, QStringLiteral("not-text"),
+                    QStringLiteral("invalid UTF-8 (byte 0x%1 at offset %2)")
+                        .arg(static_cast<unsigned char>(bytes[bad]), 2, 16, QLatin1Char('0'))
+                        .arg(bad)});
+        return result;
+    }
+    const qsizetype before = out.size();
+    checkTabs(path, bytes, out);
+    const bool hadTabs = out.size() > before;
+
+    std::vector<YAML::Node> roots;
+    try {
+        roots = YAML::LoadAll(std::string(bytes.constData(), static_cast<size_t>(bytes.size())));
+    } catch (const YAML::DeepRecursion& e) {
+        out.append({path, e.mark.line + 1, e.mark.column + 1, Severity::Critical,
+                    QStringLiteral("yaml-depth"),
+                    QStringLiteral("nesting is deeper than the parser allows (%1 levels)")
+                        .arg(e.depth())});
+        return result;
+    } catch (const YAML::Exception& e) {
+        if (!hadTabs) {
+            const int line = e.mark.is_null() ? 0 : e.mark.line + 1;
+            const int column = e.mark.is_null() ? 0 : e.mark.column + 1;
+            out.append({path, line, column, Severity::Critical, QStringLiteral("yaml-syntax"),
+                        QString::fromStdString(e.msg)});
+        }
+        return result;
+    }
+
+    TreeChecker checker(path, limits, out);
+    for (size_t i = 0; i < roots.size(); ++i) {
+        if (!checker.check(roots[i], 0))
+            return result;
+        result.documents.append({roots[i], static_cast<int>(i)});
+    }
+    result.readable = true;
+    qCDebug(lcYaml) << "parsed" << path << result.documents.size() << "documents";
+    return result;
+}
+
+} // namespace launchdeck
