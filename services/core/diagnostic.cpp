@@ -48,3 +48,34 @@ QString formatDiagnostic(const Diagnostic& d)
 }
 
 } // namespace launchdeck
+
+namespace launchdeck {
+
+QString validationLevelName(ValidationLevel level)
+{
+    switch (level) {
+    case ValidationLevel::Basic:
+        return QStringLiteral("basic");
+    case ValidationLevel::Standard:
+        return QStringLiteral("standard");
+    case ValidationLevel::Strict:
+        break;
+    }
+    return QStringLiteral("strict");
+}
+
+std::optional<ValidationLevel> validationLevelFromName(QStringView name)
+{
+    for (const ValidationLevel level : {ValidationLevel::Basic, ValidationLevel::Standard, ValidationLevel::Strict}) {
+        if (name == validationLevelName(level))
+            return level;
+    }
+    return std::nullopt;
+}
+
+bool blocksDeploy(Severity severity, ValidationLevel level)
+{
+    return severity == Severity::Critical || (level == ValidationLevel::Strict && severity == Severity::High);
+}
+
+} // namespace launchdeck

@@ -45,3 +45,17 @@ QString formatDiagnostic(const Diagnostic& diagnostic);
 
 Q_DECLARE_METATYPE(launchdeck::Diagnostic)
 Q_DECLARE_METATYPE(launchdeck::Diagnostics)
+
+namespace launchdeck {
+
+// How thoroughly an environment's files are checked, and what blocks a deploy there.
+//  basic:    YAML, schemas and critical policies; only critical findings block.
+//  standard: + semantic checks and the default policy set; critical findings block.
+//  strict:   + every policy check; critical and high findings block.
+enum class ValidationLevel { Basic, Standard, Strict };
+
+QString validationLevelName(ValidationLevel level);
+std::optional<ValidationLevel> validationLevelFromName(QStringView name);
+bool blocksDeploy(Severity severity, ValidationLevel level);
+
+} // namespace launchdeck

@@ -1,0 +1,29 @@
+// The one entry to offline validation: classifies a file (workspace, template, Compose file,
+// Kubernetes manifests, pipeline) and runs every check its kind and the level call for.
+#pragma once
+
+#include "core/diagnostic.h"
+
+#include <QByteArray>
+#include <QString>
+#include <QStringList>
+
+namespace launchdeck {
+
+enum class FileKind { Workspace, Template, Compose, Kubernetes, Pipeline, Yaml, Unknown };
+
+QString fileKindName(FileKind kind);
+
+// Guesses the kind from the file name and the parsed content.
+FileKind classifyFile(const QString& path, const QByteArray& text);
+
+// Validates text (from disk or an editor buffer) named `path`.
+Diagnostics validateText(const QString& path, const QByteArray& text, ValidationLevel level);
+// Reads and validates a file; an unreadable file is reported as a critical finding.
+Diagnostics validateFile(const QString& path, ValidationLevel level);
+
+// The YAML files a validation of `path` covers: the file itself, or the workspace files below
+// a folder (launchdeck.yaml, pipelines/, templates/, manifests, compose files), sorted.
+QStringList validationTargets(const QString& path);
+
+} // namespace launchdeck
