@@ -11,3 +11,4 @@ target_compile_options(launchdeck_settings INTERFACE
     -Wall -Wextra -Wpedantic -Werror
     -Wshadow -Wnon-virtual-dtor -Wcast-align -Woverloaded-virtual
     -Wno-missing-field-initializers)
+target_compile_definitions(launchdeck_settings INTERFACE LAUNCHDECK_VERSION="${PROJECT_VERSION}")

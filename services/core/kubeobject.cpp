@@ -7,7 +7,7 @@ namespace {
 
 QString scalarOrEmpty(const YAML::Node& node)
 {
-    return node.IsScalar() ? yamlText(node) : QString();
+    return node.IsDefined() && node.IsScalar() ? yamlText(node) : QString();
 }
 
 void addObject(const QString& path, int document, const YAML::Node& node, QList<KubeObject>& objects,
@@ -26,7 +26,7 @@ void addObject(const QString& path, int document, const YAML::Node& node, QList<
     object.apiVersion = scalarOrEmpty(node["apiVersion"]);
     object.kind = scalarOrEmpty(node["kind"]);
     const YAML::Node metadata = node["metadata"];
-    if (metadata.IsMap()) {
+    if (metadata.IsDefined() && metadata.IsMap()) {
         object.name = scalarOrEmpty(metadata["name"]);
         object.nameSpace = scalarOrEmpty(metadata["namespace"]);
     }
@@ -39,7 +39,7 @@ void addObject(const QString& path, int document, const YAML::Node& node, QList<
     }
     if (object.kind == u"List" && object.apiVersion == u"v1") {
         const YAML::Node items = node["items"];
-        if (items.IsSequence()) {
+        if (items.IsDefined() && items.IsSequence()) {
             for (const YAML::Node& item : items)
                 addObject(path, document, item, objects, out);
             return;

@@ -8,6 +8,10 @@
 #include <QSet>
 
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
+
+#include <sstream>
 
 #include <string>
 
@@ -151,6 +155,84 @@ void checkTabs(const QString& path, const QByteArray& bytes, Diagnostics& out)
     }
 }
 
+// yaml-cpp 0.7 never consumes a ',' that stands where a block node belongs (e.g. ",x" or
+// "- a\n,"): it starts one empty document after another until memory runs out. Such a comma
+// can only begin a line or follow a block indicator, anchor or tag; when one does, a parse
+// that only counts documents runs first and stops at more than the file can hold.
+bool hasCommaAtNodeStart(const QByteArray& bytes)
+{
+    for (const QByteArray& line : bytes.split('\n')) {
+        qsizetype i = 0;
+        while (i < line.size()) {
+            const char c = line[i];
+            if (c == ' ' || ((c == '-' || c == '?' || c == ':') && (i + 1 == line.size() || line[i + 1] == ' '))) {
+                ++i;
+            } else if (c == '&' || c == '!') {
+                while (i < line.size() && line[i] != ' ')
+                    ++i;
+            } else {
+                break;
+            }
+        }
+        if (i < line.size() && line[i] == ',')
+            return true;
+    }
+    return false;
+}
+
+class DocumentCounter final : public YAML::EventHandler
+{
+public:
+    struct TooMany
+    {
+        YAML::Mark mark;
+    };
+
+    explicit DocumentCounter(int limit) : m_limit(limit) {}
+
+    void OnDocumentStart(const YAML::Mark& mark) override
+    {
+        if (++m_documents > m_limit)
+            throw TooMany{mark};
+    }
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+    void OnMapEnd() override {}
+
+private:
+    int m_limit;
+    int m_documents = 0;
+};
+
+// Returns false, with a finding, when the text makes yaml-cpp loop.
+bool passesDocumentCount(const QString& path, const QByteArray& bytes, Diagnostics& out)
+{
+    int separators = 0;
+    for (const QByteArray& line : bytes.split('\n')) {
+        if (line.startsWith("---") || line.startsWith("..."))
+            ++separators;
+    }
+    std::istringstream stream(std::string(bytes.constData(), static_cast<size_t>(bytes.size())));
+    YAML::Parser parser(stream);
+    DocumentCounter counter(separators + 2);
+    try {
+        while (parser.HandleNextDocument(counter)) {
+        }
+    } catch (const DocumentCounter::TooMany& e) {
+        out.append({path, e.mark.line + 1, e.mark.column + 1, Severity::Critical, QStringLiteral("yaml-syntax"),
+                    QStringLiteral("unexpected ',' outside a flow collection ([…] or {…})")});
+        return false;
+    } catch (const YAML::Exception&) {
+        // The real parse below reports it with its position.
+    }
+    return true;
+}
+
 } // namespace
 
 QString yamlKindName(const YAML::Node& node)
@@ -240,6 +322,9 @@ YamlFile parseYaml(const QString& path, const QByteArray& bytes, Diagnostics& ou
     const qsizetype before = out.size();
     checkTabs(path, bytes, out);
     const bool hadTabs = out.size() > before;
+
+    if (hasCommaAtNodeStart(bytes) && !passesDocumentCount(path, bytes, out))
+        return result;
 
     std::vector<YAML::Node> roots;
     try {

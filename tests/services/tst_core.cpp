@@ -159,6 +159,35 @@ private Q_SLOTS:
         QCOMPARE(out.last().rule, QStringLiteral("yaml-size"));
     }
 
+    void yamlStrayCommaDoesNotLoop_data()
+    {
+        QTest::addColumn<QByteArray>("text");
+        QTest::newRow("comma quote") << QByteArray(",'");
+        QTest::newRow("comma") << QByteArray(",x");
+        QTest::newRow("after sequence") << QByteArray("- a\n,");
+        QTest::newRow("after separator") << QByteArray("a: 1\n---\n, x");
+        QTest::newRow("after anchor") << QByteArray("&x ,");
+        QTest::newRow("after tag") << QByteArray("!t ,");
+    }
+    void yamlStrayCommaDoesNotLoop()
+    {
+        QFETCH(QByteArray, text);
+        Diagnostics out;
+        QVERIFY(!parseYaml(QStringLiteral("c.yaml"), text, out).readable);
+        QCOMPARE(out.size(), 1);
+        QCOMPARE(out[0].rule, QStringLiteral("yaml-syntax"));
+        QVERIFY(out[0].line >= 1);
+    }
+
+    void yamlCommaInFlowIsFine()
+    {
+        Diagnostics out;
+        const YamlFile file = parseYaml(QStringLiteral("f.yaml"), "a: [1\n  , 2]\nb: x, y\n", out);
+        QVERIFY(file.readable);
+        QVERIFY(out.isEmpty());
+        QCOMPARE(file.documents[0].root["a"].size(), size_t(2));
+    }
+
     void yamlSizeLimit()
     {
         Diagnostics out;

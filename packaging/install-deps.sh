@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Launchdeck needs to build, test and package itself; installs
+# only what is missing, so running it again on a prepared machine changes nothing.
+set -euo pipefail
+
+packages=(
+    # toolchain
+    build-essential cmake ninja-build pkg-config git python3 file dpkg-dev
+    # Qt 6.4 and the OpenGL/Vulkan headers Qt6Gui's CMake config looks for
+    qt6-base-dev qt6-base-dev-tools libqt6opengl6-dev
+    libgl-dev libegl-dev libopengl-dev libglx-dev libvulkan-dev libxkbcommon-dev
+    qt6-charts-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
+    qt6-svg-dev libqt6svg6 libqt6sql6-sqlite
+    # platform plugins: libqt6gui6 carries xcb (a real window) and offscreen (headless tests)
+    libqt6gui6 qt6-qpa-plugins
+    # libraries the services use
+    libyaml-cpp-dev libcurl4-openssl-dev libvalijson-dev qtkeychain-qt6-dev
+    # schemas the validators are generated from
+    python3-kubernetes docker-compose
+    # fuzzing
+    clang-14 libfuzzer-14-dev libclang-rt-14-dev
+    # packaging checks and a display for tests that need one
+    appstream desktop-file-utils xvfb xauth
+)
+
+missing=()
+for package in "${packages[@]}"; do
+    status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
+    if [[ $status != "install ok installed" ]]; then
+        missing+=("$package")
+    fi
+done
+
+if ((${#missing[@]} == 0)); then
+    echo "install-deps: all ${#packages[@]} packages are installed"
+    exit 0
+fi
+
+if ((EUID != 0)); then
+    echo "install-deps: missing packages: ${missing[*]}" >&2
+    echo "install-deps: run as root (sudo) to install them" >&2
+    exit 1
+fi
+
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null

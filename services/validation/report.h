@@ -1,0 +1,33 @@
+// Validation reports as the command line prints them: compiler-style text or JSON.
+#pragma once
+
+#include "core/diagnostic.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+
+namespace launchdeck {
+
+struct FileReport
+{
+    QString path; // as shown to the user
+    Diagnostics diagnostics;
+};
+
+struct ReportSummary
+{
+    int files = 0;
+    int errors = 0;   // critical and high
+    int warnings = 0; // medium, low and info
+};
+
+ReportSummary summarize(const QList<FileReport>& reports);
+
+// One finding a line, `path:line:column: severity: message [rule]`, then a summary line.
+QString formatTextReport(const QList<FileReport>& reports);
+// {"files":[{"path":…,"diagnostics":[{"line":…,"column":…,"severity":…,"rule":…,"message":…}]}],
+//  "summary":{"files":…,"errors":…,"warnings":…}}
+QByteArray formatJsonReport(const QList<FileReport>& reports);
+
+} // namespace launchdeck

@@ -1,0 +1,276 @@
+// Parsing launchdeck.yaml: targets, environments and the file patterns; applications are read in
+// applicationparser.cpp.
+#include "workspace/workspaceparser.h"
+
+#include "core/yamlsource.h"
+
+#include <QDir>
+#include <QDirIterator>
+#include <QFileInfo>
+#include <QRegularExpression>
+
+#include <algorithm>
+
+namespace launchdeck {
+
+using namespace workspace_detail;
+
+const Environment* Workspace::environment(QStringView wanted) const
+{
+    const auto it = std::find_if(environments.begin(), environments.end(),
+                                 [&](const Environment& e) { return e.name == wanted; });
+    return it == environments.end() ? nullptr : &*it;
+}
+
+const Application* Workspace::application(QStringView wanted) const
+{
+    const auto it = std::find_if(applications.begin(), applications.end(),
+                                 [&](const Application& a) { return a.name == wanted; });
+    return it == applications.end() ? nullptr : &*it;
+}
+
+const Target* Workspace::target(QStringView wanted) const
+{
+    const auto it = std::find_if(targets.begin(), targets.end(), [&](const Target& t) { return t.name == wanted; });
+    return it == targets.end() ? nullptr : &*it;
+}
+
+ValidationLevel Workspace::strictestLevel() const
+{
+    if (environments.isEmpty())
+        return ValidationLevel::Standard;
+    ValidationLevel level = ValidationLevel::Basic;
+    for (const Environment& e : environments)
+        level = std::max(level, e.validation);
+    return level;
+}
+
+namespace {
+
+const QStringList kLevels = {QStringLiteral("basic"), QStringLiteral("standard"), QStringLiteral("strict")};
+
+Target parseTarget(const QString& name, const YAML::Node& node, const QString& path, Diagnostics& out)
+{
+    Target target;
+    target.name = name;
+    target.line = yamlLine(node);
+    YamlMapReader reader(node, path, QStringLiteral("target '%1'").arg(name), out);
+    const auto type = reader.oneOf("type", {QStringLiteral("docker"), QStringLiteral("kubernetes")}, true);
+    if (type == u"kubernetes") {
+        target.type = Target::Type::Kubernetes;
+        target.context = reader.string("context", true).value_or(QString());
+        target.kubeconfig = reader.string("kubeconfig").value_or(QString());
+        target.nameSpace = reader.string("namespace").value_or(QStringLiteral("default"));
+        if (!target.nameSpace.isEmpty() && !isDnsLabel(target.nameSpace)) {
+            reader.error(reader.take("namespace"), QStringLiteral("bad-value"),
+                         QStringLiteral("namespace '%1' of target '%2' is not a valid DNS label")
+                             .arg(target.nameSpace, name));
+        }
+    } else if (type == u"docker") {
+        target.type = Target::Type::Docker;
+        const YAML::Node hostNode = reader.take("host");
+        target.host = reader.string("host").value_or(QStringLiteral("unix:///var/run/docker.sock"));
+        if (!target.host.startsWith(u"unix://") && !target.host.startsWith(u"tcp://")) {
+            reader.error(hostNode, QStringLiteral("bad-value"),
+                         QStringLiteral("host of target '%1' must start with unix:// or tcp://, not '%2'")
+                             .arg(name, target.host));
+        }
+        if (const YAML::Node tls = reader.take("tls"); tls.IsDefined()) {
+            YamlMapReader tlsReader(tls, path, QStringLiteral("tls of target '%1'").arg(name), out);
+            target.tls.caFile = tlsReader.string("ca").value_or(QString());
+            target.tls.certFile = tlsReader.string("cert").value_or(QString());
+            target.tls.keyFile = tlsReader.string("key").value_or(QString());
+            target.tls.verify = tlsReader.boolean("verify").value_or(true);
+            tlsReader.finish();
+        }
+    }
+    reader.finish();
+    return target;
+}
+
+Environment parseEnvironment(const QString& name, const YAML::Node& node, const QString& path,
+                             Diagnostics& out)
+{
+    Environment environment;
+    environment.name = name;
+    environment.line = yamlLine(node);
+    YamlMapReader reader(node, path, QStringLiteral("environment '%1'").arg(name), out);
+    environment.target = reader.string("target", true).value_or(QString());
+    if (const auto level = reader.oneOf("validation", kLevels))
+        environment.validation = *validationLevelFromName(*level);
+    environment.isProtected = reader.boolean("protected").value_or(false);
+    const YAML::Node prometheusNode = reader.take("prometheus");
+    environment.prometheus = reader.string("prometheus").value_or(QString());
+    if (!environment.prometheus.isEmpty() && !environment.prometheus.startsWith(u"http://")
+        && !environment.prometheus.startsWith(u"https://")) {
+        reader.error(prometheusNode, QStringLiteral("bad-value"),
+                     QStringLiteral("prometheus of environment '%1' must be an http:// or https:// URL")
+                         .arg(name));
+    }
+    environment.env = reader.stringMap("env");
+    if (const YAML::Node traffic = reader.take("traffic"); traffic.IsDefined()) {
+        YamlMapReader trafficReader(traffic, path, QStringLiteral("traffic of environment '%1'").arg(name), out);
+        const YAML::Node listenNode = trafficReader.take("listen");
+        environment.trafficListen = trafficReader.string("listen", true).value_or(QString());
+        const qsizetype colon = environment.trafficListen.lastIndexOf(u':');
+        bool portOk = false;
+        const int port = colon > 0 ? environment.trafficListen.mid(colon + 1).toInt(&portOk) : 0;
+        if (!environment.trafficListen.isEmpty() && (!portOk || port < 1 || port > 65535)) {
+            trafficReader.error(listenNode, QStringLiteral("invalid-port"),
+                                QStringLiteral("listen must be HOST:PORT, e.g. 127.0.0.1:8080, not '%1'")
+                                    .arg(environment.trafficListen));
+        }
+        trafficReader.finish();
+    }
+    if (const YAML::Node requirements = reader.take("requirements"); requirements.IsDefined()) {
+        YamlMapReader requirementsReader(requirements, path,
+                                         QStringLiteral("requirements of environment '%1'").arg(name), out);
+        environment.requirements.cpu = requirementsReader.quantity("cpu");
+        environment.requirements.memory = requirementsReader.quantity("memory");
+        environment.requirements.disk = requirementsReader.quantity("disk");
+        requirementsReader.finish();
+    }
+    reader.finish();
+    return environment;
+}
+
+// Expands "dir/*.yaml" or "dir/**/*.yaml" relative to the workspace root.
+QStringList expandPattern(const QString& root, const QString& pattern)
+{
+    const qsizetype slash = pattern.lastIndexOf(u'/');
+    QString directory = slash >= 0 ? pattern.left(slash) : QString();
+    const QString filePattern = slash >= 0 ? pattern.mid(slash + 1) : pattern;
+    bool recursive = false;
+    if (directory.endsWith(u"/**") || directory == u"**") {
+        recursive = true;
+        directory.chop(directory == u"**" ? 2 : 3);
+    }
+    QStringList files;
+    QDirIterator it(QDir(root).filePath(directory), {filePattern}, QDir::Files,
+                    recursive ? QDirIterator::Subdirectories : QDirIterator::NoIteratorFlags);
+    while (it.hasNext())
+        files.append(QFileInfo(it.next()).absoluteFilePath());
+    files.sort();
+    return files;
+}
+
+QStringList readPatterns(YamlMapReader& reader, const char* key, const QString& root,
+                         const QStringList& defaults)
+{
+    const YAML::Node node = reader.take(key);
+    QStringList patterns = defaults;
+    if (node.IsDefined()) {
+        patterns.clear();
+        if (!node.IsSequence()) {
+            reader.error(node, QStringLiteral("wrong-type"),
+                         QStringLiteral("'%1' must be a list of file patterns").arg(QLatin1String(key)));
+            return {};
+        }
+        for (const YAML::Node& item : node) {
+            const auto pattern = yamlString(item, reader.path(),
+                                            QStringLiteral("a pattern of '%1'").arg(QLatin1String(key)),
+                                            reader.diagnostics());
+            if (!pattern)
+                continue;
+            if (QDir::isAbsolutePath(*pattern) || pattern->contains(u"..")) {
+                reader.error(item, QStringLiteral("bad-value"),
+                             QStringLiteral("pattern '%1' must stay inside the workspace").arg(*pattern));
+                continue;
+            }
+            const QStringList matched = expandPattern(root, *pattern);
+            if (matched.isEmpty()) {
+                reader.error(item, QStringLiteral("no-match"),
+                             QStringLiteral("pattern '%1' matches no file").arg(*pattern), Severity::Low);
+            }
+            patterns.append(*pattern);
+        }
+    }
+    QStringList files;
+    for (const QString& pattern : std::as_const(patterns))
+        files += expandPattern(root, pattern);
+    files.removeDuplicates();
+    return files;
+}
+
+template <typename Item, typename Parse>
+QList<Item> readNamedMap(YamlMapReader& reader, const char* key, const QString& what, Parse parse)
+{
+    QList<Item> items;
+    const YAML::Node node = reader.take(key);
+    if (!node.IsDefined())
+        return items;
+    if (!node.IsMap()) {
+        reader.error(node, QStringLiteral("wrong-type"),
+                     QStringLiteral("'%1' must be a mapping of names to %2").arg(QLatin1String(key), what));
+        return items;
+    }
+    for (const auto& entry : node) {
+        const QString name = yamlText(entry.first);
+        if (!isDnsLabel(name)) {
+            reader.error(entry.first, QStringLiteral("bad-name"),
+                         QStringLiteral("name '%1' must be lower-case letters, digits and '-' (at most 63)")
+                             .arg(name));
+        }
+        items.append(parse(name, entry.second, reader.path(), reader.diagnostics()));
+    }
+    return items;
+}
+
+} // namespace
+
+std::optional<Workspace> parseWorkspace(const QString& path, const QByteArray& text, Diagnostics& out)
+{
+    const YamlFile file = parseYaml(path, text, out);
+    if (!file.readable)
+        return std::nullopt;
+    if (file.documents.size() != 1) {
+        out.append({path, 1, 1, Severity::Critical, QStringLiteral("workspace-documents"),
+                    QStringLiteral("launchdeck.yaml must hold exactly one YAML document, not %1")
+                        .arg(file.documents.size())});
+        return std::nullopt;
+    }
+    const YAML::Node root = file.documents.first().root;
+    Workspace workspace;
+    workspace.file = QFileInfo(path).absoluteFilePath();
+    workspace.root = QFileInfo(path).absolutePath();
+
+    YamlMapReader reader(root, path, QStringLiteral("the workspace"), out);
+    if (!reader.isMap())
+        return std::nullopt;
+    const YAML::Node versionNode = reader.take("version");
+    if (const auto version = reader.integer("version", 1, 1000); version && *version != 1) {
+        reader.error(versionNode, QStringLiteral("bad-value"),
+                     QStringLiteral("workspace format version %1 is newer than this Launchdeck reads (1)")
+                         .arg(*version),
+                     Severity::Critical);
+    }
+    workspace.name = reader.string("name").value_or(QFileInfo(workspace.root).fileName());
+    workspace.targets = readNamedMap<Target>(reader, "targets", QStringLiteral("targets"), parseTarget);
+    workspace.environments =
+        readNamedMap<Environment>(reader, "environments", QStringLiteral("environments"), parseEnvironment);
+    workspace.applications =
+        readNamedMap<Application>(reader, "applications", QStringLiteral("applications"), parseApplication);
+    workspace.pipelineFiles =
+        readPatterns(reader, "pipelines", workspace.root, {QStringLiteral("pipelines/*.yaml")});
+    workspace.templateFiles =
+        readPatterns(reader, "templates", workspace.root, {QStringLiteral("templates/*.yaml")});
+    workspace.manifestFiles = readPatterns(reader, "manifests", workspace.root, {});
+    reader.finish();
+    checkReferences(workspace, root, path, out);
+    return workspace;
+}
+
+std::optional<Workspace> loadWorkspace(const QString& root, Diagnostics& out)
+{
+    const QFileInfo info(root);
+    const QString path = info.isDir() ? QDir(root).filePath(QString::fromUtf16(kWorkspaceFileName)) : root;
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        out.append({path, 0, 0, Severity::Critical, QStringLiteral("unreadable"),
+                    QStringLiteral("cannot read the workspace file: %1").arg(file.errorString())});
+        return std::nullopt;
+    }
+    return parseWorkspace(path, file.readAll(), out);
+}
+
+} // namespace launchdeck

@@ -1,0 +1,152 @@
+// The command line as CI uses it: exit codes, text and JSON reports, render to files.
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace {
+
+const QString kSample = QStringLiteral(LAUNCHDECK_SOURCE_DIR "/resources/sample");
+
+struct Run
+{
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+Run launchdeck(const QStringList& arguments, const QString& workingDirectory = QString())
+{
+    QProcess process;
+    process.setProgram(QStringLiteral(LAUNCHDECK_BINARY));
+    process.setArguments(arguments);
+    if (!workingDirectory.isEmpty())
+        process.setWorkingDirectory(workingDirectory);
+    process.start();
+    if (!process.waitForFinished(60'000)) {
+        process.kill();
+        process.waitForFinished();
+        return {};
+    }
+    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
+            QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
+}
+
+void write(const QString& path, const QByteArray& text)
+{
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(text);
+}
+
+} // namespace
+
+class TestCli final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void versionAndHelp()
+    {
+        const Run version = launchdeck({QStringLiteral("--version")});
+        QCOMPARE(version.exitCode, 0);
+        QVERIFY(version.out.startsWith(QStringLiteral("launchdeck ")));
+        const Run help = launchdeck({QStringLiteral("--help")});
+        QCOMPARE(help.exitCode, 0);
+        QVERIFY(help.out.contains(QStringLiteral("validate")));
+        QVERIFY(help.out.contains(QStringLiteral("render")));
+    }
+
+    void badUsage()
+    {
+        QCOMPARE(launchdeck({QStringLiteral("frobnicate")}).exitCode, 2);
+        QCOMPARE(launchdeck({QStringLiteral("validate"), QStringLiteral("--level"), QStringLiteral("paranoid")}).exitCode, 2);
+        QCOMPARE(launchdeck({QStringLiteral("validate"), QStringLiteral("--bogus")}).exitCode, 2);
+        const Run missing = launchdeck({QStringLiteral("validate"), QStringLiteral("/nonexistent/file.yaml")});
+        QCOMPARE(missing.exitCode, 2);
+        QVERIFY(missing.err.contains(QStringLiteral("/nonexistent/file.yaml")));
+        QCOMPARE(launchdeck({QStringLiteral("render"), kSample + u"/templates/web-stack.yaml"}).exitCode, 2);
+    }
+
+    void sampleWorkspaceValidates()
+    {
+        const Run run = launchdeck({QStringLiteral("validate"), QStringLiteral("--workspace"), kSample});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.out + run.err));
+        QVERIFY(run.out.contains(QRegularExpression(QStringLiteral("\\d+ files checked: 0 errors"))));
+        const Run fromInside = launchdeck({QStringLiteral("validate")}, kSample);
+        QCOMPARE(fromInside.exitCode, 0);
+    }
+
+    void findingsAsText()
+    {
+        QTemporaryDir dir;
+        write(dir.filePath(QStringLiteral("bad.yaml")),
+              "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  portz: []\n");
+        const Run run = launchdeck({QStringLiteral("validate"), QStringLiteral("bad.yaml")}, dir.path());
+        QCOMPARE(run.exitCode, 1);
+        const QRegularExpression line(QStringLiteral(
+            "^bad\\.yaml:5:3: high: .*portz.* \\[unknown-field\\]$"), QRegularExpression::MultilineOption);
+        QVERIFY2(line.match(run.out).hasMatch(), qPrintable(run.out));
+    }
+
+    void findingsAsJson()
+    {
+        QTemporaryDir dir;
+        write(dir.filePath(QStringLiteral("bad.yaml")), "a: [1, 2\n");
+        write(dir.filePath(QStringLiteral("good.yaml")), "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n");
+        const Run run = launchdeck({QStringLiteral("validate"), dir.path(), QStringLiteral("--json")});
+        QCOMPARE(run.exitCode, 1);
+        const QJsonObject json = QJsonDocument::fromJson(run.out.toUtf8()).object();
+        QCOMPARE(json[u"summary"][u"files"].toInt(), 2);
+        QCOMPARE(json[u"summary"][u"errors"].toInt(), 1);
+        const QJsonArray files = json[u"files"].toArray();
+        QVERIFY(files[0].toObject()[u"path"].toString().endsWith(QStringLiteral("bad.yaml")));
+        const QJsonObject finding = files[0].toObject()[u"diagnostics"].toArray()[0].toObject();
+        QCOMPARE(finding[u"rule"].toString(), QStringLiteral("yaml-syntax"));
+        QCOMPARE(finding[u"severity"].toString(), QStringLiteral("critical"));
+        QVERIFY(finding[u"line"].toInt() >= 1);
+    }
+
+    void renderToStdoutAndFiles()
+    {
+        const QString templ = kSample + u"/templates/web-stack.yaml";
+        const Run kube = launchdeck({QStringLiteral("render"), templ, QStringLiteral("--to"), QStringLiteral("kubernetes")});
+        QVERIFY2(kube.exitCode == 0, qPrintable(kube.err));
+        QVERIFY(kube.out.contains(QStringLiteral("kind: Deployment")));
+        QCOMPARE(launchdeck({QStringLiteral("render"), templ, QStringLiteral("--to"), QStringLiteral("kubernetes")}).out,
+                 kube.out);
+        const Run compose = launchdeck({QStringLiteral("render"), templ, QStringLiteral("--to"), QStringLiteral("compose")});
+        QCOMPARE(compose.exitCode, 0);
+        QVERIFY(compose.out.contains(QStringLiteral("services:")));
+
+        QTemporaryDir out;
+        const Run files = launchdeck({QStringLiteral("render"), templ, QStringLiteral("--to"),
+                                      QStringLiteral("kubernetes"), QStringLiteral("-o"), out.path()});
+        QCOMPARE(files.exitCode, 0);
+        const QStringList written = QDir(out.path()).entryList(QDir::Files);
+        QVERIFY2(written.contains(QStringLiteral("deployment-web.yaml")), qPrintable(written.join(u' ')));
+        const Run check = launchdeck({QStringLiteral("validate"), out.path(), QStringLiteral("--level"), QStringLiteral("standard")});
+        QVERIFY2(check.exitCode == 0, qPrintable(check.out));
+    }
+
+    void renderReportsTemplateErrors()
+    {
+        QTemporaryDir dir;
+        write(dir.filePath(QStringLiteral("t.yaml")),
+              "name: t\nversion: 1.0.0\nprovider: kubernetes\nresources:\n"
+              "  - name: web\n    type: compute\n    configuration:\n      image: \"shop/web:${missing}\"\n");
+        const Run run = launchdeck({QStringLiteral("render"), dir.filePath(QStringLiteral("t.yaml")),
+                                    QStringLiteral("--to"), QStringLiteral("kubernetes")});
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.err.contains(QStringLiteral("t.yaml:8:")), qPrintable(run.err));
+        QVERIFY(run.err.contains(QStringLiteral("undefined-variable")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"
