@@ -1,0 +1,45 @@
+// Semantic and policy checks over a set of Kubernetes objects (one manifest file, or one render
+// of a template), with kube-linter's default checks under kube-linter's names.
+#pragma once
+
+#include "core/diagnostic.h"
+#include "core/kubeobject.h"
+
+#include <QList>
+#include <QString>
+
+namespace launchdeck {
+
+struct PolicyRule
+{
+    QString name; // the rule of the diagnostics it produces, e.g. "latest-tag"
+    Severity severity = Severity::High;
+    // The least thorough level that runs the rule: critical rules run from basic on, the
+    // default set from standard, low and info rules only at strict.
+    ValidationLevel minimumLevel = ValidationLevel::Standard;
+    // True when checkKubeSemantics() runs the rule rather than checkKubePolicies(): a rule that
+    // is both a consistency check and a kube-linter check is implemented once, as a semantic one.
+    bool semantic = false;
+    QString description; // what it finds, and why at this severity
+    QString remediation;
+};
+
+// Every rule, in a stable order: for documentation, the UI and --help.
+const QList<PolicyRule>& kubePolicyRules();
+// The rule of that name, or nullptr.
+const PolicyRule* findKubePolicyRule(QStringView name);
+
+// Consistency of the set: selectors against labels, Service ports against container ports,
+// probe ports, port numbers and names, quantities, duplicates. The caller runs it from the
+// standard level on. Cross-object findings are only reported when the other side can be in
+// the set (see kubesemantics.cpp).
+void checkKubeSemantics(const QList<KubeObject>& objects, Diagnostics& out);
+
+// kube-linter's default checks that are not semantic ones, those `level` runs.
+void checkKubePolicies(const QList<KubeObject>& objects, ValidationLevel level, Diagnostics& out);
+
+// An object annotated `ignore-check.kube-linter.io/<rule>: "<reason>"` (or
+// `kube-linter.io/ignore-all`) gets no finding of that rule, as with kube-linter.
+QString kubeLinterIgnoreAnnotation(const QString& rule);
+
+} // namespace launchdeck
