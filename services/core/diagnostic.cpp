@@ -66,7 +66,8 @@ QString validationLevelName(ValidationLevel level)
 
 std::optional<ValidationLevel> validationLevelFromName(QStringView name)
 {
-    for (const ValidationLevel level : {ValidationLevel::Basic, ValidationLevel::Standard, ValidationLevel::Strict}) {
+    for (const ValidationLevel level :
+         {ValidationLevel::Basic, ValidationLevel::Standard, ValidationLevel::Strict}) {
         if (name == validationLevelName(level))
             return level;
     }
@@ -75,7 +76,8 @@ std::optional<ValidationLevel> validationLevelFromName(QStringView name)
 
 bool blocksDeploy(Severity severity, ValidationLevel level)
 {
-    return severity == Severity::Critical || (level == ValidationLevel::Strict && severity == Severity::High);
+    return severity == Severity::Critical ||
+           (level == ValidationLevel::Strict && severity == Severity::High);
 }
 
 } // namespace launchdeck

@@ -10,8 +10,8 @@ QString scalarOrEmpty(const YAML::Node& node)
     return node.IsDefined() && node.IsScalar() ? yamlText(node) : QString();
 }
 
-void addObject(const QString& path, int document, const YAML::Node& node, QList<KubeObject>& objects,
-               Diagnostics& out)
+void addObject(const QString& path, int document, const YAML::Node& node,
+               QList<KubeObject>& objects, Diagnostics& out)
 {
     if (!node.IsMap()) {
         out.append(diagnosticAt(path, node, Severity::High, QStringLiteral("not-an-object"),
@@ -64,8 +64,8 @@ QList<KubeObject> kubeObjectsOf(const YamlFile& file, Diagnostics& out)
 bool looksLikeKubernetes(const YamlFile& file)
 {
     for (const YamlDocument& document : file.documents) {
-        if (document.root.IsMap() && document.root["apiVersion"].IsDefined()
-            && document.root["kind"].IsDefined())
+        if (document.root.IsMap() && document.root["apiVersion"].IsDefined() &&
+            document.root["kind"].IsDefined())
             return true;
     }
     return false;

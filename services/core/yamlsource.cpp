@@ -72,11 +72,32 @@ qsizetype firstInvalidUtf8(const QByteArray& bytes)
     return -1;
 }
 
+// Offset just past the quote that closes the quoted scalar opening at `start`, or -1 when the
+// text ends first (yaml-cpp 0.7 accepts such a scalar and swallows the rest of the file).
+qsizetype closingQuote(const QByteArray& bytes, qsizetype start)
+{
+    const char quote = bytes[start];
+    for (qsizetype i = start + 1; i < bytes.size(); ++i) {
+        if (quote == '"' && bytes[i] == '\\') {
+            ++i;
+        } else if (bytes[i] == quote) {
+            if (quote == '\'' && i + 1 < bytes.size() && bytes[i + 1] == '\'') {
+                ++i;
+                continue;
+            }
+            return i + 1;
+        }
+    }
+    return -1;
+}
+
 class TreeChecker
 {
 public:
-    TreeChecker(const QString& path, const YamlLimits& limits, Diagnostics& out)
+    TreeChecker(const QString& path, const QByteArray& bytes, const YamlLimits& limits,
+                Diagnostics& out)
         : m_path(path)
+        , m_bytes(bytes)
         , m_limits(limits)
         , m_out(out)
     {}
@@ -97,6 +118,8 @@ public:
                 QStringLiteral("nesting is deeper than %1 levels").arg(m_limits.maxDepth)));
             return false;
         }
+        if (node.IsScalar() && !checkQuoted(node))
+            return false;
         if (node.IsSequence()) {
             for (const YAML::Node& child : node) {
                 if (!check(child, depth + 1))
@@ -106,6 +129,8 @@ public:
             QSet<std::string> keys;
             for (const auto& entry : node) {
                 if (entry.first.IsScalar()) {
+                    if (!checkQuoted(entry.first))
+                        return false;
                     const std::string& key = entry.first.Scalar();
                     if (keys.contains(key)) {
                         m_out.append(diagnosticAt(
@@ -127,7 +152,23 @@ public:
     }
 
 private:
+    bool checkQuoted(const YAML::Node& scalar)
+    {
+        const YAML::Mark mark = scalar.Mark();
+        if (mark.is_null() || mark.pos < 0 || mark.pos >= m_bytes.size())
+            return true;
+        const char first = m_bytes[mark.pos];
+        if ((first != '"' && first != '\'') || closingQuote(m_bytes, mark.pos) >= 0)
+            return true;
+        m_out.append(diagnosticAt(
+            m_path, scalar, Severity::Critical, QStringLiteral("yaml-syntax"),
+            QStringLiteral("the quoted string opened here is never closed (missing %1)")
+                .arg(QLatin1Char(first))));
+        return false;
+    }
+
     const QString& m_path;
+    const QByteArray& m_bytes;
     const YamlLimits& m_limits;
     Diagnostics& m_out;
     qint64 m_nodes = 0;
@@ -165,7 +206,8 @@ bool hasCommaAtNodeStart(const QByteArray& bytes)
         qsizetype i = 0;
         while (i < line.size()) {
             const char c = line[i];
-            if (c == ' ' || ((c == '-' || c == '?' || c == ':') && (i + 1 == line.size() || line[i + 1] == ' '))) {
+            if (c == ' ' || ((c == '-' || c == '?' || c == ':') &&
+                             (i + 1 == line.size() || line[i + 1] == ' '))) {
                 ++i;
             } else if (c == '&' || c == '!') {
                 while (i < line.size() && line[i] != ' ')
@@ -188,7 +230,9 @@ public:
         YAML::Mark mark;
     };
 
-    explicit DocumentCounter(int limit) : m_limit(limit) {}
+    explicit DocumentCounter(int limit)
+        : m_limit(limit)
+    {}
 
     void OnDocumentStart(const YAML::Mark& mark) override
     {
@@ -198,10 +242,16 @@ public:
     void OnDocumentEnd() override {}
     void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
     void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
-    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
-    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  const std::string&) override
+    {}
+    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                         YAML::EmitterStyle::value) override
+    {}
     void OnSequenceEnd() override {}
-    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                    YAML::EmitterStyle::value) override
+    {}
     void OnMapEnd() override {}
 
 private:
@@ -224,7 +274,8 @@ bool passesDocumentCount(const QString& path, const QByteArray& bytes, Diagnosti
         while (parser.HandleNextDocument(counter)) {
         }
     } catch (const DocumentCounter::TooMany& e) {
-        out.append({path, e.mark.line + 1, e.mark.column + 1, Severity::Critical, QStringLiteral("yaml-syntax"),
+        out.append({path, e.mark.line + 1, e.mark.column + 1, Severity::Critical,
+                    QStringLiteral("yaml-syntax"),
                     QStringLiteral("unexpected ',' outside a flow collection ([…] or {…})")});
         return false;
     } catch (const YAML::Exception&) {
@@ -345,7 +396,7 @@ YamlFile parseYaml(const QString& path, const QByteArray& bytes, Diagnostics& ou
         return result;
     }
 
-    TreeChecker checker(path, limits, out);
+    TreeChecker checker(path, bytes, limits, out);
     for (size_t i = 0; i < roots.size(); ++i) {
         if (!checker.check(roots[i], 0))
             return result;

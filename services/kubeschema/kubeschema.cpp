@@ -128,6 +128,18 @@ void validateKubeStructure(const KubeObject& object, Diagnostics& out)
     }
     kubeschema::StructureWalker walker(object.path, out);
     walker.walk(object.node, resource->type);
+    // The models leave metadata.name optional because generateName may stand in for it; the
+    // API server refuses an object with neither.
+    const YAML::Node metadata = object.node["metadata"];
+    const bool hasGenerateName =
+        metadata.IsDefined() && metadata.IsMap() && metadata["generateName"].IsDefined();
+    if (object.name.isEmpty() && !hasGenerateName) {
+        out.append(
+            diagnosticAt(object.path, metadata.IsDefined() ? metadata : object.node, Severity::High,
+                         QStringLiteral("missing-field"),
+                         QStringLiteral("%1 has no metadata.name (nor metadata.generateName)")
+                             .arg(QString::fromStdString(kindNode.Scalar()))));
+    }
 }
 
 QString kubeSchemaVersion()

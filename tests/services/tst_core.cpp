@@ -179,6 +179,24 @@ private Q_SLOTS:
         QVERIFY(out[0].line >= 1);
     }
 
+    void yamlUnterminatedQuotes()
+    {
+        for (const QByteArray& text : {QByteArray("name: \"web\nimage: nginx\n"),
+                                       QByteArray("a: 1\nb: 'it''s\n"), QByteArray("\"key: 1\n")}) {
+            Diagnostics out;
+            QVERIFY2(!parseYaml(QStringLiteral("q.yaml"), text, out).readable, text.constData());
+            QCOMPARE(out.size(), 1);
+            QCOMPARE(out[0].rule, QStringLiteral("yaml-syntax"));
+        }
+        Diagnostics out;
+        const YamlFile fine =
+            parseYaml(QStringLiteral("q.yaml"),
+                      "a: \"x \\\" y\"\nb: 'it''s'\nc: \"multi\n  line\"\nd: it's\n", out);
+        QVERIFY(fine.readable);
+        QVERIFY(out.isEmpty());
+        QCOMPARE(yamlText(fine.documents[0].root["a"]), QStringLiteral("x \" y"));
+    }
+
     void yamlCommaInFlowIsFine()
     {
         Diagnostics out;
