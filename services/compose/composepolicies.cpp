@@ -29,7 +29,7 @@ public:
                   QStringLiteral("shares the host's network namespace (network_mode: host)"));
         checkFlag("pid", u"host", Severity::Critical, "host-pid",
                   QStringLiteral("shares the host's process namespace (pid: host)"));
-        checkFlag("ipc", u"host", Severity::Critical, "host-ipc",
+        checkFlag("ipc", u"host", Severity::High, "host-ipc",
                   QStringLiteral("shares the host's IPC namespace (ipc: host)"));
         checkMounts();
         checkEnvironment();

@@ -375,7 +375,7 @@ private Q_SLOTS:
         QTest::newRow("host-pid") << service("    pid: host\n") << "host-pid" << 6
                                   << Severity::Critical;
         QTest::newRow("host-ipc") << service("    ipc: host\n") << "host-ipc" << 6
-                                  << Severity::Critical;
+                                  << Severity::High;
         QTest::newRow("env-var-secret")
             << service("    environment:\n      LOG_LEVEL: info\n      DB_PASSWORD: hunter2\n")
             << "env-var-secret" << 8 << Severity::High;
