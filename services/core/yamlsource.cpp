@@ -196,28 +196,42 @@ void checkTabs(const QString& path, const QByteArray& bytes, Diagnostics& out)
     }
 }
 
-// yaml-cpp 0.7 never consumes a ',' that stands where a block node belongs (e.g. ",x" or
-// "- a\n,"): it starts one empty document after another until memory runs out. Such a comma
-// can only begin a line or follow a block indicator, anchor or tag; when one does, a parse
-// that only counts documents runs first and stops at more than the file can hold.
-bool hasCommaAtNodeStart(const QByteArray& bytes)
+// yaml-cpp 0.7 never consumes a ',' left over at document level (",x", "- a\n,", "*a,"): it
+// starts one empty document after another until memory runs out. Only a comma outside every
+// flow collection can be left over, so when the text has one (outside quotes and comments), a
+// parse that only counts documents runs first and stops at more than the file can hold. The
+// scan errs towards running that pass: a comma in plain prose triggers it too.
+bool hasCommaOutsideFlow(const QByteArray& bytes)
 {
-    for (const QByteArray& line : bytes.split('\n')) {
-        qsizetype i = 0;
-        while (i < line.size()) {
-            const char c = line[i];
-            if (c == ' ' || ((c == '-' || c == '?' || c == ':') &&
-                             (i + 1 == line.size() || line[i + 1] == ' '))) {
+    int depth = 0;
+    char previous = '\n';
+    for (qsizetype i = 0; i < bytes.size(); ++i) {
+        const char c = bytes[i];
+        const bool tokenStart = previous == '\n' || previous == ' ' || previous == '\t' ||
+                                previous == '[' || previous == '{' || previous == ',' ||
+                                previous == ':';
+        if (c == '#' && (previous == ' ' || previous == '\t' || previous == '\n')) {
+            while (i < bytes.size() && bytes[i] != '\n')
                 ++i;
-            } else if (c == '&' || c == '!') {
-                while (i < line.size() && line[i] != ' ')
-                    ++i;
-            } else {
-                break;
-            }
+            previous = '\n';
+            continue;
         }
-        if (i < line.size() && line[i] == ',')
+        if ((c == '"' || c == '\'') && tokenStart) {
+            const qsizetype end = closingQuote(bytes, i);
+            if (end < 0)
+                return true;
+            i = end - 1;
+            previous = c;
+            continue;
+        }
+        if (c == '[' || c == '{') {
+            ++depth;
+        } else if (c == ']' || c == '}') {
+            --depth;
+        } else if (c == ',' && depth <= 0) {
             return true;
+        }
+        previous = c;
     }
     return false;
 }
@@ -374,7 +388,7 @@ YamlFile parseYaml(const QString& path, const QByteArray& bytes, Diagnostics& ou
     checkTabs(path, bytes, out);
     const bool hadTabs = out.size() > before;
 
-    if (hasCommaAtNodeStart(bytes) && !passesDocumentCount(path, bytes, out))
+    if (hasCommaOutsideFlow(bytes) && !passesDocumentCount(path, bytes, out))
         return result;
 
     std::vector<YAML::Node> roots;

@@ -168,6 +168,8 @@ private Q_SLOTS:
         QTest::newRow("after separator") << QByteArray("a: 1\n---\n, x");
         QTest::newRow("after anchor") << QByteArray("&x ,");
         QTest::newRow("after tag") << QByteArray("!t ,");
+        QTest::newRow("after alias") << QByteArray("&s:por*b,*b,");
+        QTest::newRow("after quoted") << QByteArray("\"a\",");
     }
     void yamlStrayCommaDoesNotLoop()
     {
