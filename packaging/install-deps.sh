@@ -21,6 +21,8 @@ packages=(
     clang-14 libfuzzer-14-dev libclang-rt-14-dev
     # packaging checks and a display for tests that need one
     appstream desktop-file-utils xvfb xauth
+    # local HTTP servers and a load generator for the HTTP tests and the load-test benchmark
+    busybox-static nginx wrk
 )
 
 missing=()

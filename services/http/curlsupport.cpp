@@ -1,0 +1,92 @@
+// libcurl plumbing shared by the HTTP check and the load test.
+#include "http/curlsupport.h"
+
+#include <cstring>
+#include <mutex>
+
+namespace launchdeck::http::detail {
+
+namespace {
+
+// Bodies are only counted, never kept: a check or a load test judges status and timing.
+size_t discardBody(char*, size_t size, size_t count, void*)
+{
+    return size * count;
+}
+
+} // namespace
+
+void ensureCurlInitialised()
+{
+    static std::once_flag once;
+    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+void configureRequest(CURL* handle, const RequestOptions& options, char* errorBuffer)
+{
+    errorBuffer[0] = '\0';
+    curl_easy_setopt(handle, CURLOPT_URL, options.url.constData());
+    // Signals would be delivered to whichever thread runs the request, and timeouts do not need
+    // them with the threaded resolver.
+    curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, errorBuffer);
+    curl_easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(handle, CURLOPT_FOLLOWLOCATION, options.followRedirects ? 1L : 0L);
+    curl_easy_setopt(handle, CURLOPT_TIMEOUT_MS, static_cast<long>(options.timeout.count()));
+    curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.timeout.count()));
+    curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, &discardBody);
+    curl_easy_setopt(handle, CURLOPT_USERAGENT, "launchdeck/" LAUNCHDECK_VERSION);
+
+    const QByteArray method = options.method.toUpper();
+    if (method == "HEAD") {
+        curl_easy_setopt(handle, CURLOPT_NOBODY, 1L);
+    } else if (method != "GET") {
+        curl_easy_setopt(handle, CURLOPT_CUSTOMREQUEST, method.constData());
+    }
+    if (options.body && !options.body->isEmpty()) {
+        curl_easy_setopt(handle, CURLOPT_POSTFIELDS, options.body->constData());
+        curl_easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE,
+                         static_cast<curl_off_t>(options.body->size()));
+        if (method == "GET")
+            curl_easy_setopt(handle, CURLOPT_CUSTOMREQUEST, "GET");
+    }
+}
+
+QString curlErrorKind(CURLcode code, const char* errorBuffer, std::chrono::milliseconds timeout)
+{
+    switch (code) {
+    case CURLE_COULDNT_CONNECT:
+        return QStringLiteral("connection refused");
+    case CURLE_COULDNT_RESOLVE_HOST:
+        return QStringLiteral("host not found");
+    case CURLE_OPERATION_TIMEDOUT:
+        return u"timed out after " + QString::number(timeout.count()) + u" ms";
+    case CURLE_UNSUPPORTED_PROTOCOL:
+        // libcurl reports a reply without a status line as HTTP/0.9, which it refuses.
+        if (errorBuffer && std::strstr(errorBuffer, "HTTP/0.9"))
+            return QStringLiteral("the answer is not HTTP");
+        return QStringLiteral("unsupported URL scheme");
+    case CURLE_WEIRD_SERVER_REPLY:
+        return QStringLiteral("the answer is not valid HTTP");
+    case CURLE_GOT_NOTHING:
+        return QStringLiteral("the server closed the connection without answering");
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+        return QStringLiteral("connection broken");
+    case CURLE_URL_MALFORMAT:
+        return QStringLiteral("malformed URL");
+    default:
+        return QString::fromUtf8(curl_easy_strerror(code));
+    }
+}
+
+QString describeCurlError(CURLcode code, const char* errorBuffer, std::chrono::milliseconds timeout)
+{
+    const QString kind = curlErrorKind(code, errorBuffer, timeout);
+    if (!errorBuffer || errorBuffer[0] == '\0')
+        return kind;
+    return kind + u" (" + QString::fromUtf8(errorBuffer) + u')';
+}
+
+} // namespace launchdeck::http::detail

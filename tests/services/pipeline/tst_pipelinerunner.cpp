@@ -1,0 +1,361 @@
+// The runner against real processes: ordering, parallelism, retries, timeouts, cancel (nothing
+// left running), secrets masked everywhere, and a 100 MB line in bounded memory.
+#include "pipeline/pipelineparser.h"
+#include "pipeline/pipelinerecorder.h"
+#include "pipeline/pipelinerunnerhost.h"
+#include "pipeline/processtree.h"
+#include "store/historystore.h"
+
+#include <QDirIterator>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <csignal>
+
+using namespace launchdeck;
+
+namespace {
+
+struct Outcome
+{
+    RunInfo info;
+    QList<StepEvent> started;
+    QList<StepEvent> finished;
+    LogBatch lines;
+    std::optional<RunResult> result;
+
+    StepEvent step(const QString& name) const
+    {
+        for (const StepEvent& e : finished) {
+            if (e.step == name)
+                return e;
+        }
+        return {};
+    }
+    StepEvent start(const QString& name) const
+    {
+        for (const StepEvent& e : started) {
+            if (e.step == name)
+                return e;
+        }
+        return {};
+    }
+    QString text() const
+    {
+        QStringList all;
+        for (const LogLine& line : lines)
+            all.append(line.text);
+        return all.join(u'\n');
+    }
+};
+
+qint64 rssKiB()
+{
+    QFile file(QStringLiteral("/proc/self/status"));
+    if (!file.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray& line : file.readAll().split('\n')) {
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').first().toLongLong();
+    }
+    return -1;
+}
+
+QList<qint64> processesOfRun(const QString& runId)
+{
+    return processtree::processesWithEnvironment(QByteArray("LAUNCHDECK_RUN_ID=") + runId.toUtf8());
+}
+
+} // namespace
+
+class TestPipelineRunner : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+
+    RunnerOptions options() const
+    {
+        RunnerOptions o;
+        o.dataDir = m_dir.filePath(QStringLiteral("data"));
+        o.killGrace = std::chrono::milliseconds(700);
+        o.useKeyring = false;
+        o.maxParallel = 4;
+        return o;
+    }
+
+    Pipeline parse(const QByteArray& yaml)
+    {
+        Diagnostics out;
+        auto pipeline =
+            parsePipeline(m_dir.filePath(QStringLiteral("pipelines/test.yaml")), yaml, out);
+        for (const Diagnostic& d : out)
+            qWarning().noquote() << formatDiagnostic(d);
+        return pipeline.value_or(Pipeline{});
+    }
+
+    // Runs to the end; `during` may act on the run once its first step started.
+    Outcome run(PipelineRunnerHost& host, const QByteArray& yaml, int timeoutMs = 30'000,
+                const std::function<void(const QString&)>& during = {})
+    {
+        Outcome outcome;
+        QEventLoop loop;
+        PipelineRunner* runner = host.runner();
+        bool acted = false;
+        QString id;
+        QList<QMetaObject::Connection> connections;
+        connections << connect(runner, &PipelineRunner::runStarted, this,
+                               [&](const RunInfo& i) { outcome.info = i; });
+        connections << connect(runner, &PipelineRunner::stepStarted, this,
+                               [&](const StepEvent& e) { outcome.started.append(e); });
+        connections << connect(runner, &PipelineRunner::stepFinished, this,
+                               [&](const StepEvent& e) { outcome.finished.append(e); });
+        connections << connect(runner, &PipelineRunner::linesAvailable, this,
+                               [&](const LogBatch& b) {
+                                   for (const LogLine& line : b) {
+                                       // Long pieces are kept short here: the test must not hold a
+                                       // 100 MB line itself.
+                                       LogLine kept = line;
+                                       kept.text.truncate(256);
+                                       outcome.lines.append(kept);
+                                       if (during && !acted && line.text == u"ready") {
+                                           acted = true;
+                                           during(id);
+                                       }
+                                   }
+                               });
+        connections << connect(runner, &PipelineRunner::runFinished, this, [&](const RunResult& r) {
+            outcome.result = r;
+            loop.quit();
+        });
+        RunRequest request;
+        request.pipeline = parse(yaml);
+        request.workspace = m_dir.path();
+        id = host.start(request);
+        QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
+        loop.exec();
+        for (const auto& c : std::as_const(connections))
+            disconnect(c);
+        return outcome;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        qRegisterMetaType<RunInfo>();
+        qRegisterMetaType<StepEvent>();
+        qRegisterMetaType<LogBatch>();
+        qRegisterMetaType<RunResult>();
+        QVERIFY(m_dir.isValid());
+    }
+
+    void successFailureAndContinueOnError()
+    {
+        PipelineRunnerHost host(options());
+        // Plain literals: moc misreads backslashes inside raw strings.
+        const Outcome ok = run(
+            host, "steps:\n"
+                  "  - {name: a, run: 'echo \"hello $GREETING\"', env: {GREETING: world}}\n"
+                  "  - {name: b, run: 'exit 3', continue_on_error: true}\n"
+                  "  - {name: c, needs: [a, b], run: 'printf \"\\033[32mgreen\\033[0m\\n\"'}\n");
+        QVERIFY(ok.result);
+        QCOMPARE(ok.result->status, RunStatus::Succeeded);
+        QCOMPARE(ok.step(QStringLiteral("b")).status, RunStatus::Failed);
+        QCOMPARE(ok.step(QStringLiteral("b")).exitCode, 3);
+        QCOMPARE(ok.step(QStringLiteral("c")).status, RunStatus::Succeeded);
+        QVERIFY(ok.text().contains(QStringLiteral("hello world")));
+        QVERIFY(ok.text().contains(QStringLiteral("\x1b[32mgreen\x1b[0m")));
+        QVERIFY(QFile::exists(ok.info.runDir + QStringLiteral("/a.log")));
+
+        const Outcome failed = run(host, R"(steps:
+  - {name: d, run: 'echo failing; exit 2'}
+  - {name: e, needs: [d], run: 'echo never'}
+  - {name: on-fail, needs: [e], when: on_failure, run: 'echo cleaning'}
+  - {name: always, when: always, run: 'echo always'}
+)");
+        QVERIFY(failed.result);
+        QCOMPARE(failed.result->status, RunStatus::Failed);
+        QCOMPARE(failed.step(QStringLiteral("d")).exitCode, 2);
+        QCOMPARE(failed.step(QStringLiteral("e")).status, RunStatus::Skipped);
+        QCOMPARE(failed.step(QStringLiteral("on-fail")).status, RunStatus::Succeeded);
+        QCOMPARE(failed.step(QStringLiteral("always")).status, RunStatus::Succeeded);
+        QVERIFY(!failed.text().contains(QStringLiteral("never")));
+    }
+
+    void retryUntilSuccess()
+    {
+        PipelineRunnerHost host(options());
+        const QString counter = m_dir.filePath(QStringLiteral("counter"));
+        const Outcome o = run(host, QStringLiteral(R"(steps:
+  - name: flaky
+    retry_count: 3
+    retry_backoff: 100ms
+    env: {COUNTER: "%1"}
+    run: |
+      n=$(cat "$COUNTER" 2>/dev/null || echo 0)
+      n=$((n + 1))
+      echo "$n" > "$COUNTER"
+      echo "attempt $n"
+      [ "$n" -ge 3 ]
+)")
+                                        .arg(counter)
+                                        .toUtf8());
+        QVERIFY(o.result);
+        QCOMPARE(o.result->status, RunStatus::Succeeded);
+        QCOMPARE(o.step(QStringLiteral("flaky")).attempt, 3);
+        QCOMPARE(o.started.size(), 3);
+        QVERIFY(o.text().contains(QStringLiteral("attempt 3")));
+    }
+
+    void parallelAndNeedsOrdering()
+    {
+        PipelineRunnerHost host(options());
+        const Outcome o = run(host, R"(steps:
+  - {name: a, run: 'sleep 1'}
+  - {name: b, run: 'sleep 1'}
+  - {name: c, needs: [a], run: 'echo after a'}
+)");
+        QVERIFY(o.result);
+        QCOMPARE(o.result->status, RunStatus::Succeeded);
+        const StepEvent a = o.step(QStringLiteral("a"));
+        const StepEvent b = o.step(QStringLiteral("b"));
+        const StepEvent c = o.step(QStringLiteral("c"));
+        // Overlap: each started before the other ended.
+        QVERIFY(a.startedAt < b.finishedAt);
+        QVERIFY(b.startedAt < a.finishedAt);
+        QVERIFY(o.start(QStringLiteral("c")).startedAt >= a.finishedAt);
+        QVERIFY(c.startedAt >= a.finishedAt);
+        QVERIFY(o.result->durationMs < 1900);
+    }
+
+    void timeoutEndsTheTree()
+    {
+        PipelineRunnerHost host(options());
+        QElapsedTimer clock;
+        clock.start();
+        const Outcome o = run(host, R"(steps:
+  - {name: slow, timeout: 500ms, run: 'sleep 300 & sleep 300 & wait'}
+  - {name: next, needs: [slow], run: 'echo no'}
+)");
+        QVERIFY(o.result);
+        QCOMPARE(o.step(QStringLiteral("slow")).status, RunStatus::TimedOut);
+        QCOMPARE(o.step(QStringLiteral("next")).status, RunStatus::Skipped);
+        QCOMPARE(o.result->status, RunStatus::Failed);
+        QVERIFY(clock.elapsed() < 5000);
+        QCOMPARE(processesOfRun(o.info.runId), QList<qint64>{});
+    }
+
+    void cancelLeavesNothingRunning()
+    {
+        PipelineRunnerHost host(options());
+        QElapsedTimer clock;
+        const Outcome o = run(host,
+                              R"(steps:
+  - name: stubborn
+    run: |
+      sleep 300 & sleep 300 &
+      ( trap '' TERM; while true; do sleep 1; done ) &
+      echo ready
+      wait
+  - {name: other, run: 'sleep 300'}
+  - {name: later, needs: [stubborn], run: 'echo never'}
+)",
+                              30'000, [&](const QString& id) {
+                                  clock.start();
+                                  QVERIFY(!processesOfRun(id).isEmpty());
+                                  host.cancel(id);
+                              });
+        QVERIFY(o.result);
+        QCOMPARE(o.result->status, RunStatus::Cancelled);
+        QVERIFY(clock.elapsed() < 5000);
+        QCOMPARE(o.step(QStringLiteral("stubborn")).status, RunStatus::Cancelled);
+        QCOMPARE(o.step(QStringLiteral("other")).status, RunStatus::Cancelled);
+        QCOMPARE(o.step(QStringLiteral("later")).status, RunStatus::Cancelled);
+        QCOMPARE(processesOfRun(o.info.runId), QList<qint64>{});
+    }
+
+    void secretsMaskedEverywhere()
+    {
+        const QByteArray secret =
+            "pw-" + QByteArray::number(QRandomGenerator::global()->generate64(), 36);
+        qputenv("LAUNCHDECK_TEST_SECRET", secret);
+        const QString data = options().dataDir;
+        HistoryStore store(data);
+        QVERIFY(store.open().ok());
+        Outcome o;
+        {
+            PipelineRunnerHost host(options());
+            PipelineRecorder recorder(&store, host.runner());
+            o = run(host, R"(secrets: [LAUNCHDECK_TEST_SECRET]
+steps:
+  - name: leak
+    run: |
+      echo "the secret is $LAUNCHDECK_TEST_SECRET"
+      echo "::add-mask::dyn-98765"
+      echo "dynamic dyn-98765 value"
+      echo "$LAUNCHDECK_TEST_SECRET" >&2
+      exit 1
+)");
+            QCOMPARE(recorder.failedWrites(), 0);
+        }
+        QVERIFY(o.result);
+        QCOMPARE(o.result->status, RunStatus::Failed);
+        QVERIFY(o.text().contains(QStringLiteral("the secret is ***")));
+        QVERIFY(o.text().contains(QStringLiteral("dynamic *** value")));
+        QVERIFY(!o.text().contains(QString::fromUtf8(secret)));
+        QVERIFY(!o.text().contains(QStringLiteral("dyn-98765")));
+        // Every byte written below the data folder: logs, database, WAL.
+        int files = 0;
+        QDirIterator it(data, QDir::Files, QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            QFile file(it.next());
+            QVERIFY(file.open(QIODevice::ReadOnly));
+            const QByteArray bytes = file.readAll();
+            QVERIFY2(!bytes.contains(secret), qPrintable(file.fileName()));
+            QVERIFY2(!bytes.contains("dyn-98765"), qPrintable(file.fileName()));
+            ++files;
+        }
+        QVERIFY(files >= 3);
+        QFile log(o.step(QStringLiteral("leak")).logPath);
+        QVERIFY(log.open(QIODevice::ReadOnly));
+        QVERIFY(log.readAll().contains("the secret is ***"));
+        QCOMPARE(store.run(o.info.runId)->status, RunStatus::Failed);
+    }
+
+    void hugeLineInBoundedMemory()
+    {
+        PipelineRunnerHost host(options());
+        const qint64 before = rssKiB();
+        qint64 pieces = 0;
+        qint64 chars = 0;
+        connect(host.runner(), &PipelineRunner::linesAvailable, this, [&](const LogBatch& batch) {
+            for (const LogLine& line : batch) {
+                if (line.step == u"huge" && line.text.startsWith(u'x')) {
+                    ++pieces;
+                    chars += line.text.size();
+                    QVERIFY(line.text.size() <= 64 * 1024 + 1);
+                }
+            }
+        });
+        const Outcome o = run(host,
+                              "steps:\n"
+                              "  - {name: huge, run: \"head -c 100000000 /dev/zero | tr '\\\\0' x; "
+                              "echo; echo done\"}\n",
+                              120'000);
+        const qint64 after = rssKiB();
+        QVERIFY(o.result);
+        QCOMPARE(o.result->status, RunStatus::Succeeded);
+        QCOMPARE(chars, 100'000'000);
+        QVERIFY(pieces > 1000);
+        qInfo() << "RSS before" << before << "KiB, after" << after << "KiB";
+        QVERIFY2(after - before < 40 * 1024,
+                 qPrintable(QStringLiteral("RSS grew by %1 KiB").arg(after - before)));
+        QCOMPARE(QFileInfo(o.step(QStringLiteral("huge")).logPath).size() > 100'000'000, true);
+        // The backlog keeps a bounded prefix of each piece.
+        for (const LogLine& line : host.runner()->recentLines())
+            QVERIFY(line.text.size() <= 2049);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestPipelineRunner)
+#include "tst_pipelinerunner.moc"
