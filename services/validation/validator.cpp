@@ -6,6 +6,7 @@
 #include "core/kubeobject.h"
 #include "core/yamlsource.h"
 #include "kubeschema/kubeschema.h"
+#include "pipeline/pipelineparser.h"
 #include "policy/kubepolicy.h"
 #include "templates/template.h"
 #include "workspace/workspace.h"
@@ -134,7 +135,9 @@ Diagnostics validateText(const QString& path, const QByteArray& text, Validation
                                        "only its YAML was checked")});
         }
         break;
-    case FileKind::Pipeline:   // the pipeline format is checked by the pipeline runner
+    case FileKind::Pipeline:
+        validatePipeline(file, out);
+        break;
     case FileKind::Workspace:  // handled above
     case FileKind::Unknown:    // unreadable: the loader reported why
         break;

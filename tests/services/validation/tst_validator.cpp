@@ -108,6 +108,17 @@ private Q_SLOTS:
         QCOMPARE(missing[0].rule, QStringLiteral("unreadable"));
     }
 
+    void pipelinesAreChecked()
+    {
+        const Diagnostics found = validateText(QStringLiteral("w/pipelines/p.yaml"),
+                                               "name: p\nsteps:\n  - name: a\n    runn: echo\n",
+                                               ValidationLevel::Standard);
+        QCOMPARE(found.size(), 2);
+        QCOMPARE(found[0].rule, QStringLiteral("missing-run"));
+        QCOMPARE(found[1].rule, QStringLiteral("unknown-key"));
+        QCOMPARE(found[1].line, 4);
+    }
+
     void reports()
     {
         const QList<FileReport> reports = {

@@ -1,0 +1,90 @@
+// Entry point: a command word runs the command line; otherwise the console window opens.
+#include "bannerwidget.h"
+#include "commandline.h"
+#include "firstpaintreporter.h"
+#include "infrastructuretab.h"
+#include "mainwindow.h"
+#include "workspace/workspace.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QIcon>
+#include <QLibraryInfo>
+#include <QLocale>
+#include <QStandardPaths>
+#include <QTranslator>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <cstdio>
+
+namespace {
+
+void installTranslations(QApplication& app)
+{
+    const QLocale locale = QLocale::system();
+    auto* qt = new QTranslator(&app);
+    if (qt->load(locale, QStringLiteral("qtbase"), QStringLiteral("_"),
+                 QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        QApplication::installTranslator(qt);
+    auto* own = new QTranslator(&app);
+    if (own->load(locale, QStringLiteral("launchdeck"), QStringLiteral("_"),
+                  QStringLiteral(":/i18n")))
+        QApplication::installTranslator(own);
+}
+
+} // namespace
+
+int main(int argc, char* argv[])
+{
+    QStringList arguments;
+    for (int i = 1; i < argc; ++i)
+        arguments.append(QString::fromLocal8Bit(argv[i]));
+    const int status = launchdeck::runCommandLine(arguments);
+    if (status >= 0)
+        return status;
+
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("Launchdeck"));
+    QApplication::setOrganizationName(QStringLiteral("Launchdeck"));
+    QApplication::setApplicationVersion(QStringLiteral(PROJECT_VERSION));
+    QApplication::setDesktopFileName(QStringLiteral("io.launchdeck.Launchdeck"));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/launchdeck.svg")));
+    installTranslations(app);
+
+    QCommandLineParser parser;
+    const QCommandLineOption workspaceOption(
+        {QStringLiteral("w"), QStringLiteral("workspace")},
+        QApplication::translate("main", "Open the workspace in DIR."), QStringLiteral("DIR"));
+    parser.addOption(workspaceOption);
+    parser.addPositionalArgument(QStringLiteral("DIR"),
+                                 QApplication::translate("main", "The workspace to open."));
+    if (!parser.parse(QApplication::arguments())) {
+        std::fprintf(stderr, "launchdeck: %s\n", qPrintable(parser.errorText()));
+        return 2;
+    }
+
+    launchdeck::MainWindow window;
+    launchdeck::FirstPaintReporter::installIfRequested(&window);
+    window.show();
+
+    QString workspace = parser.value(workspaceOption);
+    if (workspace.isEmpty() && !parser.positionalArguments().isEmpty())
+        workspace = parser.positionalArguments().constFirst();
+    if (!workspace.isEmpty()) {
+        window.openWorkspaceWhenShown(workspace);
+    } else {
+        // First run copies the sample workspace out of the resources: off the GUI thread.
+        const QString dataDir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+        QtConcurrent::run([dataDir] {
+            return launchdeck::ensureSampleWorkspace(QStringLiteral(":/sample"), dataDir);
+        }).then(&window, [&window](const launchdeck::Result<QString>& sample) {
+            if (sample)
+                window.openWorkspaceWhenShown(sample.value());
+            else
+                window.infrastructureTab()->banner()->showMessage(
+                    QApplication::translate("main", "Could not set up the sample workspace: %1")
+                        .arg(sample.error().toString()));
+        });
+    }
+    return QApplication::exec();
+}

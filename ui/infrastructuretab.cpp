@@ -1,0 +1,500 @@
+// Wiring of the offline editor: file I/O and validation run off the GUI thread; every answer
+// is checked against what the user is looking at now before it is shown.
+#include "infrastructuretab.h"
+
+#include "bannerwidget.h"
+#include "diagnosticsmodel.h"
+#include "documentio.h"
+#include "findreplacebar.h"
+#include "problemspanel.h"
+#include "renderpreview.h"
+#include "syntaxhighlighting.h"
+#include "validationclient.h"
+#include "workspacefilesmodel.h"
+#include "yamleditor.h"
+
+#include <QComboBox>
+#include <QDir>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QTableView>
+#include <QTimer>
+#include <QTreeView>
+#include <QVBoxLayout>
+
+namespace launchdeck {
+
+InfrastructureTab::InfrastructureTab(QWidget* parent)
+    : QWidget(parent)
+    , m_client(new ValidationClient(this))
+    , m_diagnostics(new DiagnosticsModel(this))
+    , m_files(new WorkspaceFilesModel(this))
+    , m_tree(new QTreeView(this))
+    , m_environment(new QComboBox(this))
+    , m_fileHeader(new QLabel(this))
+    , m_banner(new BannerWidget(this))
+    , m_editorStack(new QStackedWidget(this))
+    , m_emptyHint(new QLabel(this))
+    , m_editor(new YamlEditor(this))
+    , m_findBar(new FindReplaceBar(m_editor, this))
+    , m_preview(new RenderPreview(this))
+    , m_problems(new ProblemsPanel(m_diagnostics, this))
+    , m_horizontal(new QSplitter(Qt::Horizontal, this))
+    , m_vertical(new QSplitter(Qt::Vertical, this))
+    , m_debounce(new QTimer(this))
+{
+    createYamlHighlighter(m_editor->document());
+    m_editor->setReadOnly(true);
+    buildLayout();
+
+    m_debounce->setSingleShot(true);
+    m_debounce->setInterval(kDebounceMs);
+    connect(m_debounce, &QTimer::timeout, this, &InfrastructureTab::validateCurrentNow);
+    connect(m_editor->document(), &QTextDocument::contentsChanged, this, [this] {
+        if (!m_currentPath.isEmpty() && !m_loading)
+            m_debounce->start();
+    });
+    connect(m_editor->document(), &QTextDocument::modificationChanged, this,
+            &InfrastructureTab::modificationChanged);
+    connect(m_editor->document(), &QTextDocument::modificationChanged, this,
+            &InfrastructureTab::updateHeader);
+
+    connect(m_client, &ValidationClient::validated, this, &InfrastructureTab::onValidated);
+    connect(m_client, &ValidationClient::rendered, this, &InfrastructureTab::onRendered);
+    connect(m_client, &ValidationClient::busyChanged, this,
+            &InfrastructureTab::validationBusyChanged);
+    connect(m_preview, &RenderPreview::targetChanged, this, &InfrastructureTab::requestRender);
+    connect(m_problems, &ProblemsPanel::findingActivated, this,
+            [this](const QString& path, int line, int column) { openFile(path, line, column); });
+    connect(m_tree, &QTreeView::activated, this, [this](const QModelIndex& index) {
+        if (!m_files->isDir(index))
+            openFile(m_files->filePath(index));
+    });
+    connect(m_tree, &QTreeView::clicked, this, [this](const QModelIndex& index) {
+        if (!m_files->isDir(index))
+            openFile(m_files->filePath(index));
+    });
+    connect(m_files, &QFileSystemModel::directoryLoaded, this, [this](const QString& path) {
+        // Show the workspace's folders open: it is small, and its layout is the point.
+        if (QFileInfo(path).absoluteFilePath() == m_root)
+            m_tree->expandToDepth(0);
+    });
+    connect(m_environment, &QComboBox::currentIndexChanged, this, [this] {
+        Q_EMIT environmentChanged(environmentName(), validationLevel());
+        revalidateWorkspace();
+    });
+}
+
+InfrastructureTab::~InfrastructureTab() = default;
+
+void InfrastructureTab::buildLayout()
+{
+    m_tree->setModel(m_files);
+    m_tree->setHeaderHidden(true);
+    for (int column = 1; column < m_files->columnCount(); ++column)
+        m_tree->hideColumn(column);
+    m_tree->setUniformRowHeights(true);
+    m_tree->setAnimated(true);
+    m_tree->setMinimumWidth(160);
+
+    auto* environmentLabel = new QLabel(tr("&Environment:"), this);
+    environmentLabel->setBuddy(m_environment);
+    m_environment->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_environment->setToolTip(tr("The environment whose validation level applies"));
+    auto* top = new QHBoxLayout;
+    top->setContentsMargins(8, 6, 8, 2);
+    top->addWidget(environmentLabel);
+    top->addWidget(m_environment);
+    top->addStretch();
+
+    m_fileHeader->setContentsMargins(6, 3, 6, 3);
+    m_fileHeader->setTextFormat(Qt::PlainText);
+    m_emptyHint->setText(tr("Choose a file in the workspace tree to edit it."));
+    m_emptyHint->setAlignment(Qt::AlignCenter);
+    m_emptyHint->setEnabled(false); // greyed: it explains, it is not content
+
+    auto* editorPage = new QWidget(this);
+    auto* editorLayout = new QVBoxLayout(editorPage);
+    editorLayout->setContentsMargins(0, 0, 0, 0);
+    editorLayout->setSpacing(0);
+    editorLayout->addWidget(m_fileHeader);
+    editorLayout->addWidget(m_editor, 1);
+    editorLayout->addWidget(m_findBar);
+    m_editorStack->addWidget(m_emptyHint);
+    m_editorStack->addWidget(editorPage);
+
+    auto* centre = new QWidget(this);
+    auto* centreLayout = new QVBoxLayout(centre);
+    centreLayout->setContentsMargins(0, 0, 0, 0);
+    centreLayout->setSpacing(2);
+    centreLayout->addWidget(m_banner);
+    centreLayout->addWidget(m_editorStack, 1);
+
+    m_horizontal->addWidget(m_tree);
+    m_horizontal->addWidget(centre);
+    m_horizontal->addWidget(m_preview);
+    m_horizontal->setStretchFactor(0, 0);
+    m_horizontal->setStretchFactor(1, 3);
+    m_horizontal->setStretchFactor(2, 2);
+    m_horizontal->setSizes({240, 760, 480});
+    m_horizontal->setChildrenCollapsible(false);
+
+    m_vertical->addWidget(m_horizontal);
+    m_vertical->addWidget(m_problems);
+    m_vertical->setStretchFactor(0, 3);
+    m_vertical->setStretchFactor(1, 1);
+    m_vertical->setSizes({620, 220});
+    m_vertical->setChildrenCollapsible(false);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addLayout(top);
+    layout->addWidget(m_vertical, 1);
+}
+
+void InfrastructureTab::openWorkspace(const QString& root)
+{
+    m_root = QFileInfo(root).absoluteFilePath();
+    m_workspaceName = QFileInfo(m_root).fileName();
+    m_client->cancelAll();
+    m_debounce->stop();
+    m_diagnostics->clear();
+    m_diagnostics->setBaseDirectory(m_root);
+    m_currentPath.clear();
+    m_currentKind = FileKind::Unknown;
+    ++m_openGeneration;
+    m_editor->setDiagnostics({});
+    m_editor->clear();
+    m_editor->setReadOnly(true);
+    m_editor->document()->setModified(false);
+    m_editorStack->setCurrentWidget(m_emptyHint);
+    m_preview->setApplicable(false);
+    m_tree->setRootIndex(m_files->setWorkspaceRoot(m_root));
+
+    const quint64 generation = ++m_scanGeneration;
+    scanWorkspaceAsync(m_root).then(this, [this, generation](const WorkspaceScan& scan) {
+        if (generation == m_scanGeneration)
+            applyScan(scan, {});
+    });
+}
+
+void InfrastructureTab::applyScan(const WorkspaceScan& scan, const QString& preferredEnvironment)
+{
+    m_workspaceName = scan.name;
+    {
+        const QSignalBlocker blocker(m_environment);
+        m_environment->clear();
+        m_levels.clear();
+        int chosen = 0;
+        for (qsizetype i = 0; i < scan.environmentNames.size(); ++i) {
+            const ValidationLevel level = scan.environmentLevels.at(i);
+            m_environment->addItem(
+                tr("%1 (%2)").arg(scan.environmentNames.at(i), validationLevelName(level)),
+                scan.environmentNames.at(i));
+            m_levels.append(level);
+            // Default to the strictest environment: what passes there passes everywhere.
+            if (level == scan.strictestLevel && m_levels.indexOf(level) == i)
+                chosen = int(i);
+        }
+        if (m_levels.isEmpty()) {
+            m_environment->addItem(tr("No environments (standard)"), QString());
+            m_levels.append(ValidationLevel::Standard);
+        }
+        const int preferred = m_environment->findData(preferredEnvironment);
+        m_environment->setCurrentIndex(preferred >= 0 && !preferredEnvironment.isEmpty() ? preferred
+                                                                                         : chosen);
+    }
+    if (!scan.loaded)
+        m_banner->showMessage(
+            tr("%1 has no readable launchdeck.yaml; files are checked without its context.")
+                .arg(QDir::toNativeSeparators(scan.root)),
+            BannerWidget::Kind::Warning);
+    if (!scan.unreadable.isEmpty())
+        m_banner->showMessage(tr("Could not read %1").arg(scan.unreadable.join(u"; ")));
+
+    for (const auto& [path, text] : scan.files) {
+        // The open buffer, not the disk, is what the user is looking at.
+        if (path == m_currentPath)
+            m_client->validate(path, m_editor->toPlainText().toUtf8(), validationLevel());
+        else
+            m_client->validate(path, text, validationLevel());
+    }
+    Q_EMIT workspaceOpened(m_root, m_workspaceName);
+    Q_EMIT environmentChanged(environmentName(), validationLevel());
+}
+
+void InfrastructureTab::revalidateWorkspace()
+{
+    if (m_root.isEmpty())
+        return;
+    const quint64 generation = ++m_scanGeneration;
+    const QString chosen = environmentName();
+    scanWorkspaceAsync(m_root).then(this, [this, generation, chosen](const WorkspaceScan& scan) {
+        if (generation != m_scanGeneration)
+            return;
+        applyScan(scan, chosen);
+    });
+}
+
+QString InfrastructureTab::environmentName() const
+{
+    return m_environment->currentData().toString();
+}
+
+ValidationLevel InfrastructureTab::validationLevel() const
+{
+    const int index = m_environment->currentIndex();
+    return index >= 0 && index < m_levels.size() ? m_levels.at(index) : ValidationLevel::Standard;
+}
+
+void InfrastructureTab::setEnvironment(const QString& name)
+{
+    const int index = m_environment->findData(name);
+    if (index >= 0 && index != m_environment->currentIndex())
+        m_environment->setCurrentIndex(index);
+}
+
+bool InfrastructureTab::isModified() const
+{
+    return !m_currentPath.isEmpty() && m_editor->document()->isModified();
+}
+
+void InfrastructureTab::openFile(const QString& path, int line, int column)
+{
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    if (absolute == m_currentPath) {
+        if (line > 0)
+            m_editor->jumpTo(line, column);
+        return;
+    }
+    confirmLeave([this, absolute, line, column] { loadFile(absolute, line, column); });
+}
+
+void InfrastructureTab::loadFile(const QString& path, int line, int column)
+{
+    const quint64 generation = ++m_openGeneration;
+    readFileAsync(path).then(
+        this, [this, generation, path, line, column](const Result<QByteArray>& bytes) {
+            if (generation != m_openGeneration)
+                return;
+            if (!bytes) {
+                m_banner->showMessage(tr("Could not open %1").arg(bytes.error().toString()));
+                return;
+            }
+            showDocument(path, bytes.value());
+            if (line > 0)
+                m_editor->jumpTo(line, column);
+        });
+}
+
+void InfrastructureTab::showDocument(const QString& path, const QByteArray& text)
+{
+    m_debounce->stop();
+    m_currentPath = path;
+    m_currentKind = classifyFile(path, text);
+    // Loading is not editing: no debounced revalidation for it. (Blocking the document's
+    // signals instead would also keep the highlighter from seeing the new text.)
+    m_loading = true;
+    m_editor->setPlainText(QString::fromUtf8(text));
+    m_loading = false;
+    m_editor->setReadOnly(false);
+    m_editor->document()->setModified(false);
+    m_editor->setDiagnostics(m_diagnostics->diagnosticsFor(path));
+    m_editorStack->setCurrentWidget(m_editor->parentWidget());
+    m_preview->setApplicable(m_currentKind == FileKind::Template);
+    m_banner->hide();
+    selectInTree(path);
+    updateHeader();
+    validateCurrentNow();
+    Q_EMIT modificationChanged(false);
+    Q_EMIT fileOpened(path);
+}
+
+void InfrastructureTab::validateCurrentNow()
+{
+    m_debounce->stop();
+    if (m_currentPath.isEmpty())
+        return;
+    m_client->validate(m_currentPath, m_editor->toPlainText().toUtf8(), validationLevel());
+    requestRender();
+}
+
+void InfrastructureTab::requestRender()
+{
+    if (m_currentPath.isEmpty() || m_currentKind != FileKind::Template)
+        return;
+    m_client->render(m_currentPath, m_editor->toPlainText().toUtf8(), m_preview->target());
+}
+
+void InfrastructureTab::onValidated(const QString& path, const Diagnostics& diagnostics)
+{
+    m_diagnostics->setDiagnostics(path, diagnostics);
+    if (path != m_currentPath)
+        return;
+    Diagnostics own;
+    for (const Diagnostic& d : diagnostics) {
+        if (d.path.isEmpty() || QFileInfo(d.path).absoluteFilePath() == m_currentPath)
+            own.append(d);
+    }
+    m_editor->setDiagnostics(own);
+}
+
+void InfrastructureTab::onRendered(const QString& path, const QString& output,
+                                   const Diagnostics& diagnostics)
+{
+    if (path == m_currentPath)
+        m_preview->showOutput(output, diagnostics);
+}
+
+void InfrastructureTab::save()
+{
+    saveThen({});
+}
+
+void InfrastructureTab::saveThen(std::function<void()> after)
+{
+    if (m_currentPath.isEmpty() || m_saving)
+        return;
+    m_saving = true;
+    const QString path = m_currentPath;
+    const int revision = m_editor->document()->revision();
+    writeFileAsync(path, m_editor->toPlainText().toUtf8())
+        .then(this, [this, path, revision, after](const Result<bool>& written) {
+            m_saving = false;
+            if (!written) {
+                m_banner->showMessage(tr("Could not save %1").arg(written.error().toString()));
+                return;
+            }
+            // Edits made while the write was in flight keep the document modified.
+            if (path == m_currentPath && m_editor->document()->revision() == revision)
+                m_editor->document()->setModified(false);
+            Q_EMIT fileSaved(path);
+            if (QFileInfo(path).fileName() == u"launchdeck.yaml")
+                revalidateWorkspace();
+            if (after)
+                after();
+        });
+}
+
+void InfrastructureTab::revert()
+{
+    if (m_currentPath.isEmpty())
+        return;
+    auto reload = [this] {
+        const QString path = m_currentPath;
+        const int line = m_editor->currentLine();
+        const int column = m_editor->currentColumn();
+        loadFile(path, line, column);
+    };
+    if (!isModified()) {
+        reload();
+        return;
+    }
+    auto* box = new QMessageBox(QMessageBox::Question, tr("Revert"),
+                                tr("Discard the changes to %1 and reload it from disk?")
+                                    .arg(QFileInfo(m_currentPath).fileName()),
+                                QMessageBox::Discard | QMessageBox::Cancel, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setDefaultButton(QMessageBox::Cancel);
+    connect(box, &QMessageBox::finished, this, [box, reload](int) {
+        if (box->clickedButton() == box->button(QMessageBox::Discard))
+            reload();
+    });
+    box->open();
+}
+
+void InfrastructureTab::confirmLeave(std::function<void()> proceed)
+{
+    if (!isModified()) {
+        proceed();
+        return;
+    }
+    auto* box =
+        new QMessageBox(QMessageBox::Warning, tr("Unsaved changes"),
+                        tr("%1 has unsaved changes.").arg(QFileInfo(m_currentPath).fileName()),
+                        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, this);
+    box->setInformativeText(tr("Do you want to save them?"));
+    box->setDefaultButton(QMessageBox::Save);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::finished, this, [this, box, proceed](int) {
+        const auto choice = box->standardButton(box->clickedButton());
+        if (choice == QMessageBox::Save) {
+            saveThen(proceed);
+        } else if (choice == QMessageBox::Discard) {
+            m_editor->document()->setModified(false);
+            proceed();
+        } else {
+            selectInTree(m_currentPath);
+        }
+    });
+    box->open();
+}
+
+void InfrastructureTab::showFind()
+{
+    if (!m_currentPath.isEmpty())
+        m_findBar->showFind();
+}
+
+void InfrastructureTab::showReplace()
+{
+    if (!m_currentPath.isEmpty())
+        m_findBar->showReplace();
+}
+
+void InfrastructureTab::selectInTree(const QString& path)
+{
+    if (path.isEmpty()) {
+        m_tree->clearSelection();
+        return;
+    }
+    const QModelIndex index = m_files->index(path);
+    if (index.isValid()) {
+        m_tree->setCurrentIndex(index);
+        m_tree->scrollTo(index);
+    }
+}
+
+void InfrastructureTab::updateHeader()
+{
+    if (m_currentPath.isEmpty()) {
+        m_fileHeader->clear();
+        return;
+    }
+    const QString relative = QDir(m_root).relativeFilePath(m_currentPath);
+    m_fileHeader->setText(tr("%1%2 — %3")
+                              .arg(relative, isModified() ? QStringLiteral(" ●") : QString(),
+                                   fileKindName(m_currentKind)));
+}
+
+QByteArray InfrastructureTab::saveLayout() const
+{
+    QByteArray state;
+    QDataStream stream(&state, QIODevice::WriteOnly);
+    stream << m_horizontal->saveState() << m_vertical->saveState()
+           << m_problems->view()->horizontalHeader()->saveState();
+    return state;
+}
+
+void InfrastructureTab::restoreLayout(const QByteArray& state)
+{
+    QDataStream stream(state);
+    QByteArray horizontal;
+    QByteArray vertical;
+    QByteArray header;
+    stream >> horizontal >> vertical >> header;
+    if (stream.status() != QDataStream::Ok)
+        return;
+    m_horizontal->restoreState(horizontal);
+    m_vertical->restoreState(vertical);
+    m_problems->view()->horizontalHeader()->restoreState(header);
+}
+
+} // namespace launchdeck

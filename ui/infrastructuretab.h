@@ -1,0 +1,127 @@
+// The Infrastructure tab's offline editor: workspace file tree, YAML editor with inline
+// findings, render preview and the Problems panel, validated as the user types.
+#pragma once
+
+#include "core/diagnostic.h"
+#include "validation/validator.h"
+
+#include <QWidget>
+
+#include <functional>
+
+class QComboBox;
+class QLabel;
+class QSplitter;
+class QStackedWidget;
+class QTimer;
+class QTreeView;
+
+namespace launchdeck {
+
+class BannerWidget;
+class DiagnosticsModel;
+class FindReplaceBar;
+class ProblemsPanel;
+class RenderPreview;
+class ValidationClient;
+class WorkspaceFilesModel;
+class YamlEditor;
+struct WorkspaceScan;
+
+class InfrastructureTab final : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(InfrastructureTab)
+
+public:
+    explicit InfrastructureTab(QWidget* parent = nullptr);
+    ~InfrastructureTab() override;
+
+    // Shows `root` and validates its files in the background; workspaceOpened follows.
+    void openWorkspace(const QString& root);
+    QString workspaceRoot() const { return m_root; }
+    QString workspaceName() const { return m_workspaceName; }
+
+    // Opens `path` (after the unsaved-changes guard) and moves to line:column when given.
+    void openFile(const QString& path, int line = 0, int column = 0);
+    QString currentFile() const { return m_currentPath; }
+    FileKind currentKind() const { return m_currentKind; }
+    bool isModified() const;
+
+    void save();
+    void revert();
+    // Runs `proceed` once the current file is saved or its changes discarded; never when the
+    // user cancels or the save fails.
+    void confirmLeave(std::function<void()> proceed);
+
+    void showFind();
+    void showReplace();
+
+    QString environmentName() const;
+    ValidationLevel validationLevel() const;
+    void setEnvironment(const QString& name);
+
+    QByteArray saveLayout() const;
+    void restoreLayout(const QByteArray& state);
+
+    YamlEditor* editor() const { return m_editor; }
+    DiagnosticsModel* diagnostics() const { return m_diagnostics; }
+    ProblemsPanel* problems() const { return m_problems; }
+    RenderPreview* preview() const { return m_preview; }
+    FindReplaceBar* findBar() const { return m_findBar; }
+    BannerWidget* banner() const { return m_banner; }
+    QTreeView* fileTree() const { return m_tree; }
+
+    static constexpr int kDebounceMs = 300;
+
+Q_SIGNALS:
+    void workspaceOpened(const QString& root, const QString& name);
+    void fileOpened(const QString& path);
+    void fileSaved(const QString& path);
+    void modificationChanged(bool modified);
+    void environmentChanged(const QString& name, launchdeck::ValidationLevel level);
+    void validationBusyChanged(bool busy);
+
+private:
+    void buildLayout();
+    void applyScan(const WorkspaceScan& scan, const QString& preferredEnvironment);
+    void revalidateWorkspace();
+    void loadFile(const QString& path, int line, int column);
+    void showDocument(const QString& path, const QByteArray& text);
+    void validateCurrentNow();
+    void requestRender();
+    void onValidated(const QString& path, const Diagnostics& diagnostics);
+    void onRendered(const QString& path, const QString& output, const Diagnostics& diagnostics);
+    void saveThen(std::function<void()> after);
+    void selectInTree(const QString& path);
+    void updateHeader();
+
+    ValidationClient* m_client;
+    DiagnosticsModel* m_diagnostics;
+    WorkspaceFilesModel* m_files;
+    QTreeView* m_tree;
+    QComboBox* m_environment;
+    QLabel* m_fileHeader;
+    BannerWidget* m_banner;
+    QStackedWidget* m_editorStack;
+    QLabel* m_emptyHint;
+    YamlEditor* m_editor;
+    FindReplaceBar* m_findBar;
+    RenderPreview* m_preview;
+    ProblemsPanel* m_problems;
+    QSplitter* m_horizontal;
+    QSplitter* m_vertical;
+    QTimer* m_debounce;
+
+    QString m_root;
+    QString m_workspaceName;
+    QString m_currentPath;
+    FileKind m_currentKind = FileKind::Unknown;
+    QList<ValidationLevel> m_levels; // by environment combo index
+    quint64 m_openGeneration = 0;    // drops reads of files the user has since left
+    quint64 m_scanGeneration = 0;    // drops scans of workspaces since replaced
+    bool m_saving = false;
+    bool m_loading = false;
+};
+
+} // namespace launchdeck

@@ -1,0 +1,316 @@
+// The main window's menus, status line and remembered state.
+#include "mainwindow.h"
+
+#include "aboutdialog.h"
+#include "diagnosticsmodel.h"
+#include "findreplacebar.h"
+#include "infrastructuretab.h"
+#include "yamleditor.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFrame>
+#include <QLabel>
+#include <QMenuBar>
+#include <QScreen>
+#include <QSettings>
+#include <QStatusBar>
+#include <QStyle>
+#include <QTabWidget>
+#include <QTimer>
+
+#include <utility>
+
+namespace launchdeck {
+
+namespace {
+
+const QString kGeometryKey = QStringLiteral("window/geometry");
+const QString kStateKey = QStringLiteral("window/state");
+const QString kInfrastructureLayoutKey = QStringLiteral("window/infrastructureLayout");
+const QString kRecentKey = QStringLiteral("recentWorkspaces");
+
+} // namespace
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent)
+    , m_tabs(new QTabWidget(this))
+    , m_infrastructure(new InfrastructureTab(this))
+    , m_workspaceLabel(new QLabel(this))
+    , m_levelLabel(new QLabel(this))
+    , m_countsLabel(new QLabel(this))
+    , m_busyLabel(new QLabel(this))
+    , m_cursorLabel(new QLabel(this))
+{
+    setObjectName(QStringLiteral("MainWindow"));
+    m_tabs->setDocumentMode(true);
+    m_tabs->addTab(m_infrastructure, tr("Infrastructure"));
+    setCentralWidget(m_tabs);
+
+    createActions();
+    createStatusBar();
+
+    connect(m_infrastructure, &InfrastructureTab::workspaceOpened, this, [this] {
+        m_workspaceLabel->setText(tr("Workspace: %1").arg(m_infrastructure->workspaceName()));
+        m_workspaceLabel->setToolTip(QDir::toNativeSeparators(m_infrastructure->workspaceRoot()));
+        updateTitle();
+    });
+    connect(m_infrastructure, &InfrastructureTab::fileOpened, this, &MainWindow::updateTitle);
+    connect(m_infrastructure, &InfrastructureTab::modificationChanged, this,
+            &MainWindow::updateTitle);
+    connect(m_infrastructure, &InfrastructureTab::environmentChanged, this,
+            &MainWindow::updateLevel);
+    connect(m_infrastructure, &InfrastructureTab::validationBusyChanged, m_busyLabel,
+            &QWidget::setVisible);
+    connect(m_infrastructure->diagnostics(), &DiagnosticsModel::countsChanged, this,
+            &MainWindow::updateCounts);
+    connect(m_infrastructure->editor(), &QPlainTextEdit::cursorPositionChanged, this,
+            &MainWindow::updateCursor);
+
+    restoreSettings();
+    updateTitle();
+    updateCounts();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createActions()
+{
+    // Style icons, not theme lookups: a theme search loads every image plugin before the
+    // first paint, which the startup benchmark showed as a large share of launch time.
+    const QStyle* style = this->style();
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    QAction* open = file->addAction(style->standardIcon(QStyle::SP_DialogOpenButton),
+                                    tr("&Open Workspace…"), this, &MainWindow::chooseWorkspace);
+    open->setShortcut(QKeySequence::Open);
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    file->addSeparator();
+    m_saveAction = file->addAction(style->standardIcon(QStyle::SP_DialogSaveButton), tr("&Save"),
+                                   m_infrastructure, &InfrastructureTab::save);
+    m_saveAction->setShortcut(QKeySequence::Save);
+    m_revertAction = file->addAction(style->standardIcon(QStyle::SP_BrowserReload), tr("Re&vert"),
+                                     m_infrastructure, &InfrastructureTab::revert);
+    file->addSeparator();
+    QAction* quit = file->addAction(style->standardIcon(QStyle::SP_DialogCloseButton), tr("&Quit"),
+                                    this, &QWidget::close);
+    quit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));
+    quit->setMenuRole(QAction::QuitRole);
+
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    QAction* find = edit->addAction(style->standardIcon(QStyle::SP_FileDialogContentsView),
+                                    tr("&Find…"), m_infrastructure, &InfrastructureTab::showFind);
+    find->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_F));
+    QAction* replace =
+        edit->addAction(style->standardIcon(QStyle::SP_FileDialogDetailedView), tr("&Replace…"),
+                        m_infrastructure, &InfrastructureTab::showReplace);
+    replace->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_H));
+    QAction* next = edit->addAction(tr("Find &Next"), this,
+                                    [this] { m_infrastructure->findBar()->findNext(); });
+    next->setShortcut(QKeySequence::FindNext);
+    QAction* previous = edit->addAction(tr("Find Pre&vious"), this,
+                                        [this] { m_infrastructure->findBar()->findPrevious(); });
+    previous->setShortcut(QKeySequence::FindPrevious);
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    QAction* about = help->addAction(tr("&About Launchdeck"), this, &MainWindow::showAbout);
+    about->setMenuRole(QAction::AboutRole);
+
+    rebuildRecentMenu();
+}
+
+void MainWindow::createStatusBar()
+{
+    m_busyLabel->setText(tr("Validating…"));
+    m_busyLabel->hide();
+    for (QLabel* label :
+         {m_workspaceLabel, m_levelLabel, m_busyLabel, m_cursorLabel, m_countsLabel})
+        label->setContentsMargins(6, 0, 6, 0);
+    auto separator = [this] {
+        auto* line = new QFrame(this);
+        line->setFrameShape(QFrame::VLine);
+        line->setFrameShadow(QFrame::Sunken);
+        return line;
+    };
+    statusBar()->addWidget(m_workspaceLabel);
+    statusBar()->addWidget(separator());
+    statusBar()->addWidget(m_levelLabel);
+    statusBar()->addWidget(m_busyLabel);
+    statusBar()->addPermanentWidget(m_cursorLabel);
+    statusBar()->addPermanentWidget(separator());
+    statusBar()->addPermanentWidget(m_countsLabel);
+    m_workspaceLabel->setText(tr("No workspace"));
+}
+
+void MainWindow::chooseWorkspace()
+{
+    // A non-blocking dialog: the window keeps repainting and validating behind it.
+    auto* dialog = new QFileDialog(this, tr("Open Workspace"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setFileMode(QFileDialog::Directory);
+    dialog->setOption(QFileDialog::ShowDirsOnly);
+    if (!m_infrastructure->workspaceRoot().isEmpty())
+        dialog->setDirectory(QFileInfo(m_infrastructure->workspaceRoot()).absolutePath());
+    connect(dialog, &QFileDialog::fileSelected, this, &MainWindow::openWorkspace);
+    dialog->open();
+}
+
+void MainWindow::openWorkspace(const QString& root)
+{
+    const QString absolute = QFileInfo(root).absoluteFilePath();
+    m_infrastructure->confirmLeave([this, absolute] {
+        m_infrastructure->openWorkspace(absolute);
+        rememberWorkspace(absolute);
+    });
+}
+
+void MainWindow::openWorkspaceWhenShown(const QString& root)
+{
+    if (m_painted)
+        openWorkspace(root);
+    else
+        m_pendingWorkspace = root;
+}
+
+bool MainWindow::event(QEvent* event)
+{
+    const bool handled = QMainWindow::event(event);
+    if (event->type() == QEvent::Paint && !m_painted) {
+        m_painted = true;
+        if (!m_pendingWorkspace.isEmpty()) {
+            // Queued: the first frame is finished and shown before the work starts.
+            QTimer::singleShot(0, this,
+                               [this] { openWorkspace(std::exchange(m_pendingWorkspace, {})); });
+        }
+    }
+    return handled;
+}
+
+QStringList MainWindow::recentWorkspaces() const
+{
+    return QSettings().value(kRecentKey).toStringList();
+}
+
+void MainWindow::rememberWorkspace(const QString& root)
+{
+    QStringList recent = recentWorkspaces();
+    recent.removeAll(root);
+    recent.prepend(root);
+    while (recent.size() > kMaxRecentWorkspaces)
+        recent.removeLast();
+    QSettings().setValue(kRecentKey, recent);
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList recent = recentWorkspaces();
+    for (qsizetype i = 0; i < recent.size(); ++i) {
+        const QString root = recent.at(i);
+        // Number the first nine for keyboard access, as desktop applications do.
+        const QString label =
+            i < 9 ? QStringLiteral("&%1  %2").arg(i + 1).arg(QDir::toNativeSeparators(root))
+                  : QDir::toNativeSeparators(root);
+        QAction* action =
+            m_recentMenu->addAction(label, this, [this, root] { openWorkspace(root); });
+        action->setData(root);
+    }
+    m_recentMenu->addSeparator();
+    QAction* clear = m_recentMenu->addAction(tr("&Clear List"), this, [this] {
+        QSettings().remove(kRecentKey);
+        rebuildRecentMenu();
+    });
+    clear->setEnabled(!recent.isEmpty());
+    m_recentMenu->setEnabled(true);
+}
+
+void MainWindow::updateTitle()
+{
+    const QString file = m_infrastructure->currentFile();
+    const QString workspace = m_infrastructure->workspaceName();
+    QString title;
+    if (!file.isEmpty())
+        title = QFileInfo(file).fileName() + QStringLiteral("[*] — ");
+    if (!workspace.isEmpty())
+        title += workspace + QStringLiteral(" — ");
+    setWindowTitle(title + QStringLiteral("Launchdeck"));
+    setWindowModified(m_infrastructure->isModified());
+    m_saveAction->setEnabled(!file.isEmpty());
+    m_revertAction->setEnabled(!file.isEmpty());
+    updateCursor();
+}
+
+void MainWindow::updateCounts()
+{
+    const DiagnosticsModel* model = m_infrastructure->diagnostics();
+    m_countsLabel->setText(
+        tr("Errors: %1  Warnings: %2").arg(model->errorCount()).arg(model->warningCount()));
+}
+
+void MainWindow::updateLevel(const QString& environment, ValidationLevel level)
+{
+    m_levelLabel->setText(
+        environment.isEmpty()
+            ? tr("Validation: %1").arg(validationLevelName(level))
+            : tr("Validation: %1 (%2)").arg(validationLevelName(level), environment));
+}
+
+void MainWindow::updateCursor()
+{
+    if (m_infrastructure->currentFile().isEmpty()) {
+        m_cursorLabel->clear();
+        return;
+    }
+    const YamlEditor* editor = m_infrastructure->editor();
+    m_cursorLabel->setText(
+        tr("Ln %1, Col %2").arg(editor->currentLine()).arg(editor->currentColumn()));
+}
+
+void MainWindow::showAbout()
+{
+    auto* dialog = new AboutDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+}
+
+void MainWindow::saveSettings() const
+{
+    QSettings settings;
+    settings.setValue(kGeometryKey, saveGeometry());
+    settings.setValue(kStateKey, saveState());
+    settings.setValue(kInfrastructureLayoutKey, m_infrastructure->saveLayout());
+}
+
+void MainWindow::restoreSettings()
+{
+    const QSettings settings;
+    if (!restoreGeometry(settings.value(kGeometryKey).toByteArray())) {
+        // First run: most of the screen, centred.
+        const QRect available = screen()->availableGeometry();
+        resize(available.size() * 0.85);
+        move(available.center() - rect().center());
+    }
+    restoreState(settings.value(kStateKey).toByteArray());
+    m_infrastructure->restoreLayout(settings.value(kInfrastructureLayoutKey).toByteArray());
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    if (m_closeConfirmed || !m_infrastructure->isModified()) {
+        saveSettings();
+        event->accept();
+        return;
+    }
+    event->ignore();
+    m_infrastructure->confirmLeave([this] {
+        m_closeConfirmed = true;
+        // Not from inside the guard's own callback: close once it has returned.
+        QTimer::singleShot(0, this, [this] { close(); });
+    });
+}
+
+} // namespace launchdeck

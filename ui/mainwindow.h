@@ -1,0 +1,70 @@
+// Launchdeck's main window: menus, the tabs, the status line, and what is remembered between
+// runs (geometry, layout, recent workspaces).
+#pragma once
+
+#include "core/diagnostic.h"
+
+#include <QMainWindow>
+
+class QLabel;
+class QMenu;
+class QTabWidget;
+
+namespace launchdeck {
+
+class InfrastructureTab;
+
+class MainWindow final : public QMainWindow
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(MainWindow)
+
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    // Opens `root` once unsaved changes are dealt with, and records it as recent.
+    void openWorkspace(const QString& root);
+    // The same, but not before the window has painted once: at launch the window comes first,
+    // and scanning and validating the workspace do not compete with it for the CPU.
+    void openWorkspaceWhenShown(const QString& root);
+    QStringList recentWorkspaces() const;
+    InfrastructureTab* infrastructureTab() const { return m_infrastructure; }
+    QMenu* recentMenu() const { return m_recentMenu; }
+
+    static constexpr int kMaxRecentWorkspaces = 8;
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    bool event(QEvent* event) override;
+
+private:
+    void createActions();
+    void createStatusBar();
+    void chooseWorkspace();
+    void rememberWorkspace(const QString& root);
+    void rebuildRecentMenu();
+    void updateTitle();
+    void updateCounts();
+    void updateLevel(const QString& environment, ValidationLevel level);
+    void updateCursor();
+    void saveSettings() const;
+    void restoreSettings();
+    void showAbout();
+
+    QTabWidget* m_tabs;
+    InfrastructureTab* m_infrastructure;
+    QMenu* m_recentMenu = nullptr;
+    QAction* m_saveAction = nullptr;
+    QAction* m_revertAction = nullptr;
+    QLabel* m_workspaceLabel;
+    QLabel* m_levelLabel;
+    QLabel* m_countsLabel;
+    QLabel* m_busyLabel;
+    QLabel* m_cursorLabel;
+    bool m_closeConfirmed = false;
+    bool m_painted = false;
+    QString m_pendingWorkspace;
+};
+
+} // namespace launchdeck
