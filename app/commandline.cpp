@@ -1,11 +1,11 @@
 // Argument parsing for `launchdeck COMMAND …` and the wiring to the services that do the work.
 #include "commandline.h"
 
+#include "core/yamlsource.h"
 #include "templates/template.h"
 #include "validation/report.h"
 #include "validation/validator.h"
 #include "workspace/workspace.h"
-#include "core/yamlsource.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -70,7 +70,8 @@ QString helpText()
 }
 
 // Pulls `--name VALUE` / `--name=VALUE` out of `args`; false when the value is missing.
-bool takeOption(QStringList& args, const QStringList& names, std::optional<QString>& value, QString& error)
+bool takeOption(QStringList& args, const QStringList& names, std::optional<QString>& value,
+                QString& error)
 {
     for (qsizetype i = 0; i < args.size(); ++i) {
         for (const QString& name : names) {
@@ -132,7 +133,8 @@ int runValidate(QStringList args, const QString& workspaceDir)
     if (levelName) {
         level = validationLevelFromName(*levelName);
         if (!level)
-            return usageError(QStringLiteral("--level must be basic, standard or strict, not '%1'").arg(*levelName));
+            return usageError(QStringLiteral("--level must be basic, standard or strict, not '%1'")
+                                  .arg(*levelName));
     }
     if (args.isEmpty())
         args.append(workspaceDir);
@@ -165,7 +167,9 @@ int runValidate(QStringList args, const QString& workspaceDir)
 
 QString renderedFileName(const YAML::Node& object)
 {
-    const auto text = [&](const YAML::Node& node) { return node.IsDefined() && node.IsScalar() ? yamlText(node).toLower() : QString(); };
+    const auto text = [&](const YAML::Node& node) {
+        return node.IsDefined() && node.IsScalar() ? yamlText(node).toLower() : QString();
+    };
     return text(object["kind"]) + u'-' + text(object["metadata"]["name"]) + u".yaml";
 }
 
@@ -174,14 +178,15 @@ int runRender(QStringList args)
     QString error;
     std::optional<QString> to;
     std::optional<QString> outputDir;
-    if (!takeOption(args, {QStringLiteral("--to")}, to, error)
-        || !takeOption(args, {QStringLiteral("-o"), QStringLiteral("--output")}, outputDir, error))
+    if (!takeOption(args, {QStringLiteral("--to")}, to, error) ||
+        !takeOption(args, {QStringLiteral("-o"), QStringLiteral("--output")}, outputDir, error))
         return usageError(error);
     const QStringList sets = takeRepeated(args, QStringLiteral("--set"), error);
     if (!error.isEmpty())
         return usageError(error);
     if (args.size() != 1 || args[0].startsWith(u'-'))
-        return usageError(QStringLiteral("render takes one TEMPLATE file and --to compose|kubernetes"));
+        return usageError(
+            QStringLiteral("render takes one TEMPLATE file and --to compose|kubernetes"));
     if (!to || (*to != u"compose" && *to != u"kubernetes"))
         return usageError(QStringLiteral("render needs --to compose or --to kubernetes"));
     QHash<QString, QString> overrides;
@@ -197,16 +202,19 @@ int runRender(QStringList args)
     const YamlFile file = loadYamlFile(path, out);
     std::optional<templates::InfraTemplate> parsed;
     if (file.readable && !templates::looksLikeTemplate(file)) {
-        printErr(QStringLiteral("launchdeck: %1: not an infrastructure template (it needs 'provider' and "
-                                "'resources')\n").arg(path));
+        printErr(QStringLiteral(
+                     "launchdeck: %1: not an infrastructure template (it needs 'provider' and "
+                     "'resources')\n")
+                     .arg(path));
         return kUsage;
     }
     if (file.readable)
         parsed = templates::parseTemplate(file, out);
     templates::RenderResult result;
     if (parsed) {
-        result = templates::renderTemplate(*parsed, *to == u"compose" ? templates::RenderTarget::Compose
-                                                                       : templates::RenderTarget::Kubernetes,
+        result = templates::renderTemplate(*parsed,
+                                           *to == u"compose" ? templates::RenderTarget::Compose
+                                                             : templates::RenderTarget::Kubernetes,
                                            overrides, out);
     }
     sortDiagnostics(out);
@@ -246,8 +254,10 @@ int runRender(QStringList args)
     }
     for (const auto& [name, bytes] : files) {
         QSaveFile output(QDir(*outputDir).filePath(name));
-        if (!output.open(QIODevice::WriteOnly) || output.write(bytes) != bytes.size() || !output.commit()) {
-            printErr(QStringLiteral("launchdeck: cannot write %1: %2\n").arg(output.fileName(), output.errorString()));
+        if (!output.open(QIODevice::WriteOnly) || output.write(bytes) != bytes.size() ||
+            !output.commit()) {
+            printErr(QStringLiteral("launchdeck: cannot write %1: %2\n")
+                         .arg(output.fileName(), output.errorString()));
             return kFailed;
         }
         printErr(QStringLiteral("wrote %1\n").arg(displayPath(output.fileName())));

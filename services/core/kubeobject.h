@@ -19,7 +19,10 @@ struct KubeObject
     QString name;
     QString nameSpace; // empty when not set
 
-    QString displayName() const { return kind + u'/' + (name.isEmpty() ? QStringLiteral("<unnamed>") : name); }
+    QString displayName() const
+    {
+        return kind + u'/' + (name.isEmpty() ? QStringLiteral("<unnamed>") : name);
+    }
 };
 
 // The objects of a parsed manifest file: one per non-empty document, `kind: List` items

@@ -28,13 +28,14 @@ QString formatTextReport(const QList<FileReport>& reports)
         }
     }
     const ReportSummary summary = summarize(reports);
-    text += QStringLiteral("%1 %2 checked: %3 %4, %5 %6\n")
-                .arg(summary.files)
-                .arg(summary.files == 1 ? QStringLiteral("file") : QStringLiteral("files"))
-                .arg(summary.errors)
-                .arg(summary.errors == 1 ? QStringLiteral("error") : QStringLiteral("errors"))
-                .arg(summary.warnings)
-                .arg(summary.warnings == 1 ? QStringLiteral("warning") : QStringLiteral("warnings"));
+    text +=
+        QStringLiteral("%1 %2 checked: %3 %4, %5 %6\n")
+            .arg(summary.files)
+            .arg(summary.files == 1 ? QStringLiteral("file") : QStringLiteral("files"))
+            .arg(summary.errors)
+            .arg(summary.errors == 1 ? QStringLiteral("error") : QStringLiteral("errors"))
+            .arg(summary.warnings)
+            .arg(summary.warnings == 1 ? QStringLiteral("warning") : QStringLiteral("warnings"));
     return text;
 }
 
@@ -50,13 +51,15 @@ QByteArray formatJsonReport(const QList<FileReport>& reports)
                                            {QStringLiteral("rule"), d.rule},
                                            {QStringLiteral("message"), d.message}});
         }
-        files.append(QJsonObject{{QStringLiteral("path"), report.path}, {QStringLiteral("diagnostics"), diagnostics}});
+        files.append(QJsonObject{{QStringLiteral("path"), report.path},
+                                 {QStringLiteral("diagnostics"), diagnostics}});
     }
     const ReportSummary summary = summarize(reports);
-    const QJsonObject root{{QStringLiteral("files"), files},
-                           {QStringLiteral("summary"), QJsonObject{{QStringLiteral("files"), summary.files},
-                                                                   {QStringLiteral("errors"), summary.errors},
-                                                                   {QStringLiteral("warnings"), summary.warnings}}}};
+    const QJsonObject root{
+        {QStringLiteral("files"), files},
+        {QStringLiteral("summary"), QJsonObject{{QStringLiteral("files"), summary.files},
+                                                {QStringLiteral("errors"), summary.errors},
+                                                {QStringLiteral("warnings"), summary.warnings}}}};
     return QJsonDocument(root).toJson(QJsonDocument::Indented);
 }
 

@@ -28,9 +28,10 @@ void ValidationService::render(quint64 generation, const QString& path, const QB
     QString output;
     if (file.readable) {
         if (const auto parsed = templates::parseTemplate(file, out)) {
-            templates::RenderTarget renderTarget = parsed->provider == templates::Provider::Kubernetes
-                                                       ? templates::RenderTarget::Kubernetes
-                                                       : templates::RenderTarget::Compose;
+            templates::RenderTarget renderTarget =
+                parsed->provider == templates::Provider::Kubernetes
+                    ? templates::RenderTarget::Kubernetes
+                    : templates::RenderTarget::Compose;
             if (target == u"compose")
                 renderTarget = templates::RenderTarget::Compose;
             else if (target == u"kubernetes")

@@ -24,7 +24,8 @@ public:
                             const QString& target);
 
 Q_SIGNALS:
-    void validated(quint64 generation, const QString& path, const launchdeck::Diagnostics& diagnostics);
+    void validated(quint64 generation, const QString& path,
+                   const launchdeck::Diagnostics& diagnostics);
     void rendered(quint64 generation, const QString& path, const QString& output,
                   const launchdeck::Diagnostics& diagnostics);
 };

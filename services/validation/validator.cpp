@@ -114,9 +114,10 @@ Diagnostics validateText(const QString& path, const QByteArray& text, Validation
     const YamlFile file = parseYaml(path, text, out);
     switch (classify(path, file)) {
     case FileKind::Template:
-        templates::validateTemplate(file, level, out, [level](const YamlFile& rendered, Diagnostics& found) {
-            validateRender(rendered, level, found);
-        });
+        templates::validateTemplate(file, level, out,
+                                    [level](const YamlFile& rendered, Diagnostics& found) {
+                                        validateRender(rendered, level, found);
+                                    });
         break;
     case FileKind::Compose:
         validateCompose(file, level, out);
@@ -125,21 +126,24 @@ Diagnostics validateText(const QString& path, const QByteArray& text, Validation
         validateKubernetes(file, level, out);
         break;
     case FileKind::Yaml:
-        if (file.documents.isEmpty() || (file.documents.size() == 1 && file.documents[0].root.IsNull())) {
+        if (file.documents.isEmpty() ||
+            (file.documents.size() == 1 && file.documents[0].root.IsNull())) {
             out.append({path, 0, 0, Severity::High, QStringLiteral("empty"),
-                        QStringLiteral("the file is empty; expected a workspace, template, Compose file or "
-                                       "Kubernetes manifests")});
+                        QStringLiteral(
+                            "the file is empty; expected a workspace, template, Compose file or "
+                            "Kubernetes manifests")});
         } else {
             out.append({path, 1, 1, Severity::Low, QStringLiteral("unknown-format"),
-                        QStringLiteral("not recognised as a template, Compose file or Kubernetes manifest; "
-                                       "only its YAML was checked")});
+                        QStringLiteral(
+                            "not recognised as a template, Compose file or Kubernetes manifest; "
+                            "only its YAML was checked")});
         }
         break;
     case FileKind::Pipeline:
         validatePipeline(file, out);
         break;
-    case FileKind::Workspace:  // handled above
-    case FileKind::Unknown:    // unreadable: the loader reported why
+    case FileKind::Workspace: // handled above
+    case FileKind::Unknown:   // unreadable: the loader reported why
         break;
     }
     sortDiagnostics(out);

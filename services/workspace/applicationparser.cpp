@@ -30,9 +30,10 @@ std::optional<QString> readCondition(YamlMapReader& reader, const char* key)
     const YAML::Node node = reader.take(key);
     const auto text = reader.string(key);
     if (text && !isCondition(*text)) {
-        reader.error(node, QStringLiteral("bad-condition"),
-                     QStringLiteral("%1 '%2' must compare result with a number, e.g. \"result < 0.01\"")
-                         .arg(QLatin1String(key), *text));
+        reader.error(
+            node, QStringLiteral("bad-condition"),
+            QStringLiteral("%1 '%2' must compare result with a number, e.g. \"result < 0.01\"")
+                .arg(QLatin1String(key), *text));
     }
     return text;
 }
@@ -50,8 +51,9 @@ HealthCheck parseHealthCheck(const YAML::Node& node, const QString& what, const 
     check.retries = static_cast<int>(reader.integer("retries", 1, 100).value_or(check.retries));
     check.startPeriod = reader.duration("start_period").value_or(check.startPeriod);
     if (check.httpPath.isEmpty() == check.command.isEmpty()) {
-        reader.error(node, QStringLiteral("bad-health-check"),
-                     QStringLiteral("%1 needs exactly one of 'http' (a path) or 'command'").arg(what));
+        reader.error(
+            node, QStringLiteral("bad-health-check"),
+            QStringLiteral("%1 needs exactly one of 'http' (a path) or 'command'").arg(what));
     } else if (!check.httpPath.isEmpty() && !check.httpPath.startsWith(u'/')) {
         reader.error(reader.take("http"), QStringLiteral("bad-value"),
                      QStringLiteral("http of %1 must be a path starting with '/'").arg(what));
@@ -69,17 +71,22 @@ AnalysisTemplate parseAnalysis(const QString& name, const YAML::Node& node, cons
     analysis.metric = reader.oneOf("metric", kMetrics, true).value_or(QString());
     analysis.query = reader.string("query").value_or(QString());
     if (analysis.metric == u"prometheus" && analysis.query.isEmpty())
-        reader.error(node, QStringLiteral("missing-field"),
-                     QStringLiteral("analysis '%1' reads Prometheus and needs a 'query'").arg(name));
+        reader.error(
+            node, QStringLiteral("missing-field"),
+            QStringLiteral("analysis '%1' reads Prometheus and needs a 'query'").arg(name));
     analysis.interval = reader.duration("interval").value_or(analysis.interval);
     analysis.count = static_cast<int>(reader.integer("count", 1, 10'000).value_or(1));
     analysis.successCondition = readCondition(reader, "success_condition").value_or(QString());
     analysis.failureCondition = readCondition(reader, "failure_condition").value_or(QString());
     if (analysis.successCondition.isEmpty() && analysis.failureCondition.isEmpty())
-        reader.error(node, QStringLiteral("missing-field"),
-                     QStringLiteral("analysis '%1' needs a success_condition or a failure_condition").arg(name));
-    analysis.failureLimit = static_cast<int>(reader.integer("failure_limit", 0, 10'000).value_or(0));
-    analysis.inconclusiveLimit = static_cast<int>(reader.integer("inconclusive_limit", 0, 10'000).value_or(0));
+        reader.error(
+            node, QStringLiteral("missing-field"),
+            QStringLiteral("analysis '%1' needs a success_condition or a failure_condition")
+                .arg(name));
+    analysis.failureLimit =
+        static_cast<int>(reader.integer("failure_limit", 0, 10'000).value_or(0));
+    analysis.inconclusiveLimit =
+        static_cast<int>(reader.integer("inconclusive_limit", 0, 10'000).value_or(0));
     analysis.consecutiveErrorLimit =
         static_cast<int>(reader.integer("consecutive_error_limit", 0, 10'000).value_or(4));
     reader.finish();
@@ -91,9 +98,10 @@ StrategyStep parseStep(const YAML::Node& node, const QString& path, Diagnostics&
     StrategyStep step;
     step.line = yamlLine(node);
     if (!node.IsMap() || node.size() != 1) {
-        out.append(diagnosticAt(path, node, Severity::High, QStringLiteral("bad-step"),
-                                QStringLiteral("a canary step is one of set_weight: N, pause: {...}, "
-                                               "analysis: NAME")));
+        out.append(
+            diagnosticAt(path, node, Severity::High, QStringLiteral("bad-step"),
+                         QStringLiteral("a canary step is one of set_weight: N, pause: {...}, "
+                                        "analysis: NAME")));
         return step;
     }
     YamlMapReader reader(node, path, QStringLiteral("a canary step"), out);
@@ -116,7 +124,8 @@ StrategyStep parseStep(const YAML::Node& node, const QString& path, Diagnostics&
     return step;
 }
 
-Strategy parseStrategy(const YAML::Node& node, const QString& app, const QString& path, Diagnostics& out)
+Strategy parseStrategy(const YAML::Node& node, const QString& app, const QString& path,
+                       Diagnostics& out)
 {
     Strategy strategy;
     if (node.IsScalar()) {
@@ -131,13 +140,15 @@ Strategy parseStrategy(const YAML::Node& node, const QString& app, const QString
     if (const auto type = reader.oneOf("type", kStrategies, true))
         strategy.type = static_cast<Strategy::Type>(kStrategies.indexOf(*type));
     strategy.maxSurge = static_cast<int>(reader.integer("max_surge", 0, 1000).value_or(1));
-    strategy.maxUnavailable = static_cast<int>(reader.integer("max_unavailable", 0, 1000).value_or(0));
+    strategy.maxUnavailable =
+        static_cast<int>(reader.integer("max_unavailable", 0, 1000).value_or(0));
     strategy.scaleDownDelay = reader.duration("scale_down_delay").value_or(strategy.scaleDownDelay);
     strategy.prePromotionAnalysis = reader.string("pre_promotion_analysis").value_or(QString());
     strategy.postPromotionAnalysis = reader.string("post_promotion_analysis").value_or(QString());
     if (const YAML::Node steps = reader.take("steps"); steps.IsDefined()) {
         if (!steps.IsSequence())
-            reader.error(steps, QStringLiteral("wrong-type"), QStringLiteral("steps must be a list"));
+            reader.error(steps, QStringLiteral("wrong-type"),
+                         QStringLiteral("steps must be a list"));
         else
             for (const YAML::Node& step : steps)
                 strategy.steps.append(parseStep(step, path, out));
@@ -148,7 +159,8 @@ Strategy parseStrategy(const YAML::Node& node, const QString& app, const QString
                          QStringLiteral("analysis must map names to analysis templates"));
         else
             for (const auto& entry : analyses)
-                strategy.analyses.append(parseAnalysis(yamlText(entry.first), entry.second, path, out));
+                strategy.analyses.append(
+                    parseAnalysis(yamlText(entry.first), entry.second, path, out));
     }
     if (strategy.type == Strategy::Type::Canary && strategy.steps.isEmpty())
         reader.error(node, QStringLiteral("missing-field"),
@@ -181,15 +193,19 @@ AppTest parseTest(const YAML::Node& node, const QString& app, const QString& pat
         test.kind = load ? AppTest::Kind::LoadTest : AppTest::Kind::HttpCheck;
         const YAML::Node body = outer.take(load ? "load_test" : "http_check");
         if (body.IsDefined()) {
-            YamlMapReader reader(body, path, load ? QStringLiteral("load_test") : QStringLiteral("http_check"), out);
+            YamlMapReader reader(
+                body, path, load ? QStringLiteral("load_test") : QStringLiteral("http_check"), out);
             test.path = reader.string("path", true).value_or(QString());
-            test.method = reader.oneOf("method", {QStringLiteral("GET"), QStringLiteral("HEAD"), QStringLiteral("POST")})
+            test.method = reader
+                              .oneOf("method", {QStringLiteral("GET"), QStringLiteral("HEAD"),
+                                                QStringLiteral("POST")})
                               .value_or(test.method);
             test.timeout = reader.duration("timeout").value_or(test.timeout);
             if (load) {
                 test.users = static_cast<int>(reader.integer("users", 1, 10'000).value_or(10));
                 test.duration = reader.duration("duration").value_or(test.duration);
-                if (const YAML::Node thresholds = reader.take("thresholds"); thresholds.IsDefined()) {
+                if (const YAML::Node thresholds = reader.take("thresholds");
+                    thresholds.IsDefined()) {
                     YamlMapReader t(thresholds, path, QStringLiteral("thresholds"), out);
                     test.p95Latency = t.duration("p95_latency");
                     test.maxErrorRate = readFraction(t, "error_rate");
@@ -198,7 +214,8 @@ AppTest parseTest(const YAML::Node& node, const QString& app, const QString& pat
                     t.finish();
                 }
             } else {
-                test.expectStatus = static_cast<int>(reader.integer("expect_status", 100, 599).value_or(200));
+                test.expectStatus =
+                    static_cast<int>(reader.integer("expect_status", 100, 599).value_or(200));
                 test.retries = static_cast<int>(reader.integer("retries", 0, 100).value_or(0));
             }
             reader.finish();
@@ -241,22 +258,25 @@ Application parseApplication(const QString& name, const YAML::Node& node, const 
     const YAML::Node imageNode = reader.take("image");
     app.image = reader.string("image", true).value_or(QString());
     if (app.image.section(u'/', -1).contains(u':') || app.image.contains(u'@')) {
-        reader.error(imageNode, QStringLiteral("bad-value"),
-                     QStringLiteral("image of '%1' names the repository only; put the tag in 'version'")
-                         .arg(name));
+        reader.error(
+            imageNode, QStringLiteral("bad-value"),
+            QStringLiteral("image of '%1' names the repository only; put the tag in 'version'")
+                .arg(name));
     }
     app.version = reader.string("version").value_or(QString());
     if (const YAML::Node ports = reader.take("ports"); ports.IsDefined()) {
         if (!ports.IsSequence()) {
-            reader.error(ports, QStringLiteral("wrong-type"), QStringLiteral("ports must be a list like [\"8080:80\"]"));
+            reader.error(ports, QStringLiteral("wrong-type"),
+                         QStringLiteral("ports must be a list like [\"8080:80\"]"));
         } else {
             for (const YAML::Node& port : ports) {
                 const auto text = yamlString(port, path, QStringLiteral("a port"), out);
                 const auto mapping = text ? parsePortMapping(*text) : std::nullopt;
                 if (text && !mapping)
-                    out.append(diagnosticAt(path, port, Severity::High, QStringLiteral("invalid-port"),
-                                            QStringLiteral("'%1' is not a port mapping (HOST:CONTAINER, e.g. 8080:80)")
-                                                .arg(*text)));
+                    out.append(diagnosticAt(
+                        path, port, Severity::High, QStringLiteral("invalid-port"),
+                        QStringLiteral("'%1' is not a port mapping (HOST:CONTAINER, e.g. 8080:80)")
+                            .arg(*text)));
                 else if (mapping)
                     app.ports.append(*mapping);
             }
@@ -265,7 +285,8 @@ Application parseApplication(const QString& name, const YAML::Node& node, const 
     app.env = reader.stringMap("env");
     app.secrets = reader.stringList("secrets");
     if (const YAML::Node health = reader.take("health_check"); health.IsDefined())
-        app.healthCheck = parseHealthCheck(health, QStringLiteral("health_check of '%1'").arg(name), path, out);
+        app.healthCheck =
+            parseHealthCheck(health, QStringLiteral("health_check of '%1'").arg(name), path, out);
     app.replicas = static_cast<int>(reader.integer("replicas", 0, 1000).value_or(1));
     if (const YAML::Node resources = reader.take("resources"); resources.IsDefined()) {
         YamlMapReader r(resources, path, QStringLiteral("resources of '%1'").arg(name), out);
@@ -278,7 +299,8 @@ Application parseApplication(const QString& name, const YAML::Node& node, const 
     app.dependsOn = reader.stringList("depends_on");
     if (const YAML::Node tests = reader.take("tests"); tests.IsDefined()) {
         if (!tests.IsSequence())
-            reader.error(tests, QStringLiteral("wrong-type"), QStringLiteral("tests must be a list"));
+            reader.error(tests, QStringLiteral("wrong-type"),
+                         QStringLiteral("tests must be a list"));
         else
             for (const YAML::Node& test : tests)
                 app.tests.append(parseTest(test, name, path, out));
@@ -288,7 +310,8 @@ Application parseApplication(const QString& name, const YAML::Node& node, const 
         app.rollback.automatic = r.boolean("auto").value_or(true);
         app.rollback.monitorWindow = r.duration("monitor").value_or(app.rollback.monitorWindow);
         if (const YAML::Node triggers = r.take("triggers"); triggers.IsDefined()) {
-            YamlMapReader t(triggers, path, QStringLiteral("rollback triggers of '%1'").arg(name), out);
+            YamlMapReader t(triggers, path, QStringLiteral("rollback triggers of '%1'").arg(name),
+                            out);
             if (const auto n = t.integer("health_failures", 1, 1000))
                 app.rollback.healthFailures = static_cast<int>(*n);
             app.rollback.errorRate = readFraction(t, "error_rate");

@@ -28,7 +28,8 @@ Result<QString> ensureSampleWorkspace(const QString& sourceDir, const QString& d
         if (!QFile::copy(source, target))
             return Error{QStringLiteral("cannot copy the sample workspace"), target};
         // Files from a Qt resource are read-only; the copy is the user's to edit.
-        QFile::setPermissions(target, QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup | QFile::ReadOther);
+        QFile::setPermissions(target, QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup |
+                                          QFile::ReadOther);
     }
     return destination;
 }

@@ -85,9 +85,9 @@ struct StrategyStep
 {
     enum class Kind { SetWeight, Pause, Analysis };
     Kind kind = Kind::Pause;
-    int weight = 0;                                  // set_weight
-    std::optional<std::chrono::milliseconds> pause;  // pause; none: wait for Promote
-    QString analysis;                                // analysis: template name
+    int weight = 0;                                 // set_weight
+    std::optional<std::chrono::milliseconds> pause; // pause; none: wait for Promote
+    QString analysis;                               // analysis: template name
     int line = 0;
 };
 
@@ -178,7 +178,8 @@ inline constexpr char16_t kWorkspaceFileName[] = u"launchdeck.yaml";
 // show what is there.
 std::optional<Workspace> loadWorkspace(const QString& root, Diagnostics& out);
 // Parses workspace text already in memory (an editor buffer) named `path`.
-std::optional<Workspace> parseWorkspace(const QString& path, const QByteArray& text, Diagnostics& out);
+std::optional<Workspace> parseWorkspace(const QString& path, const QByteArray& text,
+                                        Diagnostics& out);
 
 // Copies the sample workspace from `sourceDir` (e.g. the resource ":/sample") to
 // `dataDir`/sample-workspace unless it is there already; returns that folder.

@@ -31,7 +31,8 @@ const Application* Workspace::application(QStringView wanted) const
 
 const Target* Workspace::target(QStringView wanted) const
 {
-    const auto it = std::find_if(targets.begin(), targets.end(), [&](const Target& t) { return t.name == wanted; });
+    const auto it = std::find_if(targets.begin(), targets.end(),
+                                 [&](const Target& t) { return t.name == wanted; });
     return it == targets.end() ? nullptr : &*it;
 }
 
@@ -47,15 +48,18 @@ ValidationLevel Workspace::strictestLevel() const
 
 namespace {
 
-const QStringList kLevels = {QStringLiteral("basic"), QStringLiteral("standard"), QStringLiteral("strict")};
+const QStringList kLevels = {QStringLiteral("basic"), QStringLiteral("standard"),
+                             QStringLiteral("strict")};
 
-Target parseTarget(const QString& name, const YAML::Node& node, const QString& path, Diagnostics& out)
+Target parseTarget(const QString& name, const YAML::Node& node, const QString& path,
+                   Diagnostics& out)
 {
     Target target;
     target.name = name;
     target.line = yamlLine(node);
     YamlMapReader reader(node, path, QStringLiteral("target '%1'").arg(name), out);
-    const auto type = reader.oneOf("type", {QStringLiteral("docker"), QStringLiteral("kubernetes")}, true);
+    const auto type =
+        reader.oneOf("type", {QStringLiteral("docker"), QStringLiteral("kubernetes")}, true);
     if (type == u"kubernetes") {
         target.type = Target::Type::Kubernetes;
         target.context = reader.string("context", true).value_or(QString());
@@ -71,9 +75,10 @@ Target parseTarget(const QString& name, const YAML::Node& node, const QString& p
         const YAML::Node hostNode = reader.take("host");
         target.host = reader.string("host").value_or(QStringLiteral("unix:///var/run/docker.sock"));
         if (!target.host.startsWith(u"unix://") && !target.host.startsWith(u"tcp://")) {
-            reader.error(hostNode, QStringLiteral("bad-value"),
-                         QStringLiteral("host of target '%1' must start with unix:// or tcp://, not '%2'")
-                             .arg(name, target.host));
+            reader.error(
+                hostNode, QStringLiteral("bad-value"),
+                QStringLiteral("host of target '%1' must start with unix:// or tcp://, not '%2'")
+                    .arg(name, target.host));
         }
         if (const YAML::Node tls = reader.take("tls"); tls.IsDefined()) {
             YamlMapReader tlsReader(tls, path, QStringLiteral("tls of target '%1'").arg(name), out);
@@ -101,30 +106,33 @@ Environment parseEnvironment(const QString& name, const YAML::Node& node, const 
     environment.isProtected = reader.boolean("protected").value_or(false);
     const YAML::Node prometheusNode = reader.take("prometheus");
     environment.prometheus = reader.string("prometheus").value_or(QString());
-    if (!environment.prometheus.isEmpty() && !environment.prometheus.startsWith(u"http://")
-        && !environment.prometheus.startsWith(u"https://")) {
-        reader.error(prometheusNode, QStringLiteral("bad-value"),
-                     QStringLiteral("prometheus of environment '%1' must be an http:// or https:// URL")
-                         .arg(name));
+    if (!environment.prometheus.isEmpty() && !environment.prometheus.startsWith(u"http://") &&
+        !environment.prometheus.startsWith(u"https://")) {
+        reader.error(
+            prometheusNode, QStringLiteral("bad-value"),
+            QStringLiteral("prometheus of environment '%1' must be an http:// or https:// URL")
+                .arg(name));
     }
     environment.env = reader.stringMap("env");
     if (const YAML::Node traffic = reader.take("traffic"); traffic.IsDefined()) {
-        YamlMapReader trafficReader(traffic, path, QStringLiteral("traffic of environment '%1'").arg(name), out);
+        YamlMapReader trafficReader(traffic, path,
+                                    QStringLiteral("traffic of environment '%1'").arg(name), out);
         const YAML::Node listenNode = trafficReader.take("listen");
         environment.trafficListen = trafficReader.string("listen", true).value_or(QString());
         const qsizetype colon = environment.trafficListen.lastIndexOf(u':');
         bool portOk = false;
         const int port = colon > 0 ? environment.trafficListen.mid(colon + 1).toInt(&portOk) : 0;
         if (!environment.trafficListen.isEmpty() && (!portOk || port < 1 || port > 65535)) {
-            trafficReader.error(listenNode, QStringLiteral("invalid-port"),
-                                QStringLiteral("listen must be HOST:PORT, e.g. 127.0.0.1:8080, not '%1'")
-                                    .arg(environment.trafficListen));
+            trafficReader.error(
+                listenNode, QStringLiteral("invalid-port"),
+                QStringLiteral("listen must be HOST:PORT, e.g. 127.0.0.1:8080, not '%1'")
+                    .arg(environment.trafficListen));
         }
         trafficReader.finish();
     }
     if (const YAML::Node requirements = reader.take("requirements"); requirements.IsDefined()) {
-        YamlMapReader requirementsReader(requirements, path,
-                                         QStringLiteral("requirements of environment '%1'").arg(name), out);
+        YamlMapReader requirementsReader(
+            requirements, path, QStringLiteral("requirements of environment '%1'").arg(name), out);
         environment.requirements.cpu = requirementsReader.quantity("cpu");
         environment.requirements.memory = requirementsReader.quantity("memory");
         environment.requirements.disk = requirementsReader.quantity("disk");
@@ -162,25 +170,28 @@ QStringList readPatterns(YamlMapReader& reader, const char* key, const QString& 
     if (node.IsDefined()) {
         patterns.clear();
         if (!node.IsSequence()) {
-            reader.error(node, QStringLiteral("wrong-type"),
-                         QStringLiteral("'%1' must be a list of file patterns").arg(QLatin1String(key)));
+            reader.error(
+                node, QStringLiteral("wrong-type"),
+                QStringLiteral("'%1' must be a list of file patterns").arg(QLatin1String(key)));
             return {};
         }
         for (const YAML::Node& item : node) {
-            const auto pattern = yamlString(item, reader.path(),
-                                            QStringLiteral("a pattern of '%1'").arg(QLatin1String(key)),
-                                            reader.diagnostics());
+            const auto pattern = yamlString(
+                item, reader.path(), QStringLiteral("a pattern of '%1'").arg(QLatin1String(key)),
+                reader.diagnostics());
             if (!pattern)
                 continue;
             if (QDir::isAbsolutePath(*pattern) || pattern->contains(u"..")) {
-                reader.error(item, QStringLiteral("bad-value"),
-                             QStringLiteral("pattern '%1' must stay inside the workspace").arg(*pattern));
+                reader.error(
+                    item, QStringLiteral("bad-value"),
+                    QStringLiteral("pattern '%1' must stay inside the workspace").arg(*pattern));
                 continue;
             }
             const QStringList matched = expandPattern(root, *pattern);
             if (matched.isEmpty()) {
                 reader.error(item, QStringLiteral("no-match"),
-                             QStringLiteral("pattern '%1' matches no file").arg(*pattern), Severity::Low);
+                             QStringLiteral("pattern '%1' matches no file").arg(*pattern),
+                             Severity::Low);
             }
             patterns.append(*pattern);
         }
@@ -200,16 +211,18 @@ QList<Item> readNamedMap(YamlMapReader& reader, const char* key, const QString& 
     if (!node.IsDefined())
         return items;
     if (!node.IsMap()) {
-        reader.error(node, QStringLiteral("wrong-type"),
-                     QStringLiteral("'%1' must be a mapping of names to %2").arg(QLatin1String(key), what));
+        reader.error(
+            node, QStringLiteral("wrong-type"),
+            QStringLiteral("'%1' must be a mapping of names to %2").arg(QLatin1String(key), what));
         return items;
     }
     for (const auto& entry : node) {
         const QString name = yamlText(entry.first);
         if (!isDnsLabel(name)) {
-            reader.error(entry.first, QStringLiteral("bad-name"),
-                         QStringLiteral("name '%1' must be lower-case letters, digits and '-' (at most 63)")
-                             .arg(name));
+            reader.error(
+                entry.first, QStringLiteral("bad-name"),
+                QStringLiteral("name '%1' must be lower-case letters, digits and '-' (at most 63)")
+                    .arg(name));
         }
         items.append(parse(name, entry.second, reader.path(), reader.diagnostics()));
     }
@@ -218,7 +231,8 @@ QList<Item> readNamedMap(YamlMapReader& reader, const char* key, const QString& 
 
 } // namespace
 
-std::optional<Workspace> parseWorkspace(const QString& path, const QByteArray& text, Diagnostics& out)
+std::optional<Workspace> parseWorkspace(const QString& path, const QByteArray& text,
+                                        Diagnostics& out)
 {
     const YamlFile file = parseYaml(path, text, out);
     if (!file.readable)
@@ -239,17 +253,19 @@ std::optional<Workspace> parseWorkspace(const QString& path, const QByteArray& t
         return std::nullopt;
     const YAML::Node versionNode = reader.take("version");
     if (const auto version = reader.integer("version", 1, 1000); version && *version != 1) {
-        reader.error(versionNode, QStringLiteral("bad-value"),
-                     QStringLiteral("workspace format version %1 is newer than this Launchdeck reads (1)")
-                         .arg(*version),
-                     Severity::Critical);
+        reader.error(
+            versionNode, QStringLiteral("bad-value"),
+            QStringLiteral("workspace format version %1 is newer than this Launchdeck reads (1)")
+                .arg(*version),
+            Severity::Critical);
     }
     workspace.name = reader.string("name").value_or(QFileInfo(workspace.root).fileName());
-    workspace.targets = readNamedMap<Target>(reader, "targets", QStringLiteral("targets"), parseTarget);
-    workspace.environments =
-        readNamedMap<Environment>(reader, "environments", QStringLiteral("environments"), parseEnvironment);
-    workspace.applications =
-        readNamedMap<Application>(reader, "applications", QStringLiteral("applications"), parseApplication);
+    workspace.targets =
+        readNamedMap<Target>(reader, "targets", QStringLiteral("targets"), parseTarget);
+    workspace.environments = readNamedMap<Environment>(
+        reader, "environments", QStringLiteral("environments"), parseEnvironment);
+    workspace.applications = readNamedMap<Application>(
+        reader, "applications", QStringLiteral("applications"), parseApplication);
     workspace.pipelineFiles =
         readPatterns(reader, "pipelines", workspace.root, {QStringLiteral("pipelines/*.yaml")});
     workspace.templateFiles =
@@ -263,7 +279,8 @@ std::optional<Workspace> parseWorkspace(const QString& path, const QByteArray& t
 std::optional<Workspace> loadWorkspace(const QString& root, Diagnostics& out)
 {
     const QFileInfo info(root);
-    const QString path = info.isDir() ? QDir(root).filePath(QString::fromUtf16(kWorkspaceFileName)) : root;
+    const QString path =
+        info.isDir() ? QDir(root).filePath(QString::fromUtf16(kWorkspaceFileName)) : root;
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
         out.append({path, 0, 0, Severity::Critical, QStringLiteral("unreadable"),

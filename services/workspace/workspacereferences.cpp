@@ -13,7 +13,8 @@ namespace launchdeck::workspace_detail {
 namespace {
 
 // The node of `key` in the named entry of a top-level section, for positions.
-YAML::Node nodeOf(const YAML::Node& root, const char* section, const QString& name, const char* key = nullptr)
+YAML::Node nodeOf(const YAML::Node& root, const char* section, const QString& name,
+                  const char* key = nullptr)
 {
     const YAML::Node sectionNode = root[section];
     if (!sectionNode.IsDefined() || !sectionNode.IsMap())
@@ -27,8 +28,8 @@ YAML::Node nodeOf(const YAML::Node& root, const char* section, const QString& na
     return value.IsDefined() ? value : entry;
 }
 
-void reportDuplicatesOfDependencies(const Workspace& workspace, const YAML::Node& root, const QString& path,
-                                    Diagnostics& out)
+void reportDuplicatesOfDependencies(const Workspace& workspace, const YAML::Node& root,
+                                    const QString& path, Diagnostics& out)
 {
     // Applications that depend on each other in a circle can never all be healthy first.
     QHash<QString, QStringList> edges;
@@ -52,10 +53,11 @@ void reportDuplicatesOfDependencies(const Workspace& workspace, const YAML::Node
     };
     for (const Application& app : workspace.applications) {
         if (!done.contains(app.name) && visit(app.name)) {
-            out.append(diagnosticAt(path, nodeOf(root, "applications", app.name, "depends_on"), Severity::High,
-                                    QStringLiteral("dependency-cycle"),
-                                    QStringLiteral("application '%1' depends on itself through depends_on")
-                                        .arg(app.name)));
+            out.append(
+                diagnosticAt(path, nodeOf(root, "applications", app.name, "depends_on"),
+                             Severity::High, QStringLiteral("dependency-cycle"),
+                             QStringLiteral("application '%1' depends on itself through depends_on")
+                                 .arg(app.name)));
             return;
         }
     }
@@ -63,7 +65,8 @@ void reportDuplicatesOfDependencies(const Workspace& workspace, const YAML::Node
 
 } // namespace
 
-void checkReferences(const Workspace& workspace, const YAML::Node& root, const QString& path, Diagnostics& out)
+void checkReferences(const Workspace& workspace, const YAML::Node& root, const QString& path,
+                     Diagnostics& out)
 {
     QStringList targetNames;
     for (const Target& t : workspace.targets)
@@ -71,12 +74,13 @@ void checkReferences(const Workspace& workspace, const YAML::Node& root, const Q
     for (const Environment& environment : workspace.environments) {
         if (!environment.target.isEmpty() && !workspace.target(environment.target)) {
             const QString guess = closestMatch(environment.target, targetNames);
-            out.append(diagnosticAt(path, nodeOf(root, "environments", environment.name, "target"),
-                                    Severity::High, QStringLiteral("unknown-target"),
-                                    QStringLiteral("environment '%1' runs on target '%2', which is not defined%3")
-                                        .arg(environment.name, environment.target,
-                                             guess.isEmpty() ? QString()
-                                                             : QStringLiteral(" (did you mean '%1'?)").arg(guess))));
+            out.append(diagnosticAt(
+                path, nodeOf(root, "environments", environment.name, "target"), Severity::High,
+                QStringLiteral("unknown-target"),
+                QStringLiteral("environment '%1' runs on target '%2', which is not defined%3")
+                    .arg(environment.name, environment.target,
+                         guess.isEmpty() ? QString()
+                                         : QStringLiteral(" (did you mean '%1'?)").arg(guess))));
         }
     }
 
@@ -90,17 +94,19 @@ void checkReferences(const Workspace& workspace, const YAML::Node& root, const Q
     for (const Application& app : workspace.applications) {
         for (const QString& dependency : app.dependsOn) {
             if (!workspace.application(dependency)) {
-                out.append(diagnosticAt(path, nodeOf(root, "applications", app.name, "depends_on"), Severity::High,
-                                        QStringLiteral("unknown-application"),
-                                        QStringLiteral("application '%1' depends on '%2', which is not defined")
-                                            .arg(app.name, dependency)));
+                out.append(diagnosticAt(
+                    path, nodeOf(root, "applications", app.name, "depends_on"), Severity::High,
+                    QStringLiteral("unknown-application"),
+                    QStringLiteral("application '%1' depends on '%2', which is not defined")
+                        .arg(app.name, dependency)));
             }
         }
         for (const AppTest& test : app.tests) {
-            if (test.kind == AppTest::Kind::Pipeline && !test.pipeline.isEmpty()
-                && !pipelineNames.contains(test.pipeline)) {
+            if (test.kind == AppTest::Kind::Pipeline && !test.pipeline.isEmpty() &&
+                !pipelineNames.contains(test.pipeline)) {
                 out.append({path, test.line, 0, Severity::High, QStringLiteral("unknown-pipeline"),
-                            QStringLiteral("test of '%1' runs pipeline '%2', but no pipelines/%2.yaml exists")
+                            QStringLiteral(
+                                "test of '%1' runs pipeline '%2', but no pipelines/%2.yaml exists")
                                 .arg(app.name, test.pipeline)});
             }
         }
@@ -110,7 +116,8 @@ void checkReferences(const Workspace& workspace, const YAML::Node& root, const Q
         auto checkAnalysis = [&](const QString& name, int line) {
             if (!name.isEmpty() && !analysisNames.contains(name)) {
                 out.append({path, line, 0, Severity::High, QStringLiteral("unknown-analysis"),
-                            QStringLiteral("strategy of '%1' uses analysis '%2', which its 'analysis' does not define")
+                            QStringLiteral("strategy of '%1' uses analysis '%2', which its "
+                                           "'analysis' does not define")
                                 .arg(app.name, name)});
             }
         };
@@ -122,31 +129,37 @@ void checkReferences(const Workspace& workspace, const YAML::Node& root, const Q
         checkAnalysis(app.strategy.prePromotionAnalysis, strategyLine);
         checkAnalysis(app.strategy.postPromotionAnalysis, strategyLine);
 
-        const bool needsTraffic = app.strategy.type == Strategy::Type::BlueGreen
-                                  || app.strategy.type == Strategy::Type::Canary;
+        const bool needsTraffic = app.strategy.type == Strategy::Type::BlueGreen ||
+                                  app.strategy.type == Strategy::Type::Canary;
         for (const Environment& environment : workspace.environments) {
             const Target* target = workspace.target(environment.target);
-            if (needsTraffic && target && target->type == Target::Type::Docker && environment.trafficListen.isEmpty()) {
-                out.append(diagnosticAt(path, nodeOf(root, "environments", environment.name), Severity::Medium,
-                                        QStringLiteral("missing-traffic"),
-                                        QStringLiteral("application '%1' deploys %2 but environment '%3' on Docker "
-                                                       "declares no traffic.listen entry point")
-                                            .arg(app.name,
-                                                 app.strategy.type == Strategy::Type::Canary ? QStringLiteral("canary")
-                                                                                             : QStringLiteral("blue-green"),
-                                                 environment.name)));
+            if (needsTraffic && target && target->type == Target::Type::Docker &&
+                environment.trafficListen.isEmpty()) {
+                out.append(diagnosticAt(
+                    path, nodeOf(root, "environments", environment.name), Severity::Medium,
+                    QStringLiteral("missing-traffic"),
+                    QStringLiteral("application '%1' deploys %2 but environment '%3' on Docker "
+                                   "declares no traffic.listen entry point")
+                        .arg(app.name,
+                             app.strategy.type == Strategy::Type::Canary
+                                 ? QStringLiteral("canary")
+                                 : QStringLiteral("blue-green"),
+                             environment.name)));
             }
         }
         if (app.healthCheck && app.healthCheck->port > 0) {
-            const bool declared = std::any_of(app.ports.begin(), app.ports.end(), [&](const PortMapping& p) {
-                return p.containerPort == app.healthCheck->port;
-            });
+            const bool declared =
+                std::any_of(app.ports.begin(), app.ports.end(), [&](const PortMapping& p) {
+                    return p.containerPort == app.healthCheck->port;
+                });
             if (!declared) {
-                out.append(diagnosticAt(path, nodeOf(root, "applications", app.name, "health_check"), Severity::High,
-                                        QStringLiteral("health-check-port"),
-                                        QStringLiteral("health check of '%1' targets port %2, which its ports do not expose")
-                                            .arg(app.name)
-                                            .arg(app.healthCheck->port)));
+                out.append(diagnosticAt(
+                    path, nodeOf(root, "applications", app.name, "health_check"), Severity::High,
+                    QStringLiteral("health-check-port"),
+                    QStringLiteral(
+                        "health check of '%1' targets port %2, which its ports do not expose")
+                        .arg(app.name)
+                        .arg(app.healthCheck->port)));
             }
         }
     }

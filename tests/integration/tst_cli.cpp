@@ -34,7 +34,8 @@ Run launchdeck(const QStringList& arguments, const QString& workingDirectory = Q
         return {};
     }
     return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
+            QString::fromUtf8(process.readAllStandardOutput()),
+            QString::fromUtf8(process.readAllStandardError())};
 }
 
 void write(const QString& path, const QByteArray& text)
@@ -65,19 +66,27 @@ private Q_SLOTS:
     void badUsage()
     {
         QCOMPARE(launchdeck({QStringLiteral("frobnicate")}).exitCode, 2);
-        QCOMPARE(launchdeck({QStringLiteral("validate"), QStringLiteral("--level"), QStringLiteral("paranoid")}).exitCode, 2);
+        QCOMPARE(launchdeck({QStringLiteral("validate"), QStringLiteral("--level"),
+                             QStringLiteral("paranoid")})
+                     .exitCode,
+                 2);
         QCOMPARE(launchdeck({QStringLiteral("validate"), QStringLiteral("--bogus")}).exitCode, 2);
-        const Run missing = launchdeck({QStringLiteral("validate"), QStringLiteral("/nonexistent/file.yaml")});
+        const Run missing =
+            launchdeck({QStringLiteral("validate"), QStringLiteral("/nonexistent/file.yaml")});
         QCOMPARE(missing.exitCode, 2);
         QVERIFY(missing.err.contains(QStringLiteral("/nonexistent/file.yaml")));
-        QCOMPARE(launchdeck({QStringLiteral("render"), kSample + u"/templates/web-stack.yaml"}).exitCode, 2);
+        QCOMPARE(
+            launchdeck({QStringLiteral("render"), kSample + u"/templates/web-stack.yaml"}).exitCode,
+            2);
     }
 
     void sampleWorkspaceValidates()
     {
-        const Run run = launchdeck({QStringLiteral("validate"), QStringLiteral("--workspace"), kSample});
+        const Run run =
+            launchdeck({QStringLiteral("validate"), QStringLiteral("--workspace"), kSample});
         QVERIFY2(run.exitCode == 0, qPrintable(run.out + run.err));
-        QVERIFY(run.out.contains(QRegularExpression(QStringLiteral("\\d+ files checked: 0 errors"))));
+        QVERIFY(
+            run.out.contains(QRegularExpression(QStringLiteral("\\d+ files checked: 0 errors"))));
         const Run fromInside = launchdeck({QStringLiteral("validate")}, kSample);
         QCOMPARE(fromInside.exitCode, 0);
     }
@@ -87,10 +96,12 @@ private Q_SLOTS:
         QTemporaryDir dir;
         write(dir.filePath(QStringLiteral("bad.yaml")),
               "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  portz: []\n");
-        const Run run = launchdeck({QStringLiteral("validate"), QStringLiteral("bad.yaml")}, dir.path());
+        const Run run =
+            launchdeck({QStringLiteral("validate"), QStringLiteral("bad.yaml")}, dir.path());
         QCOMPARE(run.exitCode, 1);
-        const QRegularExpression line(QStringLiteral(
-            "^bad\\.yaml:5:3: high: .*portz.* \\[unknown-field\\]$"), QRegularExpression::MultilineOption);
+        const QRegularExpression line(
+            QStringLiteral("^bad\\.yaml:5:3: high: .*portz.* \\[unknown-field\\]$"),
+            QRegularExpression::MultilineOption);
         QVERIFY2(line.match(run.out).hasMatch(), qPrintable(run.out));
     }
 
@@ -98,8 +109,10 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         write(dir.filePath(QStringLiteral("bad.yaml")), "a: [1, 2\n");
-        write(dir.filePath(QStringLiteral("good.yaml")), "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n");
-        const Run run = launchdeck({QStringLiteral("validate"), dir.path(), QStringLiteral("--json")});
+        write(dir.filePath(QStringLiteral("good.yaml")),
+              "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n");
+        const Run run =
+            launchdeck({QStringLiteral("validate"), dir.path(), QStringLiteral("--json")});
         QCOMPARE(run.exitCode, 1);
         const QJsonObject json = QJsonDocument::fromJson(run.out.toUtf8()).object();
         QCOMPARE(json[u"summary"][u"files"].toInt(), 2);
@@ -115,22 +128,29 @@ private Q_SLOTS:
     void renderToStdoutAndFiles()
     {
         const QString templ = kSample + u"/templates/web-stack.yaml";
-        const Run kube = launchdeck({QStringLiteral("render"), templ, QStringLiteral("--to"), QStringLiteral("kubernetes")});
+        const Run kube = launchdeck({QStringLiteral("render"), templ, QStringLiteral("--to"),
+                                     QStringLiteral("kubernetes")});
         QVERIFY2(kube.exitCode == 0, qPrintable(kube.err));
         QVERIFY(kube.out.contains(QStringLiteral("kind: Deployment")));
-        QCOMPARE(launchdeck({QStringLiteral("render"), templ, QStringLiteral("--to"), QStringLiteral("kubernetes")}).out,
+        QCOMPARE(launchdeck({QStringLiteral("render"), templ, QStringLiteral("--to"),
+                             QStringLiteral("kubernetes")})
+                     .out,
                  kube.out);
-        const Run compose = launchdeck({QStringLiteral("render"), templ, QStringLiteral("--to"), QStringLiteral("compose")});
+        const Run compose = launchdeck(
+            {QStringLiteral("render"), templ, QStringLiteral("--to"), QStringLiteral("compose")});
         QCOMPARE(compose.exitCode, 0);
         QVERIFY(compose.out.contains(QStringLiteral("services:")));
 
         QTemporaryDir out;
-        const Run files = launchdeck({QStringLiteral("render"), templ, QStringLiteral("--to"),
-                                      QStringLiteral("kubernetes"), QStringLiteral("-o"), out.path()});
+        const Run files =
+            launchdeck({QStringLiteral("render"), templ, QStringLiteral("--to"),
+                        QStringLiteral("kubernetes"), QStringLiteral("-o"), out.path()});
         QCOMPARE(files.exitCode, 0);
         const QStringList written = QDir(out.path()).entryList(QDir::Files);
-        QVERIFY2(written.contains(QStringLiteral("deployment-web.yaml")), qPrintable(written.join(u' ')));
-        const Run check = launchdeck({QStringLiteral("validate"), out.path(), QStringLiteral("--level"), QStringLiteral("standard")});
+        QVERIFY2(written.contains(QStringLiteral("deployment-web.yaml")),
+                 qPrintable(written.join(u' ')));
+        const Run check = launchdeck({QStringLiteral("validate"), out.path(),
+                                      QStringLiteral("--level"), QStringLiteral("standard")});
         QVERIFY2(check.exitCode == 0, qPrintable(check.out));
     }
 
@@ -139,9 +159,11 @@ private Q_SLOTS:
         QTemporaryDir dir;
         write(dir.filePath(QStringLiteral("t.yaml")),
               "name: t\nversion: 1.0.0\nprovider: kubernetes\nresources:\n"
-              "  - name: web\n    type: compute\n    configuration:\n      image: \"shop/web:${missing}\"\n");
-        const Run run = launchdeck({QStringLiteral("render"), dir.filePath(QStringLiteral("t.yaml")),
-                                    QStringLiteral("--to"), QStringLiteral("kubernetes")});
+              "  - name: web\n    type: compute\n    configuration:\n      image: "
+              "\"shop/web:${missing}\"\n");
+        const Run run =
+            launchdeck({QStringLiteral("render"), dir.filePath(QStringLiteral("t.yaml")),
+                        QStringLiteral("--to"), QStringLiteral("kubernetes")});
         QCOMPARE(run.exitCode, 1);
         QVERIFY2(run.err.contains(QStringLiteral("t.yaml:8:")), qPrintable(run.err));
         QVERIFY(run.err.contains(QStringLiteral("undefined-variable")));

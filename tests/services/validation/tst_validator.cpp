@@ -24,20 +24,24 @@ private Q_SLOTS:
         QTest::addColumn<QString>("path");
         QTest::addColumn<QByteArray>("text");
         QTest::addColumn<int>("kind");
-        QTest::newRow("workspace") << QStringLiteral("w/launchdeck.yaml") << QByteArray("version: 1\n")
-                                   << int(FileKind::Workspace);
-        QTest::newRow("pipeline") << QStringLiteral("w/pipelines/build.yaml") << QByteArray("name: b\n")
-                                  << int(FileKind::Pipeline);
+        QTest::newRow("workspace") << QStringLiteral("w/launchdeck.yaml")
+                                   << QByteArray("version: 1\n") << int(FileKind::Workspace);
+        QTest::newRow("pipeline") << QStringLiteral("w/pipelines/build.yaml")
+                                  << QByteArray("name: b\n") << int(FileKind::Pipeline);
         QTest::newRow("template") << QStringLiteral("t.yaml")
                                   << QByteArray("name: t\nprovider: kubernetes\nresources: []\n")
                                   << int(FileKind::Template);
-        QTest::newRow("compose") << QStringLiteral("c.yaml") << QByteArray("services:\n  a:\n    image: x:1\n")
+        QTest::newRow("compose") << QStringLiteral("c.yaml")
+                                 << QByteArray("services:\n  a:\n    image: x:1\n")
                                  << int(FileKind::Compose);
-        QTest::newRow("kubernetes") << QStringLiteral("k.yaml")
-                                    << QByteArray("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n")
-                                    << int(FileKind::Kubernetes);
-        QTest::newRow("other yaml") << QStringLiteral("o.yaml") << QByteArray("a: 1\n") << int(FileKind::Yaml);
-        QTest::newRow("broken") << QStringLiteral("b.yaml") << QByteArray("a: [\n") << int(FileKind::Unknown);
+        QTest::newRow("kubernetes")
+            << QStringLiteral("k.yaml")
+            << QByteArray("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n")
+            << int(FileKind::Kubernetes);
+        QTest::newRow("other yaml")
+            << QStringLiteral("o.yaml") << QByteArray("a: 1\n") << int(FileKind::Yaml);
+        QTest::newRow("broken") << QStringLiteral("b.yaml") << QByteArray("a: [\n")
+                                << int(FileKind::Unknown);
     }
     void classification()
     {
@@ -51,8 +55,10 @@ private Q_SLOTS:
     {
         const QStringList files = validationTargets(kSample);
         QVERIFY(files.size() >= 6);
-        QVERIFY(files.first().endsWith(QStringLiteral("launchdeck.yaml")) || files.contains(QDir(kSample).filePath(QStringLiteral("launchdeck.yaml"))));
-        for (const ValidationLevel level : {ValidationLevel::Basic, ValidationLevel::Standard, ValidationLevel::Strict}) {
+        QVERIFY(files.first().endsWith(QStringLiteral("launchdeck.yaml")) ||
+                files.contains(QDir(kSample).filePath(QStringLiteral("launchdeck.yaml"))));
+        for (const ValidationLevel level :
+             {ValidationLevel::Basic, ValidationLevel::Standard, ValidationLevel::Strict}) {
             for (const QString& file : files) {
                 const Diagnostics found = validateFile(file, level);
                 for (const Diagnostic& d : found)
@@ -76,7 +82,8 @@ private Q_SLOTS:
                                 "        - name: web\n"
                                 "          image: nginx:latest\n"
                                 "          imagePullPolice: Always\n";
-        const Diagnostics found = validateText(QStringLiteral("k.yaml"), text, ValidationLevel::Standard);
+        const Diagnostics found =
+            validateText(QStringLiteral("k.yaml"), text, ValidationLevel::Standard);
         QStringList rules;
         for (const Diagnostic& d : found)
             rules.append(d.rule + u'@' + QString::number(d.line));
@@ -98,13 +105,16 @@ private Q_SLOTS:
 
     void emptyAndUnknown()
     {
-        const Diagnostics empty = validateText(QStringLiteral("e.yaml"), QByteArray(), ValidationLevel::Standard);
+        const Diagnostics empty =
+            validateText(QStringLiteral("e.yaml"), QByteArray(), ValidationLevel::Standard);
         QCOMPARE(empty.size(), 1);
         QCOMPARE(empty[0].rule, QStringLiteral("empty"));
-        const Diagnostics other = validateText(QStringLiteral("o.yaml"), "a: 1\n", ValidationLevel::Standard);
+        const Diagnostics other =
+            validateText(QStringLiteral("o.yaml"), "a: 1\n", ValidationLevel::Standard);
         QCOMPARE(other.size(), 1);
         QCOMPARE(other[0].rule, QStringLiteral("unknown-format"));
-        const Diagnostics missing = validateFile(QStringLiteral("/nonexistent.yaml"), ValidationLevel::Standard);
+        const Diagnostics missing =
+            validateFile(QStringLiteral("/nonexistent.yaml"), ValidationLevel::Standard);
         QCOMPARE(missing[0].rule, QStringLiteral("unreadable"));
     }
 
@@ -123,8 +133,10 @@ private Q_SLOTS:
     {
         const QList<FileReport> reports = {
             {QStringLiteral("a.yaml"),
-             {{QString(), 3, 7, Severity::High, QStringLiteral("unknown-field"), QStringLiteral("bad")},
-              {QString(), 4, 1, Severity::Low, QStringLiteral("no-anti-affinity"), QStringLiteral("meh")}}},
+             {{QString(), 3, 7, Severity::High, QStringLiteral("unknown-field"),
+               QStringLiteral("bad")},
+              {QString(), 4, 1, Severity::Low, QStringLiteral("no-anti-affinity"),
+               QStringLiteral("meh")}}},
             {QStringLiteral("b.yaml"), {}}};
         const ReportSummary summary = summarize(reports);
         QCOMPARE(summary.files, 2);

@@ -22,8 +22,8 @@ QByteArray minimal(const QByteArray& applications)
            "  dev:\n"
            "    target: local\n"
            "    traffic: {listen: 127.0.0.1:8080}\n"
-           "applications:\n"
-           + applications;
+           "applications:\n" +
+           applications;
 }
 
 QString rulesOf(const Diagnostics& out)
@@ -46,7 +46,8 @@ private Q_SLOTS:
         Diagnostics out;
         const auto workspace = loadWorkspace(kSample, out);
         QVERIFY(workspace);
-        QVERIFY2(out.isEmpty(), qPrintable(rulesOf(out) + u' ' + (out.isEmpty() ? QString() : out[0].message)));
+        QVERIFY2(out.isEmpty(),
+                 qPrintable(rulesOf(out) + u' ' + (out.isEmpty() ? QString() : out[0].message)));
         QCOMPARE(workspace->name, QStringLiteral("storefront"));
         QCOMPARE(workspace->environments.size(), 3);
         QCOMPARE(workspace->targets.size(), 2);
@@ -82,34 +83,46 @@ private Q_SLOTS:
         QTest::newRow("wrong type") << minimal("  web:\n    image: shop/web\n    replicas: two\n")
                                     << QStringLiteral("wrong-type@12:15");
         QTest::newRow("bad duration")
-            << minimal("  web:\n    image: shop/web\n    ports: [\"80:80\"]\n    health_check: {http: /h, port: 80, interval: 5}\n")
+            << minimal("  web:\n    image: shop/web\n    ports: [\"80:80\"]\n    health_check: "
+                       "{http: /h, port: 80, interval: 5}\n")
             << QStringLiteral("bad-duration@13:50");
-        QTest::newRow("tag in image") << minimal("  web:\n    image: shop/web:1.0\n")
-                                      << QStringLiteral("bad-value@11:12");
-        QTest::newRow("bad port") << minimal("  web:\n    image: shop/web\n    ports: [\"99999:80\"]\n")
+        QTest::newRow("tag in image")
+            << minimal("  web:\n    image: shop/web:1.0\n") << QStringLiteral("bad-value@11:12");
+        QTest::newRow("bad port") << minimal(
+                                         "  web:\n    image: shop/web\n    ports: [\"99999:80\"]\n")
                                   << QStringLiteral("invalid-port@12:13");
-        QTest::newRow("unknown pipeline") << minimal("  web:\n    image: shop/web\n    tests:\n      - pipeline: nope\n")
-                                          << QStringLiteral("unknown-pipeline@13:0");
+        QTest::newRow("unknown pipeline")
+            << minimal("  web:\n    image: shop/web\n    tests:\n      - pipeline: nope\n")
+            << QStringLiteral("unknown-pipeline@13:0");
         QTest::newRow("unknown analysis")
-            << minimal("  web:\n    image: shop/web\n    strategy:\n      type: canary\n      steps:\n        - analysis: nope\n")
+            << minimal("  web:\n    image: shop/web\n    strategy:\n      type: canary\n      "
+                       "steps:\n        - analysis: nope\n")
             << QStringLiteral("unknown-analysis@15:0");
-        QTest::newRow("bad strategy") << minimal("  web:\n    image: shop/web\n    strategy: blue-grene\n")
-                                      << QStringLiteral("bad-value@12:15");
+        QTest::newRow("bad strategy")
+            << minimal("  web:\n    image: shop/web\n    strategy: blue-grene\n")
+            << QStringLiteral("bad-value@12:15");
         QTest::newRow("health port not exposed")
-            << minimal("  web:\n    image: shop/web\n    ports: [\"80:80\"]\n    health_check: {http: /h, port: 81}\n")
+            << minimal("  web:\n    image: shop/web\n    ports: [\"80:80\"]\n    health_check: "
+                       "{http: /h, port: 81}\n")
             << QStringLiteral("health-check-port@13:19");
-        QTest::newRow("dependency cycle")
-            << minimal("  a:\n    image: x/a\n    depends_on: [b]\n  b:\n    image: x/b\n    depends_on: [a]\n")
-            << QStringLiteral("dependency-cycle@12:17");
-        QTest::newRow("unknown dependency") << minimal("  a:\n    image: x/a\n    depends_on: [db]\n")
-                                            << QStringLiteral("unknown-application@12:17");
+        QTest::newRow("dependency cycle") << minimal("  a:\n    image: x/a\n    depends_on: [b]\n  "
+                                                     "b:\n    image: x/b\n    depends_on: [a]\n")
+                                          << QStringLiteral("dependency-cycle@12:17");
+        QTest::newRow("unknown dependency")
+            << minimal("  a:\n    image: x/a\n    depends_on: [db]\n")
+            << QStringLiteral("unknown-application@12:17");
         QTest::newRow("bad condition")
-            << minimal("  web:\n    image: shop/web\n    strategy:\n      type: canary\n      steps: [{set_weight: 10}]\n"
-                       "      analysis:\n        a: {metric: error_rate, success_condition: \"rate < 1\"}\n")
+            << minimal("  web:\n    image: shop/web\n    strategy:\n      type: canary\n      "
+                       "steps: [{set_weight: 10}]\n"
+                       "      analysis:\n        a: {metric: error_rate, success_condition: \"rate "
+                       "< 1\"}\n")
             << QStringLiteral("bad-condition@16:52");
-        QTest::newRow("bad share") << minimal("  web:\n    image: shop/web\n    rollback: {triggers: {error_rate: 150%}}\n")
-                                   << QStringLiteral("bad-value@12:39");
-        QTest::newRow("bad name") << minimal("  Web_App:\n    image: shop/web\n") << QStringLiteral("bad-name@10:3");
+        QTest::newRow("bad share")
+            << minimal(
+                   "  web:\n    image: shop/web\n    rollback: {triggers: {error_rate: 150%}}\n")
+            << QStringLiteral("bad-value@12:39");
+        QTest::newRow("bad name") << minimal("  Web_App:\n    image: shop/web\n")
+                                  << QStringLiteral("bad-name@10:3");
     }
     void mistakes()
     {
@@ -125,8 +138,9 @@ private Q_SLOTS:
     void unknownTargetSuggests()
     {
         Diagnostics out;
-        parseWorkspace(QStringLiteral("launchdeck.yaml"),
-                       "targets:\n  local:\n    type: docker\nenvironments:\n  dev:\n    target: locl\n", out);
+        parseWorkspace(
+            QStringLiteral("launchdeck.yaml"),
+            "targets:\n  local:\n    type: docker\nenvironments:\n  dev:\n    target: locl\n", out);
         QCOMPARE(rulesOf(out), QStringLiteral("unknown-target@6:13"));
         QVERIFY(out[0].message.contains(QStringLiteral("did you mean 'local'")));
     }
@@ -175,7 +189,8 @@ private Q_SLOTS:
         QFile check(file);
         QVERIFY(check.open(QIODevice::ReadOnly));
         QVERIFY(check.readAll().endsWith("# edited\n"));
-        QVERIFY(!ensureSampleWorkspace(QStringLiteral("/nonexistent"), data.path() + u"/other").ok());
+        QVERIFY(
+            !ensureSampleWorkspace(QStringLiteral("/nonexistent"), data.path() + u"/other").ok());
     }
 };
 
