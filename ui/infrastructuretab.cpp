@@ -21,6 +21,7 @@
 #include <QLabel>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QTableView>
@@ -309,6 +310,14 @@ void InfrastructureTab::showDocument(const QString& path, const QByteArray& text
     m_editor->setDiagnostics(m_diagnostics->diagnosticsFor(path));
     m_editorStack->setCurrentWidget(m_editor->parentWidget());
     m_preview->setApplicable(m_currentKind == FileKind::Template);
+    if (m_currentKind == FileKind::Template) {
+        // The preview opens on what the template is written for; the user may switch.
+        static const QRegularExpression provider(QStringLiteral("^provider:\\s*[\"']?kubernetes"),
+                                                 QRegularExpression::MultilineOption);
+        m_preview->setTarget(provider.match(QString::fromUtf8(text)).hasMatch()
+                                 ? QStringLiteral("kubernetes")
+                                 : QStringLiteral("compose"));
+    }
     m_banner->hide();
     selectInTree(path);
     updateHeader();

@@ -10,7 +10,8 @@ namespace launchdeck {
 
 namespace {
 
-// Where the comment starts, ignoring '#' inside quotes or glued to a word (`a#b` is data).
+// Where the comment starts, ignoring '#' inside quoted scalars or glued to a word (`a#b` is
+// data); an apostrophe inside a plain scalar (`it's`) opens no quote.
 qsizetype commentStart(const QString& text)
 {
     QChar quote;
@@ -23,7 +24,10 @@ qsizetype commentStart(const QString& text)
                 ++i;
             continue;
         }
-        if (c == u'"' || c == u'\'') {
+        const bool tokenStart = i == 0 || text.at(i - 1).isSpace() || text.at(i - 1) == u'[' ||
+                                text.at(i - 1) == u'{' || text.at(i - 1) == u',' ||
+                                text.at(i - 1) == u':';
+        if ((c == u'"' || c == u'\'') && tokenStart) {
             quote = c;
         } else if (c == u'#' && (i == 0 || text.at(i - 1).isSpace())) {
             return i;
@@ -43,7 +47,7 @@ YamlHighlighter::YamlHighlighter(QTextDocument* document)
           R"(^[-+]?(?:\d[\d_]*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$|^0x[0-9a-fA-F]+$|^0o[0-7]+$|^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$)"))
     , m_keyword(QStringLiteral(
           R"(^(?:true|True|TRUE|false|False|FALSE|yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|null|Null|NULL|~)$)"))
-    , m_string(QStringLiteral(R"("(?:[^"\\]|\\.)*"?|'(?:[^']|'')*'?)"))
+    , m_string(QStringLiteral(R"((?:^|(?<=[\s\[{,:\-]))(?:"(?:[^"\\]|\\.)*"?|'(?:[^']|'')*'?))"))
     , m_anchor(QStringLiteral(R"((?:^|(?<=[\s\[{,:\-]))[&*!][^\s,\[\]{}]+)"))
     , m_substitution(QStringLiteral(R"(\$\{[^}\s]*\}?)"))
 {
