@@ -83,13 +83,24 @@ test)
     start_test_services
     step "test suites"
     status=0
-    ctest --test-dir "$build_dir" --output-on-failure -j2 || status=1
-    run_fuzzers || status=1
+    ctest_log=$(mktemp)
+    ctest --test-dir "$build_dir" --output-on-failure -j2 2>&1 | tee "$ctest_log" || status=1
+    # "N% tests passed, F tests failed out of T": the suites' totals for the closing line.
+    total=$(sed -n 's/.*tests failed out of \([0-9]*\).*/\1/p' "$ctest_log" | tail -n 1)
+    failed=$(sed -n 's/.*tests passed, \([0-9]*\) tests failed.*/\1/p' "$ctest_log" | tail -n 1)
+    rm -f "$ctest_log"
+    total=${total:-0}
+    failed=${failed:-0}
+    fuzz_failed=0
+    run_fuzzers || fuzz_failed=1
+    ((fuzz_failed == 0)) || status=1
     if ((status != 0)); then
         echo "quickstart: some tests FAILED (see above)" >&2
     else
         echo "quickstart: every test passed"
     fi
+    # One line for CI: the suites plus the fuzzing run, which counts as one test.
+    echo "tests: $((total - failed + 1 - fuzz_failed)) passed, $((failed + fuzz_failed)) failed"
     exit "$status"
     ;;
 *)
