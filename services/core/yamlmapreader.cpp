@@ -182,7 +182,10 @@ std::optional<bool> YamlMapReader::boolean(const char* key)
     return yamlBoolean(value, m_path, keyName(m_what, key), m_out);
 }
 
-std::optional<std::chrono::milliseconds> YamlMapReader::duration(const char* key, bool required)
+template <typename T, typename Parse>
+std::optional<T> YamlMapReader::typed(const char* key, bool required, Parse parse,
+                                      const QString& rule, const QString& what,
+                                      const QString& example)
 {
     const YAML::Node value = required ? require(key) : take(key);
     if (!value.IsDefined())
@@ -190,30 +193,29 @@ std::optional<std::chrono::milliseconds> YamlMapReader::duration(const char* key
     const auto text = yamlString(value, m_path, keyName(m_what, key), m_out);
     if (!text)
         return std::nullopt;
-    const auto parsed = parseDuration(*text);
+    const std::optional<T> parsed = parse(*text);
     if (!parsed) {
-        error(value, QStringLiteral("bad-duration"),
-              QStringLiteral("%1 is not a duration: '%2' (write e.g. 500ms, 30s, 5m, 1h30m)")
-                  .arg(keyName(m_what, key), *text));
+        error(value, rule,
+              QStringLiteral("%1 is not %2: '%3' (write e.g. %4)")
+                  .arg(keyName(m_what, key), what, *text, example));
     }
     return parsed;
 }
 
+std::optional<std::chrono::milliseconds> YamlMapReader::duration(const char* key, bool required)
+{
+    return typed<std::chrono::milliseconds>(
+        key, required, [](const QString& text) { return parseDuration(text); },
+        QStringLiteral("bad-duration"), QStringLiteral("a duration"),
+        QStringLiteral("500ms, 30s, 5m, 1h30m"));
+}
+
 std::optional<Quantity> YamlMapReader::quantity(const char* key)
 {
-    const YAML::Node value = take(key);
-    if (!value.IsDefined())
-        return std::nullopt;
-    const auto text = yamlString(value, m_path, keyName(m_what, key), m_out);
-    if (!text)
-        return std::nullopt;
-    const auto parsed = parseQuantity(*text);
-    if (!parsed) {
-        error(value, QStringLiteral("bad-quantity"),
-              QStringLiteral("%1 is not a quantity: '%2' (write e.g. 250m, 0.5, 512Mi, 2Gi)")
-                  .arg(keyName(m_what, key), *text));
-    }
-    return parsed;
+    return typed<Quantity>(
+        key, false, [](const QString& text) { return parseQuantity(text); },
+        QStringLiteral("bad-quantity"), QStringLiteral("a quantity"),
+        QStringLiteral("250m, 0.5, 512Mi, 2Gi"));
 }
 
 std::optional<QString> YamlMapReader::oneOf(const char* key, const QStringList& allowed,

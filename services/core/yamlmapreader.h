@@ -52,6 +52,10 @@ public:
                Severity severity = Severity::High);
 
 private:
+    template <typename T, typename Parse>
+    std::optional<T> typed(const char* key, bool required, Parse parse, const QString& rule,
+                           const QString& what, const QString& example);
+
     YAML::Node m_node;
     QString m_path;
     QString m_what;
