@@ -1,6 +1,8 @@
 // Argument parsing for `launchdeck COMMAND …` and the wiring to the services that do the work.
 #include "commandline.h"
 
+#include "pipelinecommand.h"
+
 #include "core/yamlsource.h"
 #include "templates/template.h"
 #include "validation/report.h"
@@ -61,6 +63,12 @@ QString helpText()
         "  render TEMPLATE --to compose|kubernetes [-o DIR] [--set NAME=VALUE]...\n"
         "      Render an infrastructure template to a Compose file or Kubernetes manifests,\n"
         "      to standard output or into DIR.\n"
+        "  pipeline list [--json]\n"
+        "      The workspace's pipelines.\n"
+        "  pipeline run NAME|FILE [--env NAME=VALUE]... [--json]\n"
+        "      Run a pipeline locally; its log streams to standard output, each line prefixed\n"
+        "      by its step, progress to standard error (--json: one JSON object per event).\n"
+        "      Ctrl-C cancels the run. Exit 0 succeeded, 1 failed, 130 cancelled.\n"
         "\n"
         "Options:\n"
         "  --workspace DIR   the workspace folder (default: the current folder)\n"
@@ -292,6 +300,8 @@ int runCommandLine(const QStringList& arguments)
         return runValidate(args, workspaceDir);
     if (command == u"render")
         return runRender(args);
+    if (command == u"pipeline")
+        return runPipelineCommand(args, workspaceDir);
     if (!command.startsWith(u'-') && args.isEmpty() && QFileInfo(command).isDir())
         return -1; // `launchdeck DIR` opens that workspace
     return usageError(QStringLiteral("unknown command '%1'").arg(command));

@@ -1,7 +1,7 @@
 // Line splitting of process output.
-#include "linesplitter.h"
+#include "pipeline/linesplitter.h"
 
-#include "secretmasker.h"
+#include "pipeline/secretmasker.h"
 
 #include <cstring>
 
@@ -13,57 +13,63 @@ LineSplitter::LineSplitter(Sink sink, qsizetype maxLine, const SecretMasker* mas
     , m_masker(masker)
 {}
 
-void LineSplitter::emitPiece(QByteArrayView piece, bool endsLine)
+void LineSplitter::hold(QByteArrayView tail)
 {
-    if (endsLine && piece.endsWith('\r'))
-        piece.chop(1);
-    m_sink(piece, m_continuation, endsLine);
-    m_continuation = !endsLine;
-}
-
-void LineSplitter::cutOverlong()
-{
+    m_partial.append(tail);
     // Hold back enough bytes that a secret (or a \r before \n) cannot straddle the cut unseen.
     const qsizetype holdback = std::max<qsizetype>(1, m_masker ? m_masker->longest() : 0);
-    while (m_partial.size() >= m_maxLine + holdback) {
-        const qsizetype cut = m_masker ? m_masker->safeCut(m_partial, m_maxLine) : m_maxLine;
-        emitPiece(QByteArrayView(m_partial.constData(), cut), false);
-        m_partial.remove(0, cut);
+    qsizetype done = 0;
+    while (m_partial.size() - done >= m_maxLine + holdback) {
+        const QByteArrayView rest = QByteArrayView(m_partial).sliced(done);
+        const qsizetype cut = m_masker ? m_masker->safeCut(rest, m_maxLine) : m_maxLine;
+        m_sink(rest.first(cut), false);
+        m_open = true;
+        done += cut;
     }
+    if (done > 0)
+        m_partial.remove(0, done);
 }
 
 void LineSplitter::feed(QByteArrayView data)
 {
     const char* begin = data.data();
     const char* end = begin + data.size();
-    while (begin < end) {
+    if (begin == end)
+        return;
+    if (!m_partial.isEmpty()) {
         const auto* newline =
             static_cast<const char*>(std::memchr(begin, '\n', static_cast<size_t>(end - begin)));
         if (!newline) {
-            m_partial.append(begin, end - begin);
-            cutOverlong();
+            hold(QByteArrayView(begin, end));
             return;
         }
-        if (m_partial.isEmpty() && newline - begin < m_maxLine) {
-            emitPiece(QByteArrayView(begin, newline - begin), true);
-        } else {
-            m_partial.append(begin, newline - begin);
-            cutOverlong();
-            emitPiece(m_partial, true);
-            m_partial.clear();
-            if (m_partial.capacity() > 4 * m_maxLine)
-                m_partial.squeeze();
-        }
+        m_partial.append(begin, newline + 1 - begin);
+        m_sink(m_partial, true);
+        m_open = false;
+        m_partial.clear();
+        if (m_partial.capacity() > 4 * m_maxLine)
+            m_partial.squeeze();
         begin = newline + 1;
     }
+    const auto* last =
+        static_cast<const char*>(::memrchr(begin, '\n', static_cast<size_t>(end - begin)));
+    if (last) {
+        m_sink(QByteArrayView(begin, last + 1), true);
+        m_open = false;
+        begin = last + 1;
+    }
+    if (begin < end)
+        hold(QByteArrayView(begin, end));
 }
 
 void LineSplitter::finish()
 {
-    if (!m_partial.isEmpty() || m_continuation) {
-        emitPiece(m_partial, true);
-        m_partial.clear();
+    if (!m_partial.isEmpty() || m_open) {
+        m_partial.append('\n');
+        m_sink(m_partial, true);
+        m_open = false;
     }
+    m_partial.clear();
     m_partial.squeeze();
 }
 

@@ -1,5 +1,5 @@
-// Splits a byte stream into lines in bounded memory: \n and \r\n endings, a trailing partial line,
-// and overlong lines cut into pieces marked as continuations.
+// Splits a byte stream into runs of whole lines in bounded memory: what arrives is passed on in
+// blocks ending at a line end, a trailing partial line is held, and an overlong one is cut.
 #pragma once
 
 #include <QByteArray>
@@ -14,9 +14,9 @@ class SecretMasker;
 class LineSplitter final
 {
 public:
-    // piece: without the line ending; continuation: it continues the previous piece;
-    // endsLine: false when the line was cut and goes on in the next piece.
-    using Sink = std::function<void(QByteArrayView piece, bool continuation, bool endsLine)>;
+    // endsLine true: `bytes` holds one or more whole lines, each ending in \n (a \r before it is
+    // left in). endsLine false: a piece of an overlong line that goes on in what follows.
+    using Sink = std::function<void(QByteArrayView bytes, bool endsLine)>;
 
     static constexpr qsizetype kDefaultMaxLine = 64 * 1024;
 
@@ -25,20 +25,20 @@ public:
                           const SecretMasker* masker = nullptr);
 
     void feed(QByteArrayView data);
-    // Emits what is left as a last line; call at end of stream.
+    // Passes on what is left as a last line, with a \n added; call at end of stream.
     void finish();
 
+    qsizetype maxLine() const { return m_maxLine; }
     qsizetype buffered() const { return m_partial.size(); }
 
 private:
-    void cutOverlong();
-    void emitPiece(QByteArrayView piece, bool endsLine);
+    void hold(QByteArrayView tail);
 
     Sink m_sink;
     qsizetype m_maxLine;
     const SecretMasker* m_masker;
     QByteArray m_partial;
-    bool m_continuation = false;
+    bool m_open = false; // the last thing passed on was a cut piece
 };
 
 } // namespace launchdeck

@@ -5,58 +5,19 @@
 #include "pipeline/artifacts.h"
 #include "pipeline/httpstepengines.h"
 #include "pipeline/pipelinegraph.h"
-#include "pipeline/secretmasker.h"
+#include "pipeline/runstate.h"
 #include "pipeline/secretresolver.h"
-#include "pipeline/stepengines.h"
-#include "pipeline/steplog.h"
 #include "pipeline/stepprocess.h"
 
 #include <QDir>
-#include <QFutureWatcher>
 #include <QRandomGenerator>
 #include <QThread>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 
 namespace launchdeck {
 
-struct PipelineRunner::Step
-{
-    RunStatus status = RunStatus::Queued;
-    bool kept = false; // not selected for this run: counts as succeeded
-    int attempt = 0;
-    int exitCode = -1;
-    QDateTime startedAt;
-    QElapsedTimer clock;
-    QString fileName;
-    std::unique_ptr<StepLog> log;
-    StepProcess* process = nullptr;
-    std::shared_ptr<BuiltinChannel> channel;
-    bool builtinTimedOut = false;
-    bool occupiesSlot = false;
-    QTimer* retryTimer = nullptr;
-};
-
-struct PipelineRunner::Run
-{
-    RunRequest request;
-    RunInfo info;
-    QList<QList<int>> dependencies;
-    std::vector<Step> steps;
-    SecretMasker masker;
-    QProcessEnvironment environment;
-    std::unique_ptr<StepLog> log; // lines about the run itself
-    QElapsedTimer clock;
-    bool ready = false;
-    bool cancelled = false;
-    bool broken = false; // the run folder could not be written
-};
-
 namespace {
-
-constexpr qsizetype kRecentChars = 2048;
-constexpr qsizetype kMaxBatchChars = 1024 * 1024; // a batch of huge lines leaves early too
 
 QString fileNameFor(const QString& step, const QStringList& taken)
 {
@@ -101,7 +62,7 @@ PipelineRunner::PipelineRunner(RunnerOptions options, std::shared_ptr<const Step
     , m_options(std::move(options))
     , m_engines(engines ? std::move(engines) : std::make_shared<HttpStepEngines>())
     , m_flushTimer(this) // a child, so it moves to the worker thread with the runner
-    , m_recent(m_options.ringCapacity)
+    , m_recent(static_cast<qsizetype>(m_options.ringCapacity), m_options.ringBytes)
 {
     if (m_options.maxParallel <= 0)
         m_options.maxParallel = std::max(1, QThread::idealThreadCount());
@@ -127,10 +88,10 @@ QString PipelineRunner::newRunId()
            QString::number(QRandomGenerator::global()->bounded(0x100000, 0xFFFFFF), 16);
 }
 
-QList<LogLine> PipelineRunner::recentLines() const
+LogBatch PipelineRunner::recentLines() const
 {
     const QMutexLocker lock(&m_recentMutex);
-    return m_recent.toList();
+    return m_recent.newest();
 }
 
 void PipelineRunner::start(const RunRequest& request)
@@ -340,104 +301,6 @@ void PipelineRunner::launch(Run& run, int index)
         launchBuiltin(run, index);
 }
 
-void PipelineRunner::launchProcess(Run& run, int index)
-{
-    Step& step = run.steps[static_cast<size_t>(index)];
-    const PipelineStep& spec = run.request.pipeline.steps[index];
-    const QString runId = run.info.runId;
-    const QString workDir = QDir(run.request.workspace).absoluteFilePath(spec.workingDirectory);
-    if (!QFileInfo(workDir).isDir()) {
-        const QString message = QStringLiteral("working directory %1 does not exist").arg(workDir);
-        QMetaObject::invokeMethod(
-            this,
-            [this, runId, index, message] {
-                attemptEnded(runId, index, RunStatus::Failed, -1, message);
-            },
-            Qt::QueuedConnection);
-        return;
-    }
-    StepLaunch launch;
-    launch.program = spec.shell.first();
-    launch.arguments = spec.shell.mid(1) + QStringList{QStringLiteral("-c"), spec.run};
-    launch.environment = run.environment;
-    for (const auto& [name, value] : spec.env)
-        launch.environment.insert(name, value);
-    const QString marker = QStringLiteral("%1/%2/%3").arg(runId).arg(index).arg(step.attempt);
-    launch.environment.insert(QStringLiteral("LAUNCHDECK_STEP"), spec.name);
-    launch.environment.insert(QStringLiteral("LAUNCHDECK_STEP_ID"), marker);
-    launch.marker = QByteArray("LAUNCHDECK_STEP_ID=") + marker.toUtf8();
-    launch.workingDirectory = workDir;
-    launch.timeout = spec.timeout;
-    launch.killGrace = m_options.killGrace;
-
-    auto* process = new StepProcess(std::move(launch), step.log.get(), this);
-    StepLog* log = step.log.get();
-    connect(process, &StepProcess::outputRead, this, [this, log] {
-        if (log->pendingCount() >= m_options.maxBatchLines || log->pendingChars() >= kMaxBatchChars)
-            flushLines();
-    });
-    connect(process, &StepProcess::finished, this,
-            [this, runId, index](RunStatus status, int exitCode, const QString& message) {
-                attemptEnded(runId, index, status, exitCode, message);
-            });
-    step.process = process;
-    process->start();
-}
-
-void PipelineRunner::launchBuiltin(Run& run, int index)
-{
-    Step& step = run.steps[static_cast<size_t>(index)];
-    const PipelineStep spec = run.request.pipeline.steps[index];
-    const QString runId = run.info.runId;
-    const QString workspace = run.request.workspace;
-    auto channel = std::make_shared<BuiltinChannel>();
-    step.channel = channel;
-    step.builtinTimedOut = false;
-    std::shared_ptr<const StepEngines> engines = m_engines;
-    auto* watcher = new QFutureWatcher<BuiltinOutcome>(this);
-    connect(watcher, &QFutureWatcher<BuiltinOutcome>::finished, this,
-            [this, runId, index, watcher] {
-                watcher->deleteLater();
-                const BuiltinOutcome outcome = watcher->result();
-                const auto it = m_runs.find(runId);
-                if (it == m_runs.end())
-                    return;
-                Step& s = it->second->steps[static_cast<size_t>(index)];
-                for (const QString& line : s.channel->take())
-                    s.log->note(line);
-                RunStatus status = outcome.status;
-                QString message = outcome.message;
-                if (s.builtinTimedOut) {
-                    status = RunStatus::TimedOut;
-                    message = QStringLiteral("timed out");
-                } else if (it->second->cancelled) {
-                    status = RunStatus::Cancelled;
-                }
-                attemptEnded(runId, index, status, -1, message);
-            });
-    if (spec.timeout) {
-        QTimer::singleShot(*spec.timeout, watcher, [this, runId, index, channel] {
-            const auto it = m_runs.find(runId);
-            if (it != m_runs.end())
-                it->second->steps[static_cast<size_t>(index)].builtinTimedOut = true;
-            channel->cancel = true;
-        });
-    }
-    watcher->setFuture(QtConcurrent::run([spec, workspace, engines, channel]() -> BuiltinOutcome {
-        switch (spec.kind) {
-        case StepKind::Validate:
-            return runValidateStep(spec.validate, workspace, *channel);
-        case StepKind::HttpCheck:
-            return engines->httpCheck(spec.httpCheck, *channel);
-        case StepKind::LoadTest:
-            return engines->loadTest(spec.loadTest, *channel);
-        case StepKind::Run:
-            break;
-        }
-        return {RunStatus::Failed, QStringLiteral("a run step cannot run in-process")};
-    }));
-}
-
 void PipelineRunner::attemptEnded(const QString& runId, int index, RunStatus status, int exitCode,
                                   const QString& message)
 {
@@ -562,8 +425,8 @@ void PipelineRunner::flushLines()
 {
     LogBatch batch;
     for (auto& [id, run] : m_runs) {
-        run->log->flush();
-        batch += run->log->takePending();
+        for (LogChunk& chunk : run->log->takePending())
+            batch.append(std::move(chunk));
         for (Step& step : run->steps) {
             if (!step.log)
                 continue;
@@ -571,26 +434,17 @@ void PipelineRunner::flushLines()
                 for (const QString& line : step.channel->take())
                     step.log->note(line);
             }
-            step.log->flush();
-            if (step.log->pendingCount() > 0)
-                batch += step.log->takePending();
+            for (LogChunk& chunk : step.log->takePending())
+                batch.append(std::move(chunk));
         }
     }
     if (batch.isEmpty())
         return;
     {
+        // The backlog shares the blocks with the batch: no copy, and its bounds drop whole
+        // chunks, so memory stays flat however chatty or long-lined the steps are.
         const QMutexLocker lock(&m_recentMutex);
-        for (const LogLine& line : std::as_const(batch)) {
-            // Full pieces reach listeners; the backlog keeps a bounded prefix of each so its
-            // memory stays capacity x kRecentChars however long the lines are.
-            if (line.text.size() > kRecentChars) {
-                LogLine shortened = line;
-                shortened.text = line.text.left(kRecentChars) + u'\u2026';
-                m_recent.push(std::move(shortened));
-            } else {
-                m_recent.push(line);
-            }
-        }
+        m_recent.push(batch);
     }
     Q_EMIT linesAvailable(batch);
 }

@@ -2,8 +2,8 @@
 // masked output batched to listeners, full logs on disk. Lives in a worker thread.
 #pragma once
 
+#include "pipeline/logbacklog.h"
 #include "pipeline/pipeline.h"
-#include "pipeline/ringbuffer.h"
 #include "pipeline/runtypes.h"
 
 #include <QMutex>
@@ -24,9 +24,11 @@ struct RunnerOptions
     int maxParallel = 0;                         // 0: the number of cores
     std::chrono::milliseconds killGrace{5000};   // SIGTERM to SIGKILL
     std::chrono::milliseconds batchInterval{50}; // how often lines reach listeners
-    std::size_t ringCapacity = 20000;   // recent lines kept in memory, each at most 2 K chars
-    qsizetype maxLineBytes = 64 * 1024; // longer lines are split into continuations
-    qsizetype maxBatchLines = 20'000;   // a batch leaves early when this full
+    std::size_t ringCapacity = 20000;            // recent lines kept in memory...
+    qsizetype ringBytes = 16 * 1024 * 1024;      // ...and at most this many bytes of them
+    qsizetype maxLineBytes = 64 * 1024;          // longer lines are split into continuations
+    qsizetype maxBatchLines = 50'000;            // a batch leaves early when this full...
+    qsizetype maxBatchBytes = 1024 * 1024;       // ...or holds this many bytes
     QString keyringService = QStringLiteral("launchdeck");
     std::chrono::milliseconds keyringTimeout{2000};
     bool useKeyring = true;
@@ -54,8 +56,9 @@ public:
     static QString newRunId();
     const RunnerOptions& options() const { return m_options; }
 
-    // The newest lines of all runs, oldest first; callable from any thread.
-    QList<LogLine> recentLines() const;
+    // The newest lines of all runs (at most ringCapacity, ringBytes), oldest first; callable
+    // from any thread.
+    LogBatch recentLines() const;
 
 public Q_SLOTS:
     void start(const launchdeck::RunRequest& request);
@@ -91,7 +94,7 @@ private:
     std::map<QString, std::unique_ptr<Run>> m_runs;
     QTimer m_flushTimer;
     mutable QMutex m_recentMutex;
-    RingBuffer<LogLine> m_recent;
+    LogBacklog m_recent;
 };
 
 } // namespace launchdeck

@@ -1,6 +1,8 @@
 // Values the pipeline runner emits across threads: statuses, log lines and step/run events.
 #pragma once
 
+#include "pipeline/logbatch.h"
+
 #include <QDateTime>
 #include <QList>
 #include <QMetaType>
@@ -29,19 +31,6 @@ constexpr bool isFinished(RunStatus status)
 {
     return status != RunStatus::Queued && status != RunStatus::Running;
 }
-
-// One line of a step's output, secrets already masked.
-struct LogLine
-{
-    QString runId;
-    QString step;
-    QString text;              // without the line ending; ANSI sequences kept
-    qint64 number = 0;         // 1-based within the step's log
-    qint64 timeMs = 0;         // milliseconds since the epoch, when the line was read
-    bool continuation = false; // true: continues the previous entry (an overlong line was split)
-};
-
-using LogBatch = QList<LogLine>;
 
 struct RunInfo
 {
@@ -81,8 +70,6 @@ struct RunResult
 
 } // namespace launchdeck
 
-Q_DECLARE_METATYPE(launchdeck::LogLine)
-Q_DECLARE_METATYPE(launchdeck::LogBatch)
 Q_DECLARE_METATYPE(launchdeck::RunInfo)
 Q_DECLARE_METATYPE(launchdeck::StepEvent)
 Q_DECLARE_METATYPE(launchdeck::RunResult)

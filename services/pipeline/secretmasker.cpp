@@ -2,6 +2,7 @@
 #include "secretmasker.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace launchdeck {
 
@@ -21,6 +22,14 @@ void SecretMasker::add(const QString& value)
     }
     std::sort(m_values.begin(), m_values.end(),
               [](const QByteArray& a, const QByteArray& b) { return a.size() > b.size(); });
+}
+
+bool SecretMasker::occursIn(QByteArrayView bytes) const
+{
+    return std::any_of(m_values.begin(), m_values.end(), [&](const QByteArray& value) {
+        return ::memmem(bytes.data(), static_cast<size_t>(bytes.size()), value.constData(),
+                        static_cast<size_t>(value.size())) != nullptr;
+    });
 }
 
 bool SecretMasker::mask(QByteArray& bytes) const

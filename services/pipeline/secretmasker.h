@@ -19,6 +19,8 @@ public:
     // Bytes of the longest value: how much output must be held back before a cut.
     qsizetype longest() const { return m_longest; }
 
+    // True when a value occurs in `bytes`: one pass per value, so clean output is passed on as is.
+    bool occursIn(QByteArrayView bytes) const;
     // True when something was replaced.
     bool mask(QByteArray& bytes) const;
     QString mask(const QString& text) const;

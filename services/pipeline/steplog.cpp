@@ -1,29 +1,47 @@
-// Per-step log handling: masking, ::add-mask::, file output and pending lines.
+// Per-step log handling: masking, ::add-mask::, file output and the line index.
 #include "pipeline/steplog.h"
 
 #include "pipeline/secretmasker.h"
 
 #include <QDateTime>
 
+#include <cstring>
+
 namespace launchdeck {
 
 namespace {
 constexpr QByteArrayView kAddMask = "::add-mask::";
+constexpr QByteArrayView kAddMaskShown = "::add-mask::***\n";
 constexpr qsizetype kFileBufferBytes = 256 * 1024;
+constexpr qsizetype kFirstEntries = 16 * 1024;
+
+const char* find(QByteArrayView haystack, QByteArrayView needle)
+{
+    return static_cast<const char*>(::memmem(haystack.data(), static_cast<size_t>(haystack.size()),
+                                             needle.data(), static_cast<size_t>(needle.size())));
+}
+
+// The largest cut <= wanted that does not split a UTF-8 sequence (the text of a piece must decode
+// on its own).
+qsizetype utf8Cut(const char* bytes, qsizetype wanted)
+{
+    qsizetype cut = wanted;
+    while (cut > wanted - 4 && cut > 0 && (static_cast<unsigned char>(bytes[cut]) & 0xC0) == 0x80)
+        --cut;
+    return cut > 0 && cut > wanted - 4 ? cut : wanted;
+}
 } // namespace
 
 StepLog::StepLog(QString runId, QString step, QString filePath, SecretMasker* masker,
                  qsizetype maxLine)
-    : m_runId(std::move(runId))
-    , m_step(std::move(step))
-    , m_masker(masker)
+    : m_masker(masker)
     , m_file(filePath)
-    , m_splitter(std::make_unique<LineSplitter>(
-          [this](QByteArrayView piece, bool continuation, bool endsLine) {
-              addPiece(piece, continuation, endsLine);
-          },
-          maxLine, masker))
-{}
+    , m_splitter([this](QByteArrayView bytes, bool endsLine) { addBlock(bytes, endsLine); },
+                 maxLine, masker)
+{
+    m_chunk.runId = std::move(runId);
+    m_chunk.step = std::move(step);
+}
 
 StepLog::~StepLog()
 {
@@ -42,72 +60,161 @@ bool StepLog::open(QString* error)
 void StepLog::feed(QByteArrayView data)
 {
     m_now = QDateTime::currentMSecsSinceEpoch();
-    m_splitter->feed(data);
-    if (m_fileBuffer.size() >= kFileBufferBytes)
+    m_splitter.feed(data);
+    if (m_chunk.bytes.size() - m_written >= kFileBufferBytes)
         flush();
 }
 
 void StepLog::endStream()
 {
     m_now = QDateTime::currentMSecsSinceEpoch();
-    m_splitter->finish();
+    m_splitter.finish();
     flush();
 }
 
 void StepLog::note(const QString& text)
 {
     m_now = QDateTime::currentMSecsSinceEpoch();
-    const QByteArray bytes = text.toUtf8();
-    addPiece(bytes, false, true);
+    // A note is a line of its own, even between the pieces of a cut line.
+    const bool continuation = m_continuation;
+    m_continuation = false;
+    addBlock(QByteArray(text.toUtf8() + '\n'), true);
+    m_continuation = continuation;
 }
 
-void StepLog::addPiece(QByteArrayView piece, bool continuation, bool endsLine)
+void StepLog::addBlock(QByteArrayView bytes, bool endsLine)
 {
-    QByteArrayView out = piece;
-    if (!continuation && endsLine && piece.startsWith(kAddMask)) {
-        // The value must never be shown, not even in the command that hides it.
-        if (m_masker)
-            m_masker->add(QString::fromUtf8(piece.sliced(kAddMask.size())));
-        out = "::add-mask::***";
-    } else if (m_masker && !m_masker->isEmpty()) {
-        m_scratch = piece.toByteArray();
-        if (m_masker->mask(m_scratch))
-            out = m_scratch;
+    if (m_chunk.bytes.size() + bytes.size() > kChunkBytes && m_entryCount > 0)
+        seal();
+    const qsizetype from = m_chunk.bytes.size();
+    if (!endsLine) {
+        appendMasked(bytes);
+        index(from, false);
+        return;
     }
-    write(out);
-    if (endsLine)
-        write("\n");
-
-    LogLine line;
-    line.runId = m_runId;
-    line.step = m_step;
-    line.text = QString::fromUtf8(out);
-    line.number = continuation ? m_number : ++m_number;
-    line.timeMs = m_now;
-    line.continuation = continuation;
-    m_pendingChars += line.text.size();
-    m_pending.append(std::move(line));
+    // ::add-mask:: must change the masker before the lines after it are masked, and its value
+    // must never be shown, not even in the command that hides it.
+    const char* at = bytes.data();
+    const char* end = at + bytes.size();
+    bool lineStart = !m_continuation;
+    while (at < end) {
+        const char* hit = find(QByteArrayView(at, end), kAddMask);
+        while (hit && !(hit == at ? lineStart : hit[-1] == '\n'))
+            hit = find(QByteArrayView(hit + 1, end), kAddMask);
+        if (!hit) {
+            appendMasked(QByteArrayView(at, end));
+            break;
+        }
+        appendMasked(QByteArrayView(at, hit));
+        const auto* newline =
+            static_cast<const char*>(std::memchr(hit, '\n', static_cast<size_t>(end - hit)));
+        QByteArrayView value(hit + kAddMask.size(), newline);
+        if (value.endsWith('\r'))
+            value.chop(1);
+        if (m_masker)
+            m_masker->add(QString::fromUtf8(value));
+        m_chunk.bytes.append(kAddMaskShown);
+        at = newline + 1;
+        lineStart = true;
+    }
+    index(from, true);
 }
 
-void StepLog::write(QByteArrayView bytes)
+void StepLog::appendMasked(QByteArrayView bytes)
 {
-    m_fileBuffer.append(bytes);
+    if (bytes.isEmpty())
+        return;
+    if (!m_masker || m_masker->isEmpty() || !m_masker->occursIn(bytes)) {
+        m_chunk.bytes.append(bytes);
+        return;
+    }
+    m_scratch = bytes.toByteArray();
+    m_masker->mask(m_scratch);
+    m_chunk.bytes.append(m_scratch);
+}
+
+void StepLog::index(qsizetype from, bool endsLine)
+{
+    const char* base = m_chunk.bytes.constData();
+    const qsizetype to = m_chunk.bytes.size();
+    if (!endsLine) {
+        addEntry(from, to - from, false);
+        return;
+    }
+    while (from < to) {
+        const auto* newline = static_cast<const char*>(
+            std::memchr(base + from, '\n', static_cast<size_t>(to - from)));
+        const qsizetype end = newline - base;
+        const qsizetype length = end > from && base[end - 1] == '\r' ? end - from - 1 : end - from;
+        addEntry(from, length, true);
+        from = end + 1;
+    }
+}
+
+void StepLog::addEntry(qsizetype offset, qsizetype length, bool endsLine)
+{
+    const qsizetype maxLine = m_splitter.maxLine();
+    // A line longer than maxLine inside a block is cut here; its bytes stay where they are.
+    while (length > maxLine) {
+        const qsizetype cut = utf8Cut(m_chunk.bytes.constData() + offset, maxLine);
+        addEntry(offset, cut, false);
+        offset += cut;
+        length -= cut;
+    }
+    if (m_entryCount == 0) {
+        m_chunk.baseNumber = m_continuation ? m_number : m_number + 1;
+        m_chunk.baseTimeMs = m_now;
+    }
+    if (m_entryCount == m_chunk.entries.size())
+        m_chunk.entries.resize(std::max<qsizetype>(kFirstEntries, 2 * m_entryCount));
+    // Written in place: QList::append's checks cost more than the rest of a short line.
+    LogEntry& entry = m_chunk.entries.data()[m_entryCount++];
+    entry.offset = static_cast<quint32>(offset);
+    entry.lengthAndFlag =
+        static_cast<quint32>(length) | (m_continuation ? LogEntry::kContinuation : 0u);
+    entry.numberDelta =
+        static_cast<quint32>((m_continuation ? m_number : ++m_number) - m_chunk.baseNumber);
+    entry.timeDelta = static_cast<quint32>(m_now - m_chunk.baseTimeMs);
+    m_continuation = !endsLine;
 }
 
 void StepLog::flush()
 {
-    if (m_fileBuffer.isEmpty() || !m_file.isOpen())
+    if (m_written == m_chunk.bytes.size())
         return;
-    m_file.write(m_fileBuffer);
-    m_fileBuffer.resize(0);
+    if (m_file.isOpen())
+        m_file.write(m_chunk.bytes.constData() + m_written, m_chunk.bytes.size() - m_written);
+    m_written = m_chunk.bytes.size();
 }
 
-LogBatch StepLog::takePending()
+void StepLog::seal()
 {
-    LogBatch batch;
-    batch.swap(m_pending);
-    m_pendingChars = 0;
-    return batch;
+    flush();
+    if (m_entryCount > 0) {
+        m_chunk.entries.resize(m_entryCount);
+        // The backlog keeps chunks for long: give back what growth reserved beyond a quarter.
+        if (m_chunk.bytes.capacity() > m_chunk.bytes.size() + m_chunk.bytes.size() / 4 + 4096)
+            m_chunk.bytes.squeeze();
+        if (m_chunk.entries.capacity() > 2 * m_entryCount + kFirstEntries / 4)
+            m_chunk.entries.squeeze();
+        m_pendingLines += m_entryCount;
+        m_pendingBytes += m_chunk.bytes.size();
+        m_sealed.append(m_chunk);
+    }
+    m_chunk.bytes = QByteArray();
+    m_chunk.entries = QList<LogEntry>();
+    m_entryCount = 0;
+    m_written = 0;
+}
+
+QList<LogChunk> StepLog::takePending()
+{
+    seal();
+    QList<LogChunk> chunks;
+    chunks.swap(m_sealed);
+    m_pendingLines = 0;
+    m_pendingBytes = 0;
+    return chunks;
 }
 
 } // namespace launchdeck

@@ -1,13 +1,11 @@
-// The output of one step: split into lines, masked, appended to the step's log file and queued
-// for the next batch to listeners.
+// The output of one step: masked in blocks, appended to the step's log file as is, and indexed
+// into lines (offsets, not strings) for the next batch to listeners.
 #pragma once
 
 #include "pipeline/linesplitter.h"
-#include "pipeline/runtypes.h"
+#include "pipeline/logbatch.h"
 
 #include <QFile>
-
-#include <memory>
 
 namespace launchdeck {
 
@@ -16,6 +14,9 @@ class SecretMasker;
 class StepLog final
 {
 public:
+    // A block is handed on once this full, so offsets stay small and backlog drops stay fine.
+    static constexpr qsizetype kChunkBytes = 4 * 1024 * 1024;
+
     // `masker` is the run's: ::add-mask:: lines add to it, so later output of every step is masked.
     StepLog(QString runId, QString step, QString filePath, SecretMasker* masker,
             qsizetype maxLine = LineSplitter::kDefaultMaxLine);
@@ -32,29 +33,35 @@ public:
     // A line Launchdeck itself adds (attempt headers, results of built-in steps).
     void note(const QString& text);
 
-    // Writes buffered bytes to the file so a killed console loses at most one batch interval.
+    // Writes bytes not yet in the file, so a killed console loses at most one batch interval.
     void flush();
 
-    qsizetype pendingCount() const { return m_pending.size(); }
-    qsizetype pendingChars() const { return m_pendingChars; }
-    LogBatch takePending();
+    qsizetype pendingCount() const { return m_pendingLines + m_entryCount; }
+    qsizetype pendingBytes() const { return m_pendingBytes + m_chunk.bytes.size(); }
+    // Everything since the last call, in order; flushes first so the file is never behind.
+    QList<LogChunk> takePending();
     qint64 lineCount() const { return m_number; }
 
 private:
-    void addPiece(QByteArrayView piece, bool continuation, bool endsLine);
-    void write(QByteArrayView bytes);
+    void addBlock(QByteArrayView bytes, bool endsLine);
+    void appendMasked(QByteArrayView bytes);
+    void index(qsizetype from, bool endsLine);
+    void addEntry(qsizetype offset, qsizetype length, bool endsLine);
+    void seal();
 
-    QString m_runId;
-    QString m_step;
     SecretMasker* m_masker;
     QFile m_file;
-    std::unique_ptr<LineSplitter> m_splitter;
-    QByteArray m_fileBuffer;
+    LineSplitter m_splitter;
+    LogChunk m_chunk; // being filled; entries beyond m_entryCount are spare room
+    qsizetype m_entryCount = 0;
+    qsizetype m_written = 0; // bytes of m_chunk already in the file
+    QList<LogChunk> m_sealed;
+    qsizetype m_pendingLines = 0; // in m_sealed
+    qsizetype m_pendingBytes = 0;
     QByteArray m_scratch;
-    LogBatch m_pending;
-    qsizetype m_pendingChars = 0;
     qint64 m_number = 0;
     qint64 m_now = 0;
+    bool m_continuation = false; // the next entry continues a cut piece
 };
 
 } // namespace launchdeck

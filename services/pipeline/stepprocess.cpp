@@ -6,12 +6,14 @@
 #include "pipeline/steplog.h"
 
 #include <csignal>
+#include <fcntl.h>
 #include <unistd.h>
 
 namespace launchdeck {
 
 namespace {
-constexpr qsizetype kReadChunk = 256 * 1024;
+constexpr qsizetype kReadChunk = 4 * 1024 * 1024;
+constexpr int kPipeBytes = 1024 * 1024;
 constexpr std::chrono::milliseconds kReapPoll{25};
 } // namespace
 
@@ -26,8 +28,13 @@ StepProcess::StepProcess(StepLaunch launch, StepLog* log, QObject* parent)
     m_process.setArguments(m_launch.arguments);
     m_process.setProcessEnvironment(m_launch.environment);
     m_process.setWorkingDirectory(m_launch.workingDirectory);
-    // A group of its own: one signal to -pgid reaches every process the step starts.
-    m_process.setChildProcessModifier([] { ::setpgid(0, 0); });
+    // A group of its own: one signal to -pgid reaches every process the step starts. A larger
+    // pipe lets a chatty step write on while the runner is busy, and lets the runner take its
+    // output in few large reads (the kernel caps the size; failure leaves the default).
+    m_process.setChildProcessModifier([] {
+        ::setpgid(0, 0);
+        ::fcntl(STDOUT_FILENO, F_SETPIPE_SZ, kPipeBytes);
+    });
 
     m_timeoutTimer.setSingleShot(true);
     m_reapTimer.setInterval(kReapPoll);
@@ -86,14 +93,17 @@ void StepProcess::readOutput()
 {
     if (m_pgid == 0)
         m_pgid = m_process.processId();
-    char buffer[16 * 1024];
+    // Whole blocks of QProcess's buffer (readAll hands one over without a copy); bounded so other
+    // steps get their turn.
     qsizetype total = 0;
-    while (total < kReadChunk) {
-        const qint64 got = m_process.read(buffer, sizeof buffer);
-        if (got <= 0)
+    while (total < kReadChunk && m_process.bytesAvailable() > 0) {
+        const QByteArray block = m_process.bytesAvailable() <= kReadChunk
+                                     ? m_process.readAll()
+                                     : m_process.read(kReadChunk);
+        if (block.isEmpty())
             break;
-        m_log->feed(QByteArrayView(buffer, got));
-        total += got;
+        m_log->feed(block);
+        total += block.size();
     }
     if (m_process.bytesAvailable() > 0)
         QMetaObject::invokeMethod(this, &StepProcess::readOutput, Qt::QueuedConnection);

@@ -42,8 +42,9 @@ std::pair<qint64, qint64> runUnderRunner(PipelineRunnerHost& host, const QString
             .value();
     qint64 lines = 0;
     QEventLoop loop;
-    const auto batches = QObject::connect(host.runner(), &PipelineRunner::linesAvailable, &loop,
-                                          [&](const LogBatch& batch) { lines += batch.size(); });
+    const auto batches =
+        QObject::connect(host.runner(), &PipelineRunner::linesAvailable, &loop,
+                         [&](const LogBatch& batch) { lines += batch.lineCount(); });
     const auto done =
         QObject::connect(host.runner(), &PipelineRunner::runFinished, &loop, &QEventLoop::quit);
     QElapsedTimer clock;
@@ -66,6 +67,17 @@ qint64 runToDevNull(const QString& command)
     return clock.elapsed();
 }
 
+// The least any runner that keeps the log must do: read the pipe and write a file.
+qint64 runThroughCatToFile(const QString& command, const QString& file)
+{
+    QElapsedTimer clock;
+    clock.start();
+    QProcess::execute(QStringLiteral("bash"),
+                      {QStringLiteral("-eo"), QStringLiteral("pipefail"), QStringLiteral("-c"),
+                       command + QStringLiteral(" | cat > ") + file});
+    return clock.elapsed();
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -80,6 +92,7 @@ int main(int argc, char** argv)
     const QString twoMillion = QStringLiteral("seq 2000000");
     runToDevNull(twoMillion); // warm the page cache
     qint64 bare = 0;
+    qint64 cat = 0;
     qint64 runner = 0;
     qint64 lines = 0;
     constexpr int kRounds = 3;
@@ -94,6 +107,23 @@ int main(int argc, char** argv)
         "%lld lines received\n",
         bare / double(kRounds), runner / double(kRounds), kRounds,
         double(runner) / double(std::max<qint64>(1, bare)), static_cast<long long>(lines));
+    // New files each round, after the runner's rounds: ext4 writes back a truncated file's dirty
+    // pages at once, which would slow whatever runs next.
+    for (int i = 0; i < kRounds; ++i)
+        cat += runThroughCatToFile(twoMillion, dir.filePath(QStringLiteral("cat%1.log").arg(i)));
+    std::printf("seq 2000000 | cat > file: %.0f ms, ratio %.2f (the floor for a runner that keeps "
+                "the log)\n",
+                cat / double(kRounds), double(cat) / double(std::max<qint64>(1, bare)));
+
+    // The fixed cost of a run (setup, process start, reaping the group), without output.
+    qint64 bareEmpty = 0;
+    qint64 runnerEmpty = 0;
+    for (int i = 0; i < kRounds; ++i) {
+        bareEmpty += runToDevNull(QStringLiteral("true"));
+        runnerEmpty += runUnderRunner(host, QStringLiteral("true"), dir.path()).first;
+    }
+    std::printf("true: /dev/null %.1f ms, runner %.1f ms (mean of %d)\n",
+                bareEmpty / double(kRounds), runnerEmpty / double(kRounds), kRounds);
 
     const qint64 before = rssKiB();
     const auto [elapsed, received] =

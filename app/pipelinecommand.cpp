@@ -1,0 +1,324 @@
+// Wiring of `launchdeck pipeline …`: finds the pipeline, runs it on the runner's worker thread,
+// records it in the history database and prints its events as they come. Ctrl-C cancels the run
+// (its whole process tree) and the command exits 130.
+#include "pipelinecommand.h"
+
+#include "pipeline/pipelineparser.h"
+#include "pipeline/pipelinerecorder.h"
+#include "pipeline/pipelinerunnerhost.h"
+#include "store/historystore.h"
+#include "workspace/workspace.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSocketNotifier>
+#include <QStandardPaths>
+
+#include <csignal>
+#include <cstdio>
+#include <optional>
+#include <unistd.h>
+
+namespace launchdeck {
+
+namespace {
+
+constexpr int kOk = 0;
+constexpr int kFailed = 1;
+constexpr int kUsage = 2;
+constexpr int kInterrupted = 130;
+
+void emitOut(const QString& text)
+{
+    const QByteArray bytes = text.toUtf8();
+    std::fwrite(bytes.constData(), 1, static_cast<size_t>(bytes.size()), stdout);
+    std::fflush(stdout);
+}
+
+void emitErr(const QString& text)
+{
+    const QByteArray bytes = text.toUtf8();
+    std::fwrite(bytes.constData(), 1, static_cast<size_t>(bytes.size()), stderr);
+    std::fflush(stderr);
+}
+
+void emitJson(const QJsonObject& object)
+{
+    emitOut(QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact)) + u'\n');
+}
+
+int usage(const QString& message)
+{
+    emitErr(QStringLiteral("launchdeck: %1\nTry 'launchdeck --help'.\n").arg(message));
+    return kUsage;
+}
+
+QString formatSeconds(qint64 ms)
+{
+    return QString::number(static_cast<double>(ms) / 1000.0, 'f', 1) + u's';
+}
+
+// The pipeline files of the workspace, or an empty list when there is no workspace file.
+QStringList pipelineFiles(const QString& workspaceDir)
+{
+    Diagnostics ignored;
+    if (const auto workspace = loadWorkspace(workspaceDir, ignored))
+        return workspace->pipelineFiles;
+    QStringList files;
+    const QDir dir(QDir(workspaceDir).filePath(QStringLiteral("pipelines")));
+    for (const QString& name :
+         dir.entryList({QStringLiteral("*.yaml"), QStringLiteral("*.yml")}, QDir::Files))
+        files.append(dir.filePath(name));
+    return files;
+}
+
+int listPipelines(QStringList args, const QString& workspaceDir)
+{
+    const bool json = args.removeAll(QStringLiteral("--json")) > 0;
+    if (!args.isEmpty())
+        return usage(QStringLiteral("pipeline list takes no arguments but --json"));
+    QJsonArray list;
+    QString text;
+    bool anyInvalid = false;
+    for (const QString& file : pipelineFiles(workspaceDir)) {
+        Diagnostics out;
+        const auto pipeline = loadPipeline(file, out);
+        const qsizetype errors = std::count_if(
+            out.begin(), out.end(), [](const Diagnostic& d) { return isError(d.severity); });
+        anyInvalid = anyInvalid || !pipeline || errors > 0;
+        const QString relative = QDir(workspaceDir).relativeFilePath(file);
+        const QString name = pipeline ? pipeline->name : QFileInfo(file).completeBaseName();
+        const int steps = pipeline ? static_cast<int>(pipeline->steps.size()) : 0;
+        list.append(
+            QJsonObject{{QStringLiteral("name"), name},
+                        {QStringLiteral("file"), relative},
+                        {QStringLiteral("steps"), steps},
+                        {QStringLiteral("stages"),
+                         QJsonArray::fromStringList(pipeline ? pipeline->stages : QStringList())},
+                        {QStringLiteral("errors"), static_cast<int>(errors)}});
+        text += QStringLiteral("%1  %2  %3 steps%4\n")
+                    .arg(name, -20)
+                    .arg(relative, -32)
+                    .arg(steps)
+                    .arg(errors > 0 ? QStringLiteral("  (%1 errors: launchdeck validate %2)")
+                                          .arg(errors)
+                                          .arg(relative)
+                                    : QString());
+    }
+    if (json)
+        emitOut(QString::fromUtf8(QJsonDocument(list).toJson(QJsonDocument::Indented)));
+    else
+        emitOut(list.isEmpty() ? QStringLiteral("no pipelines in %1\n").arg(workspaceDir) : text);
+    return anyInvalid ? kFailed : kOk;
+}
+
+std::optional<QString> findPipeline(const QString& wanted, const QString& workspaceDir)
+{
+    if (QFileInfo(wanted).isFile())
+        return wanted;
+    for (const QString& file : pipelineFiles(workspaceDir)) {
+        if (QFileInfo(file).completeBaseName() == wanted)
+            return file;
+        Diagnostics ignored;
+        if (const auto pipeline = loadPipeline(file, ignored); pipeline && pipeline->name == wanted)
+            return file;
+    }
+    return std::nullopt;
+}
+
+int g_signalPipe[2] = {-1, -1};
+
+void onInterrupt(int)
+{
+    const char byte = 1;
+    [[maybe_unused]] const auto written = ::write(g_signalPipe[1], &byte, 1);
+}
+
+int exitStatusOf(RunStatus status)
+{
+    switch (status) {
+    case RunStatus::Succeeded:
+        return kOk;
+    case RunStatus::Cancelled:
+    case RunStatus::Interrupted:
+        return kInterrupted;
+    default:
+        return kFailed;
+    }
+}
+
+int runPipeline(QStringList args, const QString& workspaceDir)
+{
+    const bool json = args.removeAll(QStringLiteral("--json")) > 0;
+    EnvList overrides;
+    for (qsizetype i = 0; i < args.size();) {
+        if (args[i] == u"--env" || args[i].startsWith(QStringLiteral("--env="))) {
+            const QString value = args[i] == u"--env" ? args.value(i + 1) : args[i].mid(6);
+            args.remove(i, args[i] == u"--env" ? 2 : 1);
+            const qsizetype eq = value.indexOf(u'=');
+            if (eq <= 0)
+                return usage(QStringLiteral("--env takes NAME=VALUE, not '%1'").arg(value));
+            overrides.append({value.left(eq), value.mid(eq + 1)});
+        } else if (args[i].startsWith(u'-')) {
+            return usage(QStringLiteral("pipeline run: unknown option '%1'").arg(args[i]));
+        } else {
+            ++i;
+        }
+    }
+    if (args.size() != 1)
+        return usage(QStringLiteral("pipeline run takes one NAME or FILE"));
+    const auto file = findPipeline(args[0], workspaceDir);
+    if (!file) {
+        emitErr(
+            QStringLiteral("launchdeck: no pipeline '%1' in %2 (see launchdeck pipeline list)\n")
+                .arg(args[0], workspaceDir));
+        return kUsage;
+    }
+    Diagnostics problems;
+    const auto pipeline = loadPipeline(*file, problems);
+    const bool invalid =
+        !pipeline || std::any_of(problems.begin(), problems.end(),
+                                 [](const Diagnostic& d) { return isError(d.severity); });
+    for (const Diagnostic& d : std::as_const(problems))
+        emitErr(formatDiagnostic(d) + u'\n');
+    if (invalid)
+        return kUsage;
+
+    int argc = 1;
+    char name[] = "launchdeck";
+    char* argv[] = {name, nullptr};
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("Launchdeck"));
+    QCoreApplication::setOrganizationName(QStringLiteral("Launchdeck"));
+    const QString dataDir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    QDir().mkpath(dataDir);
+
+    HistoryStore store(dataDir);
+    if (const auto opened = store.open(); !opened) {
+        emitErr(QStringLiteral("launchdeck: the history database cannot be opened: %1\n")
+                    .arg(opened.error().toString()));
+        return kFailed;
+    }
+    RunnerOptions options;
+    options.dataDir = dataDir;
+    PipelineRunnerHost host(options);
+    PipelineRecorder recorder(&store, host.runner());
+
+    if (::pipe(g_signalPipe) != 0)
+        return kFailed;
+    std::signal(SIGINT, onInterrupt);
+    std::signal(SIGTERM, onInterrupt);
+    QSocketNotifier interrupt(g_signalPipe[0], QSocketNotifier::Read);
+    bool cancelling = false;
+    QObject::connect(&interrupt, &QSocketNotifier::activated, &app, [&] {
+        char byte = 0;
+        [[maybe_unused]] const auto got = ::read(g_signalPipe[0], &byte, 1);
+        if (!cancelling && !json)
+            emitErr(
+                QStringLiteral("launchdeck: cancelling the run (its processes are being ended)\n"));
+        cancelling = true;
+        host.cancelAll();
+    });
+
+    int status = kFailed;
+    PipelineRunner* runner = host.runner();
+    QObject::connect(runner, &PipelineRunner::runStarted, &app, [&](const RunInfo& run) {
+        if (json)
+            emitJson({{QStringLiteral("event"), QStringLiteral("run_started")},
+                      {QStringLiteral("run"), run.runId},
+                      {QStringLiteral("pipeline"), run.pipeline},
+                      {QStringLiteral("steps"), QJsonArray::fromStringList(run.steps)},
+                      {QStringLiteral("log_dir"), run.runDir}});
+        else
+            emitErr(QStringLiteral("run %1 of pipeline '%2' (%3 steps), logs in %4\n")
+                        .arg(run.runId, run.pipeline)
+                        .arg(run.steps.size())
+                        .arg(run.runDir));
+    });
+    QObject::connect(runner, &PipelineRunner::stepStarted, &app, [&](const StepEvent& step) {
+        if (json)
+            emitJson({{QStringLiteral("event"), QStringLiteral("step_started")},
+                      {QStringLiteral("step"), step.step},
+                      {QStringLiteral("attempt"), step.attempt},
+                      {QStringLiteral("time"), step.startedAt.toString(Qt::ISODateWithMs)}});
+        else
+            emitErr(QStringLiteral("--- %1 started%2\n")
+                        .arg(step.step, step.attempt > 1
+                                            ? QStringLiteral(" (attempt %1)").arg(step.attempt)
+                                            : QString()));
+    });
+    QObject::connect(runner, &PipelineRunner::linesAvailable, &app, [&](const LogBatch& batch) {
+        QString text;
+        for (const LogLine& line : batch) {
+            if (json)
+                emitJson({{QStringLiteral("event"), QStringLiteral("line")},
+                          {QStringLiteral("step"), line.step},
+                          {QStringLiteral("number"), line.number},
+                          {QStringLiteral("text"), line.text}});
+            else
+                text += u'[' + (line.step.isEmpty() ? QStringLiteral("run") : line.step) + u"] " + line.text + u'\n';
+        }
+        if (!text.isEmpty())
+            emitOut(text);
+    });
+    QObject::connect(runner, &PipelineRunner::stepFinished, &app, [&](const StepEvent& step) {
+        if (json)
+            emitJson({{QStringLiteral("event"), QStringLiteral("step_finished")},
+                      {QStringLiteral("step"), step.step},
+                      {QStringLiteral("status"), runStatusName(step.status)},
+                      {QStringLiteral("exit_code"), step.exitCode},
+                      {QStringLiteral("attempt"), step.attempt},
+                      {QStringLiteral("duration_ms"), step.durationMs},
+                      {QStringLiteral("message"), step.message}});
+        else
+            emitErr(QStringLiteral("--- %1 %2 in %3%4%5\n")
+                        .arg(step.step, runStatusName(step.status), formatSeconds(step.durationMs),
+                             step.exitCode >= 0 ? QStringLiteral(" (exit %1)").arg(step.exitCode)
+                                                : QString(),
+                             step.message.isEmpty() ? QString() : u": " + step.message));
+    });
+    QObject::connect(runner, &PipelineRunner::runFinished, &app, [&](const RunResult& result) {
+        status = exitStatusOf(result.status);
+        if (json)
+            emitJson({{QStringLiteral("event"), QStringLiteral("run_finished")},
+                      {QStringLiteral("run"), result.runId},
+                      {QStringLiteral("status"), runStatusName(result.status)},
+                      {QStringLiteral("duration_ms"), result.durationMs}});
+        else
+            emitErr(QStringLiteral("run %1 %2 in %3\n")
+                        .arg(result.runId, runStatusName(result.status),
+                             formatSeconds(result.durationMs)));
+        QCoreApplication::quit();
+    });
+
+    RunRequest request;
+    request.pipeline = *pipeline;
+    request.workspace = QFileInfo(workspaceDir).absoluteFilePath();
+    request.envOverrides = overrides;
+    host.start(request);
+    QCoreApplication::exec();
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+    return status;
+}
+
+} // namespace
+
+int runPipelineCommand(const QStringList& arguments, const QString& workspaceDir)
+{
+    QStringList args = arguments;
+    if (args.isEmpty())
+        return usage(QStringLiteral("pipeline needs list or run"));
+    const QString verb = args.takeFirst();
+    if (verb == u"list")
+        return listPipelines(args, workspaceDir);
+    if (verb == u"run")
+        return runPipeline(args, workspaceDir);
+    return usage(QStringLiteral("unknown pipeline command '%1' (list or run)").arg(verb));
+}
+
+} // namespace launchdeck
