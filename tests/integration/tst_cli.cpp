@@ -1,4 +1,5 @@
 // The command line as CI uses it: exit codes, text and JSON reports, render to files.
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -8,6 +9,8 @@
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <csignal>
 
 namespace {
 
@@ -20,10 +23,20 @@ struct Run
     QString err;
 };
 
-Run launchdeck(const QStringList& arguments, const QString& workingDirectory = QString())
+QProcessEnvironment isolatedEnvironment(const QString& dataHome)
+{
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    if (!dataHome.isEmpty())
+        environment.insert(QStringLiteral("XDG_DATA_HOME"), dataHome);
+    return environment;
+}
+
+Run launchdeck(const QStringList& arguments, const QString& workingDirectory = QString(),
+               const QString& dataHome = QString())
 {
     QProcess process;
     process.setProgram(QStringLiteral(LAUNCHDECK_BINARY));
+    process.setProcessEnvironment(isolatedEnvironment(dataHome));
     process.setArguments(arguments);
     if (!workingDirectory.isEmpty())
         process.setWorkingDirectory(workingDirectory);
@@ -43,6 +56,18 @@ void write(const QString& path, const QByteArray& text)
     QFile file(path);
     QVERIFY(file.open(QIODevice::WriteOnly));
     file.write(text);
+}
+
+int processesWithMarker(const QString& marker)
+{
+    int found = 0;
+    const QByteArray needle = QByteArrayLiteral("MARK=") + marker.toUtf8();
+    for (const QString& pid : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
+        QFile environ(QStringLiteral("/proc/%1/environ").arg(pid));
+        if (environ.open(QIODevice::ReadOnly) && environ.readAll().contains(needle))
+            ++found;
+    }
+    return found;
 }
 
 } // namespace
@@ -152,6 +177,80 @@ private Q_SLOTS:
         const Run check = launchdeck({QStringLiteral("validate"), out.path(),
                                       QStringLiteral("--level"), QStringLiteral("standard")});
         QVERIFY2(check.exitCode == 0, qPrintable(check.out));
+    }
+
+    void pipelineListAndRun()
+    {
+        QTemporaryDir workspace;
+        QTemporaryDir data;
+        QDir(workspace.path()).mkdir(QStringLiteral("pipelines"));
+        write(workspace.filePath(QStringLiteral("pipelines/ok.yaml")),
+              "name: ok\nsecrets: [LD_TEST_SECRET]\nsteps:\n"
+              "  - {name: greet, run: 'echo hello; echo \"token=$LD_TEST_SECRET\"'}\n"
+              "  - {name: after, needs: [greet], run: echo done}\n");
+        write(workspace.filePath(QStringLiteral("pipelines/broken.yaml")),
+              "name: broken\nsteps:\n  - {name: a, run: 'exit 3'}\n");
+        const Run list = launchdeck(
+            {QStringLiteral("pipeline"), QStringLiteral("list"), QStringLiteral("--json")},
+            workspace.path(), data.path());
+        QCOMPARE(list.exitCode, 0);
+        QCOMPARE(QJsonDocument::fromJson(list.out.toUtf8()).array().size(), 2);
+
+        qputenv("LD_TEST_SECRET", "s3cr3t-value");
+        const Run ok =
+            launchdeck({QStringLiteral("pipeline"), QStringLiteral("run"), QStringLiteral("ok")},
+                       workspace.path(), data.path());
+        qunsetenv("LD_TEST_SECRET");
+        QVERIFY2(ok.exitCode == 0, qPrintable(ok.out + ok.err));
+        QVERIFY(ok.out.contains(QStringLiteral("[greet] hello")));
+        QVERIFY(ok.out.contains(QStringLiteral("[after] done")));
+        QVERIFY2(!ok.out.contains(QStringLiteral("s3cr3t-value")), qPrintable(ok.out));
+        QVERIFY(ok.out.contains(QStringLiteral("token=")));
+
+        const Run failed = launchdeck({QStringLiteral("pipeline"), QStringLiteral("run"),
+                                       QStringLiteral("broken"), QStringLiteral("--json")},
+                                      workspace.path(), data.path());
+        QCOMPARE(failed.exitCode, 1);
+        const QStringList events = failed.out.split(u'\n', Qt::SkipEmptyParts);
+        QVERIFY(events.size() >= 3);
+        const QJsonObject last = QJsonDocument::fromJson(events.last().toUtf8()).object();
+        QCOMPARE(last[u"event"].toString(), QStringLiteral("run_finished"));
+        QCOMPARE(last[u"status"].toString(), QStringLiteral("failed"));
+
+        QCOMPARE(
+            launchdeck({QStringLiteral("pipeline"), QStringLiteral("run"), QStringLiteral("nope")},
+                       workspace.path(), data.path())
+                .exitCode,
+            2);
+    }
+
+    void pipelineInterruptCancelsTheTree()
+    {
+        QTemporaryDir workspace;
+        QTemporaryDir data;
+        QDir(workspace.path()).mkdir(QStringLiteral("pipelines"));
+        const QString marker = QStringLiteral("ldmark%1").arg(QCoreApplication::applicationPid());
+        write(workspace.filePath(QStringLiteral("pipelines/slow.yaml")),
+              QStringLiteral("name: slow\nsteps:\n  - {name: wait, run: 'echo started; sleep 300 & "
+                             "sleep 301 & wait', "
+                             "env: {MARK: %1}}\n")
+                  .arg(marker)
+                  .toUtf8());
+        QProcess process;
+        process.setProgram(QStringLiteral(LAUNCHDECK_BINARY));
+        process.setArguments(
+            {QStringLiteral("pipeline"), QStringLiteral("run"), QStringLiteral("slow")});
+        process.setWorkingDirectory(workspace.path());
+        process.setProcessEnvironment(isolatedEnvironment(data.path()));
+        process.start();
+        QByteArray output;
+        QTRY_VERIFY_WITH_TIMEOUT((output += process.readAllStandardOutput()).contains("started"),
+                                 20'000);
+        ::kill(static_cast<pid_t>(process.processId()), SIGINT);
+        QVERIFY(process.waitForFinished(20'000));
+        QCOMPARE(process.exitCode(), 130);
+        // No process of the run is left: none carries the step's marker in its environment.
+        QTRY_VERIFY_WITH_TIMEOUT(processesWithMarker(marker) == 0, 10'000);
     }
 
     void renderReportsTemplateErrors()
