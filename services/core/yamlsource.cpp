@@ -13,7 +13,10 @@
 
 #include <sstream>
 
+#include <algorithm>
 #include <string>
+#include <string_view>
+#include <vector>
 
 Q_LOGGING_CATEGORY(lcYaml, "launchdeck.yaml", QtWarningMsg)
 
@@ -126,13 +129,21 @@ public:
                     return false;
             }
         } else if (node.IsMap()) {
-            QSet<std::string> keys;
+            // Most mappings have a handful of keys: a linear scan over views beats hashing;
+            // large ones are hashed so a mapping of 100,000 keys stays linear.
+            const bool large = node.size() > 32;
+            std::vector<std::string_view> keys;
+            QSet<std::string_view> hashed;
+            keys.reserve(large ? 0 : node.size());
             for (const auto& entry : node) {
                 if (entry.first.IsScalar()) {
                     if (!checkQuoted(entry.first))
                         return false;
                     const std::string& key = entry.first.Scalar();
-                    if (keys.contains(key)) {
+                    const bool seen = large ? hashed.contains(key)
+                                            : std::find(keys.begin(), keys.end(),
+                                                        std::string_view(key)) != keys.end();
+                    if (seen) {
                         m_out.append(diagnosticAt(
                             m_path, entry.first, Severity::High, QStringLiteral("duplicate-key"),
                             QStringLiteral(
@@ -140,7 +151,10 @@ public:
                                 .arg(QString::fromStdString(key))
                                 .arg(yamlLine(node))));
                     }
-                    keys.insert(key);
+                    if (large)
+                        hashed.insert(key);
+                    else
+                        keys.push_back(key);
                 } else if (!check(entry.first, depth + 1)) {
                     return false;
                 }

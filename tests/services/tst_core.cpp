@@ -97,6 +97,19 @@ private Q_SLOTS:
         QCOMPARE(out[0].column, 3);
     }
 
+    void yamlDuplicateKeyInLargeMapping()
+    {
+        QByteArray text;
+        for (int i = 0; i < 100; ++i)
+            text += "key" + QByteArray::number(i) + ": " + QByteArray::number(i) + "\n";
+        text += "key42: again\n";
+        Diagnostics out;
+        QVERIFY(parseYaml(QStringLiteral("f.yaml"), text, out).readable);
+        QCOMPARE(out.size(), 1);
+        QCOMPARE(out[0].rule, QStringLiteral("duplicate-key"));
+        QCOMPARE(out[0].line, 101);
+    }
+
     void yamlTabs()
     {
         Diagnostics out;
