@@ -157,91 +157,85 @@ QByteArray hostPathMount(const QByteArray& hostPath, bool marked)
 QList<PolicyCase> semanticCases()
 {
     const QByteArray set = hardenedSet();
-    QList<PolicyCase> c;
-    const auto trigger = [&](const char* rule, Severity severity, const char* title,
-                             const QByteArray& yaml) {
-        c.append({QString::fromLatin1(rule), QString::fromLatin1(title), yaml, true, severity});
-    };
-    const auto clean = [&](const char* rule, const char* title, const QByteArray& yaml) {
-        c.append({QString::fromLatin1(rule), QString::fromLatin1(title), yaml, false, {}});
-    };
+    CaseList c;
 
     // Semantic rules
-    trigger("mismatching-selector", Severity::High, "selector differs from labels",
+    c.trigger("mismatching-selector", Severity::High, "selector differs from labels",
+              edited(set, {{"    matchLabels:\n      app: web\n  template",
+                            "    matchLabels: # <-\n      app: web-v2\n  template"}}));
+    c.clean("mismatching-selector", "matchExpressions that match",
             edited(set, {{"    matchLabels:\n      app: web\n  template",
-                          "    matchLabels: # <-\n      app: web-v2\n  template"}}));
-    clean("mismatching-selector", "matchExpressions that match",
-          edited(set, {{"    matchLabels:\n      app: web\n  template",
-                        "    matchExpressions:\n      - {key: app, operator: In, values: [web]}\n"
-                        "  template"}}));
-    trigger("dangling-service", Severity::Medium, "selector matches no workload",
-            edited(set, {{"  selector:\n    app: web\n", "  selector:\n    app: api # <-\n"}}));
-    clean("dangling-service", "a Service alone may front workloads applied elsewhere",
-          "apiVersion: v1\nkind: Service\nmetadata:\n  name: api\n  namespace: shop\nspec:\n  "
-          "selector:\n"
-          "    app: api\n  ports:\n    - port: 80\n");
-    trigger("invalid-target-ports", Severity::High, "named targetPort the pods lack",
-            edited(set, {{kServicePort, "      port: 80\n      targetPort: metrics # <-\n"}}));
-    trigger("invalid-target-ports", Severity::High, "numeric targetPort the pods lack",
-            edited(set, {{kServicePort, "      port: 80\n      targetPort: 9090 # <-\n"}}));
-    clean("invalid-target-ports", "numeric targetPort the pods declare",
-          edited(set, {{kServicePort, "      port: 80\n      targetPort: 8080\n"}}));
-    trigger("invalid-port", Severity::High, "containerPort out of range",
-            edited(set, {{kAppPorts, "            - name: http\n"
-                                     "              containerPort: 70000 # <-\n"}}));
-    trigger("invalid-port", Severity::High, "container port name not an IANA name",
-            edited(set, {{kAppPorts, "            - name: http-metrics-port # <-\n"
-                                     "              containerPort: 8080\n"},
-                         {"              port: http\n", "              port: 8080\n"},
-                         {"      targetPort: http\n", "      targetPort: 8080\n"}}));
-    clean("invalid-port", "a Service port name may be a long DNS label",
-          edited(set, {{"    - name: http\n      port: 80", "    - name: http-public-frontend\n"
-                                                            "      port: 80"}}));
-    trigger("bad-quantity", Severity::High, "512MB is not a quantity",
-            edited(set, {{"              memory: 256Mi\n", "              memory: 512MB # <-\n"}}));
-    clean("bad-quantity", "512M is one",
-          edited(set, {{"              memory: 256Mi\n", "              memory: 512M\n"}}));
-    trigger("liveness-port", Severity::High, "probe on an undeclared number",
+                          "    matchExpressions:\n      - {key: app, operator: In, values: [web]}\n"
+                          "  template"}}));
+    c.trigger("dangling-service", Severity::Medium, "selector matches no workload",
+              edited(set, {{"  selector:\n    app: web\n", "  selector:\n    app: api # <-\n"}}));
+    c.clean("dangling-service", "a Service alone may front workloads applied elsewhere",
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: api\n  namespace: shop\nspec:\n  "
+            "selector:\n"
+            "    app: api\n  ports:\n    - port: 80\n");
+    c.trigger("invalid-target-ports", Severity::High, "named targetPort the pods lack",
+              edited(set, {{kServicePort, "      port: 80\n      targetPort: metrics # <-\n"}}));
+    c.trigger("invalid-target-ports", Severity::High, "numeric targetPort the pods lack",
+              edited(set, {{kServicePort, "      port: 80\n      targetPort: 9090 # <-\n"}}));
+    c.clean("invalid-target-ports", "numeric targetPort the pods declare",
+            edited(set, {{kServicePort, "      port: 80\n      targetPort: 8080\n"}}));
+    c.trigger("invalid-port", Severity::High, "containerPort out of range",
+              edited(set, {{kAppPorts, "            - name: http\n"
+                                       "              containerPort: 70000 # <-\n"}}));
+    c.trigger("invalid-port", Severity::High, "container port name not an IANA name",
+              edited(set, {{kAppPorts, "            - name: http-metrics-port # <-\n"
+                                       "              containerPort: 8080\n"},
+                           {"              port: http\n", "              port: 8080\n"},
+                           {"      targetPort: http\n", "      targetPort: 8080\n"}}));
+    c.clean("invalid-port", "a Service port name may be a long DNS label",
+            edited(set, {{"    - name: http\n      port: 80", "    - name: http-public-frontend\n"
+                                                              "      port: 80"}}));
+    c.trigger(
+        "bad-quantity", Severity::High, "512MB is not a quantity",
+        edited(set, {{"              memory: 256Mi\n", "              memory: 512MB # <-\n"}}));
+    c.clean("bad-quantity", "512M is one",
+            edited(set, {{"              memory: 256Mi\n", "              memory: 512M\n"}}));
+    c.trigger("liveness-port", Severity::High, "probe on an undeclared number",
+              edited(set, {{"              path: /health\n              port: 8080\n",
+                            "              path: /health\n              port: 9090 # <-\n"}}));
+    c.clean("liveness-port", "probe on the port's name",
             edited(set, {{"              path: /health\n              port: 8080\n",
-                          "              path: /health\n              port: 9090 # <-\n"}}));
-    clean("liveness-port", "probe on the port's name",
-          edited(set, {{"              path: /health\n              port: 8080\n",
-                        "              path: /health\n              port: http\n"}}));
-    trigger("readiness-port", Severity::High, "probe on an undeclared name",
+                          "              path: /health\n              port: http\n"}}));
+    c.trigger("readiness-port", Severity::High, "probe on an undeclared name",
+              edited(set, {{"              path: /ready\n              port: http\n",
+                            "              path: /ready\n              port: admin # <-\n"}}));
+    c.clean("readiness-port", "probe on the declared number",
             edited(set, {{"              path: /ready\n              port: http\n",
-                          "              path: /ready\n              port: admin # <-\n"}}));
-    clean("readiness-port", "probe on the declared number",
-          edited(set, {{"              path: /ready\n              port: http\n",
-                        "              path: /ready\n              port: 8080\n"}}));
-    trigger("startup-port", Severity::High, "tcpSocket probe on an undeclared port",
+                          "              path: /ready\n              port: 8080\n"}}));
+    c.trigger("startup-port", Severity::High, "tcpSocket probe on an undeclared port",
+              edited(set, {{"          livenessProbe:\n", "          startupProbe:\n"
+                                                          "            tcpSocket:\n"
+                                                          "              port: 7000 # <-\n"
+                                                          "          livenessProbe:\n"}}));
+    c.clean("startup-port", "tcpSocket probe on a declared port",
             edited(set, {{"          livenessProbe:\n", "          startupProbe:\n"
                                                         "            tcpSocket:\n"
-                                                        "              port: 7000 # <-\n"
+                                                        "              port: http\n"
                                                         "          livenessProbe:\n"}}));
-    clean("startup-port", "tcpSocket probe on a declared port",
-          edited(set, {{"          livenessProbe:\n", "          startupProbe:\n"
-                                                      "            tcpSocket:\n"
-                                                      "              port: http\n"
-                                                      "          livenessProbe:\n"}}));
-    trigger("duplicate-env-var", Severity::High, "the same variable twice in a container",
-            edited(set, {{kAppEnv, kAppEnv + "            - name: LOG_LEVEL # <-\n"
-                                             "              value: warn\n"}}));
-    clean("duplicate-env-var", "the same variable in two containers", set);
-    trigger("duplicate-resource", Severity::High, "two Services named web",
-            set + "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web # <-\n"
-                  "  namespace: shop\nspec:\n  selector:\n    app: web\n  ports:\n"
-                  "    - port: 81\n      targetPort: http\n");
-    clean("duplicate-resource", "a ConfigMap may share the Service's name",
-          set + "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n"
-                "  namespace: shop\ndata:\n  a: b\n");
-    trigger(
+    c.trigger("duplicate-env-var", Severity::High, "the same variable twice in a container",
+              edited(set, {{kAppEnv, kAppEnv + "            - name: LOG_LEVEL # <-\n"
+                                               "              value: warn\n"}}));
+    c.clean("duplicate-env-var", "the same variable in two containers", set);
+    c.trigger("duplicate-resource", Severity::High, "two Services named web",
+              set + "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web # <-\n"
+                    "  namespace: shop\nspec:\n  selector:\n    app: web\n  ports:\n"
+                    "    - port: 81\n      targetPort: http\n");
+    c.clean("duplicate-resource", "a ConfigMap may share the Service's name",
+            set + "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n"
+                  "  namespace: shop\ndata:\n  a: b\n");
+    c.trigger(
         "duplicate-container-name", Severity::High, "an init container named like the app",
         edited(set, {{"        - name: migrate\n", "        - name: app\n"},
                      {"        - name: app\n          image: registry.example.com/web:",
                       "        - name: app # <-\n          image: registry.example.com/web:"}}));
-    clean("duplicate-container-name", "distinct names", set);
+    c.clean("duplicate-container-name", "distinct names", set);
 
-    return c;
+    return c.cases;
 }
 
 const QList<PolicyCase>& policyCases()

@@ -17,6 +17,22 @@ struct PolicyCase
     launchdeck::Severity severity = launchdeck::Severity::Info; // when it triggers
 };
 
+// Collects cases: one that triggers a rule at a severity, or one that must stay clean.
+struct CaseList
+{
+    QList<PolicyCase> cases;
+
+    void trigger(const char* rule, launchdeck::Severity severity, const char* title,
+                 const QByteArray& yaml)
+    {
+        cases.append({QString::fromLatin1(rule), QString::fromLatin1(title), yaml, true, severity});
+    }
+    void clean(const char* rule, const char* title, const QByteArray& yaml)
+    {
+        cases.append({QString::fromLatin1(rule), QString::fromLatin1(title), yaml, false, {}});
+    }
+};
+
 // A hardened Deployment, its Service, PodDisruptionBudget and ServiceAccount: no findings at
 // strict.
 QByteArray hardenedSet();
