@@ -62,6 +62,37 @@
     </message>
 </context>
 <context>
+    <name>launchdeck::EnvOverridesEditor</name>
+    <message>
+        <source>Variable</source>
+        <translation>Variable</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Wert</translation>
+    </message>
+    <message>
+        <source>Environment variables for the next run, overriding the pipeline&apos;s</source>
+        <translation>Umgebungsvariablen für den nächsten Lauf; sie überschreiben die der Pipeline</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>Hinzufügen</translation>
+    </message>
+    <message>
+        <source>Add a variable</source>
+        <translation>Eine Variable hinzufügen</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <source>Remove the selected variables</source>
+        <translation>Die ausgewählten Variablen entfernen</translation>
+    </message>
+</context>
+<context>
     <name>launchdeck::FindReplaceBar</name>
     <message>
         <source>Match case</source>
@@ -172,6 +203,76 @@
     </message>
 </context>
 <context>
+    <name>launchdeck::LogDelegate</name>
+    <message>
+        <source>run</source>
+        <translation>Lauf</translation>
+    </message>
+</context>
+<context>
+    <name>launchdeck::LogView</name>
+    <message>
+        <source>&amp;Follow</source>
+        <translation>&amp;Mitlaufen</translation>
+    </message>
+    <message>
+        <source>&amp;Timestamps</source>
+        <translation>&amp;Zeitstempel</translation>
+    </message>
+    <message>
+        <source>Show the lines of one step or of all</source>
+        <translation>Die Zeilen eines Schritts oder aller Schritte zeigen</translation>
+    </message>
+    <message>
+        <source>Search the log</source>
+        <translation>Im Protokoll suchen</translation>
+    </message>
+    <message>
+        <source>Keep the newest line in view while the log is scrolled to the end</source>
+        <translation>Die neueste Zeile sichtbar halten, solange das Protokoll bis zum Ende gescrollt ist</translation>
+    </message>
+    <message>
+        <source>Show when each line was read</source>
+        <translation>Zeigen, wann jede Zeile gelesen wurde</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Kopieren</translation>
+    </message>
+    <message>
+        <source>Copy the selected lines (Ctrl+C)</source>
+        <translation>Die ausgewählten Zeilen kopieren (Strg+C)</translation>
+    </message>
+    <message>
+        <source>All steps</source>
+        <translation>Alle Schritte</translation>
+    </message>
+    <message>
+        <source>(run)</source>
+        <translation>(Lauf)</translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation>Suche …</translation>
+    </message>
+    <message>
+        <source>No matches</source>
+        <translation>Keine Treffer</translation>
+    </message>
+    <message>
+        <source>Line %1 of %2</source>
+        <translation>Zeile %1 von %2</translation>
+    </message>
+    <message>
+        <source>Previous match</source>
+        <translation>Vorheriger Treffer</translation>
+    </message>
+    <message>
+        <source>Next match (Enter in the search field)</source>
+        <translation>Nächster Treffer (Eingabetaste im Suchfeld)</translation>
+    </message>
+</context>
+<context>
     <name>launchdeck::MainWindow</name>
     <message>
         <source>Infrastructure</source>
@@ -265,6 +366,107 @@
         <source>Ln %1, Col %2</source>
         <translation>Z. %1, Sp. %2</translation>
     </message>
+    <message>
+        <source>Pipelines</source>
+        <translation>Pipelines</translation>
+    </message>
+</context>
+<context>
+    <name>launchdeck::PipelinesTab</name>
+    <message>
+        <source>&amp;Run</source>
+        <translation>&amp;Ausführen</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel</source>
+        <translation>Abb&amp;rechen</translation>
+    </message>
+    <message>
+        <source>R&amp;e-run</source>
+        <translation>&amp;Erneut ausführen</translation>
+    </message>
+    <message>
+        <source>Re-run &amp;Failed Steps</source>
+        <translation>&amp;Fehlgeschlagene Schritte erneut ausführen</translation>
+    </message>
+    <message>
+        <source>Run the selected pipeline with the overrides above</source>
+        <translation>Die ausgewählte Pipeline mit den Überschreibungen oben ausführen</translation>
+    </message>
+    <message>
+        <source>Cancel the selected run: its steps&apos; processes are ended</source>
+        <translation>Den ausgewählten Lauf abbrechen: die Prozesse seiner Schritte werden beendet</translation>
+    </message>
+    <message>
+        <source>Run the selected run&apos;s pipeline again with the same overrides</source>
+        <translation>Die Pipeline des ausgewählten Laufs mit denselben Überschreibungen erneut ausführen</translation>
+    </message>
+    <message>
+        <source>Run only the steps that failed in the selected run</source>
+        <translation>Nur die Schritte ausführen, die im ausgewählten Lauf fehlgeschlagen sind</translation>
+    </message>
+    <message>
+        <source>&amp;Pipelines</source>
+        <translation>&amp;Pipelines</translation>
+    </message>
+    <message>
+        <source>Environment overrides</source>
+        <translation>Überschriebene Umgebungsvariablen</translation>
+    </message>
+    <message>
+        <source>Selected run</source>
+        <translation>Ausgewählter Lauf</translation>
+    </message>
+    <message>
+        <source>Filter runs by pipeline or id</source>
+        <translation>Läufe nach Pipeline oder ID filtern</translation>
+    </message>
+    <message>
+        <source>All statuses</source>
+        <translation>Alle Status</translation>
+    </message>
+    <message>
+        <source>Loading the run history…</source>
+        <translation>Laufhistorie wird geladen …</translation>
+    </message>
+    <message>
+        <source>Runs</source>
+        <translation>Läufe</translation>
+    </message>
+    <message>
+        <source>The run history cannot be opened: %1</source>
+        <translation>Die Laufhistorie kann nicht geöffnet werden: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1
+%n step(s)</source>
+        <translation>
+            <numerusform>%1
+%n Schritt</numerusform>
+            <numerusform>%1
+%n Schritte</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 cannot run: %2</source>
+        <translation>%1 kann nicht ausgeführt werden: %2</translation>
+    </message>
+    <message>
+        <source>%1 — run %2</source>
+        <translation>%1 — Lauf %2</translation>
+    </message>
+    <message>
+        <source>Pipeline %1: %2</source>
+        <translation>Pipeline %1: %2</translation>
+    </message>
+    <message>
+        <source>Run %1 ended after %2.</source>
+        <translation>Lauf %1 endete nach %2.</translation>
+    </message>
+    <message>
+        <source>Run %1 ended.</source>
+        <translation>Lauf %1 ist beendet.</translation>
+    </message>
 </context>
 <context>
     <name>launchdeck::ProblemsPanel</name>
@@ -330,6 +532,140 @@
     <message>
         <source>… and %1 more</source>
         <translation>… und %1 weitere</translation>
+    </message>
+</context>
+<context>
+    <name>launchdeck::RunStatus</name>
+    <message>
+        <source>Queued</source>
+        <translation>Wartend</translation>
+    </message>
+    <message>
+        <source>Running</source>
+        <translation>Läuft</translation>
+    </message>
+    <message>
+        <source>Succeeded</source>
+        <translation>Erfolgreich</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Skipped</source>
+        <translation>Übersprungen</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Abgebrochen</translation>
+    </message>
+    <message>
+        <source>Timed out</source>
+        <translation>Zeitüberschreitung</translation>
+    </message>
+    <message>
+        <source>Interrupted</source>
+        <translation>Unterbrochen</translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 ms</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 min %2 s</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 h %2 min</translation>
+    </message>
+</context>
+<context>
+    <name>launchdeck::RunView</name>
+    <message>
+        <source>Open &amp;Folder</source>
+        <translation>&amp;Ordner öffnen</translation>
+    </message>
+    <message>
+        <source>No run selected</source>
+        <translation>Kein Lauf ausgewählt</translation>
+    </message>
+    <message>
+        <source>Double-click a step to show only its lines in the log</source>
+        <translation>Doppelklick auf einen Schritt zeigt nur seine Zeilen im Protokoll</translation>
+    </message>
+    <message>
+        <source>Open the run&apos;s folder: logs and artifacts</source>
+        <translation>Den Ordner des Laufs öffnen: Protokolle und Artefakte</translation>
+    </message>
+    <message>
+        <source>Artifacts</source>
+        <translation>Artefakte</translation>
+    </message>
+    <message>
+        <source>No artifacts</source>
+        <translation>Keine Artefakte</translation>
+    </message>
+</context>
+<context>
+    <name>launchdeck::RunsModel</name>
+    <message>
+        <source>Run %1
+%2</source>
+        <translation>Lauf %1
+%2</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Pipeline</source>
+        <translation>Pipeline</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>Gestartet</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>Dauer</translation>
+    </message>
+</context>
+<context>
+    <name>launchdeck::StepsModel</name>
+    <message>
+        <source>Step</source>
+        <translation>Schritt</translation>
+    </message>
+    <message>
+        <source>Stage</source>
+        <translation>Stufe</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Attempt</source>
+        <translation>Versuch</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>Dauer</translation>
+    </message>
+    <message>
+        <source>Exit code</source>
+        <translation>Exit-Code</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Meldung</translation>
     </message>
 </context>
 <context>

@@ -5,6 +5,10 @@
 #include "diagnosticsmodel.h"
 #include "findreplacebar.h"
 #include "infrastructuretab.h"
+#include "pipeline/pipelinerecorder.h"
+#include "pipeline/pipelinerunnerhost.h"
+#include "pipelinestab.h"
+#include "store/historystore.h"
 #include "yamleditor.h"
 
 #include <QAction>
@@ -18,6 +22,7 @@
 #include <QMenuBar>
 #include <QScreen>
 #include <QSettings>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QStyle>
 #include <QTabWidget>
@@ -38,6 +43,8 @@ const QString kRecentKey = QStringLiteral("recentWorkspaces");
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent)
+    , m_history(std::make_shared<HistoryStore>(
+          QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)))
     , m_tabs(new QTabWidget(this))
     , m_infrastructure(new InfrastructureTab(this))
     , m_workspaceLabel(new QLabel(this))
@@ -49,6 +56,13 @@ MainWindow::MainWindow(QWidget* parent)
     setObjectName(QStringLiteral("MainWindow"));
     m_tabs->setDocumentMode(true);
     m_tabs->addTab(m_infrastructure, tr("Infrastructure"));
+    // The same data folder as `launchdeck pipeline run`, so both see one history.
+    RunnerOptions options;
+    options.dataDir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    m_runnerHost = std::make_unique<PipelineRunnerHost>(options);
+    m_recorder = std::make_unique<PipelineRecorder>(m_history.get(), m_runnerHost->runner());
+    m_pipelines = new PipelinesTab(m_runnerHost.get(), m_history, this);
+    m_tabs->addTab(m_pipelines, tr("Pipelines"));
     setCentralWidget(m_tabs);
 
     createActions();
@@ -57,6 +71,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_infrastructure, &InfrastructureTab::workspaceOpened, this, [this] {
         m_workspaceLabel->setText(tr("Workspace: %1").arg(m_infrastructure->workspaceName()));
         m_workspaceLabel->setToolTip(QDir::toNativeSeparators(m_infrastructure->workspaceRoot()));
+        m_pipelines->setWorkspace(m_infrastructure->workspaceRoot());
         updateTitle();
     });
     connect(m_infrastructure, &InfrastructureTab::fileOpened, this, &MainWindow::updateTitle);

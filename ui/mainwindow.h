@@ -6,13 +6,19 @@
 
 #include <QMainWindow>
 
+#include <memory>
+
 class QLabel;
 class QMenu;
 class QTabWidget;
 
 namespace launchdeck {
 
+class HistoryStore;
 class InfrastructureTab;
+class PipelineRecorder;
+class PipelineRunnerHost;
+class PipelinesTab;
 
 class MainWindow final : public QMainWindow
 {
@@ -30,6 +36,7 @@ public:
     void openWorkspaceWhenShown(const QString& root);
     QStringList recentWorkspaces() const;
     InfrastructureTab* infrastructureTab() const { return m_infrastructure; }
+    PipelinesTab* pipelinesTab() const { return m_pipelines; }
     QMenu* recentMenu() const { return m_recentMenu; }
 
     static constexpr int kMaxRecentWorkspaces = 8;
@@ -52,8 +59,13 @@ private:
     void restoreSettings();
     void showAbout();
 
+    // Declared so the runner's thread is joined first, then the recorder goes, then the store.
+    std::shared_ptr<HistoryStore> m_history;
+    std::unique_ptr<PipelineRecorder> m_recorder;
+    std::unique_ptr<PipelineRunnerHost> m_runnerHost;
     QTabWidget* m_tabs;
     InfrastructureTab* m_infrastructure;
+    PipelinesTab* m_pipelines;
     QMenu* m_recentMenu = nullptr;
     QAction* m_saveAction = nullptr;
     QAction* m_revertAction = nullptr;

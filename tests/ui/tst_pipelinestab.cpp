@@ -1,0 +1,237 @@
+// The Pipelines tab against the real runner: run a pipeline that prints colours and a secret,
+// see it succeed with its lines (and never the secret), cancel a long run, re-run, re-run only
+// the failed steps, and find the runs again from the history in a new tab.
+#include "envoverrideseditor.h"
+#include "logmodel.h"
+#include "pipeline/pipelinerecorder.h"
+#include "pipeline/pipelinerunnerhost.h"
+#include "pipelinestab.h"
+#include "runsfiltermodel.h"
+#include "runsmodel.h"
+#include "stepsmodel.h"
+#include "store/historystore.h"
+
+#include <QDir>
+#include <QFile>
+#include <QListWidget>
+#include <QPushButton>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace launchdeck;
+
+namespace {
+
+const QByteArray kSecret = "pA55-w0rd-7c1e9";
+
+void writeFile(const QString& path, const QByteArray& text)
+{
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(text);
+}
+
+} // namespace
+
+class TestPipelinesTab final : public QObject
+{
+    Q_OBJECT
+
+private:
+    struct Console
+    {
+        std::shared_ptr<HistoryStore> store;
+        std::unique_ptr<PipelineRecorder> recorder;
+        std::unique_ptr<PipelineRunnerHost> host;
+        std::unique_ptr<PipelinesTab> tab;
+
+        ~Console()
+        {
+            tab.reset();
+            host.reset();
+            recorder.reset();
+        }
+    };
+
+    std::unique_ptr<Console> makeConsole()
+    {
+        auto console = std::make_unique<Console>();
+        console->store = std::make_shared<HistoryStore>(m_data.path());
+        RunnerOptions options;
+        options.dataDir = m_data.path();
+        options.killGrace = std::chrono::milliseconds(1000);
+        options.useKeyring = false;
+        console->host = std::make_unique<PipelineRunnerHost>(options);
+        console->recorder =
+            std::make_unique<PipelineRecorder>(console->store.get(), console->host->runner());
+        console->tab = std::make_unique<PipelinesTab>(console->host.get(), console->store);
+        console->tab->resize(1200, 800);
+        console->tab->show();
+        console->tab->setWorkspace(m_workspace.path());
+        return console;
+    }
+
+    static void choosePipeline(PipelinesTab& tab, const QString& name)
+    {
+        const QList<QListWidgetItem*> items = tab.pipelineList()->findItems(name, Qt::MatchExactly);
+        QCOMPARE(items.size(), 1);
+        tab.pipelineList()->setCurrentItem(items.first());
+    }
+
+    static RunStatus statusOf(const PipelinesTab& tab, const QString& runId)
+    {
+        const int row = tab.runs()->rowOf(runId);
+        return row < 0 ? RunStatus::Queued : tab.runs()->run(row).status;
+    }
+
+    static QStringList logLines(const LogModel& model)
+    {
+        QStringList lines;
+        for (int row = 0; row < model.rowCount(); ++row)
+            lines.append(model.index(row).data().toString());
+        return lines;
+    }
+
+    // Clicks Run (or another action) and returns the id of the run it started.
+    static QString startBy(PipelinesTab& tab, QPushButton* button)
+    {
+        const int before = tab.runs()->rowCount();
+        if (!button->isEnabled())
+            return {};
+        QTest::mouseClick(button, Qt::LeftButton);
+        if (!QTest::qWaitFor([&] { return tab.runs()->rowCount() == before + 1; }, 10'000))
+            return {};
+        return tab.currentRunId();
+    }
+
+    QTemporaryDir m_workspace;
+    QTemporaryDir m_data;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("Launchdeck"));
+        QCoreApplication::setApplicationName(QStringLiteral("Launchdeck"));
+        qputenv("LAUNCHDECK_TEST_SECRET", kSecret);
+        QVERIFY(m_workspace.isValid() && m_data.isValid());
+        const QDir root(m_workspace.path());
+        QVERIFY(root.mkpath(QStringLiteral("pipelines")));
+        writeFile(root.filePath(QStringLiteral("pipelines/colours.yaml")),
+                  "name: colours\n"
+                  "secrets: [LAUNCHDECK_TEST_SECRET]\n"
+                  "steps:\n"
+                  "  - name: paint\n"
+                  "    run: |\n"
+                  "      printf '\\033[31mred line\\033[0m\\n'\n"
+                  "      printf '\\033[1;32mgreen bold\\033[0m plain\\n'\n"
+                  "      echo \"token is $LAUNCHDECK_TEST_SECRET\"\n"
+                  "  - name: greet\n"
+                  "    needs: [paint]\n"
+                  "    run: echo \"greeting $GREETING\"\n");
+        writeFile(root.filePath(QStringLiteral("pipelines/sleeper.yaml")),
+                  "name: sleeper\n"
+                  "steps:\n"
+                  "  - name: wait\n"
+                  "    run: echo sleeping; sleep 30\n");
+        writeFile(root.filePath(QStringLiteral("pipelines/mixed.yaml")),
+                  "name: mixed\n"
+                  "steps:\n"
+                  "  - name: good\n"
+                  "    run: echo good-ran\n"
+                  "  - name: bad\n"
+                  "    run: echo bad-ran; exit 3\n");
+    }
+
+    void runCancelRerunAndHistory()
+    {
+        auto console = makeConsole();
+        PipelinesTab& tab = *console->tab;
+        QTRY_COMPARE_WITH_TIMEOUT(tab.pipelineList()->count(), 3, 10'000);
+        QTRY_VERIFY_WITH_TIMEOUT(tab.isHistoryReady(), 10'000);
+
+        // Run with an override; the runs table shows it succeeded.
+        choosePipeline(tab, QStringLiteral("colours"));
+        tab.envEditor()->addRow(QStringLiteral("GREETING"), QStringLiteral("hello"));
+        const QString first = startBy(tab, tab.runButton());
+        QVERIFY(!first.isEmpty());
+        QTRY_COMPARE_WITH_TIMEOUT(statusOf(tab, first), RunStatus::Succeeded, 20'000);
+        const QModelIndex shown = tab.runsFilter()->mapFromSource(
+            tab.runs()->index(tab.runs()->rowOf(first), RunsModel::Status));
+        QCOMPARE(tab.runsView()->model()->data(shown).toString(), QStringLiteral("Succeeded"));
+
+        // The log holds the lines, colours kept in the raw text, the secret nowhere.
+        QTRY_VERIFY(logLines(*tab.log()).contains(QStringLiteral("greeting hello")));
+        const QStringList lines = logLines(*tab.log());
+        QVERIFY2(lines.contains(QStringLiteral("red line")), qPrintable(lines.join(u'\n')));
+        QVERIFY(lines.contains(QStringLiteral("green bold plain")));
+        QVERIFY(std::any_of(lines.begin(), lines.end(),
+                            [](const QString& l) { return l.startsWith(u"token is "); }));
+        bool colours = false;
+        for (int row = 0; row < tab.log()->rowCount(); ++row) {
+            const QModelIndex index = tab.log()->index(row);
+            for (const int role : {int(Qt::DisplayRole), int(LogModel::RawTextRole),
+                                   int(Qt::ToolTipRole), int(LogModel::StepRole)})
+                QVERIFY(!index.data(role).toString().contains(QString::fromLatin1(kSecret)));
+            colours = colours || index.data(LogModel::RawTextRole)
+                                     .toString()
+                                     .contains(QStringLiteral("\x1b[31mred line"));
+        }
+        QVERIFY(colours);
+        QCOMPARE(tab.steps()->rowCount(), 2);
+        QCOMPARE(tab.steps()->row(1).status, RunStatus::Succeeded);
+
+        // Re-run: a second run of the same pipeline with the same override.
+        const QString again = startBy(tab, tab.rerunButton());
+        QVERIFY(!again.isEmpty() && again != first);
+        QTRY_COMPARE_WITH_TIMEOUT(statusOf(tab, again), RunStatus::Succeeded, 20'000);
+        QTRY_VERIFY(logLines(*tab.log()).contains(QStringLiteral("greeting hello")));
+
+        // Cancel a long run.
+        choosePipeline(tab, QStringLiteral("sleeper"));
+        const QString sleeper = startBy(tab, tab.runButton());
+        QVERIFY(!sleeper.isEmpty());
+        QTRY_VERIFY_WITH_TIMEOUT(logLines(*tab.log()).contains(QStringLiteral("sleeping")), 10'000);
+        QVERIFY(tab.cancelButton()->isEnabled());
+        QVERIFY(!tab.rerunButton()->isEnabled());
+        QTest::mouseClick(tab.cancelButton(), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(statusOf(tab, sleeper), RunStatus::Cancelled, 10'000);
+        QVERIFY(!tab.cancelButton()->isEnabled());
+
+        // Re-run failed steps: only the step that failed runs again.
+        choosePipeline(tab, QStringLiteral("mixed"));
+        const QString mixed = startBy(tab, tab.runButton());
+        QTRY_COMPARE_WITH_TIMEOUT(statusOf(tab, mixed), RunStatus::Failed, 20'000);
+        QTRY_VERIFY(tab.rerunFailedButton()->isEnabled());
+        const QString retry = startBy(tab, tab.rerunFailedButton());
+        QVERIFY(!retry.isEmpty() && retry != mixed);
+        QTRY_COMPARE_WITH_TIMEOUT(statusOf(tab, retry), RunStatus::Failed, 20'000);
+        QTRY_VERIFY(logLines(*tab.log()).contains(QStringLiteral("bad-ran")));
+        QVERIFY(!logLines(*tab.log()).contains(QStringLiteral("good-ran")));
+
+        // Status filter over the runs table.
+        tab.runsFilter()->setStatus(RunStatus::Cancelled);
+        QCOMPARE(tab.runsView()->model()->rowCount(), 1);
+        tab.runsFilter()->setStatus(std::nullopt);
+        QCOMPARE(tab.runsView()->model()->rowCount(), 5);
+        console.reset();
+
+        // A new console finds the runs in the history and reads a run's log back from disk.
+        auto later = makeConsole();
+        PipelinesTab& reopened = *later->tab;
+        QTRY_COMPARE_WITH_TIMEOUT(reopened.runs()->rowCount(), 5, 10'000);
+        QCOMPARE(statusOf(reopened, sleeper), RunStatus::Cancelled);
+        reopened.selectRun(first);
+        QTRY_VERIFY_WITH_TIMEOUT(logLines(*reopened.log()).contains(QStringLiteral("red line")),
+                                 10'000);
+        for (const QString& line : logLines(*reopened.log()))
+            QVERIFY(!line.contains(QString::fromLatin1(kSecret)));
+        QTRY_COMPARE(reopened.steps()->rowCount(), 2);
+        QTRY_VERIFY(reopened.rerunButton()->isEnabled());
+    }
+};
+
+QTEST_MAIN(TestPipelinesTab)
+#include "tst_pipelinestab.moc"
