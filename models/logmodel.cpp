@@ -13,7 +13,11 @@ namespace launchdeck {
 LogModel::LogModel(qsizetype capacity, QObject* parent)
     : QAbstractListModel(parent)
     , m_capacity(std::max<qsizetype>(capacity, 1))
-{}
+{
+    m_queueTimer.setSingleShot(true);
+    m_queueTimer.setInterval(kCoalesceMs);
+    connect(&m_queueTimer, &QTimer::timeout, this, &LogModel::flushQueue);
+}
 
 void LogModel::setRunId(const QString& runId)
 {
@@ -58,6 +62,34 @@ void LogModel::append(const LogBatch& batch)
     evict();
     if (m_steps.size() != stepsBefore)
         Q_EMIT stepsChanged();
+}
+
+void LogModel::enqueue(const LogBatch& batch)
+{
+    for (const LogChunk& chunk : batch.chunks()) {
+        if (!accepts(chunk))
+            continue;
+        m_queue.append(chunk);
+        m_queuedLines += chunk.entries.size();
+    }
+    // Whole chunks the ring would push out on arrival are dropped here already.
+    while (!m_queue.isEmpty() && m_queuedLines - m_queue.first().entries.size() >= m_capacity) {
+        m_queuedLines -= m_queue.first().entries.size();
+        m_evicted += m_queue.first().entries.size();
+        m_queue.removeFirst();
+    }
+    if (!m_queue.isEmpty() && !m_queueTimer.isActive())
+        m_queueTimer.start();
+}
+
+void LogModel::flushQueue()
+{
+    LogBatch batch;
+    for (LogChunk& chunk : m_queue)
+        batch.append(std::move(chunk));
+    m_queue.clear();
+    m_queuedLines = 0;
+    append(batch);
 }
 
 void LogModel::push(const LogChunk& chunk)
@@ -154,6 +186,9 @@ void LogModel::setLines(const LogBatch& batch)
 
 void LogModel::clear()
 {
+    m_queue.clear();
+    m_queuedLines = 0;
+    m_queueTimer.stop();
     beginResetModel();
     m_slots.clear();
     m_visible.clear();

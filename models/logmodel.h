@@ -6,6 +6,7 @@
 #include "pipeline/logbatch.h"
 
 #include <QAbstractListModel>
+#include <QTimer>
 
 #include <deque>
 
@@ -45,6 +46,12 @@ public:
     QStringList steps() const { return m_steps; }
 
     void append(const LogBatch& batch);
+    // Queues lines from a live stream and applies them together at most every
+    // `kCoalesceMs`: a step printing millions of lines a second costs the GUI thread one
+    // insertion (and one eviction) per interval, and lines the ring would evict at once are
+    // never inserted at all.
+    void enqueue(const LogBatch& batch);
+    static constexpr int kCoalesceMs = 40;
     void setLines(const LogBatch& batch);
     void clear();
 
@@ -90,6 +97,11 @@ private:
         return m_slots[static_cast<std::size_t>(seq - m_frontSeq)];
     }
 
+    void flushQueue();
+
+    QTimer m_queueTimer;
+    QList<LogChunk> m_queue; // newest last
+    qsizetype m_queuedLines = 0;
     qsizetype m_capacity;
     QString m_runId;
     QString m_stepFilter;

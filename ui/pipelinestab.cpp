@@ -450,7 +450,7 @@ void PipelinesTab::onLines(const LogBatch& batch)
         if (backlog != m_backlogs.end())
             backlog->second.push(chunk);
     }
-    m_log->append(batch);
+    m_log->enqueue(batch);
 }
 
 void PipelinesTab::onRunFinished(const RunResult& result)

@@ -1,8 +1,8 @@
 // LogModel: appends as row insertions, the ring's capacity as removals from the top, the run and
 // step filters, search; and the ANSI parsing the log view draws with.
 #include "ansitext.h"
-#include "pipeline/logfilereader.h"
 #include "logmodel.h"
+#include "pipeline/logfilereader.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
@@ -47,6 +47,32 @@ private:
     int m_files = 0;
 
 private Q_SLOTS:
+    void enqueuedLinesArriveTogether()
+    {
+        LogModel model(10);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setRunId(QStringLiteral("r1"));
+        QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+        QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
+        model.enqueue(lines(QStringLiteral("r1"), QStringLiteral("a"), numbered(u"a"_qs, 1, 4)));
+        model.enqueue(lines(QStringLiteral("r1"), QStringLiteral("a"), numbered(u"a"_qs, 5, 4)));
+        model.enqueue(lines(QStringLiteral("other"), QStringLiteral("a"), numbered(u"x"_qs, 1, 4)));
+        QCOMPARE(model.rowCount(), 0); // nothing before the interval ends
+        QTRY_COMPARE(inserted.size(), 1);
+        QCOMPARE(model.rowCount(), 8);
+        QCOMPARE(removed.size(), 0);
+
+        // More than the ring holds: whole chunks that would be evicted at once never arrive.
+        for (int i = 0; i < 5; ++i)
+            model.enqueue(
+                lines(QStringLiteral("r1"), QStringLiteral("b"), numbered(u"b"_qs, i * 4, 4)));
+        QTRY_COMPARE(inserted.size(), 2);
+        QCOMPARE(model.rowCount(), 10);
+        QCOMPARE(model.index(9).data().toString(), QStringLiteral("b19"));
+        QCOMPARE(model.evictedCount(), 18);
+    }
+
     void appendsAreInsertedAtTheEnd()
     {
         LogModel model(100);
