@@ -198,7 +198,7 @@ int runPipeline(QStringList args, const QString& workspaceDir)
     QDir().mkpath(dataDir);
 
     HistoryStore store(dataDir);
-    if (const auto opened = store.open(); !opened) {
+    if (const auto opened = openHistoryAndRecover(store); !opened) {
         emitErr(QStringLiteral("launchdeck: the history database cannot be opened: %1\n")
                     .arg(opened.error().toString()));
         return kFailed;
@@ -260,7 +260,8 @@ int runPipeline(QStringList args, const QString& workspaceDir)
                           {QStringLiteral("number"), line.number},
                           {QStringLiteral("text"), line.text}});
             else
-                text += u'[' + (line.step.isEmpty() ? QStringLiteral("run") : line.step) + u"] " + line.text + u'\n';
+                text += u'[' + (line.step.isEmpty() ? QStringLiteral("run") : line.step) + u"] " +
+                        line.text + u'\n';
         }
         if (!text.isEmpty())
             emitOut(text);

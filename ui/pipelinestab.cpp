@@ -7,6 +7,7 @@
 #include "envoverrideseditor.h"
 #include "logmodel.h"
 #include "logview.h"
+#include "pipeline/pipelinerecorder.h"
 #include "pipeline/pipelinerunnerhost.h"
 #include "runsfiltermodel.h"
 #include "runsmodel.h"
@@ -213,7 +214,7 @@ void PipelinesTab::openHistory()
     QPointer<PipelinesTab> guard(this);
     QtConcurrent::run([store] {
         QDir().mkpath(QFileInfo(store->databasePath()).absolutePath());
-        const auto opened = store->open();
+        const auto opened = openHistoryAndRecover(*store);
         if (!opened)
             return std::pair<QString, QList<RunRecord>>(opened.error().toString(), {});
         RunFilter filter;

@@ -2,11 +2,20 @@
 #include "pipeline/pipelinerecorder.h"
 
 #include "pipeline/pipelinerunner.h"
+#include "pipeline/processtree.h"
 #include "store/historystore.h"
 
 #include <QLoggingCategory>
 
 namespace launchdeck {
+
+Result<int> openHistoryAndRecover(HistoryStore& store)
+{
+    Result<int> opened = store.open();
+    if (opened)
+        processtree::endProcessesOfRuns(store.interruptedRuns());
+    return opened;
+}
 
 Q_LOGGING_CATEGORY(lcRecorder, "launchdeck.pipeline")
 

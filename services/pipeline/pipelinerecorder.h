@@ -2,12 +2,18 @@
 // listeners in other threads hear of it, so the history is never behind the screen.
 #pragma once
 
+#include "core/result.h"
+
 #include <QObject>
 
 namespace launchdeck {
 
 class HistoryStore;
 class PipelineRunner;
+
+// Opens the history (marking runs of a console that died as interrupted) and ends the step
+// processes those runs left behind. The value is how many runs were interrupted. Blocking.
+Result<int> openHistoryAndRecover(HistoryStore& store);
 
 class PipelineRecorder final : public QObject
 {

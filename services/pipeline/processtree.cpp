@@ -92,4 +92,12 @@ int signalMarked(const QByteArray& entry, int signal)
     return count;
 }
 
+int endProcessesOfRuns(const QStringList& runIds)
+{
+    int ended = 0;
+    for (const QString& runId : runIds)
+        ended += signalMarked(QByteArray("LAUNCHDECK_RUN_ID=") + runId.toUtf8(), SIGKILL);
+    return ended;
+}
+
 } // namespace launchdeck::processtree

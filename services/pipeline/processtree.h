@@ -4,6 +4,7 @@
 
 #include <QByteArray>
 #include <QList>
+#include <QStringList>
 
 namespace launchdeck::processtree {
 
@@ -18,5 +19,9 @@ QList<qint64> processesWithEnvironment(const QByteArray& entry);
 
 // Sends `signal` to each of them; returns how many were signalled.
 int signalMarked(const QByteArray& entry, int signal);
+
+// Ends (SIGKILL) every process still carrying LAUNCHDECK_RUN_ID of one of `runIds`: the step
+// processes of runs whose console was killed outlive it. Returns how many were ended.
+int endProcessesOfRuns(const QStringList& runIds);
 
 } // namespace launchdeck::processtree

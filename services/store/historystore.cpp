@@ -233,7 +233,17 @@ int HistoryStore::markInterrupted()
                       QStringLiteral("the console ended during the run"));
         db.commit();
     }
+    {
+        const QMutexLocker lock(&m_mutex);
+        m_interrupted = orphans;
+    }
     return static_cast<int>(orphans.size());
+}
+
+QStringList HistoryStore::interruptedRuns() const
+{
+    const QMutexLocker lock(&m_mutex);
+    return m_interrupted;
 }
 
 bool HistoryStore::recordRunStarted(const RunInfo& run)

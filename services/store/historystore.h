@@ -31,6 +31,9 @@ public:
 
     // Runs and steps still queued or running whose console is gone become interrupted.
     int markInterrupted();
+    // The runs the last markInterrupted() (or open()) marked, so their leftover processes can
+    // be ended.
+    QStringList interruptedRuns() const;
 
     bool recordRunStarted(const RunInfo& run);
     bool recordStepStarted(const StepEvent& step);
@@ -54,8 +57,9 @@ private:
 
     QString m_path;
     QString m_connectionPrefix;
-    mutable QMutex m_mutex; // guards the two members below
+    mutable QMutex m_mutex; // guards the three members below
     QStringList m_connections;
+    QStringList m_interrupted;
     QString m_lastError;
 };
 

@@ -36,7 +36,7 @@ int runUntilKilled(const QString& dataDir, const QString& runId)
     request.workspace = dataDir;
     request.pipeline = parsePipeline(QStringLiteral("chatty.yaml"), R"(steps:
   - name: chatty
-    run: 'i=0; while true; do i=$((i+1)); echo "line $i"; sleep 0.005; done'
+    run: 'trap "" PIPE; i=0; while true; do i=$((i+1)); echo "line $i" || true; sleep 0.005; done'
   - {name: after, needs: [chatty], run: 'true'}
 )",
                                      out)
@@ -181,15 +181,16 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(log).size() > 2000, 20'000);
         ::kill(static_cast<pid_t>(child.processId()), SIGKILL);
         QVERIFY(child.waitForFinished());
-        // The step itself outlives a SIGKILLed console; end it here.
+        // The next console marks the run interrupted and ends what its steps left running.
         const QByteArray marker = QByteArray("LAUNCHDECK_RUN_ID=") + runId.toUtf8();
-        processtree::signalMarked(marker, SIGKILL);
-        QTRY_VERIFY(processtree::processesWithEnvironment(marker).isEmpty());
-
+        // It ignores SIGPIPE, so it outlives the console that read its output.
+        QVERIFY(!processtree::processesWithEnvironment(marker).isEmpty());
         HistoryStore store(dir.path());
-        const auto opened = store.open();
+        const auto opened = openHistoryAndRecover(store);
         QVERIFY(opened.ok());
         QCOMPARE(opened.value(), 1);
+        QCOMPARE(store.interruptedRuns(), QStringList{runId});
+        QTRY_VERIFY(processtree::processesWithEnvironment(marker).isEmpty());
         const auto run = store.run(runId);
         QVERIFY(run);
         QCOMPARE(run->status, RunStatus::Interrupted);
