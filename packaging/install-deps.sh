@@ -23,6 +23,8 @@ packages=(
     appstream desktop-file-utils xvfb xauth
     # local HTTP servers and a load generator for the HTTP tests and the load-test benchmark
     busybox-static nginx wrk
+    # a private dockerd for the Docker integration tests (they import busybox-static as an image)
+    docker.io
 )
 
 missing=()
@@ -46,8 +48,8 @@ fi
 
 echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
-# Servers among the packages (nginx) are started by Launchdeck's tests on their own ports when
-# needed; the package must not start a system-wide instance on install.
+# Servers among the packages (nginx, dockerd) are started by Launchdeck's tests on their own ports
+# and sockets when needed; the package must not start a system-wide instance on install.
 if [[ ! -e /usr/sbin/policy-rc.d ]]; then
     printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
     chmod 755 /usr/sbin/policy-rc.d
