@@ -411,6 +411,8 @@ void PipelineRunner::finishRunIfDone(const QString& runId)
         result.status = RunStatus::Cancelled;
     result.finishedAt = QDateTime::currentDateTimeUtc();
     result.durationMs = run.clock.elapsed();
+    // The steps' last lines go out first, so the run's closing note is the last line of all.
+    flushLines();
     run.log->note(QStringLiteral("run %1 after %2")
                       .arg(runStatusName(result.status),
                            formatDuration(std::chrono::milliseconds(result.durationMs))));

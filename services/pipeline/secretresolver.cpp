@@ -48,9 +48,16 @@ void SecretResolver::resolve(const QStringList& names, const QProcessEnvironment
                     {name, static_cast<QKeychain::ReadPasswordJob*>(done)->textData()});
                 m_result.notes.append(QStringLiteral("secret %1 taken from the keyring").arg(name));
             } else {
+                // QtKeychain says only "Unknown error" when no keyring service runs at all.
+                const QString why = done->error() == QKeychain::EntryNotFound
+                                        ? QStringLiteral("not in the keyring either")
+                                    : done->error() == QKeychain::NoBackendAvailable ||
+                                            done->error() == QKeychain::OtherError
+                                        ? QStringLiteral("no keyring service is running")
+                                        : QStringLiteral("keyring: %1").arg(done->errorString());
                 m_result.notes.append(
-                    QStringLiteral("secret %1 is not set (keyring: %2): it stays empty")
-                        .arg(name, done->errorString()));
+                    QStringLiteral("secret %1 is not set in the environment (%2): it stays empty")
+                        .arg(name, why));
             }
             finishIfDone();
         });
