@@ -149,15 +149,23 @@ void LogModel::evict()
         endRemoveRows();
 }
 
-void LogModel::setLines(const LogBatch& batch)
+void LogModel::resetState()
 {
-    beginResetModel();
+    m_queue.clear();
+    m_queuedLines = 0;
+    m_queueTimer.stop();
     m_slots.clear();
     m_visible.clear();
     m_visibleFront = m_visibleEnd = 0;
     m_lines = 0;
     m_evicted = 0;
     m_steps.clear();
+}
+
+void LogModel::setLines(const LogBatch& batch)
+{
+    beginResetModel();
+    resetState();
     // Only the newest `capacity` lines are kept, so skip what would be evicted at once.
     qsizetype skip = std::max<qsizetype>(0, batch.lineCount() - m_capacity);
     for (const LogChunk& chunk : batch.chunks()) {
@@ -186,16 +194,8 @@ void LogModel::setLines(const LogBatch& batch)
 
 void LogModel::clear()
 {
-    m_queue.clear();
-    m_queuedLines = 0;
-    m_queueTimer.stop();
     beginResetModel();
-    m_slots.clear();
-    m_visible.clear();
-    m_visibleFront = m_visibleEnd = 0;
-    m_lines = 0;
-    m_evicted = 0;
-    m_steps.clear();
+    resetState();
     endResetModel();
     Q_EMIT stepsChanged();
 }

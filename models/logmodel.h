@@ -98,6 +98,8 @@ private:
     }
 
     void flushQueue();
+    // Empties the lines, the steps and the queue of live lines; callers announce the reset.
+    void resetState();
 
     QTimer m_queueTimer;
     QList<LogChunk> m_queue; // newest last
