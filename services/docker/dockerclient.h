@@ -28,6 +28,9 @@ public:
     // /_ping then /version; afterwards every path carries the lower of the daemon's and
     // maxApiVersion(). Fails when the daemon is older than its minimum for us.
     Result<DockerVersion> negotiate();
+    // Takes a version negotiated earlier on the same daemon (by the host's worker), sparing the
+    // two requests of negotiate().
+    void useApiVersion(const QString& version) { m_transport.setApiVersion(version); }
 
     Result<QList<DockerContainer>> containers(bool all = true, const QJsonObject& filters = {});
     Result<QJsonObject> inspectContainer(const QString& idOrName);

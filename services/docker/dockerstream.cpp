@@ -102,11 +102,7 @@ void DockerStream::start()
 void DockerStream::cancel()
 {
     m_cancelled = true;
-    {
-        const std::lock_guard lock(m_multiMutex);
-        if (m_multi)
-            curl_multi_wakeup(static_cast<CURLM*>(m_multi));
-    }
+    m_transfer.wake();
     if (m_thread.joinable() && m_thread.get_id() != std::this_thread::get_id())
         m_thread.join();
 }
@@ -168,7 +164,6 @@ void DockerStream::run()
 {
     http::detail::ensureCurlInitialised();
     http::detail::EasyHandle easy(curl_easy_init());
-    http::detail::MultiHandle multi(curl_multi_init());
     char errorBuffer[CURL_ERROR_SIZE] = {};
     const QByteArray url = m_endpoint.url(m_apiVersion, m_pathAndQuery);
     docker::detail::configureHandle(easy.get(), m_endpoint, url, errorBuffer);
@@ -176,30 +171,7 @@ void DockerStream::run()
     curl_easy_setopt(easy.get(), CURLOPT_WRITEFUNCTION, &DockerStream::writeCallback);
     curl_easy_setopt(easy.get(), CURLOPT_WRITEDATA, this);
     m_decoder->easy = easy.get();
-    curl_multi_add_handle(multi.get(), easy.get());
-    {
-        const std::lock_guard lock(m_multiMutex);
-        m_multi = multi.get();
-    }
-
-    CURLcode result = CURLE_OK;
-    int running = 1;
-    while (!m_cancelled && running > 0) {
-        if (curl_multi_perform(multi.get(), &running) != CURLM_OK)
-            break;
-        if (running > 0 && !m_cancelled)
-            curl_multi_poll(multi.get(), nullptr, 0, 1000, nullptr);
-    }
-    int remaining = 0;
-    while (CURLMsg* message = curl_multi_info_read(multi.get(), &remaining)) {
-        if (message->msg == CURLMSG_DONE)
-            result = message->data.result;
-    }
-    {
-        const std::lock_guard lock(m_multiMutex);
-        m_multi = nullptr;
-    }
-    curl_multi_remove_handle(multi.get(), easy.get());
+    const CURLcode result = static_cast<CURLcode>(m_transfer.perform(easy.get(), m_cancelled));
 
     const bool cancelled = m_cancelled.load();
     QString error;

@@ -4,6 +4,7 @@
 
 #include "docker/dockerendpoint.h"
 #include "docker/dockertypes.h"
+#include "docker/dockerwaketransfer.h"
 
 #include <QJsonObject>
 #include <QObject>
@@ -84,8 +85,7 @@ private:
     std::unique_ptr<Decoder> m_decoder;
     std::atomic<bool> m_cancelled{false};
     std::atomic<bool> m_running{false};
-    std::mutex m_multiMutex; // keeps the multi handle alive while cancel() wakes it
-    void* m_multi = nullptr; // CURLM*, for curl_multi_wakeup from cancel()
+    docker::detail::WakeableTransfer m_transfer;
     std::thread m_thread;
 };
 

@@ -1,0 +1,118 @@
+// One Docker host as the console sees it: a worker thread of its own keeps the live state
+// (containers, images, networks, volumes) and the stats of every running container, and
+// reconnects with backoff; actions run off the caller's thread and answer with signals.
+#pragma once
+
+#include "docker/dockerendpoint.h"
+#include "docker/dockertypes.h"
+
+#include <QJsonObject>
+#include <QObject>
+#include <QString>
+#include <QStringList>
+
+#include <memory>
+
+class QThread;
+class QThreadPool;
+
+namespace launchdeck {
+
+class DockerHostWorker;
+template <typename Target> class DockerHostMailbox;
+
+enum class DockerConnectionState {
+    Connecting,   // the first attempt, or retryNow()
+    Connected,    // listed, and the events stream is open
+    Disconnected, // the last attempt failed or the connection dropped; retrying after a backoff
+};
+
+struct DockerHostStatus
+{
+    DockerConnectionState state = DockerConnectionState::Connecting;
+    QString error;         // why the last attempt failed or the connection dropped
+    int attempt = 0;       // failed attempts since the last success
+    int retryInMs = 0;     // until the next attempt, when Disconnected
+    DockerVersion version; // when Connected
+};
+
+enum class DockerContainerAction { Start, Stop, Restart, Pause, Unpause, Rename, Remove };
+
+struct DockerHostOptions
+{
+    int firstBackoffMs = 500;  // doubled per failed attempt…
+    int maxBackoffMs = 30'000; // …up to this
+    bool collectStats = true;  // one stats stream per running container
+};
+
+class DockerHost final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(DockerHost)
+
+public:
+    DockerHost(QString name, DockerEndpoint endpoint, DockerHostOptions options = {},
+               QObject* parent = nullptr);
+    // Ends every stream and joins the worker thread; returns at once even while the daemon
+    // hangs: calls blocked on it finish by their own timeouts, and their answers are dropped.
+    ~DockerHost() override;
+
+    const QString& name() const { return m_name; }
+    const DockerEndpoint& endpoint() const { return m_endpoint; }
+    // The last status signalled, as seen on this object's thread.
+    const DockerHostStatus& status() const { return m_status; }
+    // The negotiated API version, for streams the caller opens itself (logs); empty until the
+    // first connection.
+    QString apiVersion() const { return m_status.version.apiVersion; }
+
+    // Connects, lists and follows events; reconnects by itself when the daemon goes away.
+    void start();
+    // Attempts to connect now instead of waiting out the backoff.
+    void retryNow();
+
+    // Asynchronous calls; each answers with the request id it returns. A Rename takes the new
+    // name as `argument`; a Remove with argument "force" removes a running container.
+    quint64 containerAction(DockerContainerAction action, const QString& containerId,
+                            const QString& argument = {});
+    quint64 inspectContainer(const QString& containerId);
+    quint64 removeImage(const QString& imageId, bool force);
+
+Q_SIGNALS:
+    void statusChanged(const launchdeck::DockerHostStatus& status);
+    // The full state after each (re)connection; everything not in it is gone.
+    void containersReset(const QList<launchdeck::DockerContainer>& containers);
+    // Containers that appeared or changed since, as events told (coalesced).
+    void containersChanged(const QList<launchdeck::DockerContainer>& containers);
+    void containersRemoved(const QStringList& ids);
+    void imagesReset(const QList<launchdeck::DockerImage>& images);
+    void networksReset(const QList<launchdeck::DockerNetwork>& networks);
+    void volumesReset(const QList<launchdeck::DockerVolume>& volumes);
+    // The samples of about one second, batched across containers.
+    void statsSampled(const QList<launchdeck::DockerStatsSample>& samples);
+    // Every event of the daemon as it arrives (markers on the charts, the log of the host).
+    void eventsReceived(const QList<launchdeck::DockerEvent>& events);
+    // `error` is empty on success; it names the action, the container and the daemon's message.
+    void actionFinished(quint64 request, const QString& error);
+    void containerInspected(quint64 request, const QJsonObject& inspect, const QString& error);
+    void imageRemoved(quint64 request, const QString& error);
+
+private:
+    void setStatus(const launchdeck::DockerHostStatus& status);
+    template <typename Work> void runAction(Work work);
+
+    QString m_name;
+    DockerEndpoint m_endpoint;
+    DockerHostOptions m_options;
+    DockerHostStatus m_status;
+    std::unique_ptr<QThread> m_thread;
+    DockerHostWorker* m_worker; // lives on m_thread, deleted as it finishes
+    QThreadPool* m_actions;     // retired, not waited for, on destruction
+    std::shared_ptr<DockerHostMailbox<DockerHost>> m_mailbox;
+    quint64 m_lastRequest = 0;
+};
+
+} // namespace launchdeck
+
+Q_DECLARE_METATYPE(launchdeck::DockerHostStatus)
+Q_DECLARE_METATYPE(launchdeck::DockerConnectionState)
+Q_DECLARE_METATYPE(launchdeck::DockerContainerAction)
