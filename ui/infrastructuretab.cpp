@@ -4,6 +4,7 @@
 
 #include "bannerwidget.h"
 #include "diagnosticsmodel.h"
+#include "dockerpanel.h"
 #include "documentio.h"
 #include "findreplacebar.h"
 #include "problemspanel.h"
@@ -24,6 +25,7 @@
 #include <QRegularExpression>
 #include <QSplitter>
 #include <QStackedWidget>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
 #include <QTreeView>
@@ -48,6 +50,8 @@ InfrastructureTab::InfrastructureTab(QWidget* parent)
     , m_problems(new ProblemsPanel(m_diagnostics, this))
     , m_horizontal(new QSplitter(Qt::Horizontal, this))
     , m_vertical(new QSplitter(Qt::Vertical, this))
+    , m_docker(new DockerPanel(this))
+    , m_sections(new QTabWidget(this))
     , m_debounce(new QTimer(this))
 {
     createYamlHighlighter(m_editor->document());
@@ -153,11 +157,35 @@ void InfrastructureTab::buildLayout()
     m_vertical->setSizes({620, 220});
     m_vertical->setChildrenCollapsible(false);
 
+    auto* workspacePage = new QWidget(this);
+    auto* workspaceLayout = new QVBoxLayout(workspacePage);
+    workspaceLayout->setContentsMargins(0, 0, 0, 0);
+    workspaceLayout->setSpacing(0);
+    workspaceLayout->addLayout(top);
+    workspaceLayout->addWidget(m_vertical, 1);
+
+    // Both views need the full width (a table of containers, an editor with its preview), so
+    // they take turns rather than share a splitter.
+    m_sections->setDocumentMode(true);
+    m_sections->addTab(workspacePage, tr("&Workspace"));
+    m_sections->addTab(m_docker, tr("&Docker"));
+    m_sections->setTabToolTip(0, tr("Edit and validate the workspace's templates and manifests"));
+    m_sections->setTabToolTip(1, tr("Browse and act on the workspace's Docker hosts"));
+
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
-    layout->addLayout(top);
-    layout->addWidget(m_vertical, 1);
+    layout->addWidget(m_sections, 1);
+}
+
+void InfrastructureTab::setDockerHosts(const QList<DockerHost*>& hosts)
+{
+    m_docker->setHosts(hosts);
+}
+
+void InfrastructureTab::showDocker(bool docker)
+{
+    m_sections->setCurrentWidget(docker ? static_cast<QWidget*>(m_docker) : m_sections->widget(0));
 }
 
 void InfrastructureTab::openWorkspace(const QString& root)
@@ -488,7 +516,8 @@ QByteArray InfrastructureTab::saveLayout() const
     QByteArray state;
     QDataStream stream(&state, QIODevice::WriteOnly);
     stream << m_horizontal->saveState() << m_vertical->saveState()
-           << m_problems->view()->horizontalHeader()->saveState();
+           << m_problems->view()->horizontalHeader()->saveState()
+           << qint32(m_sections->currentIndex());
     return state;
 }
 
@@ -504,6 +533,11 @@ void InfrastructureTab::restoreLayout(const QByteArray& state)
     m_horizontal->restoreState(horizontal);
     m_vertical->restoreState(vertical);
     m_problems->view()->horizontalHeader()->restoreState(header);
+    // Layouts saved before the Docker view existed end here.
+    qint32 section = 0;
+    stream >> section;
+    if (stream.status() == QDataStream::Ok && section >= 0 && section < m_sections->count())
+        m_sections->setCurrentIndex(section);
 }
 
 } // namespace launchdeck

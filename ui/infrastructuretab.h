@@ -1,5 +1,6 @@
-// The Infrastructure tab's offline editor: workspace file tree, YAML editor with inline
-// findings, render preview and the Problems panel, validated as the user types.
+// The Infrastructure tab: the offline editor (workspace file tree, YAML editor with inline
+// findings, render preview, Problems panel, validated as the user types) beside the live
+// Docker view.
 #pragma once
 
 #include "core/diagnostic.h"
@@ -13,6 +14,7 @@ class QComboBox;
 class QLabel;
 class QSplitter;
 class QStackedWidget;
+class QTabWidget;
 class QTimer;
 class QTreeView;
 
@@ -20,6 +22,8 @@ namespace launchdeck {
 
 class BannerWidget;
 class DiagnosticsModel;
+class DockerHost;
+class DockerPanel;
 class FindReplaceBar;
 class ProblemsPanel;
 class RenderPreview;
@@ -60,6 +64,12 @@ public:
     QString environmentName() const;
     ValidationLevel validationLevel() const;
     void setEnvironment(const QString& name);
+
+    // The Docker hosts to browse; owned by the caller, followed until the next call.
+    void setDockerHosts(const QList<DockerHost*>& hosts);
+    DockerPanel* dockerPanel() const { return m_docker; }
+    // Brings the Docker view (or the editor) forward.
+    void showDocker(bool docker = true);
 
     QByteArray saveLayout() const;
     void restoreLayout(const QByteArray& state);
@@ -111,6 +121,8 @@ private:
     ProblemsPanel* m_problems;
     QSplitter* m_horizontal;
     QSplitter* m_vertical;
+    DockerPanel* m_docker;
+    QTabWidget* m_sections; // the workspace editor and the Docker view
     QTimer* m_debounce;
 
     QString m_root;

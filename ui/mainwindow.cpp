@@ -3,8 +3,12 @@
 
 #include "aboutdialog.h"
 #include "diagnosticsmodel.h"
+#include "dockerhosts.h"
+#include "dockerstatuslabel.h"
 #include "findreplacebar.h"
 #include "infrastructuretab.h"
+#include "metricsstore.h"
+#include "metricstab.h"
 #include "pipeline/pipelinerecorder.h"
 #include "pipeline/pipelinerunnerhost.h"
 #include "pipelinestab.h"
@@ -63,6 +67,12 @@ MainWindow::MainWindow(QWidget* parent)
     m_recorder = std::make_unique<PipelineRecorder>(m_history.get(), m_runnerHost->runner());
     m_pipelines = new PipelinesTab(m_runnerHost.get(), m_history, this);
     m_tabs->addTab(m_pipelines, tr("Pipelines"));
+    m_metricsStore = new MetricsStore(MetricsStore::kDefaultCapacity,
+                                      MetricsStore::kDefaultMarkerCapacity, this);
+    m_metrics = new MetricsTab(m_metricsStore, this);
+    m_tabs->addTab(m_metrics, tr("Live Metrics"));
+    m_dockerHosts = new DockerHosts(this);
+    m_dockerStatus = new DockerStatusLabel(this);
     setCentralWidget(m_tabs);
 
     createActions();
@@ -72,8 +82,17 @@ MainWindow::MainWindow(QWidget* parent)
         m_workspaceLabel->setText(tr("Workspace: %1").arg(m_infrastructure->workspaceName()));
         m_workspaceLabel->setToolTip(QDir::toNativeSeparators(m_infrastructure->workspaceRoot()));
         m_pipelines->setWorkspace(m_infrastructure->workspaceRoot());
+        m_dockerHosts->loadWorkspace(m_infrastructure->workspaceRoot());
         updateTitle();
     });
+    connect(m_dockerHosts, &DockerHosts::hostsChanged, this,
+            [this](const QList<DockerHost*>& hosts) {
+                m_infrastructure->setDockerHosts(hosts);
+                m_metrics->setHosts(hosts);
+                m_dockerStatus->setHosts(hosts);
+                for (const QString& problem : m_dockerHosts->problems())
+                    statusBar()->showMessage(problem, 10'000);
+            });
     connect(m_infrastructure, &InfrastructureTab::fileOpened, this, &MainWindow::updateTitle);
     connect(m_infrastructure, &InfrastructureTab::modificationChanged, this,
             &MainWindow::updateTitle);
@@ -154,6 +173,7 @@ void MainWindow::createStatusBar()
     statusBar()->addWidget(separator());
     statusBar()->addWidget(m_levelLabel);
     statusBar()->addWidget(m_busyLabel);
+    statusBar()->addWidget(m_dockerStatus);
     statusBar()->addPermanentWidget(m_cursorLabel);
     statusBar()->addPermanentWidget(separator());
     statusBar()->addPermanentWidget(m_countsLabel);

@@ -14,8 +14,12 @@ class QTabWidget;
 
 namespace launchdeck {
 
+class DockerHosts;
+class DockerStatusLabel;
 class HistoryStore;
 class InfrastructureTab;
+class MetricsStore;
+class MetricsTab;
 class PipelineRecorder;
 class PipelineRunnerHost;
 class PipelinesTab;
@@ -37,6 +41,8 @@ public:
     QStringList recentWorkspaces() const;
     InfrastructureTab* infrastructureTab() const { return m_infrastructure; }
     PipelinesTab* pipelinesTab() const { return m_pipelines; }
+    MetricsTab* metricsTab() const { return m_metrics; }
+    DockerHosts* dockerHosts() const { return m_dockerHosts; }
     QMenu* recentMenu() const { return m_recentMenu; }
 
     static constexpr int kMaxRecentWorkspaces = 8;
@@ -66,6 +72,10 @@ private:
     QTabWidget* m_tabs;
     InfrastructureTab* m_infrastructure;
     PipelinesTab* m_pipelines;
+    MetricsStore* m_metricsStore;
+    MetricsTab* m_metrics;
+    DockerHosts* m_dockerHosts;
+    DockerStatusLabel* m_dockerStatus;
     QMenu* m_recentMenu = nullptr;
     QAction* m_saveAction = nullptr;
     QAction* m_revertAction = nullptr;

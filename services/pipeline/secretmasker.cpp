@@ -37,7 +37,7 @@ bool SecretMasker::mask(QByteArray& bytes) const
     bool changed = false;
     for (const QByteArray& value : m_values) {
         if (bytes.contains(value)) {
-            bytes.replace(value, kMask.toByteArray());
+            bytes.replace(value, m_mask);
             changed = true;
         }
     }

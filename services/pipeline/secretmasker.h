@@ -13,6 +13,12 @@ class SecretMasker final
 public:
     static constexpr QByteArrayView kMask = "***";
 
+    SecretMasker() = default;
+    // Masks with `mask` instead of kMask, for a view whose readers expect another width.
+    explicit SecretMasker(QByteArrayView mask)
+        : m_mask(mask.toByteArray())
+    {}
+
     // Multi-line values are masked line by line, as a step may print them one line at a time.
     void add(const QString& value);
     bool isEmpty() const { return m_values.isEmpty(); }
@@ -32,6 +38,7 @@ public:
 private:
     QList<QByteArray> m_values; // longest first, so a value containing another is masked whole
     qsizetype m_longest = 0;
+    QByteArray m_mask = kMask.toByteArray();
 };
 
 } // namespace launchdeck
