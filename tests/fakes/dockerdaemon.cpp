@@ -240,6 +240,42 @@ bool DockerDaemon::start(QString* error)
     if (socketPath().size() > 100)
         return fail(QStringLiteral("the socket path %1 is too long").arg(socketPath()));
 
+    if (!launch(error))
+        return false;
+    return importBusybox(error);
+}
+
+bool DockerDaemon::restart(QString* error)
+{
+    if (m_rootPath.isEmpty()) {
+        if (error)
+            *error = QStringLiteral("restart() needs a daemon that was started before");
+        return false;
+    }
+    if (isRunning())
+        kill();
+    // dockerd reuses the containerd its pidfile names while that process exists, and a
+    // zombie (containerd died with the killed dockerd, its reaper has not come by yet) exists
+    // to it: it would wait a minute for a socket nobody serves.
+    QFile containerdPid(m_rootPath + QStringLiteral("/exec/containerd/containerd.pid"));
+    if (containerdPid.open(QIODevice::ReadOnly)) {
+        bool isPid = false;
+        const qint64 pid = containerdPid.readAll().trimmed().toLongLong(&isPid);
+        containerdPid.close();
+        if (isPid && !processAlive(pid))
+            containerdPid.remove();
+    }
+    return launch(error);
+}
+
+bool DockerDaemon::launch(QString* error)
+{
+    const auto fail = [error](const QString& message) {
+        if (error)
+            *error = message;
+        return false;
+    };
+    const QString dockerd = QStandardPaths::findExecutable(QStringLiteral("dockerd"));
     m_process = std::make_unique<QProcess>();
     m_process->setProgram(dockerd);
     m_process->setArguments({
@@ -258,14 +294,13 @@ bool DockerDaemon::start(QString* error)
     // A test that crashes or is killed by its timeout must not leave a daemon behind; dockerd
     // passes the same on to its containerd.
     m_process->setChildProcessModifier([] { prctl(PR_SET_PDEATHSIG, SIGKILL); });
-    m_process->setStandardOutputFile(logPath());
+    // Appended, so that a restart keeps what the daemon said before it died.
+    m_process->setStandardOutputFile(logPath(), QIODevice::Append);
     m_process->setStandardErrorFile(logPath(), QIODevice::Append);
     m_process->start();
     if (!m_process->waitForStarted(10000))
         return fail(failure(QStringLiteral("dockerd did not start: ") + m_process->errorString()));
-    if (!waitForPing(error))
-        return false;
-    return importBusybox(error);
+    return waitForPing(error);
 }
 
 bool DockerDaemon::waitForPing(QString* error)
@@ -275,13 +310,13 @@ bool DockerDaemon::waitForPing(QString* error)
         QByteArray answer;
         if (request(socketPath(), "GET", "/_ping", {}, &answer, 1000) == 200 && answer == "OK")
             return true;
-        if (m_process->state() == QProcess::NotRunning) {
+        // Waiting on the process, not sleeping, is what notices that it exited.
+        if (m_process->state() == QProcess::NotRunning || m_process->waitForFinished(100)) {
             if (error)
                 *error = failure(QStringLiteral("dockerd exited with code %1 before answering")
                                      .arg(m_process->exitCode()));
             return false;
         }
-        QThread::msleep(100);
     }
     if (error)
         *error = failure(
@@ -334,6 +369,18 @@ void DockerDaemon::kill()
         ::kill(pid_t(m_process->processId()), SIGKILL);
         m_process->waitForFinished(10000);
     }
+}
+
+void DockerDaemon::freeze()
+{
+    if (isRunning())
+        ::kill(pid_t(m_process->processId()), SIGSTOP);
+}
+
+void DockerDaemon::thaw()
+{
+    if (isRunning())
+        ::kill(pid_t(m_process->processId()), SIGCONT);
 }
 
 void DockerDaemon::stop()

@@ -23,8 +23,14 @@ public:
     // Starts dockerd (needs root), waits up to 60 s for /_ping and imports busybox:local; on
     // failure says why, naming dockerd's log and its last lines.
     bool start(QString* error = nullptr);
+    // After kill() or stop(): dockerd again on the same socket, data and exec roots (busybox:local
+    // is still there), waiting for /_ping as start() does.
+    bool restart(QString* error = nullptr);
     // SIGKILL to dockerd alone, as a crash would; containerd and shims stay until stop().
     void kill();
+    // SIGSTOP and SIGCONT to dockerd: a daemon that keeps its sockets open and answers nothing.
+    void freeze();
+    void thaw();
     // SIGTERM to dockerd, then SIGKILL to whatever of its processes is left (containerd,
     // shims, container processes); unmounts what it left mounted under its folder.
     void stop();
@@ -37,6 +43,7 @@ public:
     QString rootPath() const { return m_rootPath; }
 
 private:
+    bool launch(QString* error);
     bool waitForPing(QString* error);
     bool importBusybox(QString* error);
     QString failure(const QString& what) const;

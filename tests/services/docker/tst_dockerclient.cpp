@@ -2,7 +2,7 @@
 // stats, logs, and streams that end with an error when the daemon dies under them.
 #include "docker/dockerclient.h"
 #include "docker/dockerstream.h"
-#include "fakes/dockerdaemon.h"
+#include "fakes/dockertestbed.h"
 
 #include <QJsonArray>
 #include <QTest>
@@ -28,28 +28,20 @@ class TestDockerClient final : public QObject
     Q_OBJECT
 
 private:
-    std::unique_ptr<test::DockerDaemon> m_daemon;
-    std::unique_ptr<DockerClient> m_client;
+    std::unique_ptr<test::DockerTestBed> m_bed;
     std::unique_ptr<DockerStream> m_events;
     QList<DockerEvent> m_received;
 
     DockerContainerSpec spec(const QString& name, const QStringList& cmd) const
     {
-        DockerContainerSpec spec;
-        spec.name = name;
-        spec.image = QStringLiteral("busybox:local");
-        spec.cmd = cmd;
-        spec.labels.insert(QStringLiteral("launchdeck.test"), QStringLiteral("docker"));
-        return spec;
+        return test::DockerTestBed::busyboxSpec(
+            name, cmd, {}, {{QStringLiteral("launchdeck.test"), QStringLiteral("docker")}});
     }
 
     QString run(const QString& name, const QStringList& cmd)
     {
-        const Result<QString> id = m_client->createContainer(spec(name, cmd));
-        if (!id)
-            return QString();
-        const Result<bool> started = m_client->startContainer(*id);
-        return started ? *id : QString();
+        const Result<QString> id = m_bed->run(spec(name, cmd));
+        return id ? *id : QString();
     }
 
     bool sawEvent(const QString& id, const QString& action) const
@@ -64,19 +56,14 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        m_daemon = std::make_unique<test::DockerDaemon>();
+        m_bed = std::make_unique<test::DockerTestBed>();
         QString error;
-        QVERIFY2(m_daemon->start(&error), qPrintable(error));
-        const Result<DockerEndpoint> endpoint = DockerEndpoint::parse(m_daemon->host());
-        QVERIFY(endpoint.ok());
-        m_client = std::make_unique<DockerClient>(*endpoint);
-        const Result<DockerVersion> version = m_client->negotiate();
-        QVERIFY2(version.ok(), qPrintable(version.ok() ? QString() : describe(version.error())));
-        QCOMPARE(m_client->apiVersion(), QStringLiteral("1.41"));
-        QVERIFY(!version->engineVersion.isEmpty());
+        QVERIFY2(m_bed->start(&error), qPrintable(error));
+        QCOMPARE(m_bed->client().apiVersion(), QStringLiteral("1.41"));
+        QVERIFY(!m_bed->version().engineVersion.isEmpty());
 
         m_events = DockerStream::events(
-            m_client->endpoint(), m_client->apiVersion(),
+            m_bed->client().endpoint(), m_bed->client().apiVersion(),
             QJsonObject{{QStringLiteral("type"), QJsonArray{QStringLiteral("container")}}});
         connect(m_events.get(), &DockerStream::eventsReceived, this,
                 [this](const QList<DockerEvent>& events) { m_received += events; });
@@ -85,16 +72,16 @@ private Q_SLOTS:
 
     void listsImagesNetworksAndVolumes()
     {
-        const Result<QList<DockerImage>> images = m_client->images();
+        const Result<QList<DockerImage>> images = m_bed->client().images();
         QVERIFY(images.ok());
         bool found = false;
         for (const DockerImage& image : *images)
             found = found || image.repoTags.contains(QStringLiteral("busybox:local"));
         QVERIFY(found);
-        const Result<QList<DockerNetwork>> networks = m_client->networks();
+        const Result<QList<DockerNetwork>> networks = m_bed->client().networks();
         QVERIFY(networks.ok());
         QVERIFY(!networks->isEmpty()); // host and none always exist
-        QVERIFY(m_client->volumes().ok());
+        QVERIFY(m_bed->client().volumes().ok());
     }
 
     void runsAContainerThroughItsLifecycle()
@@ -103,12 +90,13 @@ private Q_SLOTS:
             spec(QStringLiteral("ld-life"), {QStringLiteral("sleep"), QStringLiteral("300")});
         lifecycle.env.insert(QStringLiteral("STAGE"), QStringLiteral("test"));
         lifecycle.memoryBytes = 64 * 1024 * 1024;
-        const Result<QString> id = m_client->createContainer(lifecycle);
+        const Result<QString> id = m_bed->client().createContainer(lifecycle);
         QVERIFY2(id.ok(), qPrintable(id.ok() ? QString() : describe(id.error())));
 
-        QCOMPARE(m_client->startContainer(*id).value(), true);
-        QCOMPARE(m_client->startContainer(*id).value(), false); // 304: already running
-        const Result<QJsonObject> inspected = m_client->inspectContainer(QStringLiteral("ld-life"));
+        QCOMPARE(m_bed->client().startContainer(*id).value(), true);
+        QCOMPARE(m_bed->client().startContainer(*id).value(), false); // 304: already running
+        const Result<QJsonObject> inspected =
+            m_bed->client().inspectContainer(QStringLiteral("ld-life"));
         QVERIFY(inspected.ok());
         QCOMPARE(inspected->value(QStringLiteral("Id")).toString(), *id);
         QVERIFY(inspected->value(QStringLiteral("State"))[QStringLiteral("Running")].toBool());
@@ -116,7 +104,7 @@ private Q_SLOTS:
             inspected->value(QStringLiteral("HostConfig"))[QStringLiteral("Memory")].toInteger(),
             64 * 1024 * 1024);
 
-        const Result<QList<DockerContainer>> listed = m_client->containers();
+        const Result<QList<DockerContainer>> listed = m_bed->client().containers();
         QVERIFY(listed.ok());
         const auto it = std::find_if(listed->begin(), listed->end(),
                                      [&](const DockerContainer& c) { return c.id == *id; });
@@ -125,12 +113,12 @@ private Q_SLOTS:
         QCOMPARE(it->state, QStringLiteral("running"));
         QCOMPARE(it->labels.value(QStringLiteral("launchdeck.test")), QStringLiteral("docker"));
 
-        QCOMPARE(m_client->pauseContainer(*id).value(), true);
-        QCOMPARE(m_client->unpauseContainer(*id).value(), true);
-        QCOMPARE(m_client->renameContainer(*id, QStringLiteral("ld-life2")).value(), true);
-        QCOMPARE(m_client->stopContainer(*id, 1).value(), true);
-        QCOMPARE(m_client->stopContainer(*id, 1).value(), false); // 304: already stopped
-        QCOMPARE(m_client->removeContainer(*id).value(), true);
+        QCOMPARE(m_bed->client().pauseContainer(*id).value(), true);
+        QCOMPARE(m_bed->client().unpauseContainer(*id).value(), true);
+        QCOMPARE(m_bed->client().renameContainer(*id, QStringLiteral("ld-life2")).value(), true);
+        QCOMPARE(m_bed->client().stopContainer(*id, 1).value(), true);
+        QCOMPARE(m_bed->client().stopContainer(*id, 1).value(), false); // 304: already stopped
+        QCOMPARE(m_bed->client().removeContainer(*id).value(), true);
 
         for (const char* action : {"create", "start", "pause", "unpause", "die", "destroy"}) {
             QTRY_VERIFY2_WITH_TIMEOUT(
@@ -143,29 +131,29 @@ private Q_SLOTS:
 
     void namesTheContainerIn404And409()
     {
-        const Result<bool> missing = m_client->startContainer(QStringLiteral("ld-missing"));
+        const Result<bool> missing = m_bed->client().startContainer(QStringLiteral("ld-missing"));
         QVERIFY(!missing.ok());
         QVERIFY2(missing.error().message.contains(QStringLiteral("ld-missing")) &&
                      missing.error().message.contains(QStringLiteral("HTTP 404")),
                  qPrintable(missing.error().toString()));
-        QVERIFY(missing.error().where.contains(m_daemon->socketPath()));
+        QVERIFY(missing.error().where.contains(m_bed->daemon().socketPath()));
 
         const QString id =
             run(QStringLiteral("ld-conflict"), {QStringLiteral("sleep"), QStringLiteral("300")});
         QVERIFY(!id.isEmpty());
-        const Result<QString> duplicate = m_client->createContainer(
+        const Result<QString> duplicate = m_bed->client().createContainer(
             spec(QStringLiteral("ld-conflict"), {QStringLiteral("true")}));
         QVERIFY(!duplicate.ok());
         QVERIFY2(duplicate.error().message.contains(QStringLiteral("\"/ld-conflict\"")) &&
                      duplicate.error().message.contains(QStringLiteral("HTTP 409")),
                  qPrintable(duplicate.error().toString()));
 
-        const Result<bool> running = m_client->removeContainer(QStringLiteral("ld-conflict"));
+        const Result<bool> running = m_bed->client().removeContainer(QStringLiteral("ld-conflict"));
         QVERIFY(!running.ok());
         QVERIFY2(running.error().message.contains(QStringLiteral("remove container ld-conflict")) &&
                      running.error().message.contains(QStringLiteral("HTTP 409")),
                  qPrintable(running.error().toString()));
-        QCOMPARE(m_client->removeContainer(id, true).value(), true);
+        QCOMPARE(m_bed->client().removeContainer(id, true).value(), true);
     }
 
     void measuresBusyAndIdleContainers()
@@ -180,8 +168,10 @@ private Q_SLOTS:
         double busiest = 0;
         QList<double> idleCpu;
         quint64 idleMemory = 0;
-        auto busyStats = DockerStream::stats(m_client->endpoint(), m_client->apiVersion(), busy);
-        auto idleStats = DockerStream::stats(m_client->endpoint(), m_client->apiVersion(), idle);
+        auto busyStats =
+            DockerStream::stats(m_bed->client().endpoint(), m_bed->client().apiVersion(), busy);
+        auto idleStats =
+            DockerStream::stats(m_bed->client().endpoint(), m_bed->client().apiVersion(), idle);
         connect(busyStats.get(), &DockerStream::statsSampled, busyStats.get(),
                 [&](const DockerStatsSample& s) { busiest = std::max(busiest, s.cpuPercent); });
         connect(idleStats.get(), &DockerStream::statsSampled, idleStats.get(),
@@ -205,8 +195,8 @@ private Q_SLOTS:
         busyStats->cancel();
         idleStats->cancel();
         QVERIFY(!busyStats->isRunning());
-        QCOMPARE(m_client->removeContainer(busy, true).value(), true);
-        QCOMPARE(m_client->removeContainer(idle, true).value(), true);
+        QCOMPARE(m_bed->client().removeContainer(busy, true).value(), true);
+        QCOMPARE(m_bed->client().removeContainer(idle, true).value(), true);
     }
 
     void tellsStdoutFromStderr()
@@ -217,7 +207,8 @@ private Q_SLOTS:
         QVERIFY(!id.isEmpty());
         DockerLogOptions options;
         options.timestamps = true;
-        auto logs = DockerStream::logs(m_client->endpoint(), m_client->apiVersion(), id, options);
+        auto logs = DockerStream::logs(m_bed->client().endpoint(), m_bed->client().apiVersion(), id,
+                                       options);
         QList<DockerLogLine> lines;
         bool finished = false;
         QString finishError;
@@ -240,12 +231,12 @@ private Q_SLOTS:
         }
         QCOMPARE(stdoutLines, (QList<QByteArray>{"out", "done"}));
         QCOMPARE(stderrLines, QList<QByteArray>{"err"});
-        QCOMPARE(m_client->removeContainer(id, true).value(), true);
+        QCOMPARE(m_bed->client().removeContainer(id, true).value(), true);
     }
 
     void reportsStatsOfAMissingContainer()
     {
-        auto stats = DockerStream::stats(m_client->endpoint(), m_client->apiVersion(),
+        auto stats = DockerStream::stats(m_bed->client().endpoint(), m_bed->client().apiVersion(),
                                          QStringLiteral("ld-nothing"));
         QString error;
         connect(stats.get(), &DockerStream::finished, stats.get(),
@@ -264,8 +255,9 @@ private Q_SLOTS:
                                {QStringLiteral("sh"), QStringLiteral("-c"),
                                 QStringLiteral("while true; do echo tick; sleep 0.2; done")});
         QVERIFY(!id.isEmpty());
-        auto stats = DockerStream::stats(m_client->endpoint(), m_client->apiVersion(), id);
-        auto logs = DockerStream::logs(m_client->endpoint(), m_client->apiVersion(), id,
+        auto stats =
+            DockerStream::stats(m_bed->client().endpoint(), m_bed->client().apiVersion(), id);
+        auto logs = DockerStream::logs(m_bed->client().endpoint(), m_bed->client().apiVersion(), id,
                                        DockerLogOptions());
         int samples = 0;
         int lines = 0;
@@ -284,23 +276,22 @@ private Q_SLOTS:
         logs->start();
         QTRY_VERIFY_WITH_TIMEOUT(samples > 0 && lines > 0, kEventTimeoutMs);
 
-        m_daemon->kill();
+        m_bed->daemon().kill();
         QTRY_COMPARE_WITH_TIMEOUT(errors.size(), 3, kEventTimeoutMs);
         for (const QString& error : errors)
             QVERIFY2(!error.isEmpty(), "a stream ended without an error when the daemon died");
         QVERIFY(!stats->isRunning() && !logs->isRunning() && !m_events->isRunning());
 
-        const Result<bool> ping = m_client->ping();
+        const Result<bool> ping = m_bed->client().ping();
         QVERIFY(!ping.ok());
-        QVERIFY2(ping.error().toString().contains(m_daemon->socketPath()),
+        QVERIFY2(ping.error().toString().contains(m_bed->daemon().socketPath()),
                  qPrintable(ping.error().toString()));
     }
 
     void cleanupTestCase()
     {
         m_events.reset();
-        m_client.reset();
-        m_daemon.reset();
+        m_bed.reset();
     }
 };
 
