@@ -2,7 +2,6 @@
 // samples land in it.
 #include "dockercontainersmodel.h"
 
-#include <QCoreApplication>
 #include <QLocale>
 
 #include <algorithm>
@@ -10,11 +9,6 @@
 namespace launchdeck {
 
 namespace {
-
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("launchdeck::DockerContainersModel", text);
-}
 
 // Stats belong to containers whose processes exist; a stopped one has no CPU or memory.
 bool hasProcesses(const QString& state)
@@ -74,17 +68,17 @@ QString formatAge(const QDateTime& when, const QDateTime& now)
         return {};
     const qint64 seconds = std::max<qint64>(0, when.secsTo(now));
     if (seconds < 60)
-        return tr("just now");
+        return DockerContainersModel::tr("just now");
     if (seconds < 3600)
-        return tr("%1 min ago").arg(seconds / 60);
+        return DockerContainersModel::tr("%1 min ago").arg(seconds / 60);
     if (seconds < 86400)
-        return tr("%1 h ago").arg(seconds / 3600);
+        return DockerContainersModel::tr("%1 h ago").arg(seconds / 3600);
     const qint64 days = seconds / 86400;
     if (days < 60)
-        return days == 1 ? tr("yesterday") : tr("%1 days ago").arg(days);
+        return days == 1 ? DockerContainersModel::tr("yesterday") : DockerContainersModel::tr("%1 days ago").arg(days);
     if (days < 730)
-        return tr("%1 months ago").arg(days / 30);
-    return tr("%1 years ago").arg(days / 365);
+        return DockerContainersModel::tr("%1 months ago").arg(days / 30);
+    return DockerContainersModel::tr("%1 years ago").arg(days / 365);
 }
 
 QColor dockerStateColour(const QString& state, const QString& health)

@@ -16,6 +16,8 @@
 #include <QValueAxis>
 
 #include <algorithm>
+#include <iterator>
+#include <limits>
 
 namespace launchdeck {
 
@@ -266,7 +268,12 @@ void MetricsChart::placeMarkers()
     }
     const double span = double(m_toMs - m_fromMs);
     m_markersShown = 0;
-    for (qsizetype i = 0; i < m_markerLines.size(); ++i) {
+    // Labels go on one of two rows, newest first, and only where they do not print over a
+    // label already placed; a crowded moment keeps its lines and its newest words.
+    constexpr int kRows = 2;
+    qreal rowLeft[kRows];
+    std::fill(std::begin(rowLeft), std::end(rowLeft), std::numeric_limits<qreal>::max());
+    for (qsizetype i = m_markerLines.size() - 1; i >= 0; --i) {
         QGraphicsLineItem* line = m_markerLines[i];
         QGraphicsSimpleTextItem* label = m_markerLabels[i];
         if (i >= m_markers.size() || span <= 0 || plot.isEmpty()) {
@@ -281,12 +288,22 @@ void MetricsChart::placeMarkers()
         line->setPen(pen);
         line->setLine(x, plot.top(), x, plot.bottom());
         line->show();
+        ++m_markersShown;
         label->setText(marker.text);
         label->setBrush(marker.color);
-        // Labels alternate between two rows so neighbours do not print over each other.
-        label->setPos(x + 3, plot.top() + 2 + (i % 2) * (label->boundingRect().height() + 1));
+        // Turned to the line's left where the plot would cut the label off.
+        const QRectF box = label->boundingRect();
+        const qreal left = x + 3 + box.width() > plot.right() ? x - 3 - box.width() : x + 3;
+        int row = 0;
+        while (row < kRows && left + box.width() + 4 > rowLeft[row])
+            ++row;
+        if (row == kRows) {
+            label->hide();
+            continue;
+        }
+        rowLeft[row] = left;
+        label->setPos(left, plot.top() + 2 + row * (box.height() + 1));
         label->show();
-        ++m_markersShown;
     }
 }
 

@@ -66,6 +66,9 @@ Error transferError(CURLcode code, const char* errorBuffer, const QString& what,
     QString detail = QString::fromUtf8(curl_easy_strerror(code));
     if (errorBuffer && errorBuffer[0] != '\0')
         detail = QString::fromUtf8(errorBuffer);
+    // libcurl words a refused unix socket as "localhost port 80", which misleads.
+    if (code == CURLE_COULDNT_CONNECT && where.startsWith(u"unix://"))
+        detail = QStringLiteral("nothing accepts connections on the socket (is dockerd running?)");
     return Error{QStringLiteral("cannot %1: %2").arg(what, detail), where};
 }
 
