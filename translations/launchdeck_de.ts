@@ -28,6 +28,84 @@
     </message>
 </context>
 <context>
+    <name>launchdeck::ContainerLogView</name>
+    <message>
+        <source>%1 was removed.</source>
+        <translation>%1 wurde entfernt.</translation>
+    </message>
+    <message>
+        <source>Waiting for %1 to connect…</source>
+        <translation>Warten auf die Verbindung zu %1 …</translation>
+    </message>
+    <message>
+        <source>All lines</source>
+        <translation>Alle Zeilen</translation>
+    </message>
+    <message>
+        <source>Last %1 lines</source>
+        <translation>Letzte %1 Zeilen</translation>
+    </message>
+    <message>
+        <source>How much of the existing log to read before following it</source>
+        <translation>Wie viel vom vorhandenen Log vor dem Mitlaufen gelesen wird</translation>
+    </message>
+    <message>
+        <source>stdout and stderr</source>
+        <translation>stdout und stderr</translation>
+    </message>
+    <message>
+        <source>stdout only</source>
+        <translation>nur stdout</translation>
+    </message>
+    <message>
+        <source>stderr only</source>
+        <translation>nur stderr</translation>
+    </message>
+    <message>
+        <source>Show the lines of one output stream or of both</source>
+        <translation>Die Zeilen eines Ausgabestroms oder beider zeigen</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>Leeren</translation>
+    </message>
+    <message>
+        <source>Empty the view; new lines keep arriving</source>
+        <translation>Die Ansicht leeren; neue Zeilen kommen weiterhin an</translation>
+    </message>
+    <message>
+        <source>Ask the daemon for the time of each line</source>
+        <translation>Die Uhrzeit jeder Zeile beim Daemon abfragen</translation>
+    </message>
+    <message>
+        <source>Reading %1…</source>
+        <translation>%1 wird gelesen …</translation>
+    </message>
+    <message>
+        <source>Following the log of %1 (terminal: one stream)</source>
+        <translation>Log von %1 wird verfolgt (Terminal: ein Ausgabestrom)</translation>
+    </message>
+    <message>
+        <source>Following the log of %1</source>
+        <translation>Log von %1 wird verfolgt</translation>
+    </message>
+    <message>
+        <source>%1 exited; its log ended at %2.</source>
+        <translation>%1 wurde beendet; das Log endete um %2.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 — retrying in %n s</source>
+        <translation>
+            <numerusform>%1 — neuer Versuch in %n s</numerusform>
+            <numerusform>%1 — neuer Versuch in %n s</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 is unreachable (%2); the log resumes when it is back.</source>
+        <translation>%1 ist nicht erreichbar (%2); das Log wird fortgesetzt, sobald der Host wieder erreichbar ist.</translation>
+    </message>
+</context>
+<context>
     <name>launchdeck::DiagnosticsModel</name>
     <message>
         <source>Severity</source>
@@ -52,6 +130,579 @@
     <message>
         <source>Message</source>
         <translation>Meldung</translation>
+    </message>
+</context>
+<context>
+    <name>launchdeck::DockerBuildDialog</name>
+    <message>
+        <source>Build an image on %1</source>
+        <translation>Image auf %1 erstellen</translation>
+    </message>
+    <message>
+        <source>no host</source>
+        <translation>kein Host</translation>
+    </message>
+    <message>
+        <source>The build context: a folder with a Dockerfile</source>
+        <translation>Der Build-Kontext: ein Ordner mit einem Dockerfile</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Durchsuchen …</translation>
+    </message>
+    <message>
+        <source>Relative to the folder</source>
+        <translation>Relativ zum Ordner</translation>
+    </message>
+    <message>
+        <source>name:tag, another/name:tag</source>
+        <translation>name:tag, weiterer/name:tag</translation>
+    </message>
+    <message>
+        <source>KEY=VALUE, one a line</source>
+        <translation>SCHLÜSSEL=WERT, einer pro Zeile</translation>
+    </message>
+    <message>
+        <source>Do not use the cache</source>
+        <translation>Cache nicht verwenden</translation>
+    </message>
+    <message>
+        <source>&amp;Folder:</source>
+        <translation>&amp;Ordner:</translation>
+    </message>
+    <message>
+        <source>&amp;Dockerfile:</source>
+        <translation>&amp;Dockerfile:</translation>
+    </message>
+    <message>
+        <source>&amp;Tags:</source>
+        <translation>&amp;Tags:</translation>
+    </message>
+    <message>
+        <source>Build &amp;arguments:</source>
+        <translation>Build-&amp;Argumente:</translation>
+    </message>
+    <message>
+        <source>&amp;Build</source>
+        <translation>&amp;Erstellen</translation>
+    </message>
+    <message>
+        <source>C&amp;ancel build</source>
+        <translation>Build a&amp;bbrechen</translation>
+    </message>
+    <message>
+        <source>Build context</source>
+        <translation>Build-Kontext</translation>
+    </message>
+    <message>
+        <source>choose the folder to build</source>
+        <translation>wählen Sie den Ordner für den Build</translation>
+    </message>
+    <message>
+        <source>build argument on line %1 is not KEY=VALUE: %2</source>
+        <translation>Build-Argument in Zeile %1 hat nicht die Form SCHLÜSSEL=WERT: %2</translation>
+    </message>
+    <message>
+        <source>Failed: %1</source>
+        <translation>Fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Building %1…</source>
+        <translation>%1 wird erstellt …</translation>
+    </message>
+    <message>
+        <source>Build cancelled.</source>
+        <translation>Build abgebrochen.</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Abgebrochen</translation>
+    </message>
+    <message>
+        <source>Built %1</source>
+        <translation>%1 erstellt</translation>
+    </message>
+</context>
+<context>
+    <name>launchdeck::DockerContainersModel</name>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Image</source>
+        <translation>Image</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Health</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>Ports</source>
+        <translation>Ports</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>Erstellt</translation>
+    </message>
+    <message>
+        <source>CPU %</source>
+        <translation>CPU %</translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation>Speicher</translation>
+    </message>
+    <message>
+        <source>%1
+%2</source>
+        <translation>%1
+%2</translation>
+    </message>
+    <message>
+        <source>%1 % of the limit</source>
+        <translation>%1 % des Limits</translation>
+    </message>
+    <message>
+        <source>just now</source>
+        <translation>gerade eben</translation>
+    </message>
+    <message>
+        <source>%1 min ago</source>
+        <translation>vor %1 Min.</translation>
+    </message>
+    <message>
+        <source>%1 h ago</source>
+        <translation>vor %1 Std.</translation>
+    </message>
+    <message>
+        <source>yesterday</source>
+        <translation>gestern</translation>
+    </message>
+    <message>
+        <source>%1 days ago</source>
+        <translation>vor %1 Tagen</translation>
+    </message>
+    <message>
+        <source>%1 months ago</source>
+        <translation>vor %1 Monaten</translation>
+    </message>
+    <message>
+        <source>%1 years ago</source>
+        <translation>vor %1 Jahren</translation>
+    </message>
+</context>
+<context>
+    <name>launchdeck::DockerContainersPage</name>
+    <message>
+        <source>&amp;Running only</source>
+        <translation>Nur &amp;laufende</translation>
+    </message>
+    <message>
+        <source>Filter by name, image or id…</source>
+        <translation>Nach Name, Image oder ID filtern …</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>Starten</translation>
+    </message>
+    <message>
+        <source>Start the selected containers</source>
+        <translation>Die ausgewählten Container starten</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Stoppen</translation>
+    </message>
+    <message>
+        <source>Stop the selected containers</source>
+        <translation>Die ausgewählten Container stoppen</translation>
+    </message>
+    <message>
+        <source>Restart</source>
+        <translation>Neu starten</translation>
+    </message>
+    <message>
+        <source>Restart the selected containers</source>
+        <translation>Die ausgewählten Container neu starten</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Pausieren</translation>
+    </message>
+    <message>
+        <source>Freeze the selected containers&apos; processes</source>
+        <translation>Die Prozesse der ausgewählten Container einfrieren</translation>
+    </message>
+    <message>
+        <source>Unpause</source>
+        <translation>Fortsetzen</translation>
+    </message>
+    <message>
+        <source>Resume paused containers</source>
+        <translation>Pausierte Container fortsetzen</translation>
+    </message>
+    <message>
+        <source>Rename…</source>
+        <translation>Umbenennen …</translation>
+    </message>
+    <message>
+        <source>Rename the container</source>
+        <translation>Den Container umbenennen</translation>
+    </message>
+    <message>
+        <source>Remove…</source>
+        <translation>Entfernen …</translation>
+    </message>
+    <message>
+        <source>Remove the selected containers</source>
+        <translation>Die ausgewählten Container entfernen</translation>
+    </message>
+    <message>
+        <source>Inspect</source>
+        <translation>Untersuchen</translation>
+    </message>
+    <message>
+        <source>Show the container&apos;s configuration</source>
+        <translation>Die Konfiguration des Containers anzeigen</translation>
+    </message>
+    <message>
+        <source>Logs</source>
+        <translation>Logs</translation>
+    </message>
+    <message>
+        <source>Follow the container&apos;s logs</source>
+        <translation>Die Logs des Containers verfolgen</translation>
+    </message>
+    <message>
+        <source>Start %1</source>
+        <translation>Starten von %1</translation>
+    </message>
+    <message>
+        <source>Stop %1</source>
+        <translation>Stoppen von %1</translation>
+    </message>
+    <message>
+        <source>Restart %1</source>
+        <translation>Neustart von %1</translation>
+    </message>
+    <message>
+        <source>Pause %1</source>
+        <translation>Pausieren von %1</translation>
+    </message>
+    <message>
+        <source>Unpause %1</source>
+        <translation>Fortsetzen von %1</translation>
+    </message>
+    <message>
+        <source>Rename Container</source>
+        <translation>Container umbenennen</translation>
+    </message>
+    <message>
+        <source>New name for %1:</source>
+        <translation>Neuer Name für %1:</translation>
+    </message>
+    <message>
+        <source>Rename %1 to %2</source>
+        <translation>Umbenennen von %1 in %2</translation>
+    </message>
+    <message>
+        <source>Remove Containers</source>
+        <translation>Container entfernen</translation>
+    </message>
+    <message>
+        <source>Remove the container %1?</source>
+        <translation>Den Container %1 entfernen?</translation>
+    </message>
+    <message numerus="yes">
+        <source>Remove %n containers: %1?</source>
+        <translation>
+            <numerusform>%n Container entfernen: %1?</numerusform>
+            <numerusform>%n Container entfernen: %1?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Their file systems are deleted; volumes are kept.</source>
+        <translation>Die Dateisysteme werden gelöscht; Volumes bleiben erhalten.</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <source>%1 still running. Force removal kills the processes first.</source>
+        <translation>%1 noch. Erzwungenes Entfernen beendet zuerst die Prozesse.</translation>
+    </message>
+    <message>
+        <source>%1 is</source>
+        <translation>%1 läuft</translation>
+    </message>
+    <message>
+        <source>%1 are</source>
+        <translation>%1 laufen</translation>
+    </message>
+    <message>
+        <source>Force Remove</source>
+        <translation>Entfernen erzwingen</translation>
+    </message>
+    <message>
+        <source>Remove %1</source>
+        <translation>Entfernen von %1</translation>
+    </message>
+</context>
+<context>
+    <name>launchdeck::DockerHosts</name>
+    <message>
+        <source>Target %1 (line %2): %3</source>
+        <translation>Ziel %1 (Zeile %2): %3</translation>
+    </message>
+</context>
+<context>
+    <name>launchdeck::DockerImagesModel</name>
+    <message>
+        <source>Repository:tag</source>
+        <translation>Repository:Tag</translation>
+    </message>
+    <message>
+        <source>Id</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Größe</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>Erstellt</translation>
+    </message>
+    <message>
+        <source>&lt;none&gt;</source>
+        <translation>&lt;keine&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>launchdeck::DockerImagesPage</name>
+    <message>
+        <source>Remove…</source>
+        <translation>Entfernen …</translation>
+    </message>
+    <message>
+        <source>Build image…</source>
+        <translation>Image erstellen …</translation>
+    </message>
+    <message>
+        <source>Remove the selected images</source>
+        <translation>Die ausgewählten Images entfernen</translation>
+    </message>
+    <message>
+        <source>Build an image from a Dockerfile in the workspace</source>
+        <translation>Ein Image aus einem Dockerfile im Arbeitsbereich erstellen</translation>
+    </message>
+    <message>
+        <source>Remove Images</source>
+        <translation>Images entfernen</translation>
+    </message>
+    <message>
+        <source>Remove %1?</source>
+        <translation>%1 entfernen?</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <source>Force: also untag images that containers still use</source>
+        <translation>Erzwingen: auch Tags von Images entfernen, die Container noch verwenden</translation>
+    </message>
+    <message>
+        <source>Remove image %1</source>
+        <translation>Entfernen des Images %1</translation>
+    </message>
+</context>
+<context>
+    <name>launchdeck::DockerInspectDialog</name>
+    <message>
+        <source>Inspect %1</source>
+        <translation>%1 untersuchen</translation>
+    </message>
+</context>
+<context>
+    <name>launchdeck::DockerNetworksModel</name>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Driver</source>
+        <translation>Treiber</translation>
+    </message>
+    <message>
+        <source>Scope</source>
+        <translation>Bereich</translation>
+    </message>
+    <message>
+        <source>Id</source>
+        <translation>ID</translation>
+    </message>
+</context>
+<context>
+    <name>launchdeck::DockerPanel</name>
+    <message>
+        <source>Retry now</source>
+        <translation>Jetzt erneut versuchen</translation>
+    </message>
+    <message>
+        <source>Try to reach the daemon now instead of waiting</source>
+        <translation>Den Daemon sofort zu erreichen versuchen, statt zu warten</translation>
+    </message>
+    <message>
+        <source>No Docker host: the workspace&apos;s targets name none.</source>
+        <translation>Kein Docker-Host: Die Ziele des Arbeitsbereichs nennen keinen.</translation>
+    </message>
+    <message>
+        <source>Resources</source>
+        <translation>Ressourcen</translation>
+    </message>
+    <message>
+        <source>Containers</source>
+        <translation>Container</translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation>Images</translation>
+    </message>
+    <message>
+        <source>Networks</source>
+        <translation>Netzwerke</translation>
+    </message>
+    <message>
+        <source>Volumes</source>
+        <translation>Volumes</translation>
+    </message>
+    <message>
+        <source>Inspect %1</source>
+        <translation>Untersuchen von %1</translation>
+    </message>
+    <message>
+        <source>Connecting to %1 (%2)…</source>
+        <translation>Verbindung zu %1 (%2) wird hergestellt …</translation>
+    </message>
+    <message>
+        <source>connecting…</source>
+        <translation>verbindet …</translation>
+    </message>
+    <message>
+        <source>Connected to %1 (%2): Docker Engine %3, API %4</source>
+        <translation>Verbunden mit %1 (%2): Docker Engine %3, API %4</translation>
+    </message>
+    <message>
+        <source>Docker %1</source>
+        <translation>Docker %1</translation>
+    </message>
+    <message>
+        <source>retry %1 in %2 s</source>
+        <translation>Versuch %1 in %2 s</translation>
+    </message>
+    <message>
+        <source>disconnected — %1</source>
+        <translation>getrennt — %1</translation>
+    </message>
+    <message>
+        <source>Disconnected from %1 (%2)%3. Showing the last known state; %4.</source>
+        <translation>Verbindung zu %1 (%2) getrennt%3. Der letzte bekannte Stand wird angezeigt; %4.</translation>
+    </message>
+    <message>
+        <source>Containers (%1 running of %2)</source>
+        <translation>Container (%1 von %2 laufend)</translation>
+    </message>
+    <message>
+        <source>Images (%1)</source>
+        <translation>Images (%1)</translation>
+    </message>
+    <message>
+        <source>Networks (%1)</source>
+        <translation>Netzwerke (%1)</translation>
+    </message>
+    <message>
+        <source>Volumes (%1)</source>
+        <translation>Volumes (%1)</translation>
+    </message>
+    <message>
+        <source>No Docker host configured.</source>
+        <translation>Kein Docker-Host konfiguriert.</translation>
+    </message>
+    <message>
+        <source>Choose a Docker host.</source>
+        <translation>Wählen Sie einen Docker-Host.</translation>
+    </message>
+    <message>
+        <source>%1 failed: %2</source>
+        <translation>%1 fehlgeschlagen: %2</translation>
+    </message>
+    <message>
+        <source>Logs: %1</source>
+        <translation>Logs: %1</translation>
+    </message>
+    <message>
+        <source>%1 on %2</source>
+        <translation>%1 auf %2</translation>
+    </message>
+</context>
+<context>
+    <name>launchdeck::DockerStatusLabel</name>
+    <message>
+        <source>%1: Docker %2, API %3</source>
+        <translation>%1: Docker %2, API %3</translation>
+    </message>
+    <message>
+        <source>%1: connecting</source>
+        <translation>%1: Verbindung wird hergestellt</translation>
+    </message>
+    <message>
+        <source>%1 disconnected, retry %2 in %3 s (&lt;a href=&quot;%4&quot;&gt;retry now&lt;/a&gt;)</source>
+        <translation>%1 getrennt, Versuch %2 in %3 s (&lt;a href=&quot;%4&quot;&gt;jetzt erneut versuchen&lt;/a&gt;)</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>Docker: %1</source>
+        <translation>Docker: %1</translation>
+    </message>
+    <message>
+        <source>Docker: connecting…</source>
+        <translation>Docker: Verbindung wird hergestellt …</translation>
+    </message>
+    <message>
+        <source>Docker: %1 connected</source>
+        <translation>Docker: %1 verbunden</translation>
+    </message>
+    <message numerus="yes">
+        <source>Docker: %n host(s) connected</source>
+        <translation>
+            <numerusform>Docker: %n Host verbunden</numerusform>
+            <numerusform>Docker: %n Hosts verbunden</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>launchdeck::DockerVolumesModel</name>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Driver</source>
+        <translation>Treiber</translation>
+    </message>
+    <message>
+        <source>Mount point</source>
+        <translation>Einhängepunkt</translation>
     </message>
 </context>
 <context>
@@ -200,6 +851,22 @@
     <message>
         <source>%1%2 — %3</source>
         <translation>%1%2 — %3</translation>
+    </message>
+    <message>
+        <source>&amp;Workspace</source>
+        <translation>&amp;Arbeitsbereich</translation>
+    </message>
+    <message>
+        <source>&amp;Docker</source>
+        <translation>Doc&amp;ker</translation>
+    </message>
+    <message>
+        <source>Edit and validate the workspace&apos;s templates and manifests</source>
+        <translation>Die Vorlagen und Manifeste des Arbeitsbereichs bearbeiten und validieren</translation>
+    </message>
+    <message>
+        <source>Browse and act on the workspace&apos;s Docker hosts</source>
+        <translation>Die Docker-Hosts des Arbeitsbereichs durchsuchen und verwalten</translation>
     </message>
 </context>
 <context>
@@ -369,6 +1036,127 @@
     <message>
         <source>Pipelines</source>
         <translation>Pipelines</translation>
+    </message>
+    <message>
+        <source>Live Metrics</source>
+        <translation>Live-Metriken</translation>
+    </message>
+</context>
+<context>
+    <name>launchdeck::MetricsChart</name>
+    <message>
+        <source>start</source>
+        <translation>Start</translation>
+    </message>
+    <message>
+        <source>die</source>
+        <translation>Ende</translation>
+    </message>
+    <message>
+        <source>OOM kill</source>
+        <translation>OOM-Kill</translation>
+    </message>
+    <message>
+        <source>deploy</source>
+        <translation>Deployment</translation>
+    </message>
+    <message>
+        <source>rollback</source>
+        <translation>Rollback</translation>
+    </message>
+</context>
+<context>
+    <name>launchdeck::MetricsPicker</name>
+    <message>
+        <source>Filter containers</source>
+        <translation>Container filtern</translation>
+    </message>
+</context>
+<context>
+    <name>launchdeck::MetricsTab</name>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation>Speicher</translation>
+    </message>
+    <message>
+        <source>Network (rx solid, tx dashed)</source>
+        <translation>Netzwerk (rx durchgezogen, tx gestrichelt)</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Pausieren</translation>
+    </message>
+    <message>
+        <source>1 m</source>
+        <translation>1 min</translation>
+    </message>
+    <message>
+        <source>5 m</source>
+        <translation>5 min</translation>
+    </message>
+    <message>
+        <source>15 m</source>
+        <translation>15 min</translation>
+    </message>
+    <message>
+        <source>1 h</source>
+        <translation>1 h</translation>
+    </message>
+    <message>
+        <source>Export PNG…</source>
+        <translation>PNG exportieren …</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>CSV exportieren …</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>Fortsetzen</translation>
+    </message>
+    <message>
+        <source>connecting</source>
+        <translation>verbindet</translation>
+    </message>
+    <message>
+        <source>disconnected</source>
+        <translation>getrennt</translation>
+    </message>
+    <message>
+        <source>%1: connecting…</source>
+        <translation>%1: Verbindung wird hergestellt …</translation>
+    </message>
+    <message>
+        <source>%1: disconnected — retry %2 in %3 s</source>
+        <translation>%1: getrennt — Versuch %2 in %3 s</translation>
+    </message>
+    <message>
+        <source>%1: disconnected — retry %2 now</source>
+        <translation>%1: getrennt — Versuch %2 jetzt</translation>
+    </message>
+    <message>
+        <source>Export charts</source>
+        <translation>Diagramme exportieren</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>PNG-Bilder (*.png)</translation>
+    </message>
+    <message>
+        <source>Could not write %1.</source>
+        <translation>%1 konnte nicht geschrieben werden.</translation>
+    </message>
+    <message>
+        <source>Export samples</source>
+        <translation>Messwerte exportieren</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV-Dateien (*.csv)</translation>
     </message>
 </context>
 <context>
