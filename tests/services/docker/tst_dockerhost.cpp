@@ -4,7 +4,10 @@
 #include "docker/dockerclient.h"
 #include "docker/dockerhost.h"
 #include "docker/dockerhoststate.h"
+#include "dockercontainersmodel.h"
 #include "fakes/dockertestbed.h"
+
+#include <QAbstractItemModelTester>
 
 #include <QElapsedTimer>
 #include <QProcess>
@@ -134,6 +137,8 @@ private:
     std::unique_ptr<test::DockerTestBed> m_bed;
     std::unique_ptr<DockerHost> m_host;
     std::unique_ptr<Mirror> m_mirror;
+    std::unique_ptr<DockerContainersModel> m_model;
+    std::unique_ptr<QAbstractItemModelTester> m_modelTester;
 
     static DockerContainerSpec spec(const QString& name, const QStringList& cmd)
     {
@@ -169,6 +174,16 @@ private:
                     QString::fromUtf8(docker.readAllStandardError())};
         QStringList ids =
             QString::fromUtf8(docker.readAllStandardOutput()).split(u'\n', Qt::SkipEmptyParts);
+        ids.sort();
+        return ids;
+    }
+
+    // The ids the console's container table shows, fed by the same host.
+    QStringList modelIds() const
+    {
+        QStringList ids;
+        for (int row = 0; row < m_model->rowCount(); ++row)
+            ids.append(m_model->index(row, 0).data(DockerContainersModel::IdRole).toString());
         ids.sort();
         return ids;
     }
@@ -229,6 +244,15 @@ private Q_SLOTS:
         m_host = std::make_unique<DockerHost>(QStringLiteral("test"), m_bed->endpoint(), options);
         m_mirror = std::make_unique<Mirror>();
         m_mirror->attach(m_host.get());
+        m_model = std::make_unique<DockerContainersModel>();
+        m_modelTester = std::make_unique<QAbstractItemModelTester>(
+            m_model.get(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        connect(m_host.get(), &DockerHost::containersReset, m_model.get(),
+                &DockerContainersModel::applyReset);
+        connect(m_host.get(), &DockerHost::containersChanged, m_model.get(),
+                &DockerContainersModel::applyChanged);
+        connect(m_host.get(), &DockerHost::containersRemoved, m_model.get(),
+                &DockerContainersModel::applyRemoved);
         m_host->start();
         QTRY_COMPARE_WITH_TIMEOUT(m_mirror->state(), DockerConnectionState::Connected, kSettleMs);
         QCOMPARE(m_mirror->statuses.first().state, DockerConnectionState::Connecting);
@@ -443,6 +467,7 @@ private Q_SLOTS:
         settling.start();
         QTRY_COMPARE_WITH_TIMEOUT(mirroredIds(), cliIds(), kSettleMs);
         QCOMPARE(m_mirror->states(), daemonStates());
+        QCOMPARE(modelIds(), cliIds());
         qInfo("storm: %d created and %d removed in %lld ms; %d events; mirror equal to docker ps "
               "%lld ms after the last removal; longest stall of the test's loop %lld ms",
               created.load(), removed.load(), stormMs, m_mirror->eventCount - eventsBefore,
@@ -491,6 +516,7 @@ private Q_SLOTS:
         QCOMPARE(m_mirror->resets, resets + 1);
         QCOMPARE(m_host->status().attempt, 0);
         QCOMPARE(mirroredIds(), cliIds());
+        QCOMPARE(modelIds(), cliIds());
         // And it follows events again.
         const Result<QString> after = m_bed->client().createContainer(
             spec(QStringLiteral("ld-after"), {QStringLiteral("true")}));
