@@ -57,7 +57,10 @@ DockerBuildDialog::DockerBuildDialog(DockerHost* host, QWidget* parent)
     m_noCache = new QCheckBox(tr("Do not use the cache"), this);
 
     auto* form = new QFormLayout;
-    form->addRow(tr("&Folder:"), folderRow);
+    // The folder row is a layout, which QFormLayout cannot make a label's buddy by itself.
+    auto* folderLabel = new QLabel(tr("&Folder:"), this);
+    folderLabel->setBuddy(m_folder);
+    form->addRow(folderLabel, folderRow);
     form->addRow(tr("&Dockerfile:"), m_dockerfile);
     form->addRow(tr("&Tags:"), m_tags);
     form->addRow(tr("Build &arguments:"), m_buildArgs);

@@ -36,7 +36,12 @@ DockerImagesPage::DockerImagesPage(QWidget* parent)
     m_view->setAlternatingRowColors(true);
     m_view->verticalHeader()->hide();
     m_view->horizontalHeader()->setStretchLastSection(true);
-    m_view->setColumnWidth(DockerImagesModel::Tags, 280);
+    // A width only holds once the column exists, which is when a host's model arrives.
+    connect(m_view->horizontalHeader(), &QHeaderView::sectionCountChanged, this,
+            [this](int, int count) {
+                if (count > DockerImagesModel::Tags)
+                    m_view->setColumnWidth(DockerImagesModel::Tags, 320);
+            });
     m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
     m_view->addAction(m_remove);
 

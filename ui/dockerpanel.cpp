@@ -64,7 +64,12 @@ QTableView* makeTable(QSortFilterProxyModel* sorted, int sortRole, QWidget* pare
     view->setAlternatingRowColors(true);
     view->verticalHeader()->hide();
     view->horizontalHeader()->setStretchLastSection(true);
-    view->setColumnWidth(0, 220);
+    // A width only holds once the column exists, which is when a host's model arrives.
+    QObject::connect(view->horizontalHeader(), &QHeaderView::sectionCountChanged, view,
+                     [view](int, int count) {
+                         if (count > 0)
+                             view->setColumnWidth(0, 260);
+                     });
     return view;
 }
 
