@@ -67,6 +67,13 @@ open)
             "$build_dir/app/launchdeck" >&2
         exit 1
     fi
+    # The sample workspace follows the local Docker daemon. The dependency installer keeps
+    # services from starting while it installs, so start it here when it is not answering.
+    if command -v dockerd >/dev/null && ! timeout 10 docker info >/dev/null 2>&1; then
+        step "start the local Docker daemon"
+        service docker start >/dev/null 2>&1 ||
+            echo "quickstart: dockerd did not start; the console shows the host as disconnected" >&2
+    fi
     step "open the console"
     if [[ -n $workspace ]]; then
         exec "$build_dir/app/launchdeck" --workspace "$workspace"
