@@ -21,8 +21,8 @@ packages=(
     clang-14 libfuzzer-14-dev libclang-rt-14-dev
     # packaging checks and a display for tests that need one
     appstream desktop-file-utils xvfb xauth
-    # local HTTP servers and a load generator for the HTTP tests and the load-test benchmark
-    busybox-static nginx wrk
+    # local HTTP servers, a load generator and HAProxy for the HTTP, load-test and traffic tests
+    busybox-static nginx wrk haproxy
     # a private dockerd for the Docker integration tests (they import busybox-static as an image)
     docker.io
 )
