@@ -43,6 +43,10 @@ struct DockerHostOptions
     int firstBackoffMs = 500;  // doubled per failed attempt…
     int maxBackoffMs = 30'000; // …up to this
     bool collectStats = true;  // one stats stream per running container
+    // While connected, /_ping every heartbeatMs: a daemon that hangs with its sockets open
+    // sends nothing on the events stream, and only an unanswered ping tells it from a quiet one.
+    int heartbeatMs = 10'000;
+    int heartbeatTimeoutMs = 5'000;
 };
 
 class DockerHost final : public QObject

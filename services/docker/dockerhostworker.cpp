@@ -71,11 +71,15 @@ DockerHostWorker::DockerHostWorker(DockerEndpoint endpoint, DockerHostOptions op
     m_coalesce.setSingleShot(true);
     connect(&m_backoff, &QTimer::timeout, this, &DockerHostWorker::connectNow);
     connect(&m_coalesce, &QTimer::timeout, this, &DockerHostWorker::coalesced);
+    connect(&m_heartbeat, &QTimer::timeout, this, &DockerHostWorker::heartbeat);
 }
 
 DockerHostWorker::~DockerHostWorker()
 {
     m_mailbox->close();
+    if (m_ping && m_multi)
+        m_multi->remove(m_ping->handle());
+    m_ping.reset();
     m_events.reset();
     m_stats.reset();
     m_multi.reset();
@@ -196,6 +200,23 @@ void DockerHostWorker::listed(quint64 generation, const Result<Snapshot>& snapsh
     Q_EMIT statusChanged(m_status);
     followStats(snapshot->containers);
     armCoalescing();
+    if (m_options.heartbeatMs > 0)
+        m_heartbeat.start(m_options.heartbeatMs);
+}
+
+void DockerHostWorker::heartbeat()
+{
+    if (m_ping || m_status.state != DockerConnectionState::Connected)
+        return; // the previous ping has its own timeout
+    m_ping = std::make_unique<DockerCurlTransfer>(m_endpoint, QString(), QStringLiteral("/_ping"));
+    curl_easy_setopt(m_ping->handle(), CURLOPT_TIMEOUT_MS, long(m_options.heartbeatTimeoutMs));
+    const quint64 generation = m_generation;
+    m_multi->add(m_ping->handle(), [this, generation](CURLcode result) {
+        const QString failure = m_ping->failure(result, QStringLiteral("answer /_ping"));
+        m_ping.reset();
+        if (generation == m_generation && !failure.isEmpty())
+            fail(QStringLiteral("the daemon stopped answering: ") + failure);
+    });
 }
 
 void DockerHostWorker::takeEvents(const QList<DockerEvent>& events)
@@ -342,6 +363,11 @@ void DockerHostWorker::stopFollowing()
 {
     flushEvents();
     m_coalesce.stop();
+    m_heartbeat.stop();
+    if (m_ping) {
+        m_multi->remove(m_ping->handle());
+        m_ping.reset();
+    }
     if (m_events)
         m_events->close();
     if (m_stats)

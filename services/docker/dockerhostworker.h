@@ -18,6 +18,7 @@ class QThreadPool;
 namespace launchdeck {
 
 class DockerCurlMulti;
+class DockerCurlTransfer;
 class DockerHostEvents;
 class DockerStatsCollector;
 
@@ -69,6 +70,7 @@ private:
     void followStats(const QList<DockerContainer>& containers);
     void statsEnded(const QString& containerId);
     void armCoalescing();
+    void heartbeat();
     int backoffMs(int attempt) const;
 
     DockerEndpoint m_endpoint;
@@ -84,6 +86,8 @@ private:
 
     QTimer m_backoff{this};
     QTimer m_coalesce{this};
+    QTimer m_heartbeat{this};
+    std::unique_ptr<DockerCurlTransfer> m_ping; // the heartbeat's request, while it runs
     DockerHostStatus m_status;
     DockerHostState m_state;
     quint64 m_generation = 0;  // answers of earlier connections are dropped

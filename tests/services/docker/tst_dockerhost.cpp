@@ -524,6 +524,31 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(m_mirror->containers.contains(*after), kSettleMs);
     }
 
+    void noticesADaemonThatStopsAnswering()
+    {
+        DockerHostOptions options;
+        options.heartbeatMs = 500;
+        options.heartbeatTimeoutMs = 2000;
+        options.firstBackoffMs = 200;
+        DockerHost host(QStringLiteral("frozen"), m_bed->endpoint(), options);
+        host.start();
+        QTRY_VERIFY_WITH_TIMEOUT(host.status().state == DockerConnectionState::Connected,
+                                 kSettleMs);
+        // Stopped, not killed: its sockets stay open and the events stream merely goes quiet.
+        m_bed->daemon().freeze();
+        QElapsedTimer clock;
+        clock.start();
+        QTRY_VERIFY_WITH_TIMEOUT(host.status().state == DockerConnectionState::Disconnected, 10000);
+        const qint64 noticed = clock.elapsed();
+        QVERIFY2(host.status().error.contains(u"stopped answering"),
+                 qPrintable(host.status().error));
+        m_bed->daemon().thaw();
+        host.retryNow();
+        QTRY_VERIFY_WITH_TIMEOUT(host.status().state == DockerConnectionState::Connected,
+                                 kSettleMs);
+        qInfo("a frozen daemon was noticed after %lld ms; reconnected once it went on", noticed);
+    }
+
     void letsGoOfAHungDaemon()
     {
         auto host = std::make_unique<DockerHost>(QStringLiteral("hung"), m_bed->endpoint());
