@@ -1,6 +1,7 @@
 // Argument parsing for `launchdeck COMMAND …` and the wiring to the services that do the work.
 #include "commandline.h"
 
+#include "historycommand.h"
 #include "pipelinecommand.h"
 
 #include "core/yamlsource.h"
@@ -69,6 +70,9 @@ QString helpText()
         "      Run a pipeline locally; its log streams to standard output, each line prefixed\n"
         "      by its step, progress to standard error (--json: one JSON object per event).\n"
         "      Ctrl-C cancels the run. Exit 0 succeeded, 1 failed, 130 cancelled.\n"
+        "  history [APP] [--env ENV] [--json] [--verify]\n"
+        "      Deployments and rollbacks newest first, with metrics per application and\n"
+        "      environment. --verify checks the audit log's hash chain: exit 0 intact, 1 broken.\n"
         "\n"
         "Options:\n"
         "  --workspace DIR   the workspace folder (default: the current folder)\n"
@@ -302,6 +306,8 @@ int runCommandLine(const QStringList& arguments)
         return runRender(args);
     if (command == u"pipeline")
         return runPipelineCommand(args, workspaceDir);
+    if (command == u"history")
+        return runHistoryCommand(args);
     if (!command.startsWith(u'-') && args.isEmpty() && QFileInfo(command).isDir())
         return -1; // `launchdeck DIR` opens that workspace
     return usageError(QStringLiteral("unknown command '%1'").arg(command));

@@ -56,6 +56,63 @@ const QList<QStringList>& migrations()
                 "CREATE INDEX transitions_by_entity ON transitions(entity_type, entity_id, id)"),
             QStringLiteral("CREATE INDEX artifacts_by_run ON artifacts(run_id)"),
         },
+        // 3: the deployment ledger and its hash-chained audit log. Stage transitions go to the
+        //    generic transitions table as entity type "deployment". audit_head holds the last
+        //    sequence and hash so that deleting the newest rows is detected too.
+        {
+            QStringLiteral("CREATE TABLE deployments ("
+                           " id TEXT PRIMARY KEY,"
+                           " application TEXT NOT NULL,"
+                           " environment TEXT NOT NULL,"
+                           " kind TEXT NOT NULL,"
+                           " from_revision INTEGER,"
+                           " from_image TEXT NOT NULL DEFAULT '',"
+                           " to_revision INTEGER NOT NULL,"
+                           " to_image TEXT NOT NULL DEFAULT '',"
+                           " strategy TEXT NOT NULL DEFAULT '',"
+                           " reason TEXT NOT NULL DEFAULT '',"
+                           " actor TEXT NOT NULL DEFAULT '',"
+                           " stage TEXT NOT NULL,"
+                           " status TEXT,"
+                           " started_at INTEGER NOT NULL,"
+                           " finished_at INTEGER,"
+                           " duration_ms INTEGER,"
+                           " message TEXT NOT NULL DEFAULT '')"),
+            QStringLiteral("CREATE INDEX deployments_by_target"
+                           " ON deployments(application, environment, started_at)"),
+            QStringLiteral(
+                "CREATE TABLE deployment_validations ("
+                " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                " deployment_id TEXT NOT NULL REFERENCES deployments(id) ON DELETE CASCADE,"
+                " severity TEXT NOT NULL,"
+                " rule TEXT NOT NULL DEFAULT '',"
+                " message TEXT NOT NULL DEFAULT '',"
+                " at INTEGER NOT NULL)"),
+            QStringLiteral(
+                "CREATE TABLE deployment_tests ("
+                " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                " deployment_id TEXT NOT NULL REFERENCES deployments(id) ON DELETE CASCADE,"
+                " name TEXT NOT NULL,"
+                " passed INTEGER NOT NULL,"
+                " metrics TEXT NOT NULL DEFAULT '{}',"
+                " at INTEGER NOT NULL)"),
+            QStringLiteral("CREATE INDEX validations_by_deployment"
+                           " ON deployment_validations(deployment_id)"),
+            QStringLiteral("CREATE INDEX tests_by_deployment ON deployment_tests(deployment_id)"),
+            QStringLiteral("CREATE TABLE audit_log ("
+                           " sequence INTEGER PRIMARY KEY,"
+                           " at INTEGER NOT NULL,"
+                           " actor TEXT NOT NULL,"
+                           " action TEXT NOT NULL,"
+                           " subject TEXT NOT NULL,"
+                           " details TEXT NOT NULL,"
+                           " prev_hash TEXT NOT NULL,"
+                           " hash TEXT NOT NULL)"),
+            QStringLiteral("CREATE TABLE audit_head ("
+                           " id INTEGER PRIMARY KEY CHECK (id = 1),"
+                           " sequence INTEGER NOT NULL,"
+                           " hash TEXT NOT NULL)"),
+        },
     };
     return list;
 }

@@ -14,7 +14,7 @@ namespace launchdeck {
 class HistoryStore final
 {
 public:
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 3;
 
     // The database is <dataDir>/history.sqlite.
     explicit HistoryStore(const QString& dataDir);

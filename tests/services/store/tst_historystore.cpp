@@ -114,7 +114,7 @@ private Q_SLOTS:
         QSqlDatabase::removeDatabase(QStringLiteral("v1"));
         HistoryStore store(dir.path());
         QVERIFY(store.open().ok());
-        QCOMPARE(store.schemaVersion(), 2);
+        QCOMPARE(store.schemaVersion(), HistoryStore::kSchemaVersion);
         QCOMPARE(store.run(QStringLiteral("old"))->status, RunStatus::Succeeded);
         QSqlQuery indexes(
             QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("check")));
