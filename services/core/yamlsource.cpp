@@ -211,10 +211,9 @@ void checkTabs(const QString& path, const QByteArray& bytes, Diagnostics& out)
 }
 
 // yaml-cpp 0.7 never consumes a ',' left over at document level (",x", "- a\n,", "*a,"): it
-// starts one empty document after another until memory runs out. Only a comma outside every
-// flow collection can be left over, so when the text has one (outside quotes and comments), a
-// parse that only counts documents runs first and stops at more than the file can hold. The
-// scan errs towards running that pass: a comma in plain prose triggers it too.
+// starts one empty document after another until memory runs out. The fuzzer found inputs that
+// do so without a comma this scan sees, so a parse that only counts documents always runs
+// first and stops at more than the file can hold; the scan only chooses the words.
 bool hasCommaOutsideFlow(const QByteArray& bytes)
 {
     int depth = 0;
@@ -290,6 +289,7 @@ private:
 // Returns false, with a finding, when the text makes yaml-cpp loop.
 bool passesDocumentCount(const QString& path, const QByteArray& bytes, Diagnostics& out)
 {
+    const bool strayComma = hasCommaOutsideFlow(bytes);
     int separators = 0;
     for (const QByteArray& line : bytes.split('\n')) {
         if (line.startsWith("---") || line.startsWith("..."))
@@ -304,7 +304,10 @@ bool passesDocumentCount(const QString& path, const QByteArray& bytes, Diagnosti
     } catch (const DocumentCounter::TooMany& e) {
         out.append({path, e.mark.line + 1, e.mark.column + 1, Severity::Critical,
                     QStringLiteral("yaml-syntax"),
-                    QStringLiteral("unexpected ',' outside a flow collection ([…] or {…})")});
+                    strayComma
+                        ? QStringLiteral("unexpected ',' outside a flow collection ([…] or {…})")
+                        : QStringLiteral("unexpected content at document level; the parser "
+                                         "cannot tell where the document goes on")});
         return false;
     } catch (const YAML::Exception&) {
         // The real parse below reports it with its position.
@@ -402,7 +405,7 @@ YamlFile parseYaml(const QString& path, const QByteArray& bytes, Diagnostics& ou
     checkTabs(path, bytes, out);
     const bool hadTabs = out.size() > before;
 
-    if (hasCommaOutsideFlow(bytes) && !passesDocumentCount(path, bytes, out))
+    if (!passesDocumentCount(path, bytes, out))
         return result;
 
     std::vector<YAML::Node> roots;
