@@ -8,8 +8,6 @@
 #include <QSqlQuery>
 #include <QUuid>
 
-#include <atomic>
-
 namespace launchdeck {
 
 namespace {
@@ -109,17 +107,10 @@ DeploymentRecord readDeployment(const QSqlQuery& query)
 } // namespace
 
 DeploymentLedger::DeploymentLedger(const HistoryStore& store)
-    : m_path(store.databasePath())
-    , m_connectionPrefix(QStringLiteral("launchdeck-ledger-") +
-                         QUuid::createUuid().toString(QUuid::Id128))
+    : m_connections(store.databasePath(), QStringLiteral("launchdeck-ledger"))
 {}
 
-DeploymentLedger::~DeploymentLedger()
-{
-    const QMutexLocker lock(&m_mutex);
-    for (const QString& name : std::as_const(m_connections))
-        QSqlDatabase::removeDatabase(name);
-}
+DeploymentLedger::~DeploymentLedger() = default;
 
 QString DeploymentLedger::lastError() const
 {
@@ -135,24 +126,10 @@ void DeploymentLedger::setError(const QString& error)
 
 QSqlDatabase DeploymentLedger::connection()
 {
-    // A serial per thread: a new thread may reuse a dead one's address.
-    static std::atomic<quint64> serials{0};
-    thread_local const quint64 serial = ++serials;
-    const QString name = m_connectionPrefix + u'-' + QString::number(serial);
-    if (QSqlDatabase::contains(name))
-        return QSqlDatabase::database(name);
-    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
-    db.setDatabaseName(m_path);
-    db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
-    if (db.open()) {
-        QSqlQuery query(db);
-        query.exec(QStringLiteral("PRAGMA synchronous=NORMAL"));
-        query.exec(QStringLiteral("PRAGMA foreign_keys=ON"));
-    } else {
-        setError(db.lastError().text());
-    }
-    const QMutexLocker lock(&m_mutex);
-    m_connections.append(name);
+    QString error;
+    QSqlDatabase db = m_connections.connection(&error);
+    if (!error.isEmpty())
+        setError(error);
     return db;
 }
 
@@ -184,7 +161,7 @@ Result<QString> DeploymentLedger::begin(const DeploymentStart& start)
 {
     if (start.application.isEmpty() || start.environment.isEmpty())
         return Error{QStringLiteral("a deployment needs an application and an environment"),
-                     m_path};
+                     m_connections.path()};
     const QString id =
         start.id.isEmpty() ? QUuid::createUuid().toString(QUuid::WithoutBraces) : start.id;
     const QString who = start.who.isEmpty() ? currentOsUser() : start.who;
@@ -232,7 +209,7 @@ Result<QString> DeploymentLedger::begin(const DeploymentStart& start)
                              details, error);
     });
     if (!ok)
-        return Error{lastError(), m_path};
+        return Error{lastError(), m_connections.path()};
     return id;
 }
 

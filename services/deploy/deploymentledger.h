@@ -7,6 +7,7 @@
 #include "deploy/auditchain.h"
 #include "deploy/deploymentmetrics.h"
 #include "deploy/deploymentrecord.h"
+#include "store/sqliteconnections.h"
 
 #include <QMutex>
 #include <QSqlDatabase>
@@ -65,10 +66,8 @@ private:
     bool write(const std::function<bool(QSqlDatabase&, QString*)>& body);
     void setError(const QString& error);
 
-    QString m_path;
-    QString m_connectionPrefix;
-    mutable QMutex m_mutex; // guards the two members below
-    QStringList m_connections;
+    SqliteConnections m_connections;
+    mutable QMutex m_mutex; // guards m_lastError
     QString m_lastError;
 };
 

@@ -9,9 +9,6 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QThread>
-#include <QUuid>
-
-#include <atomic>
 
 #include <unistd.h>
 
@@ -64,18 +61,11 @@ RunStatus statusOf(const QVariant& value)
 } // namespace
 
 HistoryStore::HistoryStore(const QString& dataDir)
-    : m_path(QDir(dataDir).absoluteFilePath(QStringLiteral("history.sqlite")))
-    , m_connectionPrefix(QStringLiteral("launchdeck-history-") +
-                         QUuid::createUuid().toString(QUuid::Id128))
+    : m_connections(QDir(dataDir).absoluteFilePath(QStringLiteral("history.sqlite")),
+                    QStringLiteral("launchdeck-history"))
 {}
 
-HistoryStore::~HistoryStore()
-{
-    const QMutexLocker lock(&m_mutex);
-    // Connections of other threads cannot be touched from here, only unregistered.
-    for (const QString& name : std::as_const(m_connections))
-        QSqlDatabase::removeDatabase(name);
-}
+HistoryStore::~HistoryStore() = default;
 
 QString HistoryStore::lastError() const
 {
@@ -91,37 +81,22 @@ void HistoryStore::setError(const QString& error)
 
 QSqlDatabase HistoryStore::connection()
 {
-    // A serial per thread, not the QThread's address: a new thread may reuse a dead one's.
-    static std::atomic<quint64> serials{0};
-    thread_local const quint64 serial = ++serials;
-    const QString name = m_connectionPrefix + u'-' + QString::number(serial);
-    if (QSqlDatabase::contains(name))
-        return QSqlDatabase::database(name);
-    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
-    db.setDatabaseName(m_path);
-    db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
-    if (db.open()) {
-        QSqlQuery query(db);
-        query.exec(QStringLiteral("PRAGMA journal_mode=WAL"));
-        query.exec(QStringLiteral("PRAGMA synchronous=NORMAL"));
-        query.exec(QStringLiteral("PRAGMA foreign_keys=ON"));
-    } else {
-        setError(db.lastError().text());
-    }
-    const QMutexLocker lock(&m_mutex);
-    m_connections.append(name);
+    QString error;
+    QSqlDatabase db = m_connections.connection(&error);
+    if (!error.isEmpty())
+        setError(error);
     return db;
 }
 
 Result<int> HistoryStore::open()
 {
-    QDir().mkpath(QFileInfo(m_path).absolutePath());
+    QDir().mkpath(QFileInfo(m_connections.path()).absolutePath());
     QSqlDatabase db = connection();
     if (!db.isOpen())
-        return Error{db.lastError().text(), m_path};
+        return Error{db.lastError().text(), m_connections.path()};
     QString error;
     if (!migrate(db, &error))
-        return Error{error, m_path};
+        return Error{error, m_connections.path()};
     return markInterrupted();
 }
 

@@ -4,6 +4,7 @@
 
 #include "core/result.h"
 #include "store/historytypes.h"
+#include "store/sqliteconnections.h"
 
 #include <QMutex>
 #include <QSqlDatabase>
@@ -25,7 +26,7 @@ public:
     // Creates or migrates the schema, then marks runs left in flight by a dead console as
     // interrupted. The value is how many runs were marked.
     Result<int> open();
-    const QString& databasePath() const { return m_path; }
+    const QString& databasePath() const { return m_connections.path(); }
     int schemaVersion();
     QString journalMode();
 
@@ -55,10 +56,8 @@ private:
                        const QString& status, const QDateTime& at, const QString& detail = {});
     void setError(const QString& error);
 
-    QString m_path;
-    QString m_connectionPrefix;
-    mutable QMutex m_mutex; // guards the three members below
-    QStringList m_connections;
+    SqliteConnections m_connections;
+    mutable QMutex m_mutex; // guards the two members below
     QStringList m_interrupted;
     QString m_lastError;
 };
