@@ -25,7 +25,7 @@ namespace launchdeck {
 
 namespace {
 
-Q_LOGGING_CATEGORY(lcContainerLog, "launchdeck.docker.logs")
+Q_LOGGING_CATEGORY(lcContainerLog, "launchdeck.docker.logs", QtInfoMsg)
 
 constexpr int kFirstRetryMs = 1000;
 constexpr int kMaxRetryMs = 30'000;

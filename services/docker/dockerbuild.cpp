@@ -18,7 +18,7 @@
 
 namespace launchdeck {
 
-Q_LOGGING_CATEGORY(lcDockerBuild, "launchdeck.docker.build")
+Q_LOGGING_CATEGORY(lcDockerBuild, "launchdeck.docker.build", QtInfoMsg)
 
 QStringList DockerBuildOutput::takeLines(const QString& text)
 {

@@ -6,7 +6,7 @@
 
 namespace launchdeck {
 
-Q_LOGGING_CATEGORY(lcDockerEvents, "launchdeck.docker.events")
+Q_LOGGING_CATEGORY(lcDockerEvents, "launchdeck.docker.events", QtInfoMsg)
 
 DockerHostEvents::DockerHostEvents(DockerCurlMulti* multi, DockerEndpoint endpoint, QObject* parent)
     : QObject(parent)

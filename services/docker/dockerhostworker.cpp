@@ -11,7 +11,7 @@
 
 namespace launchdeck {
 
-Q_LOGGING_CATEGORY(lcDockerHost, "launchdeck.docker.host")
+Q_LOGGING_CATEGORY(lcDockerHost, "launchdeck.docker.host", QtInfoMsg)
 
 namespace {
 

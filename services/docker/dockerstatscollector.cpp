@@ -12,7 +12,7 @@
 
 namespace launchdeck {
 
-Q_LOGGING_CATEGORY(lcDockerStats, "launchdeck.docker.stats")
+Q_LOGGING_CATEGORY(lcDockerStats, "launchdeck.docker.stats", QtInfoMsg)
 
 struct DockerStatsCollector::Stream
 {

@@ -16,7 +16,7 @@
 
 namespace launchdeck {
 
-Q_LOGGING_CATEGORY(lcDockerStream, "launchdeck.docker.stream")
+Q_LOGGING_CATEGORY(lcDockerStream, "launchdeck.docker.stream", QtInfoMsg)
 
 struct DockerStream::Decoder
 {

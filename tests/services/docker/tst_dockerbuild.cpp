@@ -24,6 +24,13 @@ namespace {
 
 constexpr int kBuildTimeoutMs = 120000;
 
+// Builders and streams signal from their own threads, possibly before a QSignalSpy::wait()
+// would start listening (a missing Dockerfile ends the build at once); poll the count instead.
+bool arrived(const QSignalSpy& spy, int timeoutMs)
+{
+    return QTest::qWaitFor([&spy] { return !spy.isEmpty(); }, timeoutMs);
+}
+
 struct BuildOutcome
 {
     QString imageId;
@@ -81,7 +88,7 @@ private:
             outcome.error = QStringLiteral("the builder did not start");
             return outcome;
         }
-        if (!finished.wait(kBuildTimeoutMs)) {
+        if (!arrived(finished, kBuildTimeoutMs)) {
             outcome.error = QStringLiteral("no finished() within the timeout");
             return outcome;
         }
@@ -124,7 +131,7 @@ private:
                 });
         QSignalSpy ended(logs.get(), &DockerStream::finished);
         logs->start();
-        ended.wait(20000);
+        arrived(ended, 20000);
         QCoreApplication::processEvents();
         (void)m_bed->client().removeContainer(*id, true);
         return text;
@@ -275,7 +282,7 @@ private Q_SLOTS:
         DockerImageBuilder builder(*nowhere, QStringLiteral("1.41"));
         QSignalSpy finished(&builder, &DockerImageBuilder::finished);
         QVERIFY(builder.start(request(root)));
-        QVERIFY(finished.wait(20000));
+        QVERIFY(arrived(finished, 20000));
         const QString error = finished.at(0).at(1).toString();
         QVERIFY2(error.contains(root + QStringLiteral("/Dockerfile")) &&
                      error.contains(QStringLiteral("does not exist")) &&
@@ -325,7 +332,7 @@ private Q_SLOTS:
         // A builder is reusable after a cancel.
         const QString quick = context({{QStringLiteral("Dockerfile"), "FROM busybox:local\n"}});
         QVERIFY(builder->start(request(quick)));
-        QVERIFY(finished.wait(kBuildTimeoutMs));
+        QVERIFY(arrived(finished, kBuildTimeoutMs));
         QVERIFY2(finished.at(0).at(1).toString().isEmpty(),
                  qPrintable(finished.at(0).at(1).toString()));
     }
