@@ -4,7 +4,6 @@
 #include "docker/dockerhost.h"
 #include "workspace/workspace.h"
 
-#include <QDir>
 #include <QFutureWatcher>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -50,32 +49,20 @@ void DockerHosts::applyTargets(const QList<Target>& targets, const QString& root
     for (const Target& target : targets) {
         if (target.type != Target::Type::Docker)
             continue;
-        // A target without a host means the docker CLI's own: DOCKER_HOST or the local socket.
-        const Result<DockerEndpoint> parsed = target.host.isEmpty()
-                                                  ? DockerEndpoint::fromEnvironment()
-                                                  : DockerEndpoint::parse(target.host);
-        if (!parsed) {
+        const Result<DockerEndpoint> endpoint = endpointForTarget(target, root);
+        if (!endpoint) {
             m_problems.append(tr("Target %1 (line %2): %3")
                                   .arg(target.name)
                                   .arg(target.line)
-                                  .arg(parsed.error().toString()));
+                                  .arg(endpoint.error().toString()));
             continue;
         }
-        DockerEndpoint endpoint = *parsed;
-        if (!target.tls.caFile.isEmpty()) {
-            // TLS files are relative to the workspace, as every other path in it.
-            const QDir base(root);
-            endpoint.tls = true;
-            endpoint.caFile = base.absoluteFilePath(target.tls.caFile);
-            endpoint.certFile = base.absoluteFilePath(target.tls.certFile);
-            endpoint.keyFile = base.absoluteFilePath(target.tls.keyFile);
-        }
         // Several targets on one daemon share its host: one set of streams, not several.
-        const QString key = endpoint.toString();
+        const QString key = endpoint->toString();
         if (seen.contains(key))
             continue;
         seen.append(key);
-        m_hosts.push_back(std::make_unique<DockerHost>(target.name, endpoint));
+        m_hosts.push_back(std::make_unique<DockerHost>(target.name, *endpoint));
     }
     for (const std::unique_ptr<DockerHost>& host : m_hosts)
         host->start();

@@ -2,6 +2,7 @@
 #include "docker/dockerclient.h"
 
 #include "docker/dockerjson.h"
+#include "docker/dockerstatsmath.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -253,6 +254,86 @@ Result<QList<DockerVolume>> DockerClient::volumes()
         return answer.error();
     return convertArray<DockerVolume>(answer->value(QLatin1String("Volumes")).toArray(),
                                       &docker::volumeFromJson);
+}
+
+Result<QJsonObject> DockerClient::info()
+{
+    return object(QStringLiteral("/info"), QStringLiteral("read the daemon's info"));
+}
+
+Result<std::optional<QJsonObject>> DockerClient::inspectImage(const QString& nameOrId)
+{
+    const QString path = QStringLiteral("/images/") + encoded(nameOrId) + QStringLiteral("/json");
+    const Result<DockerResponse> response = m_transport.send("GET", path, {});
+    if (!response)
+        return response.error();
+    if (response->status == 404)
+        return std::optional<QJsonObject>();
+    if (response->status >= 400) {
+        return docker::detail::httpError(response->status, response->body,
+                                         QStringLiteral("inspect image ") + nameOrId,
+                                         docker::detail::requestName(endpoint(), "GET", path));
+    }
+    const QJsonDocument document = QJsonDocument::fromJson(response->body);
+    if (!document.isObject()) {
+        return Error{QStringLiteral("cannot inspect image %1: the answer is not a JSON object")
+                         .arg(nameOrId),
+                     docker::detail::requestName(endpoint(), "GET", path)};
+    }
+    return std::optional<QJsonObject>(document.object());
+}
+
+Result<bool> DockerClient::ensureNetwork(const QString& name, const QMap<QString, QString>& labels)
+{
+    const Result<QList<DockerNetwork>> known = networks();
+    if (!known)
+        return known.error();
+    for (const DockerNetwork& network : *known) {
+        if (network.name == name)
+            return false;
+    }
+    QJsonObject labelObject;
+    for (auto it = labels.begin(); it != labels.end(); ++it)
+        labelObject.insert(it.key(), it.value());
+    const QJsonObject body{{QLatin1String("Name"), name},
+                           {QLatin1String("Driver"), QStringLiteral("bridge")},
+                           {QLatin1String("CheckDuplicate"), true},
+                           {QLatin1String("Labels"), labelObject}};
+    const Result<DockerResponse> response =
+        call("POST", QStringLiteral("/networks/create"), QStringLiteral("create network ") + name,
+             QJsonDocument(body).toJson(QJsonDocument::Compact));
+    if (!response)
+        return response.error();
+    return true;
+}
+
+Result<DockerStatsSample> DockerClient::statsOnce(const QString& idOrName)
+{
+    const QString path = QStringLiteral("/containers/") + encoded(idOrName) +
+                         QStringLiteral("/stats?stream=false");
+    const Result<QJsonObject> frame =
+        object(path, QStringLiteral("read the stats of container ") + idOrName);
+    if (!frame)
+        return frame.error();
+    return docker::statsSampleFromJson(*frame, idOrName);
+}
+
+std::optional<int> publishedHostPort(const QJsonObject& inspect, int containerPort)
+{
+    const QJsonObject ports = inspect.value(QLatin1String("NetworkSettings"))
+                                  .toObject()
+                                  .value(QLatin1String("Ports"))
+                                  .toObject();
+    const QJsonArray bindings =
+        ports.value(QString::number(containerPort) + QStringLiteral("/tcp")).toArray();
+    for (const QJsonValue& binding : bindings) {
+        bool ok = false;
+        const int port =
+            binding.toObject().value(QLatin1String("HostPort")).toString().toInt(&ok);
+        if (ok && port > 0)
+            return port;
+    }
+    return std::nullopt;
 }
 
 } // namespace launchdeck

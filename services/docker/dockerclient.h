@@ -9,6 +9,9 @@
 
 #include <QJsonObject>
 #include <QList>
+#include <QMap>
+
+#include <optional>
 
 namespace launchdeck {
 
@@ -53,6 +56,16 @@ public:
     Result<QList<DockerNetwork>> networks();
     Result<QList<DockerVolume>> volumes();
 
+    // GET /info: NCPU, MemTotal, the data root and the rest, as the daemon says them.
+    Result<QJsonObject> info();
+    // GET /images/{name}/json: the image's inspect object, or none when the daemon has no
+    // image of that name (404).
+    Result<std::optional<QJsonObject>> inspectImage(const QString& nameOrId);
+    // Creates a bridge network of that name with `labels` unless one exists; true when created.
+    Result<bool> ensureNetwork(const QString& name, const QMap<QString, QString>& labels = {});
+    // One stats frame (stream=false): CPU % and memory as the live charts compute them.
+    Result<DockerStatsSample> statsOnce(const QString& idOrName);
+
 private:
     // Sends the request and turns a status >= 400 into an error worded with `what`.
     Result<DockerResponse> call(const QByteArray& method, const QString& pathAndQuery,
@@ -63,5 +76,9 @@ private:
 
     DockerTransport m_transport;
 };
+
+// The host port the daemon bound for `containerPort`/tcp, from a container's inspect object
+// (NetworkSettings.Ports); none while it is not running or the port is not published.
+std::optional<int> publishedHostPort(const QJsonObject& inspect, int containerPort);
 
 } // namespace launchdeck

@@ -1,6 +1,8 @@
 // Parsing DOCKER_HOST and friends into an endpoint, and the URLs libcurl is given for it.
 #include "docker/dockerendpoint.h"
 
+#include "workspace/workspace.h"
+
 #include <QDir>
 #include <QFileInfo>
 #include <QUrl>
@@ -105,6 +107,22 @@ Result<DockerEndpoint> DockerEndpoint::fromEnvironment()
     // The docker CLI turns TLS on for any non-empty DOCKER_TLS_VERIFY, "0" included.
     const bool tlsVerify = !qEnvironmentVariable("DOCKER_TLS_VERIFY").isEmpty();
     return parse(host, tlsVerify, qEnvironmentVariable("DOCKER_CERT_PATH"));
+}
+
+Result<DockerEndpoint> endpointForTarget(const Target& target, const QString& root)
+{
+    Result<DockerEndpoint> parsed = target.host.isEmpty() ? DockerEndpoint::fromEnvironment()
+                                                          : DockerEndpoint::parse(target.host);
+    if (!parsed || target.tls.caFile.isEmpty())
+        return parsed;
+    // TLS files are relative to the workspace, as every other path in it.
+    DockerEndpoint endpoint = *parsed;
+    const QDir base(root);
+    endpoint.tls = true;
+    endpoint.caFile = base.absoluteFilePath(target.tls.caFile);
+    endpoint.certFile = base.absoluteFilePath(target.tls.certFile);
+    endpoint.keyFile = base.absoluteFilePath(target.tls.keyFile);
+    return endpoint;
 }
 
 } // namespace launchdeck

@@ -37,4 +37,10 @@ struct DockerEndpoint
     static Result<DockerEndpoint> fromEnvironment();
 };
 
+struct Target;
+
+// The endpoint of a workspace's Docker target: its host (none: the docker CLI's own, from
+// DOCKER_HOST or the local socket), with TLS files taken relative to the workspace `root`.
+Result<DockerEndpoint> endpointForTarget(const Target& target, const QString& root);
+
 } // namespace launchdeck

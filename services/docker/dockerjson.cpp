@@ -149,11 +149,13 @@ QJsonObject containerCreateBody(const DockerContainerSpec& spec)
             const QString key = QString::number(port.containerPort) + u'/' +
                                 (port.protocol.isEmpty() ? QStringLiteral("tcp") : port.protocol);
             exposed.insert(key, QJsonObject());
-            if (port.hostPort > 0) {
+            if (port.hostPort > 0 || port.publish) {
                 QJsonArray list = bindings.value(key).toArray();
-                list.append(
-                    QJsonObject{{QLatin1String("HostIp"), port.hostIp},
-                                {QLatin1String("HostPort"), QString::number(port.hostPort)}});
+                // An empty HostPort lets the daemon pick a free one.
+                list.append(QJsonObject{
+                    {QLatin1String("HostIp"), port.hostIp},
+                    {QLatin1String("HostPort"),
+                     port.hostPort > 0 ? QString::number(port.hostPort) : QString()}});
                 bindings.insert(key, list);
             }
         }
@@ -183,6 +185,8 @@ QJsonObject containerCreateBody(const DockerContainerSpec& spec)
             policy.insert(QLatin1String("MaximumRetryCount"), spec.restartMaxRetries);
         hostConfig.insert(QLatin1String("RestartPolicy"), policy);
     }
+    if (!spec.networkMode.isEmpty())
+        hostConfig.insert(QLatin1String("NetworkMode"), spec.networkMode);
     if (!hostConfig.isEmpty())
         body.insert(QLatin1String("HostConfig"), hostConfig);
     return body;

@@ -28,7 +28,10 @@ struct DockerPortMapping
     int containerPort = 0;
     QString protocol = QStringLiteral("tcp");
     QString hostIp;   // empty: all interfaces
-    int hostPort = 0; // 0: not published
+    int hostPort = 0; // 0: not published, unless `publish` asks for a port the daemon picks
+    bool publish = false;
+
+    friend bool operator==(const DockerPortMapping&, const DockerPortMapping&) = default;
 };
 
 struct DockerContainer
@@ -53,6 +56,8 @@ struct DockerHealthcheck
     qint64 timeoutMs = 0;
     qint64 startPeriodMs = 0;
     int retries = 0;
+
+    friend bool operator==(const DockerHealthcheck&, const DockerHealthcheck&) = default;
 };
 
 // What POST /containers/create needs; durations in milliseconds here, nanoseconds on the wire.
@@ -71,6 +76,7 @@ struct DockerContainerSpec
     QString restartPolicy;  // "", "no", "always", "unless-stopped", "on-failure"
     int restartMaxRetries = 0;
     bool tty = false;
+    QString networkMode; // empty: the daemon's default; else a network's name, "host" or "none"
 };
 
 struct DockerImage

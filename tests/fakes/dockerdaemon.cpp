@@ -289,6 +289,10 @@ bool DockerDaemon::launch(QString* error)
         m_rootPath + QStringLiteral("/docker.pid"),
         QStringLiteral("--iptables=false"),
         QStringLiteral("--bridge=none"),
+        // Networks the tests create take subnets from a pool of this daemon's own, so daemons
+        // of suites running side by side never route the same addresses.
+        QStringLiteral("--default-address-pool"),
+        QStringLiteral("base=10.%1.0.0/16,size=24").arg(100 + int(getpid() % 150)),
         QStringLiteral("--shutdown-timeout=2"),
     });
     // A test that crashes or is killed by its timeout must not leave a daemon behind; dockerd
