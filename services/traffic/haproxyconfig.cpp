@@ -108,10 +108,13 @@ Result<bool> validateHaproxyConfig(const HaproxyConfig& config)
         if (seen.contains(server.name))
             return fieldError(field, QStringLiteral("server '%1' appears twice").arg(server.name));
         seen.insert(server.name);
-        if (server.address.isEmpty() || server.address == u"*" || !isValidHost(server.address))
+        // A disabled server holding nothing yet is written with the vacant endpoint.
+        const bool vacant = server.disabled && server.address.isEmpty() && server.port == 0;
+        if (!vacant &&
+            (server.address.isEmpty() || server.address == u"*" || !isValidHost(server.address)))
             return fieldError(field, QStringLiteral("server '%1' has no valid address ('%2')")
                                          .arg(server.name, server.address));
-        if (server.port < 1 || server.port > 65535)
+        if (!vacant && (server.port < 1 || server.port > 65535))
             return fieldError(field, QStringLiteral("server '%1' has port %2, not 1 to 65535")
                                          .arg(server.name)
                                          .arg(server.port));
@@ -201,9 +204,14 @@ Result<QByteArray> renderHaproxyConfig(const HaproxyConfig& config, const Haprox
     text += u"    http-check expect status " + QString::number(health.expectStatus) + u'\n';
     text += u"    default-server inter " + duration(health.interval) + u" fall " +
             QString::number(health.fall) + u" rise " + QString::number(health.rise) + u'\n';
-    for (const HaproxyServer& server : config.servers)
-        text += u"    server " + server.name + u' ' + endpoint(server.address, server.port) +
-                u" weight " + QString::number(server.weight) + u" check\n";
+    for (const HaproxyServer& server : config.servers) {
+        const bool unset = server.address.isEmpty();
+        text += u"    server " + server.name + u' ' +
+                endpoint(unset ? QStringView(kVacantAddress).toString() : server.address,
+                         unset ? kVacantPort : server.port) +
+                u" weight " + QString::number(server.weight) +
+                (server.disabled ? u" disabled" : u"") + u" check\n";
+    }
     return text.toUtf8();
 }
 

@@ -29,7 +29,14 @@ struct HaproxyServer
     QString address; // an IP address or a host name HAProxy resolves at start
     int port = 0;
     int weight = 100; // 0..256; 0 keeps the server checked but sends it no new traffic
+    // Starts in maintenance: neither checked nor sent traffic until the runtime API sets it
+    // ready. A disabled server may leave address and port unset (empty, 0); it is then written
+    // with the vacant endpoint below, which HAProxy never contacts.
+    bool disabled = false;
 };
+
+inline constexpr char16_t kVacantAddress[] = u"127.0.0.1";
+inline constexpr int kVacantPort = 1;
 
 struct HaproxyHealthCheck
 {

@@ -137,7 +137,9 @@ Result<QList<HaproxyServerStats>> parseShowStat(const QByteArray& csv)
         s.responseErrors = columns.number(row, "eresp");
         s.responseTimeMs = static_cast<int>(columns.number(row, "rtime"));
         // A check in progress is shown with a leading '*'.
-        s.checkStatus = columns.text(row, "check_status").remove(u'*');
+        s.checkStatus = columns.text(row, "check_status");
+        s.checkRunning = s.checkStatus.startsWith(u'*');
+        s.checkStatus = s.checkStatus.remove(u'*').trimmed();
         s.checkCode = static_cast<int>(columns.number(row, "check_code"));
         s.address = columns.text(row, "addr");
         servers.append(std::move(s));

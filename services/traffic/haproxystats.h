@@ -41,6 +41,8 @@ struct HaproxyServerStats
     QString checkStatus;           // e.g. L7OK, L7STS, L4CON; empty when not checked
     int checkCode = 0;             // the HTTP status of the last check, 0 when none
     QString address;               // "ip:port"
+    // A check is under way: checkStatus is still the previous one (HAProxy marks it with '*').
+    bool checkRunning = false;
 };
 
 // One row of `show servers state`: the configured and runtime state HAProxy would carry over.

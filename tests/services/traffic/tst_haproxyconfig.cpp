@@ -121,6 +121,43 @@ private slots:
         QVERIFY(!renderHaproxyConfig(config, HaproxyFolder{QStringLiteral("/srv/x")}).ok());
     }
 
+    void rendersDisabledServersAsVacant()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const HaproxyFolder folder{dir.path()};
+        HaproxyConfig config = sampleConfig();
+        HaproxyServer empty{QStringLiteral("blue2"), QString(), 0, 0};
+        empty.disabled = true;
+        HaproxyServer parked{QStringLiteral("green2"), QStringLiteral("10.0.0.8"), 9003, 40};
+        parked.disabled = true;
+        config.servers << empty << parked;
+        const auto text = renderHaproxyConfig(config, folder);
+        QVERIFY2(text.ok(), qPrintable(text.ok() ? QString() : text.error().toString()));
+        QVERIFY(text->contains("    server blue 127.0.0.1:9001 weight 100 check\n"));
+        QVERIFY(text->contains("    server blue2 127.0.0.1:1 weight 0 disabled check\n"));
+        QVERIFY(text->contains("    server green2 10.0.0.8:9003 weight 40 disabled check\n"));
+
+        QFile file(folder.configPath());
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(*text);
+        file.close();
+        const auto checked = HaproxyProcess::checkConfig(folder.configPath());
+        QVERIFY2(checked.ok(), qPrintable(checked.ok() ? QString() : checked.error().toString()));
+
+        // Only a disabled server may go without an endpoint, and only without both parts.
+        HaproxyConfig enabledEmpty = config;
+        enabledEmpty.servers[2].disabled = false;
+        QCOMPARE(validateHaproxyConfig(enabledEmpty).error().where,
+                 u"haproxy config: servers[2]"_qs);
+        HaproxyConfig halfSet = config;
+        halfSet.servers[2].port = 8080;
+        QVERIFY(validateHaproxyConfig(halfSet).error().message.contains(u"no valid address"));
+        HaproxyConfig noPort = config;
+        noPort.servers[3].port = 0;
+        QVERIFY(validateHaproxyConfig(noPort).error().message.contains(u"port 0"));
+    }
+
     void rejectsASocketPathTooLong()
     {
         const auto text =
@@ -177,12 +214,14 @@ private slots:
         QCOMPARE(blue.http5xx, 1);
         QCOMPARE(blue.responseTimeMs, 12);
         QCOMPARE(blue.checkStatus, u"L7OK"_qs);
+        QVERIFY(!blue.checkRunning);
         QCOMPARE(blue.checkCode, 200);
         QCOMPARE(blue.address, u"127.0.0.1:9001"_qs);
         const HaproxyServerStats& green = parsed->at(1);
         QCOMPARE(green.statusText, u"DOWN 1/2"_qs);
         QCOMPARE(green.status, ServerStatus::Down);
         QCOMPARE(green.checkStatus, u"L4CON"_qs);
+        QVERIFY(green.checkRunning);
         QCOMPARE(green.connectionErrors, 3);
 
         QVERIFY(!parseShowStat("Unknown command.\n").ok());
