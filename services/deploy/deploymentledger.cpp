@@ -4,6 +4,7 @@
 #include "store/historystore.h"
 
 #include <QJsonDocument>
+#include <QSet>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QUuid>
@@ -433,6 +434,71 @@ int DeploymentLedger::nextRevisionNumber(const QString& application, const QStri
     query.addBindValue(application);
     query.addBindValue(environment);
     return query.exec() && query.next() ? query.value(0).toInt() + 1 : 1;
+}
+
+QList<Revision> DeploymentLedger::liveRevisions(const QString& application,
+                                                const QString& environment)
+{
+    QSqlQuery query(connection());
+    query.prepare(
+        QStringLiteral("SELECT to_revision, to_image FROM deployments"
+                       " WHERE application = ? AND environment = ? AND status = 'COMPLETED'"
+                       " ORDER BY finished_at DESC, rowid DESC"));
+    query.addBindValue(application);
+    query.addBindValue(environment);
+    QList<Revision> revisions;
+    if (!query.exec()) {
+        setError(query.lastError().text());
+        return revisions;
+    }
+    QSet<int> seen;
+    while (query.next()) {
+        const Revision revision{query.value(0).toInt(), query.value(1).toString()};
+        if (!seen.contains(revision.number)) {
+            seen.insert(revision.number);
+            revisions.append(revision);
+        }
+    }
+    return revisions;
+}
+
+bool DeploymentLedger::recordRevisionConfig(const QString& application, const QString& environment,
+                                            const Revision& revision, const QJsonObject& config)
+{
+    return write([&](QSqlDatabase& db, QString* error) {
+        QSqlQuery query(db);
+        query.prepare(QStringLiteral("INSERT OR REPLACE INTO revision_configs"
+                                     " (application, environment, number, image, config,"
+                                     " recorded_at) VALUES (?, ?, ?, ?, ?, ?)"));
+        query.addBindValue(application);
+        query.addBindValue(environment);
+        query.addBindValue(revision.number);
+        query.addBindValue(revision.image);
+        query.addBindValue(QString::fromUtf8(QJsonDocument(config).toJson(QJsonDocument::Compact)));
+        query.addBindValue(QDateTime::currentMSecsSinceEpoch());
+        if (!query.exec()) {
+            *error = query.lastError().text();
+            return false;
+        }
+        return true;
+    });
+}
+
+std::optional<QJsonObject> DeploymentLedger::revisionConfig(const QString& application,
+                                                            const QString& environment, int number)
+{
+    QSqlQuery query(connection());
+    query.prepare(QStringLiteral("SELECT config FROM revision_configs"
+                                 " WHERE application = ? AND environment = ? AND number = ?"));
+    query.addBindValue(application);
+    query.addBindValue(environment);
+    query.addBindValue(number);
+    if (!query.exec() || !query.next())
+        return std::nullopt;
+    const QJsonDocument document = QJsonDocument::fromJson(query.value(0).toString().toUtf8());
+    if (!document.isObject())
+        return std::nullopt;
+    return document.object();
 }
 
 QList<DeploymentMetrics> DeploymentLedger::metrics(const QDateTime& from, const QDateTime& to,

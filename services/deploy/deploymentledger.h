@@ -9,6 +9,7 @@
 #include "deploy/deploymentrecord.h"
 #include "store/sqliteconnections.h"
 
+#include <QJsonObject>
 #include <QMutex>
 #include <QSqlDatabase>
 #include <QStringList>
@@ -48,6 +49,15 @@ public:
     std::optional<Revision> latestRevision(const QString& application, const QString& environment);
     // One past the highest revision number ever deployed to the pair.
     int nextRevisionNumber(const QString& application, const QString& environment);
+    // Revisions that were live once (targets of completed deployments), newest first, each once.
+    QList<Revision> liveRevisions(const QString& application, const QString& environment);
+
+    // The configuration a revision was started with (RevisionConfig as JSON), kept so that a
+    // rollback restores it exactly. Writing the same revision again replaces it.
+    bool recordRevisionConfig(const QString& application, const QString& environment,
+                              const Revision& revision, const QJsonObject& config);
+    std::optional<QJsonObject> revisionConfig(const QString& application,
+                                              const QString& environment, int number);
 
     // Metrics per application and environment over deployments started in [from, to).
     QList<DeploymentMetrics> metrics(const QDateTime& from, const QDateTime& to,

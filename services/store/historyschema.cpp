@@ -113,6 +113,18 @@ const QList<QStringList>& migrations()
                            " sequence INTEGER NOT NULL,"
                            " hash TEXT NOT NULL)"),
         },
+        // 4: the configuration each revision was started with, so a rollback restores it
+        //    exactly even after the workspace changed. Never holds secret values.
+        {
+            QStringLiteral("CREATE TABLE revision_configs ("
+                           " application TEXT NOT NULL,"
+                           " environment TEXT NOT NULL,"
+                           " number INTEGER NOT NULL,"
+                           " image TEXT NOT NULL,"
+                           " config TEXT NOT NULL,"
+                           " recorded_at INTEGER NOT NULL,"
+                           " PRIMARY KEY (application, environment, number))"),
+        },
     };
     return list;
 }

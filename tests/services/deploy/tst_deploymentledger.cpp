@@ -94,7 +94,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         HistoryStore store(dir.path());
         QVERIFY(store.open().ok());
-        QCOMPARE(store.schemaVersion(), 3);
+        QCOMPARE(store.schemaVersion(), HistoryStore::kSchemaVersion);
         DeploymentLedger ledger(store);
 
         DeploymentStart s = start(QStringLiteral("web"), QStringLiteral("production"),
@@ -426,7 +426,7 @@ private Q_SLOTS:
         HistoryStore store(dir.path());
         const auto opened = store.open();
         QVERIFY2(opened.ok(), qPrintable(opened ? QString() : opened.error().toString()));
-        QCOMPARE(store.schemaVersion(), 3);
+        QCOMPARE(store.schemaVersion(), HistoryStore::kSchemaVersion);
         const auto run = store.run(QStringLiteral("run-1"));
         QVERIFY(run);
         QCOMPARE(run->pipeline, QStringLiteral("build"));
@@ -443,9 +443,52 @@ private Q_SLOTS:
         // Opening again migrates nothing and keeps both.
         HistoryStore again(dir.path());
         QVERIFY(again.open().ok());
-        QCOMPARE(again.schemaVersion(), 3);
+        QCOMPARE(again.schemaVersion(), HistoryStore::kSchemaVersion);
         QVERIFY(again.run(QStringLiteral("run-1")));
         QCOMPARE(DeploymentLedger(again).list().size(), 1);
+    }
+
+    void revisionConfigsAndLiveRevisions()
+    {
+        QTemporaryDir dir;
+        HistoryStore store(dir.path());
+        QVERIFY(store.open().ok());
+        DeploymentLedger ledger(store);
+        const QString web = QStringLiteral("web");
+        const QString prod = QStringLiteral("prod");
+        QVERIFY(!ledger.revisionConfig(web, prod, 1));
+
+        const QJsonObject first{{QStringLiteral("image"), QStringLiteral("shop/web:1")}};
+        const QJsonObject second{{QStringLiteral("image"), QStringLiteral("shop/web:2")}};
+        QVERIFY(ledger.recordRevisionConfig(web, prod, {1, QStringLiteral("shop/web:1")}, first));
+        QVERIFY(ledger.recordRevisionConfig(web, prod, {2, QStringLiteral("shop/web:2")}, second));
+        QCOMPARE(ledger.revisionConfig(web, prod, 1).value(), first);
+        QCOMPARE(ledger.revisionConfig(web, prod, 2).value(), second);
+        QVERIFY(!ledger.revisionConfig(web, QStringLiteral("staging"), 1));
+        // Writing a revision again replaces its configuration.
+        QVERIFY(ledger.recordRevisionConfig(web, prod, {2, QStringLiteral("shop/web:2")}, first));
+        QCOMPARE(ledger.revisionConfig(web, prod, 2).value(), first);
+
+        // Live revisions: targets of completed deployments only, newest first, each once.
+        const auto deploy = [&](int from, int to, int minute, DeploymentStatus status) {
+            DeploymentStart s = start(web, prod, DeploymentKind::Deploy, at(minute));
+            if (from > 0)
+                s.from = Revision{from, QStringLiteral("shop/web:%1").arg(from)};
+            s.to = Revision{to, QStringLiteral("shop/web:%1").arg(to)};
+            const auto id = ledger.begin(s);
+            QVERIFY(id.ok());
+            QVERIFY(ledger.finish(id.value(), status, at(minute, 30)));
+        };
+        deploy(0, 1, 0, DeploymentStatus::Completed);
+        deploy(1, 2, 1, DeploymentStatus::Completed);
+        deploy(2, 3, 2, DeploymentStatus::RolledBack);
+        deploy(2, 1, 3, DeploymentStatus::Completed);
+        const QList<Revision> live = ledger.liveRevisions(web, prod);
+        QCOMPARE(live.size(), 2);
+        QCOMPARE(live.at(0).number, 1);
+        QCOMPARE(live.at(1).number, 2);
+        QCOMPARE(ledger.latestRevision(web, prod)->number, 1);
+        QCOMPARE(ledger.nextRevisionNumber(web, prod), 4);
     }
 };
 

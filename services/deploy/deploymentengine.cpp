@@ -1,0 +1,570 @@
+// Deployment jobs, previews, the status of every pair and the reconciliation after a crash.
+#include "deploy/deploymentengine.h"
+
+#include "deploy/deploymentrun.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QLockFile>
+#include <QSet>
+
+namespace launchdeck::deploy {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+// Reconciliation cleans up as far as it can; what it could not do shows in the outcome.
+void discard(const Result<bool>&) {}
+
+int registerTypes()
+{
+    qRegisterMetaType<DeploymentEvent>();
+    qRegisterMetaType<DeploymentStatus>();
+    return 0;
+}
+
+} // namespace
+
+QString strategyName(Strategy::Type type)
+{
+    switch (type) {
+    case Strategy::Type::Recreate:
+        return QStringLiteral("recreate");
+    case Strategy::Type::Rolling:
+        return QStringLiteral("rolling");
+    case Strategy::Type::BlueGreen:
+        return QStringLiteral("blue-green");
+    case Strategy::Type::Canary:
+        return QStringLiteral("canary");
+    }
+    return {};
+}
+
+std::optional<Strategy::Type> strategyFromName(QStringView name)
+{
+    for (Strategy::Type type : {Strategy::Type::Recreate, Strategy::Type::Rolling,
+                                Strategy::Type::BlueGreen, Strategy::Type::Canary}) {
+        if (name == strategyName(type))
+            return type;
+    }
+    return std::nullopt;
+}
+
+// ---- JobControl --------------------------------------------------------------------------------
+
+bool JobControl::sleepFor(std::chrono::milliseconds duration)
+{
+    std::unique_lock lock(mutex);
+    return !wake.wait_for(lock, duration, [this] { return cancel.load(); });
+}
+
+bool JobControl::waitForPromotion(int seen)
+{
+    std::unique_lock lock(mutex);
+    wake.wait(lock, [&] { return cancel.load() || promotions.load() > seen; });
+    return !cancel.load();
+}
+
+void JobControl::requestCancel()
+{
+    {
+        std::lock_guard lock(mutex);
+        cancel = true;
+    }
+    wake.notify_all();
+}
+
+void JobControl::requestPromotion()
+{
+    {
+        std::lock_guard lock(mutex);
+        ++promotions;
+    }
+    wake.notify_all();
+}
+
+// ---- DeploymentJob -----------------------------------------------------------------------------
+
+DeploymentJob::DeploymentJob(DeploymentContext context, DeploymentRequest request, QObject* parent)
+    : QObject(parent)
+    , m_context(std::move(context))
+    , m_request(std::move(request))
+    , m_control(std::make_shared<JobControl>())
+{
+    static const int registered = registerTypes();
+    Q_UNUSED(registered)
+}
+
+DeploymentJob::~DeploymentJob()
+{
+    cancel();
+    if (m_thread.joinable())
+        m_thread.join();
+}
+
+void DeploymentJob::start()
+{
+    if (m_thread.joinable() || m_running.load())
+        return;
+    m_running = true;
+    m_thread = std::thread([this] { run(); });
+}
+
+void DeploymentJob::run()
+{
+    DeploymentRun body(m_context, m_request, *m_control, [this](const DeploymentEvent& e) {
+        if (e.kind != DeploymentEvent::Kind::Finished && !e.deploymentId.isEmpty()) {
+            std::lock_guard lock(m_mutex);
+            m_id = e.deploymentId;
+        }
+        Q_EMIT event(e);
+    });
+    QString id;
+    QString message;
+    const DeploymentStatus status = body.run(&id, &message);
+    {
+        std::lock_guard lock(m_mutex);
+        if (!id.isEmpty())
+            m_id = id;
+        m_status = status;
+    }
+    m_running = false;
+    Q_EMIT finished(status, message);
+}
+
+void DeploymentJob::cancel()
+{
+    m_control->requestCancel();
+}
+
+void DeploymentJob::promote()
+{
+    m_control->requestPromotion();
+}
+
+bool DeploymentJob::wait(std::chrono::milliseconds timeout)
+{
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (m_running.load()) {
+        if (std::chrono::steady_clock::now() >= deadline)
+            return false;
+        std::this_thread::sleep_for(10ms);
+    }
+    if (m_thread.joinable())
+        m_thread.join();
+    return true;
+}
+
+QString DeploymentJob::deploymentId() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_id;
+}
+
+std::optional<DeploymentStatus> DeploymentJob::status() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_status;
+}
+
+// ---- preview -----------------------------------------------------------------------------------
+
+Result<DeploymentPreview> previewDeployment(const DeploymentContext& context,
+                                            const DeploymentRequest& request)
+{
+    const Result<DockerEndpoint> endpoint = resolveEndpoint(context, request);
+    if (!endpoint)
+        return endpoint.error();
+    DockerClient client(*endpoint);
+    if (const Result<DockerVersion> version = client.negotiate(); !version)
+        return version.error();
+    const Result<DeploymentSubject> subject = resolveSubject(context, request, client);
+    if (!subject)
+        return subject.error();
+
+    DeploymentPreview preview;
+    preview.application = subject->application.name;
+    preview.environment = subject->environment.name;
+    preview.from = subject->from;
+    preview.to = subject->to;
+    preview.fromConfig = subject->fromConfig;
+    preview.toConfig = subject->toConfig;
+    preview.diff = configDiff(subject->fromConfig, subject->toConfig);
+    preview.strategy = subject->strategy;
+    preview.usesTraffic = subject->usesTraffic;
+    preview.downtime = subject->strategy == Strategy::Type::Recreate || !subject->usesTraffic;
+    preview.isProtected = subject->environment.isProtected;
+    if (preview.downtime && subject->from)
+        preview.notes.append(QStringLiteral("the application is unreachable while the old "
+                                            "containers stop and the new ones start"));
+    const Result<std::optional<QJsonObject>> image = client.inspectImage(subject->toConfig.image);
+    if (image && !image->has_value())
+        preview.notes.append(QStringLiteral("image %1 is not on %2")
+                                 .arg(subject->toConfig.image, endpoint->toString()));
+    if ((subject->strategy == Strategy::Type::BlueGreen ||
+         subject->strategy == Strategy::Type::Canary) &&
+        !subject->usesTraffic)
+        preview.notes.append(QStringLiteral("%1 needs environment %2 to have traffic.listen")
+                                 .arg(strategyName(subject->strategy), subject->environment.name));
+    DeploymentFilter filter;
+    filter.application = preview.application;
+    filter.environment = preview.environment;
+    filter.limit = 20;
+    qint64 total = 0;
+    int count = 0;
+    for (const DeploymentRecord& record : context.ledger->list(filter)) {
+        if (record.status == DeploymentStatus::Completed && record.kind == request.kind) {
+            total += record.durationMs;
+            ++count;
+        }
+    }
+    preview.estimatedMs = count > 0 ? total / count : 0;
+    return preview;
+}
+
+// ---- status ------------------------------------------------------------------------------------
+
+QList<PairStatus> deploymentStatus(const DeploymentContext& context, const QString& application,
+                                   const QString& environment)
+{
+    QList<PairStatus> statuses;
+    const Workspace& workspace = context.workspace;
+    // One client (and one listing) per Docker host.
+    QMap<QString, std::shared_ptr<DockerClient>> clients;
+    QMap<QString, QString> clientErrors;
+    for (const Application& app : workspace.applications) {
+        if (!application.isEmpty() && app.name != application)
+            continue;
+        for (const Environment& env : workspace.environments) {
+            if (!environment.isEmpty() && env.name != environment)
+                continue;
+            PairStatus status;
+            status.application = app.name;
+            status.environment = env.name;
+            status.desiredReplicas = app.replicas;
+            DeploymentFilter filter;
+            filter.application = app.name;
+            filter.environment = env.name;
+            filter.limit = 1;
+            const QList<DeploymentRecord> newest = context.ledger->list(filter);
+            if (!newest.isEmpty())
+                status.last = newest.first();
+            filter.unfinishedOnly = true;
+            const QList<DeploymentRecord> running = context.ledger->list(filter);
+            if (!running.isEmpty())
+                status.running = running.first();
+            status.live = context.ledger->latestRevision(app.name, env.name);
+
+            DeploymentRequest request;
+            request.application = app.name;
+            request.environment = env.name;
+            const Result<DockerEndpoint> endpoint = resolveEndpoint(context, request);
+            if (!endpoint) {
+                status.health = QStringLiteral("unknown");
+                status.hostError = endpoint.error().toString();
+                statuses.append(status);
+                continue;
+            }
+            const QString key = endpoint->toString();
+            if (!clients.contains(key) && !clientErrors.contains(key)) {
+                auto client = std::make_shared<DockerClient>(*endpoint);
+                if (const Result<DockerVersion> version = client->negotiate(); !version)
+                    clientErrors.insert(key, version.error().toString());
+                else
+                    clients.insert(key, client);
+            }
+            if (clientErrors.contains(key)) {
+                status.health = QStringLiteral("unknown");
+                status.hostError = clientErrors.value(key);
+                statuses.append(status);
+                continue;
+            }
+            PairWorkload workload(*clients.value(key), app.name, env.name);
+            const Result<QList<PairContainer>> containers = workload.containers();
+            if (!containers) {
+                status.health = QStringLiteral("unknown");
+                status.hostError = containers.error().toString();
+                statuses.append(status);
+                continue;
+            }
+            if (!status.live) {
+                for (const PairContainer& container : *containers) {
+                    if (container.isRunning() && container.identity.group != u"candidate" &&
+                        (!status.live || container.identity.revision > status.live->number))
+                        status.live = Revision{container.identity.revision, container.image};
+                }
+            }
+            if (!status.live) {
+                status.health = QStringLiteral("not deployed");
+                statuses.append(status);
+                continue;
+            }
+            int starting = 0;
+            int unhealthy = 0;
+            for (const PairContainer& container : *containers) {
+                if (container.identity.revision != status.live->number ||
+                    container.identity.group == u"candidate" || !container.isRunning())
+                    continue;
+                ++status.runningReplicas;
+                status.activeGroup = container.identity.group;
+                if (container.health.isEmpty() || container.health == u"healthy")
+                    continue;
+                if (container.health == u"starting")
+                    ++starting;
+                else
+                    ++unhealthy;
+            }
+            if (status.runningReplicas == 0)
+                status.health = QStringLiteral("stopped");
+            else if (unhealthy > 0)
+                status.health = QStringLiteral("unhealthy");
+            else if (starting > 0)
+                status.health = QStringLiteral("starting");
+            else
+                status.health = QStringLiteral("healthy");
+            if (env.trafficListen.isEmpty())
+                status.activeGroup.clear();
+            statuses.append(status);
+        }
+    }
+    return statuses;
+}
+
+// ---- reconciliation ----------------------------------------------------------------------------
+
+QList<ReconcileOutcome> reconcileInterrupted(const DeploymentContext& context)
+{
+    QList<ReconcileOutcome> outcomes;
+    DeploymentFilter filter;
+    filter.unfinishedOnly = true;
+    for (const DeploymentRecord& record : context.ledger->list(filter)) {
+        const QString lockPath = pairLockPath(context, record.application, record.environment);
+        QDir().mkpath(QFileInfo(lockPath).absolutePath());
+        QLockFile lock(lockPath);
+        // A live process holds the lock of a deployment that still runs: leave it alone.
+        if (!lockPair(lock))
+            continue;
+
+        ReconcileOutcome outcome;
+        outcome.deploymentId = record.id;
+        outcome.application = record.application;
+        outcome.environment = record.environment;
+        outcome.stage = record.stage;
+
+        DeploymentRequest request;
+        request.application = record.application;
+        request.environment = record.environment;
+        const Result<DockerEndpoint> endpoint = resolveEndpoint(context, request);
+        const auto markInterrupted = [&](const QString& why) {
+            outcome.error = why;
+            context.ledger->finish(
+                record.id, DeploymentStatus::Interrupted, QDateTime::currentDateTimeUtc(),
+                QStringLiteral("interrupted at %1; %2")
+                    .arg(deploymentStageName(record.stage),
+                         outcome.actions.isEmpty() ? why
+                                                   : outcome.actions.join(QStringLiteral("; ")) +
+                                                         QStringLiteral("; ") + why));
+            outcomes.append(outcome);
+        };
+        if (!endpoint) {
+            markInterrupted(endpoint.error().toString() +
+                            QStringLiteral(": the host's containers were not checked"));
+            continue;
+        }
+        DockerClient client(*endpoint);
+        if (const Result<DockerVersion> version = client.negotiate(); !version) {
+            markInterrupted(version.error().toString() +
+                            QStringLiteral(": reconcile again when the host answers"));
+            continue;
+        }
+        PairWorkload workload(client, record.application, record.environment);
+        const Result<QList<PairContainer>> containers = workload.containers();
+        if (!containers) {
+            markInterrupted(containers.error().toString());
+            continue;
+        }
+
+        // The environment returns to the revision live before the deployment: its containers
+        // run and take all traffic, the interrupted deployment's own containers go.
+        const std::optional<Revision> good =
+            context.ledger->latestRevision(record.application, record.environment);
+        const Workspace& workspace = context.workspace;
+        const Application* app = workspace.application(record.application);
+        const Environment* env = workspace.environment(record.environment);
+        QList<PairContainer> keep;
+        QList<PairContainer> drop;
+        for (const PairContainer& container : *containers) {
+            if (good && container.identity.revision == good->number &&
+                container.identity.group != u"candidate")
+                keep.append(container);
+            else
+                drop.append(container);
+        }
+        std::optional<RevisionConfig> goodConfig;
+        if (good) {
+            if (const auto stored = context.ledger->revisionConfig(
+                    record.application, record.environment, good->number)) {
+                if (Result<RevisionConfig> parsed = RevisionConfig::fromJson(*stored))
+                    goodConfig = *parsed;
+            }
+            if (!goodConfig && app && env)
+                goodConfig = revisionConfigFor(*app, *env, good->image);
+        }
+        const bool usesTraffic = env && !env->trafficListen.isEmpty();
+        QString failure;
+
+        // Stopped containers of the good revision start again; missing ones are created.
+        QList<PairContainer> running;
+        for (const PairContainer& container : std::as_const(keep)) {
+            if (!container.isRunning()) {
+                if (Result<bool> started = client.startContainer(container.id); started)
+                    outcome.actions.append(QStringLiteral("started %1").arg(container.name));
+            }
+        }
+        if (good && goodConfig) {
+            const Result<QList<PairContainer>> again = workload.containers();
+            if (again) {
+                for (const PairContainer& container : *again) {
+                    if (container.identity.revision == good->number && container.isRunning() &&
+                        container.identity.group != u"candidate")
+                        running.append(container);
+                }
+            }
+            QString group = running.isEmpty() ? QString() : running.first().identity.group;
+            if (group.isEmpty()) {
+                // The group the interrupted deployment did not use.
+                QString used;
+                for (const PairContainer& container : std::as_const(drop)) {
+                    if (container.identity.deploymentId == record.id)
+                        used = container.identity.group;
+                }
+                group = used.isEmpty() ? QString::fromUtf16(kBlue) : otherGroup(used);
+            }
+            QMap<QString, QString> noSecrets;
+            for (int replica = int(running.size()) + 1; replica <= goodConfig->replicas;
+                 ++replica) {
+                // Drop containers in the way of the name first.
+                ContainerIdentity identity{record.application,
+                                           record.environment,
+                                           good->number,
+                                           record.id,
+                                           group,
+                                           replica};
+                QMap<int, int> declared;
+                if (app) {
+                    for (const PortMapping& port : app->ports) {
+                        if (port.hostPort > 0)
+                            declared.insert(port.containerPort, port.hostPort);
+                    }
+                }
+                if (!usesTraffic) {
+                    for (const PairContainer& container : std::as_const(drop))
+                        discard(workload.stop(container));
+                }
+                // Secrets come from the process environment only here: the keyring may ask.
+                for (const QString& name : goodConfig->secretNames) {
+                    if (qEnvironmentVariableIsSet(name.toLocal8Bit().constData()))
+                        noSecrets.insert(name,
+                                         qEnvironmentVariable(name.toLocal8Bit().constData()));
+                }
+                const Result<PairContainer> started =
+                    workload.startReplica(*goodConfig, identity, noSecrets, usesTraffic,
+                                          usesTraffic ? QMap<int, int>() : declared);
+                if (!started) {
+                    failure = started.error().toString();
+                    break;
+                }
+                outcome.actions.append(QStringLiteral("started %1").arg(started->name));
+                running.append(*started);
+            }
+            if (failure.isEmpty()) {
+                for (const PairContainer& container : std::as_const(running)) {
+                    if (Result<bool> healthy = workload.waitHealthy(
+                            container, *goodConfig, healthDeadline(*goodConfig), nullptr);
+                        !healthy) {
+                        failure = healthy.error().toString();
+                        break;
+                    }
+                }
+            }
+            if (failure.isEmpty() && usesTraffic) {
+                Result<TrafficRouter> router =
+                    TrafficRouter::open(trafficOptions(context, *env, *goodConfig),
+                                        qMax(goodConfig->replicas, int(containers->size())));
+                if (!router) {
+                    failure = router.error().toString();
+                } else {
+                    TrafficRouter& entry = router.value();
+                    for (const PairContainer& container : std::as_const(running)) {
+                        if (Result<bool> assigned =
+                                entry.assign(container.identity.group, container.identity.replica,
+                                             QStringLiteral("127.0.0.1"), container.trafficPort);
+                            !assigned)
+                            failure = assigned.error().toString();
+                    }
+                    if (failure.isEmpty()) {
+                        if (Result<bool> up = entry.waitUntilUp(group, healthDeadline(*goodConfig));
+                            !up)
+                            failure = up.error().toString();
+                    }
+                    if (failure.isEmpty()) {
+                        if (Result<bool> shared = entry.setShares({{group, 100}}); !shared) {
+                            failure = shared.error().toString();
+                        } else {
+                            outcome.actions.append(QStringLiteral("traffic on revision %1 (%2)")
+                                                       .arg(good->number)
+                                                       .arg(group));
+                            if (const Result<QList<TrafficSlot>> states = entry.slotStates()) {
+                                for (const TrafficSlot& slot : *states) {
+                                    if (slot.group != group && slot.enabled)
+                                        discard(entry.release(slot.group, slot.index));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        } else if (usesTraffic && env && app) {
+            // Nothing was live before: the entry point serves nothing.
+            Result<TrafficRouter> router = TrafficRouter::open(
+                trafficOptions(context, *env, revisionConfigFor(*app, *env, {})),
+                qMax(1, app->replicas));
+            if (router) {
+                if (const Result<QList<TrafficSlot>> states = router.value().slotStates()) {
+                    for (const TrafficSlot& slot : *states) {
+                        if (slot.enabled)
+                            discard(router.value().release(slot.group, slot.index));
+                    }
+                }
+                outcome.actions.append(QStringLiteral("the entry point serves nothing"));
+            }
+        }
+
+        if (failure.isEmpty()) {
+            for (const PairContainer& container : std::as_const(drop)) {
+                if (workload.remove(container, false))
+                    outcome.actions.append(QStringLiteral("removed %1").arg(container.name));
+            }
+            outcome.resolved = true;
+            const QString summary =
+                good ? QStringLiteral("revision %1 is live again").arg(good->number)
+                     : QStringLiteral("nothing was live before it; its containers were removed");
+            context.ledger->recordTransition(record.id, DeploymentStage::Failed,
+                                             QDateTime::currentDateTimeUtc(),
+                                             QStringLiteral("interrupted: the console ended"));
+            context.ledger->finish(
+                record.id, DeploymentStatus::Interrupted, QDateTime::currentDateTimeUtc(),
+                QStringLiteral("interrupted at %1; %2%3")
+                    .arg(deploymentStageName(record.stage), summary,
+                         outcome.actions.isEmpty() ? QString()
+                                                   : u" (" + outcome.actions.join(u"; ") + u')'));
+            outcomes.append(outcome);
+        } else {
+            markInterrupted(failure + QStringLiteral("; deploy or roll back to finish"));
+        }
+    }
+    return outcomes;
+}
+
+} // namespace launchdeck::deploy

@@ -1,0 +1,127 @@
+// The body of one deployment job, run on the job's thread: the stages, the strategies, the
+// monitoring window and the rollback, each step recorded in the ledger before it is reported.
+#pragma once
+
+#include "deploy/deploymentengine.h"
+#include "deploy/pairworkload.h"
+#include "deploy/trafficrouter.h"
+#include "docker/dockerclient.h"
+
+#include <QElapsedTimer>
+#include <QLockFile>
+
+#include <functional>
+#include <optional>
+
+namespace launchdeck::deploy {
+
+// The resolved subject of a deployment: application, environment, endpoint, revisions.
+struct DeploymentSubject
+{
+    Application application;
+    Environment environment;
+    DockerEndpoint endpoint;
+    std::optional<Revision> from;
+    std::optional<RevisionConfig> fromConfig;
+    Revision to;
+    RevisionConfig toConfig;
+    Strategy::Type strategy = Strategy::Type::Rolling;
+    bool usesTraffic = false;
+    QString liveGroup; // the group the live revision's containers are in; empty when none
+};
+
+// The Docker host of the request's environment; fails for unknown names or a Kubernetes target.
+Result<DockerEndpoint> resolveEndpoint(const DeploymentContext& context,
+                                       const DeploymentRequest& request);
+// Finds what a request is about, from the workspace, the ledger and the host's containers.
+Result<DeploymentSubject> resolveSubject(const DeploymentContext& context,
+                                         const DeploymentRequest& request, DockerClient& client);
+
+// Where an environment's HAProxy instance lives and how it listens and checks.
+TrafficRouterOptions trafficOptions(const DeploymentContext& context,
+                                    const Environment& environment, const RevisionConfig& config);
+// Takes the pair's lock, freeing one a dead process left; false with the holder's pid when a
+// live process holds it.
+bool lockPair(QLockFile& lock, qint64* holder = nullptr);
+// The lock file that keeps two consoles from deploying the same pair at once.
+QString pairLockPath(const DeploymentContext& context, const QString& application,
+                     const QString& environment);
+
+class DeploymentRun final
+{
+public:
+    using Emit = std::function<void(const DeploymentEvent&)>;
+
+    DeploymentRun(const DeploymentContext& context, const DeploymentRequest& request,
+                  JobControl& control, Emit report);
+
+    // Runs to the end; the id is set as soon as the ledger has the deployment.
+    DeploymentStatus run(QString* id, QString* message);
+
+private:
+    struct Outcome
+    {
+        bool ok = true;
+        QString message;
+    };
+
+    // Stages
+    bool validate();
+    bool test();
+    Outcome deployByStrategy();
+    Outcome monitor();
+    Outcome restore(const QString& reason);
+    Outcome switchTo(const RevisionConfig& config, const Revision& revision, bool removeOld);
+
+    // Steps the strategies share
+    Result<QList<PairContainer>> startGroup(const RevisionConfig& config, const Revision& revision,
+                                            const QString& group, int firstReplica, int count,
+                                            bool publishToLoopback);
+    Result<bool> waitGroupHealthy(const QList<PairContainer>& containers,
+                                  const RevisionConfig& config);
+    Result<bool> assignSlots(const QList<PairContainer>& containers);
+    Result<bool> releaseSlots(const QString& group, int fromIndex = 1);
+    Result<bool> removeContainers(const QList<PairContainer>& containers, bool removeVolumes);
+    Result<QList<PairContainer>> revisionContainers(int revision, bool runningOnly);
+    Result<bool> openRouter(int slotsPerGroup);
+    QMap<int, int> declaredHostPorts() const;
+    Outcome runCanarySteps();
+    // Measures the new group's traffic against the template until the run decides.
+    Outcome runAnalysis(const AnalysisTemplate& analysis);
+
+    // Ledger and reporting
+    void enter(DeploymentStage stage, const QString& detail = {});
+    void log(const QString& text);
+    // Cleanup that goes on whatever happens: a failure is only logged.
+    void note(const Result<bool>& result);
+    void progress(int percent);
+    void validation(Severity severity, const QString& rule, const QString& message);
+    void testResult(const QString& name, bool passed, const QJsonObject& metrics,
+                    const QString& summary);
+    DeploymentStatus finish(DeploymentStatus status, const QString& message, QString* out);
+    bool cancelled() const { return m_control.cancel.load(); }
+    QMap<QString, QString> secretValues();
+
+    const DeploymentContext& m_context;
+    DeploymentRequest m_request;
+    JobControl& m_control;
+    Emit m_emit;
+
+    std::optional<DockerClient> m_client;
+    std::optional<PairWorkload> m_workload;
+    std::optional<TrafficRouter> m_router;
+    DeploymentSubject m_subject;
+    QString m_id;
+    DeploymentStage m_stage = DeploymentStage::Initialized;
+    int m_percent = 0;
+    qint64 m_estimateMs = 0;
+    QElapsedTimer m_clock;
+    std::optional<QMap<QString, QString>> m_secrets;
+
+    QString m_newGroup;
+    QList<PairContainer> m_started; // containers of the new revision
+    bool m_trafficMoved = false;    // from here on, cancel and failures roll back
+    QDateTime m_switchedAt;
+};
+
+} // namespace launchdeck::deploy

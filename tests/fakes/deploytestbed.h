@@ -1,0 +1,149 @@
+// What the deployment engine's tests set up: a private dockerd with the app:v1..v4 images built
+// on it, workspaces whose environments point there, a history database with the ledger, a way
+// to run a job to its end, and a load loop sending requests through the traffic entry point.
+#pragma once
+
+#include "deploy/deploymentengine.h"
+#include "fakes/dockertestbed.h"
+
+#include <QMap>
+#include <QString>
+#include <QStringList>
+#include <QTemporaryDir>
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+namespace launchdeck {
+class HistoryStore;
+}
+
+namespace launchdeck::test {
+
+// One application of a test workspace. The images: app:v1 and app:v2 answer "v1"/"v2" on "/";
+// app:v3 answers 500 on "/"; app:v4 answers "v4" on "/" and its /cgi-bin/healthz turns 500
+// `kV4HealthySeconds` after the container started. Every image answers "ok" on /healthz and on
+// /cgi-bin/healthz (v4: until it turns).
+struct DeployAppOptions
+{
+    QString workspace = QStringLiteral("deploytest"); // also names HAProxy folders and locks
+    QString application = QStringLiteral("app");
+    QString strategy = QStringLiteral("blue-green");
+    int replicas = 1;
+    QString healthPath = QStringLiteral("/healthz");
+    bool traffic = true; // staging gets traffic.listen
+    int hostPort = 0;    // > 0: ports ["<hostPort>:80"], else ["80"]
+    QString monitor = QStringLiteral("3s");
+    QString scaleDownDelay = QStringLiteral("2s");
+    QStringList canarySteps; // YAML flow items, e.g. "{set_weight: 50}"
+    bool httpCheckTest = false;
+};
+
+inline constexpr int kV4HealthySeconds = 9;
+
+struct DeployWorkspace
+{
+    deploy::DeploymentContext context;
+    quint16 listenPort = 0; // the staging entry point; 0 without traffic
+    QString entryUrl;       // "http://127.0.0.1:<listenPort>/", or the declared host port's
+};
+
+// A job run to its end: how it ended and everything it reported.
+struct DeployOutcome
+{
+    bool finished = false; // false: the timeout came first
+    std::optional<DeploymentStatus> status;
+    QString message;
+    QString id;
+    QList<deploy::DeploymentEvent> events;
+
+    // The Log and Stage texts, one a line, for failure messages.
+    QString transcript() const;
+};
+
+class DeployTestBed final
+{
+public:
+    DeployTestBed();
+    // Stops the HAProxy instances under the data folder, then the daemon.
+    ~DeployTestBed();
+    DeployTestBed(const DeployTestBed&) = delete;
+    DeployTestBed& operator=(const DeployTestBed&) = delete;
+
+    // The daemon, the four images, the history database and the ledger; on failure says why.
+    bool start(QString* error = nullptr);
+
+    DockerTestBed& docker() { return m_docker; }
+    const std::shared_ptr<DeploymentLedger>& ledger() const { return m_ledger; }
+    QString dataDir() const { return m_data.path(); }
+
+    // Writes launchdeck.yaml for `options` into a folder of its own and loads it; on failure
+    // says why (the loader's findings).
+    std::optional<DeployWorkspace> workspace(const DeployAppOptions& options,
+                                             QString* error = nullptr);
+
+    // Runs a job to its end, waiting up to `timeout` while the event loop turns; `onEvent` sees
+    // each event as it arrives on this thread.
+    static DeployOutcome
+    run(const deploy::DeploymentContext& context, const deploy::DeploymentRequest& request,
+        std::chrono::milliseconds timeout = std::chrono::seconds(180),
+        const std::function<void(const deploy::DeploymentEvent&)>& onEvent = {});
+
+    // Stops every HAProxy instance under <dataDir>/traffic.
+    void stopTraffic();
+
+private:
+    bool buildImage(const QString& tag, const QMap<QString, QByteArray>& files, QString* error);
+
+    QTemporaryDir m_data;
+    QTemporaryDir m_folders; // build contexts and workspaces
+    int m_folderCount = 0;
+    DockerTestBed m_docker;
+    std::unique_ptr<HistoryStore> m_store;
+    std::shared_ptr<DeploymentLedger> m_ledger;
+};
+
+// Clients sending GET requests through a URL as fast as they can, each on a new connection,
+// counting answers by body.
+class LoadLoop final
+{
+public:
+    struct Counts
+    {
+        qint64 successes = 0;         // 2xx
+        qint64 failures = 0;          // other statuses and transport errors
+        QMap<QString, qint64> bodies; // trimmed bodies of the 2xx answers
+        QStringList failureSamples;   // the first few failures: status or curl's words
+    };
+
+    explicit LoadLoop(QString url, int clients = 2);
+    ~LoadLoop();
+    LoadLoop(const LoadLoop&) = delete;
+    LoadLoop& operator=(const LoadLoop&) = delete;
+
+    void start();
+    void stop();
+    Counts counts() const;
+    // Forgets what was counted so far.
+    void reset();
+    // Waits until at least `count` answers arrived since the last reset.
+    bool waitForAnswers(qint64 count, std::chrono::milliseconds timeout) const;
+
+private:
+    void client();
+
+    QString m_url;
+    int m_clients;
+    std::atomic_bool m_running{false};
+    mutable std::mutex m_mutex;
+    Counts m_counts;
+    std::vector<std::thread> m_threads;
+};
+
+} // namespace launchdeck::test
