@@ -1,6 +1,9 @@
 // Argument parsing for `launchdeck COMMAND …` and the wiring to the services that do the work.
 #include "commandline.h"
 
+#include "cliio.h"
+#include "deploycommand.h"
+
 #include "historycommand.h"
 #include "pipelinecommand.h"
 
@@ -24,29 +27,7 @@ namespace launchdeck {
 
 namespace {
 
-constexpr int kOk = 0;
-constexpr int kFailed = 1;
-constexpr int kUsage = 2;
-
-void printOut(const QString& text)
-{
-    const QByteArray bytes = text.toUtf8();
-    std::fwrite(bytes.constData(), 1, static_cast<size_t>(bytes.size()), stdout);
-    std::fflush(stdout);
-}
-
-void printErr(const QString& text)
-{
-    const QByteArray bytes = text.toUtf8();
-    std::fwrite(bytes.constData(), 1, static_cast<size_t>(bytes.size()), stderr);
-    std::fflush(stderr);
-}
-
-int usageError(const QString& message)
-{
-    printErr(QStringLiteral("launchdeck: %1\nTry 'launchdeck --help'.\n").arg(message));
-    return kUsage;
-}
+using namespace cli;
 
 QString helpText()
 {
@@ -70,6 +51,18 @@ QString helpText()
         "      Run a pipeline locally; its log streams to standard output, each line prefixed\n"
         "      by its step, progress to standard error (--json: one JSON object per event).\n"
         "      Ctrl-C cancels the run. Exit 0 succeeded, 1 failed, 130 cancelled.\n"
+        "  deploy APP --env ENV [--version TAG] [--strategy S] [--no-auto-rollback]\n"
+        "         [--auto-promote] [--confirm ENV] [--json]\n"
+        "      Deploy a version (an image tag) of an application to an environment on its\n"
+        "      Docker host through validation, tests, the strategy (recreate, rolling,\n"
+        "      blue-green, canary) and monitoring. A protected environment needs --confirm\n"
+        "      with its name. Progress on standard error, the result on standard output.\n"
+        "      Exit 0 completed, 1 failed or rolled back, 2 bad usage.\n"
+        "  rollback APP --env ENV --reason TEXT [--to REVISION] [--confirm ENV]\n"
+        "         [--remove-volumes] [--force] [--keep-old] [--json]\n"
+        "      Return to an earlier revision (default: the one before the live one).\n"
+        "  status [APP] [--env ENV] [--json]\n"
+        "      The live revision, health and replicas of every application and environment.\n"
         "  history [APP] [--env ENV] [--json] [--verify]\n"
         "      Deployments and rollbacks newest first, with metrics per application and\n"
         "      environment. --verify checks the audit log's hash chain: exit 0 intact, 1 broken.\n"
@@ -79,49 +72,6 @@ QString helpText()
         "  --json            machine-readable output\n"
         "  -h, --help        this help\n"
         "  -V, --version     the version\n");
-}
-
-// Pulls `--name VALUE` / `--name=VALUE` out of `args`; false when the value is missing.
-bool takeOption(QStringList& args, const QStringList& names, std::optional<QString>& value,
-                QString& error)
-{
-    for (qsizetype i = 0; i < args.size(); ++i) {
-        for (const QString& name : names) {
-            if (args[i] == name) {
-                if (i + 1 >= args.size()) {
-                    error = QStringLiteral("%1 needs a value").arg(name);
-                    return false;
-                }
-                value = args[i + 1];
-                args.remove(i, 2);
-                return true;
-            }
-            if (args[i].startsWith(name + u'=')) {
-                value = args[i].mid(name.size() + 1);
-                args.remove(i);
-                return true;
-            }
-        }
-    }
-    return true;
-}
-
-QStringList takeRepeated(QStringList& args, const QString& name, QString& error)
-{
-    QStringList values;
-    std::optional<QString> value;
-    while (true) {
-        value.reset();
-        if (!takeOption(args, {name}, value, error) || !value)
-            break;
-        values.append(*value);
-    }
-    return values;
-}
-
-bool takeFlag(QStringList& args, const QString& name)
-{
-    return args.removeAll(name) > 0;
 }
 
 QString displayPath(const QString& path)
@@ -135,18 +85,18 @@ int runValidate(QStringList args, const QString& workspaceDir)
     QString error;
     std::optional<QString> levelName;
     if (!takeOption(args, {QStringLiteral("--level")}, levelName, error))
-        return usageError(error);
+        return usage(error);
     const bool json = takeFlag(args, QStringLiteral("--json"));
     for (const QString& arg : std::as_const(args)) {
         if (arg.startsWith(u'-') && arg != u"-")
-            return usageError(QStringLiteral("validate: unknown option '%1'").arg(arg));
+            return usage(QStringLiteral("validate: unknown option '%1'").arg(arg));
     }
     std::optional<ValidationLevel> level;
     if (levelName) {
         level = validationLevelFromName(*levelName);
         if (!level)
-            return usageError(QStringLiteral("--level must be basic, standard or strict, not '%1'")
-                                  .arg(*levelName));
+            return usage(QStringLiteral("--level must be basic, standard or strict, not '%1'")
+                             .arg(*levelName));
     }
     if (args.isEmpty())
         args.append(workspaceDir);
@@ -160,7 +110,7 @@ int runValidate(QStringList args, const QString& workspaceDir)
     QList<FileReport> reports;
     for (const QString& arg : std::as_const(args)) {
         if (!QFileInfo::exists(arg)) {
-            printErr(QStringLiteral("launchdeck: %1: no such file or folder\n").arg(arg));
+            emitErr(QStringLiteral("launchdeck: %1: no such file or folder\n").arg(arg));
             unreadable = true;
             continue;
         }
@@ -171,7 +121,7 @@ int runValidate(QStringList args, const QString& workspaceDir)
             reports.append(std::move(report));
         }
     }
-    printOut(json ? QString::fromUtf8(formatJsonReport(reports)) : formatTextReport(reports));
+    emitOut(json ? QString::fromUtf8(formatJsonReport(reports)) : formatTextReport(reports));
     if (unreadable)
         return kUsage;
     return summarize(reports).errors > 0 ? kFailed : kOk;
@@ -192,20 +142,19 @@ int runRender(QStringList args)
     std::optional<QString> outputDir;
     if (!takeOption(args, {QStringLiteral("--to")}, to, error) ||
         !takeOption(args, {QStringLiteral("-o"), QStringLiteral("--output")}, outputDir, error))
-        return usageError(error);
+        return usage(error);
     const QStringList sets = takeRepeated(args, QStringLiteral("--set"), error);
     if (!error.isEmpty())
-        return usageError(error);
+        return usage(error);
     if (args.size() != 1 || args[0].startsWith(u'-'))
-        return usageError(
-            QStringLiteral("render takes one TEMPLATE file and --to compose|kubernetes"));
+        return usage(QStringLiteral("render takes one TEMPLATE file and --to compose|kubernetes"));
     if (!to || (*to != u"compose" && *to != u"kubernetes"))
-        return usageError(QStringLiteral("render needs --to compose or --to kubernetes"));
+        return usage(QStringLiteral("render needs --to compose or --to kubernetes"));
     QHash<QString, QString> overrides;
     for (const QString& set : sets) {
         const qsizetype eq = set.indexOf(u'=');
         if (eq <= 0)
-            return usageError(QStringLiteral("--set takes NAME=VALUE, not '%1'").arg(set));
+            return usage(QStringLiteral("--set takes NAME=VALUE, not '%1'").arg(set));
         overrides.insert(set.left(eq), set.mid(eq + 1));
     }
 
@@ -214,10 +163,10 @@ int runRender(QStringList args)
     const YamlFile file = loadYamlFile(path, out);
     std::optional<templates::InfraTemplate> parsed;
     if (file.readable && !templates::looksLikeTemplate(file)) {
-        printErr(QStringLiteral(
-                     "launchdeck: %1: not an infrastructure template (it needs 'provider' and "
-                     "'resources')\n")
-                     .arg(path));
+        emitErr(QStringLiteral(
+                    "launchdeck: %1: not an infrastructure template (it needs 'provider' and "
+                    "'resources')\n")
+                    .arg(path));
         return kUsage;
     }
     if (file.readable)
@@ -232,7 +181,7 @@ int runRender(QStringList args)
     sortDiagnostics(out);
     bool failed = !parsed;
     for (const Diagnostic& d : std::as_const(out)) {
-        printErr(formatDiagnostic(d) + u'\n');
+        emitErr(formatDiagnostic(d) + u'\n');
         failed = failed || isError(d.severity);
     }
     if (!file.readable)
@@ -241,11 +190,11 @@ int runRender(QStringList args)
         return kFailed;
 
     if (!outputDir) {
-        printOut(result.text);
+        emitOut(result.text);
         return kOk;
     }
     if (!QDir().mkpath(*outputDir)) {
-        printErr(QStringLiteral("launchdeck: cannot create folder %1\n").arg(*outputDir));
+        emitErr(QStringLiteral("launchdeck: cannot create folder %1\n").arg(*outputDir));
         return kUsage;
     }
     QList<std::pair<QString, QByteArray>> files;
@@ -268,11 +217,11 @@ int runRender(QStringList args)
         QSaveFile output(QDir(*outputDir).filePath(name));
         if (!output.open(QIODevice::WriteOnly) || output.write(bytes) != bytes.size() ||
             !output.commit()) {
-            printErr(QStringLiteral("launchdeck: cannot write %1: %2\n")
-                         .arg(output.fileName(), output.errorString()));
+            emitErr(QStringLiteral("launchdeck: cannot write %1: %2\n")
+                        .arg(output.fileName(), output.errorString()));
             return kFailed;
         }
-        printErr(QStringLiteral("wrote %1\n").arg(displayPath(output.fileName())));
+        emitErr(QStringLiteral("wrote %1\n").arg(displayPath(output.fileName())));
     }
     return kOk;
 }
@@ -285,21 +234,21 @@ int runCommandLine(const QStringList& arguments)
     QString error;
     std::optional<QString> workspace;
     if (!takeOption(args, {QStringLiteral("--workspace"), QStringLiteral("-w")}, workspace, error))
-        return usageError(error);
+        return usage(error);
     if (args.isEmpty())
         return -1;
     const QString command = args.takeFirst();
     if (command == u"--help" || command == u"-h" || command == u"help") {
-        printOut(helpText());
+        emitOut(helpText());
         return kOk;
     }
     if (command == u"--version" || command == u"-V") {
-        printOut(QStringLiteral("launchdeck %1\n").arg(QStringLiteral(LAUNCHDECK_VERSION)));
+        emitOut(QStringLiteral("launchdeck %1\n").arg(QStringLiteral(LAUNCHDECK_VERSION)));
         return kOk;
     }
     const QString workspaceDir = workspace.value_or(QDir::currentPath());
     if (workspace && !QFileInfo(*workspace).isDir())
-        return usageError(QStringLiteral("--workspace %1: no such folder").arg(*workspace));
+        return usage(QStringLiteral("--workspace %1: no such folder").arg(*workspace));
     if (command == u"validate")
         return runValidate(args, workspaceDir);
     if (command == u"render")
@@ -308,9 +257,15 @@ int runCommandLine(const QStringList& arguments)
         return runPipelineCommand(args, workspaceDir);
     if (command == u"history")
         return runHistoryCommand(args);
+    if (command == u"deploy")
+        return runDeployCommand(args, workspaceDir);
+    if (command == u"rollback")
+        return runRollbackCommand(args, workspaceDir);
+    if (command == u"status")
+        return runStatusCommand(args, workspaceDir);
     if (!command.startsWith(u'-') && args.isEmpty() && QFileInfo(command).isDir())
         return -1; // `launchdeck DIR` opens that workspace
-    return usageError(QStringLiteral("unknown command '%1'").arg(command));
+    return usage(QStringLiteral("unknown command '%1'").arg(command));
 }
 
 } // namespace launchdeck

@@ -3,6 +3,8 @@
 // (its whole process tree) and the command exits 130.
 #include "pipelinecommand.h"
 
+#include "cliio.h"
+
 #include "pipeline/pipelineparser.h"
 #include "pipeline/pipelinerecorder.h"
 #include "pipeline/pipelinerunnerhost.h"
@@ -15,47 +17,15 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSocketNotifier>
-#include <QStandardPaths>
 
-#include <csignal>
 #include <cstdio>
 #include <optional>
-#include <unistd.h>
 
 namespace launchdeck {
 
 namespace {
 
-constexpr int kOk = 0;
-constexpr int kFailed = 1;
-constexpr int kUsage = 2;
-constexpr int kInterrupted = 130;
-
-void emitOut(const QString& text)
-{
-    const QByteArray bytes = text.toUtf8();
-    std::fwrite(bytes.constData(), 1, static_cast<size_t>(bytes.size()), stdout);
-    std::fflush(stdout);
-}
-
-void emitErr(const QString& text)
-{
-    const QByteArray bytes = text.toUtf8();
-    std::fwrite(bytes.constData(), 1, static_cast<size_t>(bytes.size()), stderr);
-    std::fflush(stderr);
-}
-
-void emitJson(const QJsonObject& object)
-{
-    emitOut(QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact)) + u'\n');
-}
-
-int usage(const QString& message)
-{
-    emitErr(QStringLiteral("launchdeck: %1\nTry 'launchdeck --help'.\n").arg(message));
-    return kUsage;
-}
+using namespace cli;
 
 QString formatSeconds(qint64 ms)
 {
@@ -130,14 +100,6 @@ std::optional<QString> findPipeline(const QString& wanted, const QString& worksp
     return std::nullopt;
 }
 
-int g_signalPipe[2] = {-1, -1};
-
-void onInterrupt(int)
-{
-    const char byte = 1;
-    [[maybe_unused]] const auto written = ::write(g_signalPipe[1], &byte, 1);
-}
-
 int exitStatusOf(RunStatus status)
 {
     switch (status) {
@@ -188,14 +150,9 @@ int runPipeline(QStringList args, const QString& workspaceDir)
     if (invalid)
         return kUsage;
 
-    int argc = 1;
-    char name[] = "launchdeck";
-    char* argv[] = {name, nullptr};
-    QCoreApplication app(argc, argv);
-    QCoreApplication::setApplicationName(QStringLiteral("Launchdeck"));
-    QCoreApplication::setOrganizationName(QStringLiteral("Launchdeck"));
-    const QString dataDir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
-    QDir().mkpath(dataDir);
+    CliApplication application;
+    QCoreApplication& app = application.app();
+    const QString& dataDir = application.dataDir();
 
     HistoryStore store(dataDir);
     if (const auto opened = openHistoryAndRecover(store); !opened) {
@@ -208,15 +165,11 @@ int runPipeline(QStringList args, const QString& workspaceDir)
     PipelineRunnerHost host(options);
     PipelineRecorder recorder(&store, host.runner());
 
-    if (::pipe(g_signalPipe) != 0)
+    InterruptWatch interrupt;
+    if (!interrupt.isWatching())
         return kFailed;
-    std::signal(SIGINT, onInterrupt);
-    std::signal(SIGTERM, onInterrupt);
-    QSocketNotifier interrupt(g_signalPipe[0], QSocketNotifier::Read);
     bool cancelling = false;
-    QObject::connect(&interrupt, &QSocketNotifier::activated, &app, [&] {
-        char byte = 0;
-        [[maybe_unused]] const auto got = ::read(g_signalPipe[0], &byte, 1);
+    QObject::connect(&interrupt, &InterruptWatch::interrupted, &app, [&] {
         if (!cancelling && !json)
             emitErr(
                 QStringLiteral("launchdeck: cancelling the run (its processes are being ended)\n"));
@@ -302,8 +255,6 @@ int runPipeline(QStringList args, const QString& workspaceDir)
     request.envOverrides = overrides;
     host.start(request);
     QCoreApplication::exec();
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
     return status;
 }
 

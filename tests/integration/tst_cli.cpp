@@ -1,4 +1,6 @@
 // The command line as CI uses it: exit codes, text and JSON reports, render to files.
+#include "fakes/cliprocess.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
@@ -16,39 +18,14 @@ namespace {
 
 const QString kSample = QStringLiteral(LAUNCHDECK_SOURCE_DIR "/resources/sample");
 
-struct Run
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using launchdeck::test::cliEnvironment;
+using Run = launchdeck::test::CliRun;
 
-QProcessEnvironment isolatedEnvironment(const QString& dataHome)
+Run runLaunchdeck(const QStringList& arguments, const QString& workingDirectory = QString(),
+                  const QString& dataHome = QString())
 {
-    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    if (!dataHome.isEmpty())
-        environment.insert(QStringLiteral("XDG_DATA_HOME"), dataHome);
-    return environment;
-}
-
-Run launchdeck(const QStringList& arguments, const QString& workingDirectory = QString(),
-               const QString& dataHome = QString())
-{
-    QProcess process;
-    process.setProgram(QStringLiteral(LAUNCHDECK_BINARY));
-    process.setProcessEnvironment(isolatedEnvironment(dataHome));
-    process.setArguments(arguments);
-    if (!workingDirectory.isEmpty())
-        process.setWorkingDirectory(workingDirectory);
-    process.start();
-    if (!process.waitForFinished(60'000)) {
-        process.kill();
-        process.waitForFinished();
-        return {};
-    }
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            QString::fromUtf8(process.readAllStandardOutput()),
-            QString::fromUtf8(process.readAllStandardError())};
+    return launchdeck::test::runCli(QStringLiteral(LAUNCHDECK_BINARY), arguments, workingDirectory,
+                                    dataHome);
 }
 
 void write(const QString& path, const QByteArray& text)
@@ -79,10 +56,10 @@ class TestCli final : public QObject
 private Q_SLOTS:
     void versionAndHelp()
     {
-        const Run version = launchdeck({QStringLiteral("--version")});
+        const Run version = runLaunchdeck({QStringLiteral("--version")});
         QCOMPARE(version.exitCode, 0);
         QVERIFY(version.out.startsWith(QStringLiteral("launchdeck ")));
-        const Run help = launchdeck({QStringLiteral("--help")});
+        const Run help = runLaunchdeck({QStringLiteral("--help")});
         QCOMPARE(help.exitCode, 0);
         QVERIFY(help.out.contains(QStringLiteral("validate")));
         QVERIFY(help.out.contains(QStringLiteral("render")));
@@ -90,29 +67,30 @@ private Q_SLOTS:
 
     void badUsage()
     {
-        QCOMPARE(launchdeck({QStringLiteral("frobnicate")}).exitCode, 2);
-        QCOMPARE(launchdeck({QStringLiteral("validate"), QStringLiteral("--level"),
-                             QStringLiteral("paranoid")})
+        QCOMPARE(runLaunchdeck({QStringLiteral("frobnicate")}).exitCode, 2);
+        QCOMPARE(runLaunchdeck({QStringLiteral("validate"), QStringLiteral("--level"),
+                                QStringLiteral("paranoid")})
                      .exitCode,
                  2);
-        QCOMPARE(launchdeck({QStringLiteral("validate"), QStringLiteral("--bogus")}).exitCode, 2);
+        QCOMPARE(runLaunchdeck({QStringLiteral("validate"), QStringLiteral("--bogus")}).exitCode,
+                 2);
         const Run missing =
-            launchdeck({QStringLiteral("validate"), QStringLiteral("/nonexistent/file.yaml")});
+            runLaunchdeck({QStringLiteral("validate"), QStringLiteral("/nonexistent/file.yaml")});
         QCOMPARE(missing.exitCode, 2);
         QVERIFY(missing.err.contains(QStringLiteral("/nonexistent/file.yaml")));
-        QCOMPARE(
-            launchdeck({QStringLiteral("render"), kSample + u"/templates/web-stack.yaml"}).exitCode,
-            2);
+        QCOMPARE(runLaunchdeck({QStringLiteral("render"), kSample + u"/templates/web-stack.yaml"})
+                     .exitCode,
+                 2);
     }
 
     void sampleWorkspaceValidates()
     {
         const Run run =
-            launchdeck({QStringLiteral("validate"), QStringLiteral("--workspace"), kSample});
+            runLaunchdeck({QStringLiteral("validate"), QStringLiteral("--workspace"), kSample});
         QVERIFY2(run.exitCode == 0, qPrintable(run.out + run.err));
         QVERIFY(
             run.out.contains(QRegularExpression(QStringLiteral("\\d+ files checked: 0 errors"))));
-        const Run fromInside = launchdeck({QStringLiteral("validate")}, kSample);
+        const Run fromInside = runLaunchdeck({QStringLiteral("validate")}, kSample);
         QCOMPARE(fromInside.exitCode, 0);
     }
 
@@ -122,7 +100,7 @@ private Q_SLOTS:
         write(dir.filePath(QStringLiteral("bad.yaml")),
               "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  portz: []\n");
         const Run run =
-            launchdeck({QStringLiteral("validate"), QStringLiteral("bad.yaml")}, dir.path());
+            runLaunchdeck({QStringLiteral("validate"), QStringLiteral("bad.yaml")}, dir.path());
         QCOMPARE(run.exitCode, 1);
         const QRegularExpression line(
             QStringLiteral("^bad\\.yaml:5:3: high: .*portz.* \\[unknown-field\\]$"),
@@ -137,7 +115,7 @@ private Q_SLOTS:
         write(dir.filePath(QStringLiteral("good.yaml")),
               "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n");
         const Run run =
-            launchdeck({QStringLiteral("validate"), dir.path(), QStringLiteral("--json")});
+            runLaunchdeck({QStringLiteral("validate"), dir.path(), QStringLiteral("--json")});
         QCOMPARE(run.exitCode, 1);
         const QJsonObject json = QJsonDocument::fromJson(run.out.toUtf8()).object();
         QCOMPARE(json[u"summary"][u"files"].toInt(), 2);
@@ -153,29 +131,29 @@ private Q_SLOTS:
     void renderToStdoutAndFiles()
     {
         const QString templ = kSample + u"/templates/web-stack.yaml";
-        const Run kube = launchdeck({QStringLiteral("render"), templ, QStringLiteral("--to"),
-                                     QStringLiteral("kubernetes")});
+        const Run kube = runLaunchdeck({QStringLiteral("render"), templ, QStringLiteral("--to"),
+                                        QStringLiteral("kubernetes")});
         QVERIFY2(kube.exitCode == 0, qPrintable(kube.err));
         QVERIFY(kube.out.contains(QStringLiteral("kind: Deployment")));
-        QCOMPARE(launchdeck({QStringLiteral("render"), templ, QStringLiteral("--to"),
-                             QStringLiteral("kubernetes")})
+        QCOMPARE(runLaunchdeck({QStringLiteral("render"), templ, QStringLiteral("--to"),
+                                QStringLiteral("kubernetes")})
                      .out,
                  kube.out);
-        const Run compose = launchdeck(
+        const Run compose = runLaunchdeck(
             {QStringLiteral("render"), templ, QStringLiteral("--to"), QStringLiteral("compose")});
         QCOMPARE(compose.exitCode, 0);
         QVERIFY(compose.out.contains(QStringLiteral("services:")));
 
         QTemporaryDir out;
         const Run files =
-            launchdeck({QStringLiteral("render"), templ, QStringLiteral("--to"),
-                        QStringLiteral("kubernetes"), QStringLiteral("-o"), out.path()});
+            runLaunchdeck({QStringLiteral("render"), templ, QStringLiteral("--to"),
+                           QStringLiteral("kubernetes"), QStringLiteral("-o"), out.path()});
         QCOMPARE(files.exitCode, 0);
         const QStringList written = QDir(out.path()).entryList(QDir::Files);
         QVERIFY2(written.contains(QStringLiteral("deployment-web.yaml")),
                  qPrintable(written.join(u' ')));
-        const Run check = launchdeck({QStringLiteral("validate"), out.path(),
-                                      QStringLiteral("--level"), QStringLiteral("standard")});
+        const Run check = runLaunchdeck({QStringLiteral("validate"), out.path(),
+                                         QStringLiteral("--level"), QStringLiteral("standard")});
         QVERIFY2(check.exitCode == 0, qPrintable(check.out));
     }
 
@@ -190,7 +168,7 @@ private Q_SLOTS:
               "  - {name: after, needs: [greet], run: echo done}\n");
         write(workspace.filePath(QStringLiteral("pipelines/broken.yaml")),
               "name: broken\nsteps:\n  - {name: a, run: 'exit 3'}\n");
-        const Run list = launchdeck(
+        const Run list = runLaunchdeck(
             {QStringLiteral("pipeline"), QStringLiteral("list"), QStringLiteral("--json")},
             workspace.path(), data.path());
         QCOMPARE(list.exitCode, 0);
@@ -198,8 +176,8 @@ private Q_SLOTS:
 
         qputenv("LD_TEST_SECRET", "s3cr3t-value");
         const Run ok =
-            launchdeck({QStringLiteral("pipeline"), QStringLiteral("run"), QStringLiteral("ok")},
-                       workspace.path(), data.path());
+            runLaunchdeck({QStringLiteral("pipeline"), QStringLiteral("run"), QStringLiteral("ok")},
+                          workspace.path(), data.path());
         qunsetenv("LD_TEST_SECRET");
         QVERIFY2(ok.exitCode == 0, qPrintable(ok.out + ok.err));
         QVERIFY(ok.out.contains(QStringLiteral("[greet] hello")));
@@ -207,9 +185,9 @@ private Q_SLOTS:
         QVERIFY2(!ok.out.contains(QStringLiteral("s3cr3t-value")), qPrintable(ok.out));
         QVERIFY(ok.out.contains(QStringLiteral("token=")));
 
-        const Run failed = launchdeck({QStringLiteral("pipeline"), QStringLiteral("run"),
-                                       QStringLiteral("broken"), QStringLiteral("--json")},
-                                      workspace.path(), data.path());
+        const Run failed = runLaunchdeck({QStringLiteral("pipeline"), QStringLiteral("run"),
+                                          QStringLiteral("broken"), QStringLiteral("--json")},
+                                         workspace.path(), data.path());
         QCOMPARE(failed.exitCode, 1);
         const QStringList events = failed.out.split(u'\n', Qt::SkipEmptyParts);
         QVERIFY(events.size() >= 3);
@@ -217,11 +195,11 @@ private Q_SLOTS:
         QCOMPARE(last[u"event"].toString(), QStringLiteral("run_finished"));
         QCOMPARE(last[u"status"].toString(), QStringLiteral("failed"));
 
-        QCOMPARE(
-            launchdeck({QStringLiteral("pipeline"), QStringLiteral("run"), QStringLiteral("nope")},
-                       workspace.path(), data.path())
-                .exitCode,
-            2);
+        QCOMPARE(runLaunchdeck(
+                     {QStringLiteral("pipeline"), QStringLiteral("run"), QStringLiteral("nope")},
+                     workspace.path(), data.path())
+                     .exitCode,
+                 2);
     }
 
     void pipelineInterruptCancelsTheTree()
@@ -241,7 +219,7 @@ private Q_SLOTS:
         process.setArguments(
             {QStringLiteral("pipeline"), QStringLiteral("run"), QStringLiteral("slow")});
         process.setWorkingDirectory(workspace.path());
-        process.setProcessEnvironment(isolatedEnvironment(data.path()));
+        process.setProcessEnvironment(cliEnvironment(data.path()));
         process.start();
         QByteArray output;
         QTRY_VERIFY_WITH_TIMEOUT((output += process.readAllStandardOutput()).contains("started"),
@@ -261,8 +239,8 @@ private Q_SLOTS:
               "  - name: web\n    type: compute\n    configuration:\n      image: "
               "\"shop/web:${missing}\"\n");
         const Run run =
-            launchdeck({QStringLiteral("render"), dir.filePath(QStringLiteral("t.yaml")),
-                        QStringLiteral("--to"), QStringLiteral("kubernetes")});
+            runLaunchdeck({QStringLiteral("render"), dir.filePath(QStringLiteral("t.yaml")),
+                           QStringLiteral("--to"), QStringLiteral("kubernetes")});
         QCOMPARE(run.exitCode, 1);
         QVERIFY2(run.err.contains(QStringLiteral("t.yaml:8:")), qPrintable(run.err));
         QVERIFY(run.err.contains(QStringLiteral("undefined-variable")));

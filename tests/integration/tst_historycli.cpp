@@ -1,6 +1,7 @@
 // `launchdeck history` as CI runs it: the ledger as JSON and text, filters, and --verify on an
 // intact and a tampered database, against the built binary with its own data folder.
 #include "deploy/deploymentledger.h"
+#include "fakes/cliprocess.h"
 #include "store/historystore.h"
 
 #include <QDir>
@@ -17,36 +18,17 @@ using namespace launchdeck;
 
 namespace {
 
-struct Run
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using test::CliRun;
+using Run = test::CliRun;
 
-Run launchdeckIn(const QString& dataHome, const QStringList& arguments)
+CliRun launchdeckIn(const QString& dataHome, const QStringList& arguments)
 {
-    QProcess process;
-    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    environment.insert(QStringLiteral("XDG_DATA_HOME"), dataHome);
-    process.setProcessEnvironment(environment);
-    process.setProgram(QStringLiteral(LAUNCHDECK_BINARY));
-    process.setArguments(arguments);
-    process.start();
-    if (!process.waitForFinished(60'000)) {
-        process.kill();
-        process.waitForFinished();
-        return {};
-    }
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            QString::fromUtf8(process.readAllStandardOutput()),
-            QString::fromUtf8(process.readAllStandardError())};
+    return test::runCli(QStringLiteral(LAUNCHDECK_BINARY), arguments, {}, dataHome);
 }
 
-// Where the console keeps its database under XDG_DATA_HOME (organisation, then application).
 QString dataDirOf(const QString& dataHome)
 {
-    return QDir(dataHome).filePath(QStringLiteral("Launchdeck/Launchdeck"));
+    return test::cliDataDir(dataHome);
 }
 
 // Three deployments of web to production and one of api to staging, ended an hour ago at most.
