@@ -106,6 +106,515 @@
     </message>
 </context>
 <context>
+    <name>launchdeck::DeployDialog</name>
+    <message>
+        <source>Roll back &amp;automatically when it fails after traffic moved</source>
+        <translation>&amp;Automatisch zurückrollen, wenn es nach dem Umschalten des Datenverkehrs fehlschlägt</translation>
+    </message>
+    <message>
+        <source>Deploy</source>
+        <translation>Ausrollen</translation>
+    </message>
+    <message>
+        <source>A tag of a local image of the application&apos;s repository, or any tag typed</source>
+        <translation>Ein Tag eines lokalen Images aus dem Repository der Anwendung oder ein beliebiges eingegebenes Tag</translation>
+    </message>
+    <message>
+        <source>&amp;Deploy</source>
+        <translation>&amp;Ausrollen</translation>
+    </message>
+    <message>
+        <source>&amp;Application:</source>
+        <translation>&amp;Anwendung:</translation>
+    </message>
+    <message>
+        <source>&amp;Environment:</source>
+        <translation>&amp;Umgebung:</translation>
+    </message>
+    <message>
+        <source>&amp;Version:</source>
+        <translation>&amp;Version:</translation>
+    </message>
+    <message>
+        <source>&amp;Strategy:</source>
+        <translation>&amp;Strategie:</translation>
+    </message>
+    <message>
+        <source>Options:</source>
+        <translation>Optionen:</translation>
+    </message>
+    <message>
+        <source>What will change:</source>
+        <translation>Was sich ändert:</translation>
+    </message>
+    <message>
+        <source>The application&apos;s (%1)</source>
+        <translation>Die der Anwendung (%1)</translation>
+    </message>
+    <message>
+        <source>Looking for local images of %1…</source>
+        <translation>Suche lokale Images von %1 …</translation>
+    </message>
+    <message>
+        <source>Local images unavailable: %1</source>
+        <translation>Lokale Images nicht verfügbar: %1</translation>
+    </message>
+    <message>
+        <source>No local image of %1; type a tag.</source>
+        <translation>Kein lokales Image von %1; bitte ein Tag eingeben.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n local tag(s)</source>
+        <translation>
+            <numerusform>%n lokales Tag</numerusform>
+            <numerusform>%n lokale Tags</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>launchdeck::DeploymentHistoryModel</name>
+    <message>
+        <source>Rollback</source>
+        <translation>Rollback</translation>
+    </message>
+    <message>
+        <source>Deploy</source>
+        <translation>Deployment</translation>
+    </message>
+    <message>
+        <source>r%1 → r%2 (%3)</source>
+        <translation>r%1 → r%2 (%3)</translation>
+    </message>
+    <message>
+        <source>r%1 (%2)</source>
+        <translation>r%1 (%2)</translation>
+    </message>
+    <message>
+        <source>Running: %1</source>
+        <translation>Läuft: %1</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>Gestartet</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <source>Revision</source>
+        <translation>Revision</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>Dauer</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>Von</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Grund</translation>
+    </message>
+</context>
+<context>
+    <name>launchdeck::DeploymentMatrix</name>
+    <message>
+        <source>Initialized</source>
+        <translation>Initialisiert</translation>
+    </message>
+    <message>
+        <source>Validating</source>
+        <translation>Validierung</translation>
+    </message>
+    <message>
+        <source>Testing</source>
+        <translation>Tests</translation>
+    </message>
+    <message>
+        <source>Deploying</source>
+        <translation>Ausrollen</translation>
+    </message>
+    <message>
+        <source>Monitoring</source>
+        <translation>Überwachung</translation>
+    </message>
+    <message>
+        <source>Completed</source>
+        <translation>Abgeschlossen</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Rolling back</source>
+        <translation>Rollback läuft</translation>
+    </message>
+    <message>
+        <source>Rolled back</source>
+        <translation>Zurückgerollt</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Abgebrochen</translation>
+    </message>
+    <message>
+        <source>Interrupted</source>
+        <translation>Unterbrochen</translation>
+    </message>
+    <message>
+        <source>healthy</source>
+        <translation>gesund</translation>
+    </message>
+    <message>
+        <source>unhealthy</source>
+        <translation>fehlerhaft</translation>
+    </message>
+    <message>
+        <source>starting</source>
+        <translation>startet</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>gestoppt</translation>
+    </message>
+    <message>
+        <source>not deployed</source>
+        <translation>nicht ausgerollt</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>unbekannt</translation>
+    </message>
+</context>
+<context>
+    <name>launchdeck::DeploymentMatrixModel</name>
+    <message>
+        <source>…</source>
+        <translation>…</translation>
+    </message>
+    <message>
+        <source>r%1 %2</source>
+        <translation>r%1 %2</translation>
+    </message>
+    <message>
+        <source>No live revision</source>
+        <translation>Keine aktive Revision</translation>
+    </message>
+    <message>
+        <source>%1 in %2</source>
+        <translation>%1 in %2</translation>
+    </message>
+    <message>
+        <source>Live: revision %1 (%2)</source>
+        <translation>Aktiv: Revision %1 (%2)</translation>
+    </message>
+    <message>
+        <source>Health: %1, %2 of %3 replicas running</source>
+        <translation>Zustand: %1, %2 von %3 Replikaten laufen</translation>
+    </message>
+    <message>
+        <source>Traffic on the %1 group</source>
+        <translation>Datenverkehr auf der Gruppe %1</translation>
+    </message>
+    <message>
+        <source>Last change: %1 by %2</source>
+        <translation>Letzte Änderung: %1 von %2</translation>
+    </message>
+    <message>
+        <source>Host: %1</source>
+        <translation>Host: %1</translation>
+    </message>
+    <message>
+        <source>rollback to r%1</source>
+        <translation>Rollback auf r%1</translation>
+    </message>
+    <message>
+        <source>deploy r%1</source>
+        <translation>Deployment r%1</translation>
+    </message>
+    <message>
+        <source>%1 %2</source>
+        <translation>%1 %2</translation>
+    </message>
+    <message>
+        <source>%1 running</source>
+        <translation>%1 läuft</translation>
+    </message>
+</context>
+<context>
+    <name>launchdeck::DeploymentPreviewPane</name>
+    <message>
+        <source>Computing what will change…</source>
+        <translation>Ermittle, was sich ändert …</translation>
+    </message>
+    <message>
+        <source>No preview is available.</source>
+        <translation>Keine Vorschau verfügbar.</translation>
+    </message>
+    <message>
+        <source>From revision %1 (%2) to revision %3 (%4), %5.</source>
+        <translation>Von Revision %1 (%2) auf Revision %3 (%4), %5.</translation>
+    </message>
+    <message>
+        <source>First deployment: revision %1 (%2), %3.</source>
+        <translation>Erstes Deployment: Revision %1 (%2), %3.</translation>
+    </message>
+    <message>
+        <source>The application is unreachable while it switches.</source>
+        <translation>Die Anwendung ist während des Umschaltens nicht erreichbar.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Earlier deployments took about %n second(s).</source>
+        <translation>
+            <numerusform>Frühere Deployments dauerten etwa %n Sekunde.</numerusform>
+            <numerusform>Frühere Deployments dauerten etwa %n Sekunden.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Note: %1</source>
+        <translation>Hinweis: %1</translation>
+    </message>
+    <message>
+        <source>&lt;i&gt;The configuration does not change.&lt;/i&gt;</source>
+        <translation>&lt;i&gt;Die Konfiguration ändert sich nicht.&lt;/i&gt;</translation>
+    </message>
+    <message>
+        <source>The preview failed: %1</source>
+        <translation>Die Vorschau ist fehlgeschlagen: %1</translation>
+    </message>
+</context>
+<context>
+    <name>launchdeck::DeploymentProgressView</name>
+    <message>
+        <source>&amp;Cancel Deployment</source>
+        <translation>Deployment &amp;abbrechen</translation>
+    </message>
+    <message>
+        <source>&amp;Promote</source>
+        <translation>&amp;Freigeben</translation>
+    </message>
+    <message>
+        <source>Stage</source>
+        <translation>Phase</translation>
+    </message>
+    <message>
+        <source>Entered</source>
+        <translation>Begonnen</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>Detail</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation>Schweregrad</translation>
+    </message>
+    <message>
+        <source>Rule</source>
+        <translation>Regel</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Meldung</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Zeit</translation>
+    </message>
+    <message>
+        <source>Test</source>
+        <translation>Test</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <source>Metrics</source>
+        <translation>Metriken</translation>
+    </message>
+    <message>
+        <source>%p%</source>
+        <translation>%p %</translation>
+    </message>
+    <message>
+        <source>Before traffic moves the deployment stops and removes what it started; after, it rolls back</source>
+        <translation>Bevor der Datenverkehr umgeschaltet ist, hält das Deployment an und entfernt, was es gestartet hat; danach rollt es zurück</translation>
+    </message>
+    <message>
+        <source>Continue a canary paused for a decision</source>
+        <translation>Einen für eine Entscheidung angehaltenen Canary fortsetzen</translation>
+    </message>
+    <message>
+        <source>Validation</source>
+        <translation>Validierung</translation>
+    </message>
+    <message>
+        <source>Tests</source>
+        <translation>Tests</translation>
+    </message>
+    <message>
+        <source>Log</source>
+        <translation>Protokoll</translation>
+    </message>
+    <message>
+        <source>No deployment selected</source>
+        <translation>Kein Deployment ausgewählt</translation>
+    </message>
+    <message>
+        <source>passed</source>
+        <translation>bestanden</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>about %1 left</source>
+        <translation>noch etwa %1</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>Paused: waiting for Promote</source>
+        <translation>Angehalten: wartet auf Freigabe</translation>
+    </message>
+    <message>
+        <source>Rollback of %1 in %2 to r%3 (%4)</source>
+        <translation>Rollback von %1 in %2 auf r%3 (%4)</translation>
+    </message>
+    <message>
+        <source>Deploy of %1 to %2: r%3 (%4)</source>
+        <translation>Deployment von %1 nach %2: r%3 (%4)</translation>
+    </message>
+    <message>
+        <source>%1 after %2</source>
+        <translation>%1 nach %2</translation>
+    </message>
+    <message>
+        <source>Running elsewhere</source>
+        <translation>Läuft anderswo</translation>
+    </message>
+    <message>
+        <source>Reason: %1</source>
+        <translation>Grund: %1</translation>
+    </message>
+</context>
+<context>
+    <name>launchdeck::DeploymentsTab</name>
+    <message>
+        <source>Asking the host…</source>
+        <translation>Frage den Host …</translation>
+    </message>
+    <message>
+        <source>r%1 · %2</source>
+        <translation>r%1 · %2</translation>
+    </message>
+    <message>
+        <source>Not deployed</source>
+        <translation>Nicht ausgerollt</translation>
+    </message>
+    <message>
+        <source>Running elsewhere: %1</source>
+        <translation>Läuft anderswo: %1</translation>
+    </message>
+    <message>
+        <source>%1, %2 by %3</source>
+        <translation>%1, %2 von %3</translation>
+    </message>
+    <message>
+        <source>&amp;Deploy…</source>
+        <translation>&amp;Ausrollen …</translation>
+    </message>
+    <message>
+        <source>R&amp;ollback…</source>
+        <translation>&amp;Zurückrollen …</translation>
+    </message>
+    <message>
+        <source>Re&amp;fresh</source>
+        <translation>A&amp;ktualisieren</translation>
+    </message>
+    <message>
+        <source>Waiting for the workspace and the history…</source>
+        <translation>Warte auf den Arbeitsbereich und den Verlauf …</translation>
+    </message>
+    <message>
+        <source>Deploy a version of an application to an environment</source>
+        <translation>Eine Version einer Anwendung in eine Umgebung ausrollen</translation>
+    </message>
+    <message>
+        <source>Return the selected application and environment to an earlier revision</source>
+        <translation>Die ausgewählte Anwendung in der ausgewählten Umgebung auf eine frühere Revision zurücksetzen</translation>
+    </message>
+    <message>
+        <source>History of the selected cell</source>
+        <translation>Verlauf der ausgewählten Zelle</translation>
+    </message>
+    <message>
+        <source>The workspace %1 cannot be read: %2</source>
+        <translation>Der Arbeitsbereich %1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>Checking for deployments cut off earlier…</source>
+        <translation>Suche nach früher abgebrochenen Deployments …</translation>
+    </message>
+    <message>
+        <source>%1 in %2 was cut off while %3</source>
+        <translation>%1 in %2 wurde abgebrochen bei: %3</translation>
+    </message>
+    <message>
+        <source>still needs attention: %1</source>
+        <translation>braucht noch Aufmerksamkeit: %1</translation>
+    </message>
+    <message>
+        <source>Interrupted deployments were reconciled:
+%1</source>
+        <translation>Unterbrochene Deployments wurden bereinigt:
+%1</translation>
+    </message>
+    <message>
+        <source>Updated %1</source>
+        <translation>Aktualisiert %1</translation>
+    </message>
+    <message>
+        <source>No deployment of %1 in %2 yet</source>
+        <translation>Noch kein Deployment von %1 in %2</translation>
+    </message>
+    <message>
+        <source>A deployment of %1 in %2 is running already.</source>
+        <translation>Ein Deployment von %1 in %2 läuft bereits.</translation>
+    </message>
+    <message>
+        <source>Rollback of %1 in %2</source>
+        <translation>Rollback von %1 in %2</translation>
+    </message>
+    <message>
+        <source>Deploy of %1 %2 to %3</source>
+        <translation>Deployment von %1 %2 nach %3</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>rollback: %1</source>
+        <translation>Rollback: %1</translation>
+    </message>
+    <message>
+        <source>deploy %1: %2</source>
+        <translation>Deployment %1: %2</translation>
+    </message>
+</context>
+<context>
     <name>launchdeck::DiagnosticsModel</name>
     <message>
         <source>Severity</source>
@@ -1041,6 +1550,10 @@
         <source>Live Metrics</source>
         <translation>Live-Metriken</translation>
     </message>
+    <message>
+        <source>Deployments</source>
+        <translation>Deployments</translation>
+    </message>
 </context>
 <context>
     <name>launchdeck::MetricsChart</name>
@@ -1284,6 +1797,13 @@
     </message>
 </context>
 <context>
+    <name>launchdeck::ProtectionField</name>
+    <message>
+        <source>%1 is a protected environment. Type its name to confirm:</source>
+        <translation>%1 ist eine geschützte Umgebung. Zur Bestätigung ihren Namen eingeben:</translation>
+    </message>
+</context>
+<context>
     <name>launchdeck::RenderPreview</name>
     <message>
         <source>Render preview</source>
@@ -1320,6 +1840,69 @@
     <message>
         <source>… and %1 more</source>
         <translation>… und %1 weitere</translation>
+    </message>
+</context>
+<context>
+    <name>launchdeck::RollbackDialog</name>
+    <message>
+        <source>&amp;Preserve data (keep the volumes of removed containers)</source>
+        <translation>Daten &amp;bewahren (Volumes entfernter Container behalten)</translation>
+    </message>
+    <message>
+        <source>&amp;Force (high findings do not stop it; critical ones still do)</source>
+        <translation>&amp;Erzwingen (hohe Befunde halten es nicht auf, kritische weiterhin)</translation>
+    </message>
+    <message>
+        <source>C&amp;lean up the containers of the revision rolled away from</source>
+        <translation>Container der verlassenen Revision a&amp;ufräumen</translation>
+    </message>
+    <message>
+        <source>Roll Back %1 in %2</source>
+        <translation>%1 in %2 zurückrollen</translation>
+    </message>
+    <message>
+        <source>The previous revision</source>
+        <translation>Die vorherige Revision</translation>
+    </message>
+    <message>
+        <source>Why it is rolled back (required)</source>
+        <translation>Warum zurückgerollt wird (erforderlich)</translation>
+    </message>
+    <message>
+        <source>&amp;Roll Back</source>
+        <translation>&amp;Zurückrollen</translation>
+    </message>
+    <message>
+        <source>Live now:</source>
+        <translation>Jetzt aktiv:</translation>
+    </message>
+    <message>
+        <source>revision %1 (%2)</source>
+        <translation>Revision %1 (%2)</translation>
+    </message>
+    <message>
+        <source>no live revision</source>
+        <translation>keine aktive Revision</translation>
+    </message>
+    <message>
+        <source>Return &amp;to:</source>
+        <translation>Zurück &amp;auf:</translation>
+    </message>
+    <message>
+        <source>R&amp;eason:</source>
+        <translation>&amp;Grund:</translation>
+    </message>
+    <message>
+        <source>Options:</source>
+        <translation>Optionen:</translation>
+    </message>
+    <message>
+        <source>What will change:</source>
+        <translation>Was sich ändert:</translation>
+    </message>
+    <message>
+        <source>Revision %1 (%2)</source>
+        <translation>Revision %1 (%2)</translation>
     </message>
 </context>
 <context>

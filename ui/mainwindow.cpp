@@ -2,6 +2,7 @@
 #include "mainwindow.h"
 
 #include "aboutdialog.h"
+#include "deploymentstab.h"
 #include "diagnosticsmodel.h"
 #include "dockerhosts.h"
 #include "dockerstatuslabel.h"
@@ -42,6 +43,7 @@ const QString kGeometryKey = QStringLiteral("window/geometry");
 const QString kStateKey = QStringLiteral("window/state");
 const QString kInfrastructureLayoutKey = QStringLiteral("window/infrastructureLayout");
 const QString kRecentKey = QStringLiteral("recentWorkspaces");
+const QString kTabKey = QStringLiteral("window/tab");
 
 } // namespace
 
@@ -71,6 +73,12 @@ MainWindow::MainWindow(QWidget* parent)
                                       MetricsStore::kDefaultMarkerCapacity, this);
     m_metrics = new MetricsTab(m_metricsStore, this);
     m_tabs->addTab(m_metrics, tr("Live Metrics"));
+    // First, over the engine; the ledger shares the history database once the Pipelines tab
+    // has opened it, and the data folder with `launchdeck deploy`.
+    m_deployments = new DeploymentsTab(m_metricsStore, this);
+    m_tabs->insertTab(0, m_deployments, tr("Deployments"));
+    connect(m_pipelines, &PipelinesTab::historyLoaded, this,
+            [this, dataDir = options.dataDir] { m_deployments->setHistory(m_history, dataDir); });
     m_dockerHosts = new DockerHosts(this);
     m_dockerStatus = new DockerStatusLabel(this);
     setCentralWidget(m_tabs);
@@ -82,6 +90,7 @@ MainWindow::MainWindow(QWidget* parent)
         m_workspaceLabel->setText(tr("Workspace: %1").arg(m_infrastructure->workspaceName()));
         m_workspaceLabel->setToolTip(QDir::toNativeSeparators(m_infrastructure->workspaceRoot()));
         m_pipelines->setWorkspace(m_infrastructure->workspaceRoot());
+        m_deployments->setWorkspace(m_infrastructure->workspaceRoot());
         m_dockerHosts->loadWorkspace(m_infrastructure->workspaceRoot());
         updateTitle();
     });
@@ -89,6 +98,7 @@ MainWindow::MainWindow(QWidget* parent)
             [this](const QList<DockerHost*>& hosts) {
                 m_infrastructure->setDockerHosts(hosts);
                 m_metrics->setHosts(hosts);
+                m_deployments->setHosts(hosts);
                 m_dockerStatus->setHosts(hosts);
                 for (const QString& problem : m_dockerHosts->problems())
                     statusBar()->showMessage(problem, 10'000);
@@ -318,6 +328,7 @@ void MainWindow::saveSettings() const
     settings.setValue(kGeometryKey, saveGeometry());
     settings.setValue(kStateKey, saveState());
     settings.setValue(kInfrastructureLayoutKey, m_infrastructure->saveLayout());
+    settings.setValue(kTabKey, m_tabs->currentIndex());
 }
 
 void MainWindow::restoreSettings()
@@ -331,6 +342,10 @@ void MainWindow::restoreSettings()
     }
     restoreState(settings.value(kStateKey).toByteArray());
     m_infrastructure->restoreLayout(settings.value(kInfrastructureLayoutKey).toByteArray());
+    // The tab used last; the editor on the first run.
+    const int tab = settings.value(kTabKey, m_tabs->indexOf(m_infrastructure)).toInt();
+    m_tabs->setCurrentIndex(tab >= 0 && tab < m_tabs->count() ? tab
+                                                              : m_tabs->indexOf(m_infrastructure));
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

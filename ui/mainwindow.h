@@ -14,6 +14,7 @@ class QTabWidget;
 
 namespace launchdeck {
 
+class DeploymentsTab;
 class DockerHosts;
 class DockerStatusLabel;
 class HistoryStore;
@@ -39,6 +40,7 @@ public:
     // and scanning and validating the workspace do not compete with it for the CPU.
     void openWorkspaceWhenShown(const QString& root);
     QStringList recentWorkspaces() const;
+    DeploymentsTab* deploymentsTab() const { return m_deployments; }
     InfrastructureTab* infrastructureTab() const { return m_infrastructure; }
     PipelinesTab* pipelinesTab() const { return m_pipelines; }
     MetricsTab* metricsTab() const { return m_metrics; }
@@ -70,6 +72,7 @@ private:
     std::unique_ptr<PipelineRecorder> m_recorder;
     std::unique_ptr<PipelineRunnerHost> m_runnerHost;
     QTabWidget* m_tabs;
+    DeploymentsTab* m_deployments;
     InfrastructureTab* m_infrastructure;
     PipelinesTab* m_pipelines;
     MetricsStore* m_metricsStore;

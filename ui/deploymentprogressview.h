@@ -1,0 +1,72 @@
+// One deployment in detail, live or from the history: its stages with state and time, the
+// progress with the remaining estimate, the validation and test results, the log of its
+// events, and Cancel and Promote while it runs.
+#pragma once
+
+#include "deploy/deploymentengine.h"
+
+#include <QWidget>
+
+class QLabel;
+class QPlainTextEdit;
+class QProgressBar;
+class QPushButton;
+class QTreeWidget;
+
+namespace launchdeck {
+
+class DeploymentProgressView final : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(DeploymentProgressView)
+
+public:
+    explicit DeploymentProgressView(QWidget* parent = nullptr);
+
+    // Empties the view for a new deployment; `live` enables Cancel until it finishes.
+    void begin(const QString& title, bool live);
+    void applyEvent(const deploy::DeploymentEvent& event);
+    // A deployment from the ledger (DeploymentLedger::get): shown as it was recorded.
+    void showRecord(const DeploymentRecord& record);
+    void clear(const QString& message = {});
+
+    bool isLive() const { return m_live; }
+    QString title() const;
+    QTreeWidget* stagesView() const { return m_stages; }
+    QTreeWidget* validationView() const { return m_validations; }
+    QTreeWidget* testView() const { return m_tests; }
+    QProgressBar* progressBar() const { return m_progress; }
+    QLabel* remainingLabel() const { return m_remaining; }
+    QPlainTextEdit* logView() const { return m_log; }
+    QPushButton* cancelButton() const { return m_cancel; }
+    QPushButton* promoteButton() const { return m_promote; }
+
+    static constexpr int kLogCapacity = 5'000;
+
+Q_SIGNALS:
+    void cancelRequested();
+    void promoteRequested();
+
+private:
+    void resetStages();
+    void enterStage(DeploymentStage stage, const QDateTime& at, const QString& detail);
+    void finishStages(DeploymentStatus status);
+    void addValidation(const ValidationResult& result);
+    void addTest(const TestResult& result);
+    void appendLog(const QDateTime& at, const QString& text);
+    void setRemaining(qint64 remainingMs);
+
+    QLabel* m_title;
+    QProgressBar* m_progress;
+    QLabel* m_remaining;
+    QPushButton* m_cancel;
+    QPushButton* m_promote;
+    QTreeWidget* m_stages;
+    QTreeWidget* m_validations;
+    QTreeWidget* m_tests;
+    QPlainTextEdit* m_log;
+    bool m_live = false;
+    int m_currentStage = -1; // index into the stage rows
+};
+
+} // namespace launchdeck
