@@ -1,6 +1,8 @@
 // Secret lookup with a bounded wait on the keyring.
 #include "pipeline/secretresolver.h"
 
+#include <QDBusConnection>
+
 #include <qt6keychain/keychain.h>
 
 namespace launchdeck {
@@ -26,9 +28,17 @@ void SecretResolver::resolve(const QStringList& names, const QProcessEnvironment
             m_waiting.append(name);
         }
     }
-    if (m_waiting.isEmpty() || !m_useKeyring) {
+    // QtKeychain reaches the keyring over the D-Bus session bus; without one its jobs fail late
+    // and have been seen to crash the process when they do, so they are not started at all.
+    const bool keyringReachable = m_useKeyring && QDBusConnection::sessionBus().isConnected();
+    if (m_waiting.isEmpty() || !keyringReachable) {
         for (const QString& name : std::as_const(m_waiting))
-            m_result.notes.append(QStringLiteral("secret %1 is not set: it stays empty").arg(name));
+            m_result.notes.append(
+                m_useKeyring
+                    ? QStringLiteral("secret %1 is not set in the environment and no keyring "
+                                     "service is reachable (no D-Bus session bus): it stays empty")
+                          .arg(name)
+                    : QStringLiteral("secret %1 is not set: it stays empty").arg(name));
         m_waiting.clear();
         finishIfDone();
         return;
