@@ -2,10 +2,12 @@
 #include "deploy/deploymentengine.h"
 
 #include "deploy/deploymentrun.h"
+#include "pipeline/secretresolver.h"
 
 #include <QDir>
 #include <QFileInfo>
 #include <QLockFile>
+#include <QProcessEnvironment>
 #include <QSet>
 
 namespace launchdeck::deploy {
@@ -108,6 +110,39 @@ void DeploymentJob::start()
     if (m_thread.joinable() || m_running.load())
         return;
     m_running = true;
+    // Secret names come from the workspace's application; a rollback to a revision that had
+    // others finds them unset and says so in its log.
+    const Application* application = m_context.workspace.application(m_request.application);
+    const QStringList names = application ? application->secrets : QStringList();
+    if (names.isEmpty()) {
+        launch();
+        return;
+    }
+    auto* resolver =
+        new SecretResolver(m_context.keyringService, 2000ms, m_context.useKeyring, this);
+    connect(resolver, &SecretResolver::resolved, this,
+            [this, resolver](const ResolvedSecrets& secrets) {
+                for (const auto& [name, value] : secrets.values)
+                    m_control->secretValues.insert(name, value);
+                m_control->secretNotes = secrets.notes;
+                resolver->deleteLater();
+                launch();
+            });
+    resolver->resolve(names, QProcessEnvironment::systemEnvironment());
+}
+
+void DeploymentJob::launch()
+{
+    if (m_control->cancel.load()) {
+        // Cancelled while the keyring was asked: nothing ran, nothing is recorded.
+        {
+            std::lock_guard lock(m_mutex);
+            m_status = DeploymentStatus::Cancelled;
+        }
+        m_running = false;
+        Q_EMIT finished(DeploymentStatus::Cancelled, QStringLiteral("cancelled before it began"));
+        return;
+    }
     m_thread = std::thread([this] { run(); });
 }
 
@@ -207,19 +242,8 @@ Result<DeploymentPreview> previewDeployment(const DeploymentContext& context,
         !subject->usesTraffic)
         preview.notes.append(QStringLiteral("%1 needs environment %2 to have traffic.listen")
                                  .arg(strategyName(subject->strategy), subject->environment.name));
-    DeploymentFilter filter;
-    filter.application = preview.application;
-    filter.environment = preview.environment;
-    filter.limit = 20;
-    qint64 total = 0;
-    int count = 0;
-    for (const DeploymentRecord& record : context.ledger->list(filter)) {
-        if (record.status == DeploymentStatus::Completed && record.kind == request.kind) {
-            total += record.durationMs;
-            ++count;
-        }
-    }
-    preview.estimatedMs = count > 0 ? total / count : 0;
+    preview.estimatedMs =
+        estimateDuration(*context.ledger, preview.application, preview.environment, request.kind);
     return preview;
 }
 
@@ -289,8 +313,12 @@ QList<PairStatus> deploymentStatus(const DeploymentContext& context, const QStri
                 continue;
             }
             if (!status.live) {
+                // The ledger lost the pair (or never had it): the labels tell what runs. The
+                // containers of a deployment still under way are not live yet.
                 for (const PairContainer& container : *containers) {
                     if (container.isRunning() && container.identity.group != u"candidate" &&
+                        (!status.running ||
+                         container.identity.deploymentId != status.running->id) &&
                         (!status.live || container.identity.revision > status.live->number))
                         status.live = Revision{container.identity.revision, container.image};
                 }
@@ -526,10 +554,15 @@ QList<ReconcileOutcome> reconcileInterrupted(const DeploymentContext& context)
                 }
             }
         } else if (usesTraffic && env && app) {
-            // Nothing was live before: the entry point serves nothing.
-            Result<TrafficRouter> router = TrafficRouter::open(
-                trafficOptions(context, *env, revisionConfigFor(*app, *env, {})),
-                qMax(1, app->replicas));
+            // Nothing was live before: the entry point, if it runs, serves nothing. One that
+            // does not run is not started for that.
+            const TrafficRouterOptions options =
+                trafficOptions(context, *env, revisionConfigFor(*app, *env, {}));
+            Result<TrafficRouter> router =
+                traffic::HaproxyProcess::attach(options.folder, options.process)
+                    ? TrafficRouter::open(options, qMax(1, app->replicas))
+                    : Result<TrafficRouter>(
+                          Error{QStringLiteral("not running"), options.folder.path});
             if (router) {
                 if (const Result<QList<TrafficSlot>> states = router.value().slotStates()) {
                     for (const TrafficSlot& slot : *states) {

@@ -12,6 +12,7 @@
 #include "workspace/workspace.h"
 
 #include <QDateTime>
+#include <QMap>
 #include <QMetaType>
 #include <QObject>
 #include <QString>
@@ -103,6 +104,11 @@ struct DeploymentEvent
 // both wake.
 struct JobControl
 {
+    // The application's secrets, looked up on the thread that started the job (the keyring
+    // answers there) before the job's own thread begins; read-only afterwards.
+    QMap<QString, QString> secretValues;
+    QStringList secretNotes;
+
     std::atomic_bool cancel{false};
     std::atomic_int promotions{0};
     std::mutex mutex;
@@ -128,6 +134,8 @@ public:
     // Cancels and waits for the thread.
     ~DeploymentJob() override;
 
+    // Looks the application's secrets up (environment, then keyring, waiting at most 2 s for
+    // it), then runs the job on its own thread.
     void start();
     // Before traffic moves: stops and removes what it started (CANCELLED). After: rolls back.
     void cancel();
@@ -147,6 +155,7 @@ Q_SIGNALS:
     void finished(launchdeck::DeploymentStatus status, const QString& message);
 
 private:
+    void launch();
     void run();
 
     DeploymentContext m_context;

@@ -5,7 +5,6 @@
 #include "http/loadtest.h"
 #include "pipeline/pipelineparser.h"
 #include "pipeline/pipelinerunnerhost.h"
-#include "pipeline/secretresolver.h"
 #include "validation/validator.h"
 
 #include <QDir>
@@ -109,6 +108,24 @@ bool lockPair(QLockFile& lock, qint64* holder)
     if (holder)
         *holder = pid;
     return false;
+}
+
+qint64 estimateDuration(DeploymentLedger& ledger, const QString& application,
+                        const QString& environment, DeploymentKind kind)
+{
+    DeploymentFilter filter;
+    filter.application = application;
+    filter.environment = environment;
+    filter.limit = 20;
+    qint64 total = 0;
+    int count = 0;
+    for (const DeploymentRecord& record : ledger.list(filter)) {
+        if (record.status == DeploymentStatus::Completed && record.kind == kind) {
+            total += record.durationMs;
+            ++count;
+        }
+    }
+    return count > 0 ? total / count : 0;
 }
 
 QString pairLockPath(const DeploymentContext& context, const QString& application,
@@ -290,36 +307,34 @@ DeploymentRun::DeploymentRun(const DeploymentContext& context, const DeploymentR
 
 // ---- reporting ---------------------------------------------------------------------------
 
+DeploymentEvent DeploymentRun::event(DeploymentEvent::Kind kind, const QString& text) const
+{
+    DeploymentEvent made;
+    made.kind = kind;
+    made.deploymentId = m_id;
+    made.stage = m_stage;
+    made.percent = m_percent;
+    made.text = text;
+    made.at = QDateTime::currentDateTimeUtc();
+    if (m_estimateMs > 0)
+        made.remainingMs = qMax<qint64>(0, m_estimateMs - m_clock.elapsed());
+    return made;
+}
+
 void DeploymentRun::enter(DeploymentStage stage, const QString& detail)
 {
     m_stage = stage;
-    const QDateTime now = QDateTime::currentDateTimeUtc();
+    m_percent = qMax(m_percent, stageStart(stage));
+    const DeploymentEvent entered = event(DeploymentEvent::Kind::Stage, detail);
     // begin() recorded INITIALIZED already.
     if (!m_id.isEmpty() && stage != DeploymentStage::Initialized)
-        m_context.ledger->recordTransition(m_id, stage, now, detail);
-    m_percent = qMax(m_percent, stageStart(stage));
-    DeploymentEvent event;
-    event.kind = DeploymentEvent::Kind::Stage;
-    event.deploymentId = m_id;
-    event.stage = stage;
-    event.percent = m_percent;
-    event.text = detail;
-    event.at = now;
-    if (m_estimateMs > 0)
-        event.remainingMs = qMax<qint64>(0, m_estimateMs - m_clock.elapsed());
-    m_emit(event);
+        m_context.ledger->recordTransition(m_id, stage, entered.at, detail);
+    m_emit(entered);
 }
 
 void DeploymentRun::log(const QString& text)
 {
-    DeploymentEvent event;
-    event.kind = DeploymentEvent::Kind::Log;
-    event.deploymentId = m_id;
-    event.stage = m_stage;
-    event.percent = m_percent;
-    event.text = text;
-    event.at = QDateTime::currentDateTimeUtc();
-    m_emit(event);
+    m_emit(event(DeploymentEvent::Kind::Log, text));
 }
 
 void DeploymentRun::progress(int percent)
@@ -327,46 +342,30 @@ void DeploymentRun::progress(int percent)
     if (percent <= m_percent)
         return;
     m_percent = qMin(percent, 99);
-    DeploymentEvent event;
-    event.kind = DeploymentEvent::Kind::Progress;
-    event.deploymentId = m_id;
-    event.stage = m_stage;
-    event.percent = m_percent;
-    event.at = QDateTime::currentDateTimeUtc();
-    if (m_estimateMs > 0)
-        event.remainingMs = qMax<qint64>(0, m_estimateMs - m_clock.elapsed());
-    m_emit(event);
+    m_emit(event(DeploymentEvent::Kind::Progress));
 }
 
 void DeploymentRun::validation(Severity severity, const QString& rule, const QString& message)
 {
-    ValidationResult result{severity, rule, message, QDateTime::currentDateTimeUtc()};
-    m_context.ledger->recordValidation(m_id, result);
-    DeploymentEvent event;
-    event.kind = DeploymentEvent::Kind::Validation;
-    event.deploymentId = m_id;
-    event.stage = m_stage;
-    event.percent = m_percent;
-    event.validation = result;
-    event.text = severityName(severity) + u": " + message;
-    event.at = result.at;
-    m_emit(event);
+    DeploymentEvent found =
+        event(DeploymentEvent::Kind::Validation, severityName(severity) + u": " + message);
+    found.validation = ValidationResult{severity, rule, message, found.at};
+    m_context.ledger->recordValidation(m_id, found.validation);
+    m_emit(found);
 }
 
 void DeploymentRun::testResult(const QString& name, bool passed, const QJsonObject& metrics,
                                const QString& summary)
 {
-    TestResult result{name, passed, metrics, QDateTime::currentDateTimeUtc()};
-    m_context.ledger->recordTest(m_id, result);
-    DeploymentEvent event;
-    event.kind = DeploymentEvent::Kind::Test;
-    event.deploymentId = m_id;
-    event.stage = m_stage;
-    event.percent = m_percent;
-    event.test = result;
-    event.text = summary;
-    event.at = result.at;
-    m_emit(event);
+    DeploymentEvent tested = event(DeploymentEvent::Kind::Test, summary);
+    tested.test = TestResult{name, passed, metrics, tested.at};
+    m_context.ledger->recordTest(m_id, tested.test);
+    m_emit(tested);
+}
+
+void DeploymentRun::pause(const QString& why)
+{
+    m_emit(event(DeploymentEvent::Kind::Paused, why));
 }
 
 DeploymentStatus DeploymentRun::finish(DeploymentStatus status, const QString& message,
@@ -378,15 +377,12 @@ DeploymentStatus DeploymentRun::finish(DeploymentStatus status, const QString& m
             enter(DeploymentStage::Completed, message);
         m_context.ledger->finish(m_id, status, now, message);
     }
-    DeploymentEvent event;
-    event.kind = DeploymentEvent::Kind::Finished;
-    event.deploymentId = m_id;
-    event.stage = m_stage;
-    event.percent = 100;
-    event.text = message;
-    event.status = status;
-    event.at = now;
-    m_emit(event);
+    DeploymentEvent finished = event(DeploymentEvent::Kind::Finished, message);
+    finished.percent = 100;
+    finished.remainingMs = 0;
+    finished.status = status;
+    finished.at = now;
+    m_emit(finished);
     if (out)
         *out = message;
     return status;
@@ -394,33 +390,12 @@ DeploymentStatus DeploymentRun::finish(DeploymentStatus status, const QString& m
 
 QMap<QString, QString> DeploymentRun::secretValues()
 {
-    if (m_secrets)
-        return *m_secrets;
-    QMap<QString, QString> values;
-    const QStringList names =
-        m_subject.toConfig.secretNames +
-        (m_subject.fromConfig ? m_subject.fromConfig->secretNames : QStringList());
-    if (!names.isEmpty()) {
-        SecretResolver resolver(m_context.keyringService, 2000ms, m_context.useKeyring);
-        QEventLoop loop;
-        ResolvedSecrets resolved;
-        bool done = false;
-        QObject::connect(&resolver, &SecretResolver::resolved, &loop,
-                         [&](const ResolvedSecrets& secrets) {
-                             resolved = secrets;
-                             done = true;
-                             loop.quit();
-                         });
-        resolver.resolve(names, QProcessEnvironment::systemEnvironment());
-        if (!done)
-            loop.exec();
-        for (const auto& [name, value] : resolved.values)
-            values.insert(name, value);
-        for (const QString& line : resolved.notes)
+    if (!m_secretsNoted) {
+        m_secretsNoted = true;
+        for (const QString& line : std::as_const(m_control.secretNotes))
             log(line);
     }
-    m_secrets = values;
-    return values;
+    return m_control.secretValues;
 }
 
 void DeploymentRun::note(const Result<bool>& result)
@@ -483,22 +458,8 @@ DeploymentStatus DeploymentRun::run(QString* id, QString* message)
         m_context.ledger->recordRevisionConfig(start.application, start.environment, m_subject.to,
                                                m_subject.toConfig.toJson());
 
-    // The estimate: the mean duration of earlier completed deployments of the pair.
-    {
-        DeploymentFilter filter;
-        filter.application = start.application;
-        filter.environment = start.environment;
-        filter.limit = 20;
-        qint64 total = 0;
-        int count = 0;
-        for (const DeploymentRecord& record : m_context.ledger->list(filter)) {
-            if (record.status == DeploymentStatus::Completed && record.kind == m_request.kind) {
-                total += record.durationMs;
-                ++count;
-            }
-        }
-        m_estimateMs = count > 0 ? total / count : 0;
-    }
+    m_estimateMs =
+        estimateDuration(*m_context.ledger, start.application, start.environment, m_request.kind);
     enter(DeploymentStage::Initialized,
           QStringLiteral("%1 %2 in %3: %4 → revision %5 (%6), %7")
               .arg(deploymentKindName(m_request.kind), start.application, start.environment,
@@ -1268,18 +1229,12 @@ DeploymentRun::Outcome DeploymentRun::runCanarySteps()
             } else if (m_request.autoPromote) {
                 log(QStringLiteral("pause for promotion: promoted automatically"));
             } else {
-                DeploymentEvent event;
-                event.kind = DeploymentEvent::Kind::Paused;
-                event.deploymentId = m_id;
-                event.stage = m_stage;
-                event.percent = m_percent;
-                event.text = QStringLiteral("paused at canary step %1 (line %2): waiting for "
-                                            "Promote")
-                                 .arg(done + 1)
-                                 .arg(step.line);
-                event.at = QDateTime::currentDateTimeUtc();
-                m_emit(event);
-                if (!m_control.waitForPromotion(m_control.promotions.load()))
+                // Read before asking, so a Promote clicked at once is not missed.
+                const int seen = m_control.promotions.load();
+                pause(QStringLiteral("paused at canary step %1 (line %2): waiting for Promote")
+                          .arg(done + 1)
+                          .arg(step.line));
+                if (!m_control.waitForPromotion(seen))
                     return {false, QStringLiteral("cancelled while paused for promotion")};
                 log(QStringLiteral("promoted"));
             }
@@ -1360,15 +1315,9 @@ DeploymentRun::Outcome DeploymentRun::runAnalysis(const AnalysisTemplate& analys
                    QJsonObject{{QStringLiteral("phase"), analysisPhaseName(run.phase())},
                                {QStringLiteral("values"), values}},
                    run.summary());
-        DeploymentEvent event;
-        event.kind = DeploymentEvent::Kind::Paused;
-        event.deploymentId = m_id;
-        event.stage = m_stage;
-        event.percent = m_percent;
-        event.text = run.summary() + QStringLiteral(": inconclusive, waiting for Promote");
-        event.at = QDateTime::currentDateTimeUtc();
-        m_emit(event);
-        if (!m_control.waitForPromotion(m_control.promotions.load()))
+        const int seen = m_control.promotions.load();
+        pause(run.summary() + QStringLiteral(": inconclusive, waiting for Promote"));
+        if (!m_control.waitForPromotion(seen))
             return {false, QStringLiteral("analysis %1 was inconclusive and the deployment was "
                                           "cancelled")
                                .arg(analysis.name)};

@@ -40,6 +40,9 @@ Result<DeploymentSubject> resolveSubject(const DeploymentContext& context,
 // Where an environment's HAProxy instance lives and how it listens and checks.
 TrafficRouterOptions trafficOptions(const DeploymentContext& context,
                                     const Environment& environment, const RevisionConfig& config);
+// The mean duration of the pair's last completed deployments of `kind`; 0 when none.
+qint64 estimateDuration(DeploymentLedger& ledger, const QString& application,
+                        const QString& environment, DeploymentKind kind);
 // Takes the pair's lock, freeing one a dead process left; false with the holder's pid when a
 // live process holds it.
 bool lockPair(QLockFile& lock, qint64* holder = nullptr);
@@ -90,16 +93,21 @@ private:
     Outcome runAnalysis(const AnalysisTemplate& analysis);
 
     // Ledger and reporting
+    // An event of `kind` at the current stage, progress and estimate, stamped now.
+    DeploymentEvent event(DeploymentEvent::Kind kind, const QString& text = {}) const;
     void enter(DeploymentStage stage, const QString& detail = {});
     void log(const QString& text);
     // Cleanup that goes on whatever happens: a failure is only logged.
     void note(const Result<bool>& result);
     void progress(int percent);
+    // Tells the GUI and the command line that it waits for Promote.
+    void pause(const QString& why);
     void validation(Severity severity, const QString& rule, const QString& message);
     void testResult(const QString& name, bool passed, const QJsonObject& metrics,
                     const QString& summary);
     DeploymentStatus finish(DeploymentStatus status, const QString& message, QString* out);
     bool cancelled() const { return m_control.cancel.load(); }
+    // The values the job looked up before it began; their notes go to the log once.
     QMap<QString, QString> secretValues();
 
     const DeploymentContext& m_context;
@@ -116,7 +124,7 @@ private:
     int m_percent = 0;
     qint64 m_estimateMs = 0;
     QElapsedTimer m_clock;
-    std::optional<QMap<QString, QString>> m_secrets;
+    bool m_secretsNoted = false;
 
     QString m_newGroup;
     QList<PairContainer> m_started; // containers of the new revision
