@@ -267,6 +267,25 @@ int openStore(HistoryStore& store)
     return kOk;
 }
 
+// The workspace, the pair's checks (a protected environment's confirmation among them), the
+// database, then the job.
+int runRequest(const QString& workspaceDir, const Common& common, const QString& command,
+               deploy::DeploymentRequest request)
+{
+    CliApplication application;
+    const std::optional<Workspace> workspace = openWorkspace(workspaceDir);
+    if (!workspace)
+        return kUsage;
+    if (const int checked = checkTarget(*workspace, common, command); checked != kOk)
+        return checked;
+    HistoryStore store(application.dataDir());
+    if (openStore(store) != kOk)
+        return kFailed;
+    request.application = common.application;
+    request.environment = common.environment;
+    return runJob(contextFor(*workspace, application.dataDir(), store), request, common.json);
+}
+
 } // namespace
 
 int runDeployCommand(const QStringList& arguments, const QString& workspaceDir)
@@ -298,26 +317,13 @@ int runDeployCommand(const QStringList& arguments, const QString& workspaceDir)
                              .arg(*strategy));
     }
 
-    CliApplication application;
-    const std::optional<Workspace> workspace = openWorkspace(workspaceDir);
-    if (!workspace)
-        return kUsage;
-    if (const int checked = checkTarget(*workspace, common, QStringLiteral("deploy"));
-        checked != kOk)
-        return checked;
-    HistoryStore store(application.dataDir());
-    if (openStore(store) != kOk)
-        return kFailed;
-
     deploy::DeploymentRequest request;
     request.kind = DeploymentKind::Deploy;
-    request.application = common.application;
-    request.environment = common.environment;
     request.version = version.value_or(QString());
     request.strategy = strategyType;
     request.autoRollback = !noAutoRollback;
     request.autoPromote = autoPromote;
-    return runJob(contextFor(*workspace, application.dataDir(), store), request, common.json);
+    return runRequest(workspaceDir, common, QStringLiteral("deploy"), request);
 }
 
 int runRollbackCommand(const QStringList& arguments, const QString& workspaceDir)
@@ -353,27 +359,14 @@ int runRollbackCommand(const QStringList& arguments, const QString& workspaceDir
         revision = number;
     }
 
-    CliApplication application;
-    const std::optional<Workspace> workspace = openWorkspace(workspaceDir);
-    if (!workspace)
-        return kUsage;
-    if (const int checked = checkTarget(*workspace, common, QStringLiteral("rollback"));
-        checked != kOk)
-        return checked;
-    HistoryStore store(application.dataDir());
-    if (openStore(store) != kOk)
-        return kFailed;
-
     deploy::DeploymentRequest request;
     request.kind = DeploymentKind::Rollback;
-    request.application = common.application;
-    request.environment = common.environment;
     request.toRevision = revision;
     request.reason = reason->trimmed();
     request.preserveData = !removeVolumes;
     request.force = force;
     request.cleanUp = !keepOld;
-    return runJob(contextFor(*workspace, application.dataDir(), store), request, common.json);
+    return runRequest(workspaceDir, common, QStringLiteral("rollback"), request);
 }
 
 int runStatusCommand(const QStringList& arguments, const QString& workspaceDir)

@@ -342,10 +342,10 @@ void MainWindow::restoreSettings()
     }
     restoreState(settings.value(kStateKey).toByteArray());
     m_infrastructure->restoreLayout(settings.value(kInfrastructureLayoutKey).toByteArray());
-    // The tab used last; the editor on the first run.
-    const int tab = settings.value(kTabKey, m_tabs->indexOf(m_infrastructure)).toInt();
+    // The tab used last; the deployments on the first run.
+    const int tab = settings.value(kTabKey, m_tabs->indexOf(m_deployments)).toInt();
     m_tabs->setCurrentIndex(tab >= 0 && tab < m_tabs->count() ? tab
-                                                              : m_tabs->indexOf(m_infrastructure));
+                                                              : m_tabs->indexOf(m_deployments));
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

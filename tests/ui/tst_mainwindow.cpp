@@ -24,6 +24,7 @@
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QTabWidget>
 #include <QTest>
 #include <QTextBlock>
 
@@ -117,6 +118,11 @@ private Q_SLOTS:
         QVERIFY(writeFile(m_manifest, kBrokenManifest));
         m_window.reset(new MainWindow);
         m_tab = m_window->infrastructureTab();
+        // The window opens on Deployments; these tests are about the editor's tab.
+        auto* tabs = qobject_cast<QTabWidget*>(m_window->centralWidget());
+        QVERIFY(tabs);
+        QCOMPARE(tabs->currentIndex(), 0);
+        tabs->setCurrentWidget(m_tab);
         m_tester.reset(new QAbstractItemModelTester(
             m_tab->diagnostics(), QAbstractItemModelTester::FailureReportingMode::QtTest));
         m_window->show();
