@@ -190,7 +190,7 @@ int runJob(deploy::DeploymentContext context, const deploy::DeploymentRequest& r
 
     // A canary paused for a human: Enter on a terminal promotes; without one, it cannot be.
     std::unique_ptr<QSocketNotifier> promptReader;
-    QObject::connect(&job, &deploy::DeploymentJob::event, app, [&](const DeploymentEvent& event) {
+    QObject::connect(&job, &deploy::DeploymentJob::reported, app, [&](const DeploymentEvent& event) {
         if (json)
             emitErr(
                 QString::fromUtf8(QJsonDocument(eventJson(event)).toJson(QJsonDocument::Compact)) +

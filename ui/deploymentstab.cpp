@@ -654,7 +654,7 @@ bool DeploymentsTab::start(const deploy::DeploymentRequest& request)
                      ? tr("Rollback of %1 in %2").arg(request.application, request.environment)
                      : tr("Deploy of %1 %2 to %3")
                            .arg(request.application, request.version, request.environment);
-    connect(live.job, &deploy::DeploymentJob::event, this,
+    connect(live.job, &deploy::DeploymentJob::reported, this,
             [this, key](const deploy::DeploymentEvent& event) { onJobEvent(key, event); });
     connect(live.job, &deploy::DeploymentJob::finished, this,
             [this, key](DeploymentStatus status, const QString& message) {

@@ -153,7 +153,7 @@ void DeploymentJob::run()
             std::lock_guard lock(m_mutex);
             m_id = e.deploymentId;
         }
-        Q_EMIT event(e);
+        Q_EMIT reported(e);
     });
     QString id;
     QString message;

@@ -123,7 +123,7 @@ struct JobControl
 };
 
 // One deploy or rollback, run on a thread of its own. Create, connect, start(); the job reports
-// through event() (queued to the receiver's thread) and finished() at the end.
+// through reported() (queued to the receiver's thread) and finished() at the end.
 class DeploymentJob final : public QObject
 {
     Q_OBJECT
@@ -151,7 +151,7 @@ public:
     std::optional<DeploymentStatus> status() const;
 
 Q_SIGNALS:
-    void event(const launchdeck::deploy::DeploymentEvent& event);
+    void reported(const launchdeck::deploy::DeploymentEvent& event);
     void finished(launchdeck::DeploymentStatus status, const QString& message);
 
 private:

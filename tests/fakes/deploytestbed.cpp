@@ -2,6 +2,7 @@
 #include "fakes/deploytestbed.h"
 
 #include "docker/dockerbuild.h"
+#include "fakes/httpget.h"
 #include "fakes/localhttpserver.h"
 #include "store/historystore.h"
 #include "traffic/haproxyprocess.h"
@@ -13,8 +14,6 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QThread>
-
-#include <curl/curl.h>
 
 namespace launchdeck::test {
 
@@ -75,12 +74,6 @@ QByteArray dockerfile(const QByteArray& before = {})
            "COPY www /www\n"
            "CMD [\"sh\", \"-c\", \"" +
            before + "trap 'exit 0' TERM; httpd -f -p 80 -h /www & wait\"]\n";
-}
-
-size_t discardBody(char* data, size_t size, size_t count, void* target)
-{
-    static_cast<QByteArray*>(target)->append(data, qsizetype(size * count));
-    return size * count;
 }
 
 } // namespace
@@ -287,7 +280,7 @@ DeployOutcome DeployTestBed::run(const deploy::DeploymentContext& context,
     DeployOutcome outcome;
     QObject receiver;
     deploy::DeploymentJob job(context, request);
-    QObject::connect(&job, &deploy::DeploymentJob::event, &receiver,
+    QObject::connect(&job, &deploy::DeploymentJob::reported, &receiver,
                      [&](const deploy::DeploymentEvent& event) {
                          outcome.events.append(event);
                          if (onEvent)
@@ -386,34 +379,20 @@ bool LoadLoop::waitForAnswers(qint64 count, std::chrono::milliseconds timeout) c
 
 void LoadLoop::client()
 {
-    const QByteArray url = m_url.toUtf8();
-    CURL* curl = curl_easy_init();
     while (m_running.load()) {
-        QByteArray body;
-        curl_easy_reset(curl);
-        curl_easy_setopt(curl, CURLOPT_URL, url.constData());
-        curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discardBody);
-        curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
-        curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 5000L);
-        curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-        curl_easy_setopt(curl, CURLOPT_FORBID_REUSE, 1L);
-        const CURLcode code = curl_easy_perform(curl);
-        long status = 0;
-        if (code == CURLE_OK)
-            curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+        const HttpAnswer answer = httpGet(m_url, 5s);
         std::lock_guard lock(m_mutex);
-        if (code == CURLE_OK && status >= 200 && status < 300) {
+        if (answer.status >= 200 && answer.status < 300) {
             ++m_counts.successes;
-            ++m_counts.bodies[QString::fromUtf8(body.trimmed())];
+            ++m_counts.bodies[answer.text()];
         } else {
             ++m_counts.failures;
             if (m_counts.failureSamples.size() < 10)
-                m_counts.failureSamples.append(code == CURLE_OK
-                                                   ? QStringLiteral("HTTP %1").arg(status)
-                                                   : QString::fromUtf8(curl_easy_strerror(code)));
+                m_counts.failureSamples.append(answer.status != 0
+                                                   ? QStringLiteral("HTTP %1").arg(answer.status)
+                                                   : answer.error);
         }
     }
-    curl_easy_cleanup(curl);
 }
 
 } // namespace launchdeck::test

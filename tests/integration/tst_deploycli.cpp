@@ -4,6 +4,7 @@
 #include "deploy/deploymentledger.h"
 #include "fakes/cliprocess.h"
 #include "fakes/deploytestbed.h"
+#include "fakes/httpget.h"
 #include "store/historystore.h"
 #include "traffic/haproxyprocess.h"
 
@@ -12,7 +13,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
-#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -25,26 +25,15 @@ namespace {
 
 const QString kBinary = QStringLiteral(LAUNCHDECK_BINARY);
 
-// The body of a GET through the entry point, or "status N" / the socket's error.
+// The body of a GET through the entry point, or "status N" / why no answer came.
 QString fetch(const QString& url)
 {
-    const QUrl parsed(url);
-    QTcpSocket socket;
-    socket.connectToHost(parsed.host(), quint16(parsed.port()));
-    if (!socket.waitForConnected(3000))
-        return socket.errorString();
-    socket.write("GET / HTTP/1.0\r\nHost: localhost\r\n\r\n");
-    QByteArray answer;
-    while (socket.waitForReadyRead(5000))
-        answer += socket.readAll();
-    answer += socket.readAll();
-    const qsizetype headerEnd = answer.indexOf("\r\n\r\n");
-    if (!answer.startsWith("HTTP/1.") || headerEnd < 0)
-        return QStringLiteral("no HTTP answer");
-    const QByteArray status = answer.mid(9, 3);
-    if (status != "200")
-        return QStringLiteral("status ") + QString::fromLatin1(status);
-    return QString::fromUtf8(answer.mid(headerEnd + 4)).trimmed();
+    const HttpAnswer answer = httpGet(url, std::chrono::seconds(5));
+    if (answer.status == 0)
+        return answer.error;
+    if (answer.status != 200)
+        return QStringLiteral("status ") + QString::number(answer.status);
+    return answer.text();
 }
 
 QJsonObject jsonOf(const QString& text)

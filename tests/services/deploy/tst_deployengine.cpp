@@ -5,14 +5,13 @@
 #include "deploy/deploymentengine.h"
 #include "deploy/pairworkload.h"
 #include "fakes/deploytestbed.h"
+#include "fakes/httpget.h"
 #include "fakes/localhttpserver.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QTest>
 #include <QThread>
-
-#include <curl/curl.h>
 
 #include <memory>
 #include <tuple>
@@ -23,6 +22,8 @@ using launchdeck::test::DeployAppOptions;
 using launchdeck::test::DeployOutcome;
 using launchdeck::test::DeployTestBed;
 using launchdeck::test::DeployWorkspace;
+using launchdeck::test::HttpAnswer;
+using launchdeck::test::httpGet;
 using launchdeck::test::LoadLoop;
 
 namespace {
@@ -30,36 +31,6 @@ namespace {
 using namespace std::chrono_literals;
 
 const QString kStaging = QStringLiteral("staging");
-
-struct Answer
-{
-    long status = 0;
-    QString body;
-};
-
-size_t collect(char* data, size_t size, size_t count, void* target)
-{
-    static_cast<QByteArray*>(target)->append(data, qsizetype(size * count));
-    return size * count;
-}
-
-Answer get(const QString& url)
-{
-    QByteArray body;
-    Answer answer;
-    CURL* curl = curl_easy_init();
-    const QByteArray address = url.toUtf8();
-    curl_easy_setopt(curl, CURLOPT_URL, address.constData());
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 3000L);
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    if (curl_easy_perform(curl) == CURLE_OK)
-        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &answer.status);
-    curl_easy_cleanup(curl);
-    answer.body = QString::fromUtf8(body.trimmed());
-    return answer;
-}
 
 DeploymentRequest deployRequest(const QString& application, const QString& version)
 {
@@ -175,8 +146,8 @@ private:
     {
         return QTest::qWaitFor(
             [&] {
-                const Answer answer = get(url);
-                return answer.status == 200 && answer.body == body;
+                const HttpAnswer answer = httpGet(url);
+                return answer.status == 200 && answer.text() == body;
             },
             timeoutMs);
     }
@@ -184,7 +155,6 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        curl_global_init(CURL_GLOBAL_DEFAULT);
         m_bed = std::make_unique<DeployTestBed>();
         QString error;
         QVERIFY2(m_bed->start(&error), qPrintable(error));
@@ -205,11 +175,7 @@ private Q_SLOTS:
         }
     }
 
-    void cleanupTestCase()
-    {
-        m_bed.reset();
-        curl_global_cleanup();
-    }
+    void cleanupTestCase() { m_bed.reset(); }
 
     void imagesAnswerAsBuilt()
     {
@@ -235,11 +201,12 @@ private Q_SLOTS:
             const int hostPort = publishedHostPort(*inspect, 80).value_or(0);
             QVERIFY(hostPort > 0);
             const QString base = QStringLiteral("http://127.0.0.1:%1").arg(hostPort);
-            QVERIFY(QTest::qWaitFor([&] { return get(base + u"/healthz").status == 200; }, 20000));
-            const Answer root = get(base + u"/");
+            QVERIFY(
+                QTest::qWaitFor([&] { return httpGet(base + u"/healthz").status == 200; }, 20000));
+            const HttpAnswer root = httpGet(base + u"/");
             QCOMPARE(root.status, status);
-            QCOMPARE(root.body, body);
-            QCOMPARE(get(base + u"/cgi-bin/healthz").body, QStringLiteral("ok"));
+            QCOMPARE(root.text(), body);
+            QCOMPARE(httpGet(base + u"/cgi-bin/healthz").text(), QStringLiteral("ok"));
             QVERIFY(m_bed->docker().client().removeContainer(*id, true).ok());
         }
     }
@@ -476,7 +443,7 @@ private Q_SLOTS:
         QCOMPARE(containers(options.application).size(), 2);
         QMap<QString, int> bodies;
         for (int i = 0; i < 30; ++i)
-            ++bodies[get(ws->entryUrl).body];
+            ++bodies[httpGet(ws->entryUrl).text()];
         QCOMPARE(bodies.keys(), QStringList{QStringLiteral("v2")});
     }
 
@@ -518,7 +485,7 @@ private Q_SLOTS:
         DeploymentJob job(ws->context, deployRequest(options.application, QStringLiteral("v2")));
         QObject receiver;
         bool cancelled = false;
-        connect(&job, &DeploymentJob::event, &receiver, [&](const DeploymentEvent& event) {
+        connect(&job, &DeploymentJob::reported, &receiver, [&](const DeploymentEvent& event) {
             if (!cancelled && event.kind == DeploymentEvent::Kind::Stage &&
                 event.stage == DeploymentStage::Deploying) {
                 cancelled = true;

@@ -2,6 +2,7 @@
 // and attach, assigning slots, shares, canary proportions, growing and health check reloads that
 // keep traffic where it was, release, waiting for health, counters, stop.
 #include "deploy/trafficrouter.h"
+#include "fakes/httpget.h"
 #include "fakes/localhttpserver.h"
 #include "traffic/haproxyprocess.h"
 
@@ -10,47 +11,18 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <curl/curl.h>
-
 #include <atomic>
 #include <optional>
 #include <thread>
 
 using namespace launchdeck;
 using namespace launchdeck::deploy;
+using launchdeck::test::HttpAnswer;
+using launchdeck::test::httpGet;
 using launchdeck::test::LocalHttpServer;
 using traffic::ServerStatus;
 
 namespace {
-
-struct Answer
-{
-    long status = 0;
-    QByteArray body;
-};
-
-size_t collect(char* data, size_t size, size_t count, void* target)
-{
-    static_cast<QByteArray*>(target)->append(data, qsizetype(size * count));
-    return size * count;
-}
-
-// One GET; status 0 when no HTTP answer came.
-Answer get(const QString& url)
-{
-    Answer answer;
-    CURL* curl = curl_easy_init();
-    const QByteArray address = url.toUtf8();
-    curl_easy_setopt(curl, CURLOPT_URL, address.constData());
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &answer.body);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 3000L);
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    if (curl_easy_perform(curl) == CURLE_OK)
-        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &answer.status);
-    curl_easy_cleanup(curl);
-    return answer;
-}
 
 template <typename T> QString errorText(const Result<T>& result)
 {
@@ -88,7 +60,7 @@ private:
     {
         QMap<QByteArray, int> seen;
         for (int i = 0; i < count; ++i) {
-            const Answer answer = get(entry(path));
+            const HttpAnswer answer = httpGet(entry(path));
             seen[answer.status == 200 ? answer.body.trimmed()
                                       : "status " + QByteArray::number(answer.status)]++;
         }
@@ -123,7 +95,7 @@ private:
         std::atomic_int fromGreen{0}, fromOthers{0}, failed{0};
         std::thread load([&] {
             while (running.load()) {
-                const Answer answer = get(entry());
+                const HttpAnswer answer = httpGet(entry());
                 if (answer.status != 200)
                     ++failed;
                 else
@@ -196,7 +168,7 @@ private slots:
         }
         QVERIFY(configText().contains("    server blue1 127.0.0.1:1 weight 0 disabled check\n"));
         QCOMPARE(*m_router->activeGroup(), QString());
-        QCOMPARE(get(entry()).status, 503); // nothing to send it to yet
+        QCOMPARE(httpGet(entry()).status, 503); // nothing to send it to yet
     }
 
     void secondOpenAttaches()
@@ -438,7 +410,7 @@ private slots:
             QVERIFY2(!traffic::HaproxyProcess::isHaproxyRunning(seen),
                      qPrintable(QString::number(seen)));
         QVERIFY(!traffic::HaproxyProcess::attach(traffic::HaproxyFolder{m_dir.path()}).ok());
-        QCOMPARE(get(entry()).status, 0);
+        QCOMPARE(httpGet(entry()).status, 0);
         QVERIFY(!m_router->slotStates().ok());
         m_router.reset();
     }

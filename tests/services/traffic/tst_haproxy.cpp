@@ -1,5 +1,6 @@
 // A real HAProxy in front of two busybox httpd backends: start, attach, weights, drain and
 // maintenance, 5xx counters, health checks, reload under load, stop.
+#include "fakes/httpget.h"
 #include "fakes/localhttpserver.h"
 #include "traffic/haproxyconfig.h"
 #include "traffic/haproxyprocess.h"
@@ -8,8 +9,6 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <curl/curl.h>
-
 #include <atomic>
 #include <memory>
 #include <optional>
@@ -17,38 +16,11 @@
 
 using namespace launchdeck;
 using namespace launchdeck::traffic;
+using launchdeck::test::HttpAnswer;
+using launchdeck::test::httpGet;
 using launchdeck::test::LocalHttpServer;
 
 namespace {
-
-struct Answer
-{
-    long status = 0;
-    QByteArray body;
-};
-
-size_t collect(char* data, size_t size, size_t count, void* target)
-{
-    static_cast<QByteArray*>(target)->append(data, qsizetype(size * count));
-    return size * count;
-}
-
-// One GET; status 0 when no HTTP answer came.
-Answer get(const QString& url)
-{
-    Answer answer;
-    CURL* curl = curl_easy_init();
-    const QByteArray address = url.toUtf8();
-    curl_easy_setopt(curl, CURLOPT_URL, address.constData());
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &answer.body);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 3000L);
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    if (curl_easy_perform(curl) == CURLE_OK)
-        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &answer.status);
-    curl_easy_cleanup(curl);
-    return answer;
-}
 
 template <typename T> QString errorText(const Result<T>& result)
 {
@@ -88,7 +60,7 @@ private:
     {
         QMap<QByteArray, int> seen;
         for (int i = 0; i < count; ++i) {
-            const Answer answer = get(entry(path));
+            const HttpAnswer answer = httpGet(entry(path));
             seen[answer.status == 200 ? answer.body.trimmed()
                                       : "status " + QByteArray::number(answer.status)]++;
         }
@@ -249,7 +221,7 @@ private slots:
         std::atomic_int ok{0}, failed{0};
         std::thread load([&] {
             while (running.load()) {
-                const Answer answer = get(entry());
+                const HttpAnswer answer = httpGet(entry());
                 (answer.status == 200 ? ok : failed)++;
             }
         });
@@ -310,7 +282,7 @@ private slots:
             QVERIFY2(!HaproxyProcess::isHaproxyRunning(seen), qPrintable(QString::number(seen)));
         QVERIFY(!HaproxyProcess::isHaproxyRunning(pid));
         QVERIFY(!HaproxyProcess::attach(HaproxyFolder{m_dir.path()}).ok());
-        QCOMPARE(get(entry()).status, 0);
+        QCOMPARE(httpGet(entry()).status, 0);
         m_process.reset();
     }
 };
