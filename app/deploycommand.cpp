@@ -144,10 +144,14 @@ QString eventText(const DeploymentEvent& event)
         return QStringLiteral("%1        %2: %3 [%4]\n")
             .arg(time, severityName(event.validation.severity), event.validation.message,
                  event.validation.rule);
-    case DeploymentEvent::Kind::Test:
+    case DeploymentEvent::Kind::Test: {
+        // The checks' own summaries may begin with the verdict already.
+        QString text = event.text;
+        if (text.startsWith(u"PASS ") || text.startsWith(u"FAIL "))
+            text = text.mid(5);
         return QStringLiteral("%1        %2 %3\n")
-            .arg(time, event.test.passed ? QStringLiteral("PASS") : QStringLiteral("FAIL"),
-                 event.text);
+            .arg(time, event.test.passed ? QStringLiteral("PASS") : QStringLiteral("FAIL"), text);
+    }
     case DeploymentEvent::Kind::Paused:
         return QStringLiteral("%1        PAUSED: %2\n").arg(time, event.text);
     case DeploymentEvent::Kind::Log:
@@ -190,30 +194,32 @@ int runJob(deploy::DeploymentContext context, const deploy::DeploymentRequest& r
 
     // A canary paused for a human: Enter on a terminal promotes; without one, it cannot be.
     std::unique_ptr<QSocketNotifier> promptReader;
-    QObject::connect(&job, &deploy::DeploymentJob::reported, app, [&](const DeploymentEvent& event) {
-        if (json)
-            emitErr(
-                QString::fromUtf8(QJsonDocument(eventJson(event)).toJson(QJsonDocument::Compact)) +
-                u'\n');
-        else
-            emitErr(eventText(event));
-        if (event.kind != DeploymentEvent::Kind::Paused)
-            return;
-        if (::isatty(STDIN_FILENO)) {
-            emitErr(QStringLiteral("press Enter to promote, Ctrl-C to roll back\n"));
-            promptReader = std::make_unique<QSocketNotifier>(STDIN_FILENO, QSocketNotifier::Read);
-            QObject::connect(promptReader.get(), &QSocketNotifier::activated, app, [&] {
-                char buffer[256];
-                [[maybe_unused]] const auto got = ::read(STDIN_FILENO, buffer, sizeof buffer);
-                promptReader->setEnabled(false);
-                job.promote();
-            });
-        } else {
-            emitErr(QStringLiteral("launchdeck: paused for promotion with no terminal to ask; "
-                                   "rolling back (use --auto-promote in CI)\n"));
-            job.cancel();
-        }
-    });
+    QObject::connect(
+        &job, &deploy::DeploymentJob::reported, app, [&](const DeploymentEvent& event) {
+            if (json)
+                emitErr(QString::fromUtf8(
+                            QJsonDocument(eventJson(event)).toJson(QJsonDocument::Compact)) +
+                        u'\n');
+            else
+                emitErr(eventText(event));
+            if (event.kind != DeploymentEvent::Kind::Paused)
+                return;
+            if (::isatty(STDIN_FILENO)) {
+                emitErr(QStringLiteral("press Enter to promote, Ctrl-C to roll back\n"));
+                promptReader =
+                    std::make_unique<QSocketNotifier>(STDIN_FILENO, QSocketNotifier::Read);
+                QObject::connect(promptReader.get(), &QSocketNotifier::activated, app, [&] {
+                    char buffer[256];
+                    [[maybe_unused]] const auto got = ::read(STDIN_FILENO, buffer, sizeof buffer);
+                    promptReader->setEnabled(false);
+                    job.promote();
+                });
+            } else {
+                emitErr(QStringLiteral("launchdeck: paused for promotion with no terminal to ask; "
+                                       "rolling back (use --auto-promote in CI)\n"));
+                job.cancel();
+            }
+        });
     DeploymentStatus status = DeploymentStatus::Failed;
     QString message;
     QObject::connect(&job, &deploy::DeploymentJob::finished, app,
