@@ -1,0 +1,221 @@
+// Where a deployment stands before it starts: its lock, the endpoint, the subject (application,
+// environment, revisions and their configurations), the entry point's folder, the estimate.
+#include "deploy/deploymentrun.h"
+
+#include <QLockFile>
+#include <QSysInfo>
+
+#include <cerrno>
+
+#include <signal.h>
+
+namespace launchdeck::deploy {
+
+using namespace std::chrono_literals;
+
+bool lockPair(QLockFile& lock, qint64* holder)
+{
+    // Age says nothing here (a deployment may run for an hour); only a dead holder frees it.
+    lock.setStaleLockTime(0);
+    if (lock.tryLock(0))
+        return true;
+    qint64 pid = 0;
+    QString host;
+    QString application;
+    if (lock.getLockInfo(&pid, &host, &application) && pid > 0 &&
+        (host.isEmpty() || host == QSysInfo::machineHostName()) && ::kill(pid_t(pid), 0) != 0 &&
+        errno == ESRCH) {
+        lock.removeStaleLockFile();
+        if (lock.tryLock(0))
+            return true;
+    }
+    if (holder)
+        *holder = pid;
+    return false;
+}
+
+qint64 estimateDuration(DeploymentLedger& ledger, const QString& application,
+                        const QString& environment, DeploymentKind kind)
+{
+    DeploymentFilter filter;
+    filter.application = application;
+    filter.environment = environment;
+    filter.limit = 20;
+    qint64 total = 0;
+    int count = 0;
+    for (const DeploymentRecord& record : ledger.list(filter)) {
+        if (record.status == DeploymentStatus::Completed && record.kind == kind) {
+            total += record.durationMs;
+            ++count;
+        }
+    }
+    return count > 0 ? total / count : 0;
+}
+
+QString pairLockPath(const DeploymentContext& context, const QString& application,
+                     const QString& environment)
+{
+    return context.dataDir + QStringLiteral("/locks/%1-%2-%3.lock")
+                                 .arg(context.workspace.name.isEmpty() ? QStringLiteral("workspace")
+                                                                       : context.workspace.name,
+                                      application, environment);
+}
+
+TrafficRouterOptions trafficOptions(const DeploymentContext& context,
+                                    const Environment& environment, const RevisionConfig& config)
+{
+    TrafficRouterOptions options;
+    const QString workspaceName =
+        context.workspace.name.isEmpty() ? QStringLiteral("workspace") : context.workspace.name;
+    options.folder.path =
+        context.dataDir + QStringLiteral("/traffic/%1-%2").arg(workspaceName, environment.name);
+    options.environment = environment.name;
+    options.listen = environment.trafficListen;
+    if (!config.healthPath.isEmpty())
+        options.health.path = config.healthPath;
+    else
+        options.health.path = QStringLiteral("/");
+    options.health.interval = 1000ms;
+    options.health.rise = 2;
+    options.health.fall = 2;
+    options.process.executable = context.haproxyExecutable;
+    return options;
+}
+
+Result<DockerEndpoint> resolveEndpoint(const DeploymentContext& context,
+                                       const DeploymentRequest& request)
+{
+    const Workspace& workspace = context.workspace;
+    if (!workspace.application(request.application))
+        return Error{
+            QStringLiteral("no application '%1' in the workspace").arg(request.application),
+            workspace.file};
+    const Environment* environment = workspace.environment(request.environment);
+    if (!environment)
+        return Error{
+            QStringLiteral("no environment '%1' in the workspace").arg(request.environment),
+            workspace.file};
+    const Target* target = workspace.target(environment->target);
+    if (!target)
+        return Error{QStringLiteral("environment '%1' names target '%2', which the workspace does "
+                                    "not define")
+                         .arg(environment->name, environment->target),
+                     workspace.file};
+    if (target->type != Target::Type::Docker)
+        return Error{QStringLiteral("environment '%1' runs on Kubernetes target '%2'; deployments "
+                                    "here drive Docker hosts")
+                         .arg(environment->name, target->name),
+                     workspace.file};
+    return endpointForTarget(*target, workspace.root);
+}
+
+Result<DeploymentSubject> resolveSubject(const DeploymentContext& context,
+                                         const DeploymentRequest& request, DockerClient& client)
+{
+    const Workspace& workspace = context.workspace;
+    const Result<DockerEndpoint> endpoint = resolveEndpoint(context, request);
+    if (!endpoint)
+        return endpoint.error();
+    const Application* application = workspace.application(request.application);
+    const Environment* environment = workspace.environment(request.environment);
+
+    DeploymentSubject subject;
+    subject.application = *application;
+    subject.environment = *environment;
+    subject.endpoint = *endpoint;
+    subject.usesTraffic = !environment->trafficListen.isEmpty();
+    subject.strategy = request.strategy.value_or(application->strategy.type);
+
+    DeploymentLedger& ledger = *context.ledger;
+    subject.from = ledger.latestRevision(application->name, environment->name);
+
+    // What runs on the host: the live revision's group, and a revision the ledger does not know
+    // (its database was lost) taken from the labels.
+    PairWorkload workload(client, application->name, environment->name);
+    const Result<QList<PairContainer>> containers = workload.containers();
+    if (!containers)
+        return containers.error();
+    if (!subject.from) {
+        for (const PairContainer& container : *containers) {
+            if (container.isRunning() &&
+                (!subject.from || container.identity.revision > subject.from->number))
+                subject.from = Revision{container.identity.revision, container.image};
+        }
+    }
+    if (subject.from) {
+        for (const PairContainer& container : *containers) {
+            if (container.identity.revision == subject.from->number && container.isRunning()) {
+                subject.liveGroup = container.identity.group;
+                break;
+            }
+        }
+        if (const auto stored =
+                ledger.revisionConfig(application->name, environment->name, subject.from->number)) {
+            Result<RevisionConfig> parsed = RevisionConfig::fromJson(*stored);
+            if (parsed)
+                subject.fromConfig = *parsed;
+        }
+        if (!subject.fromConfig)
+            subject.fromConfig = revisionConfigFor(*application, *environment, subject.from->image);
+    }
+
+    if (request.kind == DeploymentKind::Deploy) {
+        if (request.version.isEmpty() && application->version.isEmpty())
+            return Error{QStringLiteral("no version given and application '%1' names no default")
+                             .arg(application->name),
+                         workspace.file};
+        const QString version = request.version.isEmpty() ? application->version : request.version;
+        const QString image = version.contains(u':') || version.contains(u'@')
+                                  ? version
+                                  : application->image + u':' + version;
+        subject.to =
+            Revision{ledger.nextRevisionNumber(application->name, environment->name), image};
+        subject.toConfig = revisionConfigFor(*application, *environment, image);
+        return subject;
+    }
+
+    // A rollback returns to a revision that was live once.
+    const QList<Revision> live = ledger.liveRevisions(application->name, environment->name);
+    std::optional<Revision> target;
+    for (const Revision& revision : live) {
+        if (request.toRevision ? revision.number == *request.toRevision
+                               : (!subject.from || revision.number != subject.from->number)) {
+            target = revision;
+            break;
+        }
+    }
+    if (!target) {
+        return Error{request.toRevision
+                         ? QStringLiteral("revision %1 of %2 in %3 was never live; live ones: %4")
+                               .arg(*request.toRevision)
+                               .arg(application->name, environment->name,
+                                    [&live] {
+                                        QStringList numbers;
+                                        for (const Revision& revision : live)
+                                            numbers.append(QString::number(revision.number));
+                                        return numbers.isEmpty() ? QStringLiteral("none")
+                                                                 : numbers.join(u", ");
+                                    }())
+                         : QStringLiteral("%1 in %2 has no earlier revision to return to")
+                               .arg(application->name, environment->name),
+                     QStringLiteral("rollback")};
+    }
+    if (subject.from && target->number == subject.from->number)
+        return Error{QStringLiteral("revision %1 is already live").arg(target->number),
+                     QStringLiteral("rollback")};
+    subject.to = *target;
+    if (const auto stored =
+            ledger.revisionConfig(application->name, environment->name, target->number)) {
+        Result<RevisionConfig> parsed = RevisionConfig::fromJson(*stored);
+        if (!parsed)
+            return parsed.error();
+        subject.toConfig = *parsed;
+    } else {
+        subject.toConfig = revisionConfigFor(*application, *environment, target->image);
+    }
+    // A rollback switches like blue-green when there is an entry point, else replaces.
+    subject.strategy = subject.usesTraffic ? Strategy::Type::BlueGreen : Strategy::Type::Recreate;
+    return subject;
+}
+
+} // namespace launchdeck::deploy
