@@ -7,13 +7,22 @@
 
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace launchdeck {
 
 namespace {
 constexpr QByteArrayView kAddMask = "::add-mask::";
 constexpr QByteArrayView kAddMaskShown = "::add-mask::***\n";
 constexpr qsizetype kFileBufferBytes = 256 * 1024;
-constexpr qsizetype kFirstEntries = 16 * 1024;
+constexpr qsizetype kFirstEntries = 1024;
+// A chunk takes no further block once it indexes this many lines, so its entry array never grows
+// large: growing copies and the squeeze at sealing stay small however short the lines are.
+constexpr qsizetype kChunkEntries = 64 * 1024;
+// The splitter is fed at most this much at once, which bounds what one block adds to a chunk.
+constexpr qsizetype kSliceBytes = 256 * 1024;
 
 const char* find(QByteArrayView haystack, QByteArrayView needle)
 {
@@ -29,6 +38,33 @@ qsizetype utf8Cut(const char* bytes, qsizetype wanted)
     while (cut > wanted - 4 && cut > 0 && (static_cast<unsigned char>(bytes[cut]) & 0xC0) == 0x80)
         --cut;
     return cut > 0 && cut > wanted - 4 ? cut : wanted;
+}
+
+// Calls found(offset) for every '\n' in bytes [from, to), in order. Short lines are the common
+// case of chatty output, where a memchr call per line costs more than the scan itself.
+template <typename Found>
+void forEachNewline(const char* bytes, qsizetype from, qsizetype to, Found&& found)
+{
+    qsizetype at = from;
+#if defined(__SSE2__)
+    const __m128i newline = _mm_set1_epi8('\n');
+    for (; at + 16 <= to; at += 16) {
+        const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + at));
+        auto mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, newline)));
+        while (mask != 0) {
+            found(at + __builtin_ctz(mask));
+            mask &= mask - 1;
+        }
+    }
+#endif
+    while (at < to) {
+        const auto* hit =
+            static_cast<const char*>(std::memchr(bytes + at, '\n', static_cast<size_t>(to - at)));
+        if (!hit)
+            return;
+        found(hit - bytes);
+        at = hit - bytes + 1;
+    }
 }
 } // namespace
 
@@ -60,9 +96,13 @@ bool StepLog::open(QString* error)
 void StepLog::feed(QByteArrayView data)
 {
     m_now = QDateTime::currentMSecsSinceEpoch();
-    m_splitter.feed(data);
-    if (m_chunk.bytes.size() - m_written >= kFileBufferBytes)
-        flush();
+    while (!data.isEmpty()) {
+        const QByteArrayView slice = data.first(std::min(data.size(), kSliceBytes));
+        m_splitter.feed(slice);
+        data = data.sliced(slice.size());
+        if (m_chunk.bytes.size() - m_written >= kFileBufferBytes)
+            flush();
+    }
 }
 
 void StepLog::endStream()
@@ -84,7 +124,8 @@ void StepLog::note(const QString& text)
 
 void StepLog::addBlock(QByteArrayView bytes, bool endsLine)
 {
-    if (m_chunk.bytes.size() + bytes.size() > kChunkBytes && m_entryCount > 0)
+    if ((m_chunk.bytes.size() + bytes.size() > kChunkBytes || m_entryCount >= kChunkEntries) &&
+        m_entryCount > 0)
         seal();
     const qsizetype from = m_chunk.bytes.size();
     if (!endsLine) {
@@ -141,14 +182,13 @@ void StepLog::index(qsizetype from, bool endsLine)
         addEntry(from, to - from, false);
         return;
     }
-    while (from < to) {
-        const auto* newline = static_cast<const char*>(
-            std::memchr(base + from, '\n', static_cast<size_t>(to - from)));
-        const qsizetype end = newline - base;
-        const qsizetype length = end > from && base[end - 1] == '\r' ? end - from - 1 : end - from;
-        addEntry(from, length, true);
-        from = end + 1;
-    }
+    qsizetype start = from;
+    forEachNewline(base, from, to, [&](qsizetype end) {
+        const qsizetype length =
+            end > start && base[end - 1] == '\r' ? end - start - 1 : end - start;
+        addEntry(start, length, true);
+        start = end + 1;
+    });
 }
 
 void StepLog::addEntry(qsizetype offset, qsizetype length, bool endsLine)

@@ -327,6 +327,39 @@ private Q_SLOTS:
         QCOMPARE(batch.number(99'999), 100'000);
         QCOMPARE(batch.bytes(54'321), QByteArray::number(322).rightJustified(99, '.'));
     }
+
+    // Short lines in odd-sized pieces: every line, its number and a \r before its \n survive
+    // the sealing of chunks by line count, wherever a line end falls in the scan.
+    void manyShortLinesInPieces()
+    {
+        StepLog log(QStringLiteral("r"), QStringLiteral("s"), QString(), nullptr);
+        QByteArray stream;
+        constexpr int kLines = 300'000;
+        for (int i = 1; i <= kLines; ++i) {
+            stream += QByteArray::number(i);
+            stream += i % 7 == 0 ? "\r\n" : (i % 5 == 0 ? "\n\n" : "\n");
+        }
+        for (qsizetype at = 0, piece = 1; at < stream.size(); at += piece, piece = piece * 3 % 9973)
+            log.feed(QByteArrayView(stream).sliced(at, std::min(piece, stream.size() - at)));
+        log.endStream();
+        LogBatch batch;
+        const QList<LogChunk> chunks = log.takePending();
+        QVERIFY(chunks.size() >= 4);
+        for (const LogChunk& chunk : chunks)
+            batch.append(chunk);
+        QCOMPARE(batch.lineCount(), kLines + kLines / 5 - kLines / 35);
+        qsizetype i = 0;
+        for (int value = 1; value <= kLines; ++value, ++i) {
+            if (batch.bytes(i) != QByteArray::number(value))
+                QFAIL(qPrintable(QStringLiteral("line %1 reads %2, expected %3")
+                                     .arg(i)
+                                     .arg(QString::fromUtf8(batch.bytes(i)))
+                                     .arg(value)));
+            QCOMPARE(batch.number(i), i + 1);
+            if (value % 5 == 0 && value % 7 != 0)
+                QVERIFY(batch.bytes(++i).isEmpty());
+        }
+    }
 };
 
 QTEST_GUILESS_MAIN(TestPipelineOutput)
