@@ -52,6 +52,9 @@ public:
     // never inserted at all.
     void enqueue(const LogBatch& batch);
     static constexpr int kCoalesceMs = 40;
+    // Lines enqueued and not applied yet: one interval's worth at most, less the whole chunks
+    // the ring would evict at once.
+    qsizetype pendingLineCount() const { return m_queuedLines; }
     void setLines(const LogBatch& batch);
     void clear();
 

@@ -1,8 +1,10 @@
 // Log view wiring: follow mode keeps to the bottom only while the user is there; search scans
-// the model in slices from a zero-interval timer so a log of millions of lines never blocks.
+// the model in slices from a zero-interval timer so a log of millions of lines never blocks. The
+// list itself places rows by arithmetic, so its work per batch does not grow with the ring.
 #include "logview.h"
 
 #include "logdelegate.h"
+#include "loglistview.h"
 #include "logmodel.h"
 
 #include <QApplication>
@@ -14,7 +16,6 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
-#include <QListView>
 #include <QScrollBar>
 #include <QShortcut>
 #include <QStyle>
@@ -23,6 +24,7 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <utility>
 
 namespace launchdeck {
 
@@ -36,7 +38,7 @@ LogView::LogView(LogModel* model, QWidget* parent)
     : QWidget(parent)
     , m_model(model)
     , m_delegate(new LogDelegate(this))
-    , m_list(new QListView(this))
+    , m_list(new LogListView(this))
     , m_steps(new QComboBox(this))
     , m_search(new QLineEdit(this))
     , m_previous(new QToolButton(this))
@@ -51,8 +53,8 @@ LogView::LogView(LogModel* model, QWidget* parent)
     m_searchTimer->setInterval(0);
     connect(m_searchTimer, &QTimer::timeout, this, &LogView::searchSlice);
 
-    // The view lays out new rows lazily, so the bottom is kept when the range grows rather than
-    // when rows arrive; the user leaves the bottom by scrolling, which moves the value.
+    // The bottom is kept when the range grows, which the list does as rows arrive; the user
+    // leaves the bottom by scrolling, which moves the value.
     const QScrollBar* bar = m_list->verticalScrollBar();
     connect(bar, &QScrollBar::rangeChanged, this, [this](int, int maximum) {
         if (m_follow->isChecked() && m_atBottom)
@@ -95,10 +97,8 @@ void LogView::buildLayout()
 {
     m_list->setModel(m_model);
     m_list->setItemDelegate(m_delegate);
-    m_list->setUniformItemSizes(true);
     m_list->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_list->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    m_list->setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
     m_list->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_list->setObjectName(QStringLiteral("logList"));
 

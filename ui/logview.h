@@ -8,13 +8,13 @@ class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
-class QListView;
 class QTimer;
 class QToolButton;
 
 namespace launchdeck {
 
 class LogDelegate;
+class LogListView;
 class LogModel;
 
 class LogView final : public QWidget
@@ -27,7 +27,7 @@ public:
     explicit LogView(LogModel* model, QWidget* parent = nullptr);
 
     LogModel* model() const { return m_model; }
-    QListView* listView() const { return m_list; }
+    LogListView* listView() const { return m_list; }
     QLineEdit* searchField() const { return m_search; }
     QComboBox* stepFilter() const { return m_steps; }
     QCheckBox* timestampsToggle() const { return m_timestamps; }
@@ -55,7 +55,7 @@ private:
 
     LogModel* m_model;
     LogDelegate* m_delegate;
-    QListView* m_list;
+    LogListView* m_list;
     QComboBox* m_steps;
     QLineEdit* m_search;
     QToolButton* m_previous;

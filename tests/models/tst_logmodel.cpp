@@ -59,16 +59,20 @@ private Q_SLOTS:
         model.enqueue(lines(QStringLiteral("r1"), QStringLiteral("a"), numbered(u"a"_qs, 5, 4)));
         model.enqueue(lines(QStringLiteral("other"), QStringLiteral("a"), numbered(u"x"_qs, 1, 4)));
         QCOMPARE(model.rowCount(), 0); // nothing before the interval ends
+        QCOMPARE(model.pendingLineCount(), 8);
         QTRY_COMPARE(inserted.size(), 1);
         QCOMPARE(model.rowCount(), 8);
+        QCOMPARE(model.pendingLineCount(), 0);
         QCOMPARE(removed.size(), 0);
 
         // More than the ring holds: whole chunks that would be evicted at once never arrive.
         for (int i = 0; i < 5; ++i)
             model.enqueue(
                 lines(QStringLiteral("r1"), QStringLiteral("b"), numbered(u"b"_qs, i * 4, 4)));
+        QCOMPARE(model.pendingLineCount(), 12); // the oldest two chunks are gone already
         QTRY_COMPARE(inserted.size(), 2);
         QCOMPARE(model.rowCount(), 10);
+        QCOMPARE(model.index(0).data().toString(), QStringLiteral("b10"));
         QCOMPARE(model.index(9).data().toString(), QStringLiteral("b19"));
         QCOMPARE(model.evictedCount(), 18);
     }

@@ -6,6 +6,7 @@
 #include "dockerlogfeed.h"
 #include "fakes/dockertestbed.h"
 #include "logmodel.h"
+#include "loglistview.h"
 #include "logview.h"
 
 #include <QAbstractItemModelTester>
