@@ -144,10 +144,6 @@
         <translation>Optionen:</translation>
     </message>
     <message>
-        <source>What will change:</source>
-        <translation>Was sich ändert:</translation>
-    </message>
-    <message>
         <source>The application&apos;s (%1)</source>
         <translation>Die der Anwendung (%1)</translation>
     </message>
@@ -169,6 +165,36 @@
             <numerusform>%n lokales Tag</numerusform>
             <numerusform>%n lokale Tags</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>launchdeck::DeploymentCellDelegate</name>
+    <message>
+        <source>Asking the host…</source>
+        <translation>Frage den Host …</translation>
+    </message>
+    <message>
+        <source>r%1 · %2</source>
+        <translation>r%1 · %2</translation>
+    </message>
+    <message>
+        <source>Not deployed</source>
+        <translation>Nicht ausgerollt</translation>
+    </message>
+    <message>
+        <source>Running elsewhere: %1</source>
+        <translation>Läuft anderswo: %1</translation>
+    </message>
+    <message>
+        <source>%1, %2 by %3</source>
+        <translation>%1, %2 von %3</translation>
+    </message>
+</context>
+<context>
+    <name>launchdeck::DeploymentDialogBase</name>
+    <message>
+        <source>What will change:</source>
+        <translation>Was sich ändert:</translation>
     </message>
 </context>
 <context>
@@ -481,6 +507,17 @@
         <translation>noch etwa %1</translation>
     </message>
     <message>
+        <source>Taking longer than usual</source>
+        <translation>Dauert länger als üblich</translation>
+    </message>
+    <message numerus="yes">
+        <source>about %n second(s) left</source>
+        <translation>
+            <numerusform>noch etwa %n Sekunde</numerusform>
+            <numerusform>noch etwa %n Sekunden</numerusform>
+        </translation>
+    </message>
+    <message>
         <source>%1: %2</source>
         <translation>%1: %2</translation>
     </message>
@@ -511,26 +548,6 @@
 </context>
 <context>
     <name>launchdeck::DeploymentsTab</name>
-    <message>
-        <source>Asking the host…</source>
-        <translation>Frage den Host …</translation>
-    </message>
-    <message>
-        <source>r%1 · %2</source>
-        <translation>r%1 · %2</translation>
-    </message>
-    <message>
-        <source>Not deployed</source>
-        <translation>Nicht ausgerollt</translation>
-    </message>
-    <message>
-        <source>Running elsewhere: %1</source>
-        <translation>Läuft anderswo: %1</translation>
-    </message>
-    <message>
-        <source>%1, %2 by %3</source>
-        <translation>%1, %2 von %3</translation>
-    </message>
     <message>
         <source>&amp;Deploy…</source>
         <translation>&amp;Ausrollen …</translation>
@@ -588,6 +605,10 @@
     <message>
         <source>No deployment of %1 in %2 yet</source>
         <translation>Noch kein Deployment von %1 in %2</translation>
+    </message>
+    <message>
+        <source>Reading the deployments of %1 in %2…</source>
+        <translation>Lese die Deployments von %1 in %2 …</translation>
     </message>
     <message>
         <source>A deployment of %1 in %2 is running already.</source>
@@ -1895,10 +1916,6 @@
     <message>
         <source>Options:</source>
         <translation>Optionen:</translation>
-    </message>
-    <message>
-        <source>What will change:</source>
-        <translation>Was sich ändert:</translation>
     </message>
     <message>
         <source>Revision %1 (%2)</source>

@@ -28,9 +28,31 @@ enum class StageState { Pending, Running, Done, Failed, Warning };
 
 constexpr int kStageRole = Qt::UserRole + 1;
 
-const DeploymentStage kMainPath[] = {DeploymentStage::Initialized, DeploymentStage::Validating,
-                                     DeploymentStage::Testing,     DeploymentStage::Deploying,
-                                     DeploymentStage::Monitoring,  DeploymentStage::Completed};
+// The stages a job passes when all goes well.
+QList<DeploymentStage> expectedPath(DeploymentKind kind)
+{
+    if (kind == DeploymentKind::Rollback)
+        return {DeploymentStage::Initialized, DeploymentStage::Validating,
+                DeploymentStage::RollingBack, DeploymentStage::Completed};
+    return {DeploymentStage::Initialized, DeploymentStage::Validating, DeploymentStage::Testing,
+            DeploymentStage::Deploying,   DeploymentStage::Monitoring, DeploymentStage::Completed};
+}
+
+// What is expected after a stage entered off the path: a rollback that a failed deploy started
+// ends ROLLED_BACK, a rollback asked for ends COMPLETED; after FAILED nothing is certain.
+QList<DeploymentStage> expectedAfter(DeploymentStage stage, DeploymentKind kind)
+{
+    if (stage != DeploymentStage::RollingBack)
+        return {};
+    return {kind == DeploymentKind::Rollback ? DeploymentStage::Completed
+                                             : DeploymentStage::RolledBack};
+}
+
+bool endsJob(DeploymentStage stage)
+{
+    return stage == DeploymentStage::Completed || stage == DeploymentStage::Failed ||
+           stage == DeploymentStage::RolledBack;
+}
 
 QColor stateColour(StageState state)
 {
@@ -60,6 +82,25 @@ QIcon stateIcon(StageState state)
     painter.setBrush(state == StageState::Pending ? QBrush(Qt::NoBrush) : QBrush(colour));
     painter.drawEllipse(QRectF(2, 2, 10, 10));
     return QIcon(pixmap);
+}
+
+void markStage(QTreeWidgetItem* item, StageState state)
+{
+    item->setIcon(0, stateIcon(state));
+    item->setData(0, Qt::UserRole, static_cast<int>(state));
+}
+
+QTreeWidgetItem* stageItem(DeploymentStage stage)
+{
+    auto* item = new QTreeWidgetItem({deploymentStageLabel(stage)});
+    item->setData(0, kStageRole, static_cast<int>(stage));
+    markStage(item, StageState::Pending);
+    return item;
+}
+
+DeploymentStage stageOf(const QTreeWidgetItem* item)
+{
+    return static_cast<DeploymentStage>(item->data(0, kStageRole).toInt());
 }
 
 QColor severityColour(Severity severity)
@@ -200,19 +241,27 @@ void DeploymentProgressView::clear(const QString& message)
 {
     m_title->setText(message.isEmpty() ? tr("No deployment selected") : message);
     m_live = false;
+    m_failed = false;
     m_progress->setValue(0);
     m_remaining->clear();
     m_validations->clear();
     m_tests->clear();
     m_log->clear();
+    m_lastStageLine.clear();
+    m_lastStageLabel.clear();
+    m_kind = DeploymentKind::Deploy;
     resetStages();
     m_cancel->setEnabled(false);
     m_promote->setEnabled(false);
 }
 
-void DeploymentProgressView::begin(const QString& title, bool live)
+void DeploymentProgressView::begin(const QString& title, bool live, DeploymentKind kind)
 {
     clear(title);
+    if (kind != m_kind) {
+        m_kind = kind;
+        resetStages();
+    }
     m_live = live;
     m_cancel->setEnabled(live);
 }
@@ -221,36 +270,44 @@ void DeploymentProgressView::resetStages()
 {
     m_stages->clear();
     m_currentStage = -1;
-    for (const DeploymentStage stage : kMainPath) {
-        auto* item = new QTreeWidgetItem(m_stages, {deploymentStageLabel(stage)});
-        item->setData(0, kStageRole, static_cast<int>(stage));
-        item->setIcon(0, stateIcon(StageState::Pending));
-        item->setData(0, Qt::UserRole, static_cast<int>(StageState::Pending));
-    }
+    for (const DeploymentStage stage : expectedPath(m_kind))
+        m_stages->addTopLevelItem(stageItem(stage));
+}
+
+void DeploymentProgressView::dropStagesAhead()
+{
+    while (m_stages->topLevelItemCount() > m_currentStage + 1)
+        delete m_stages->takeTopLevelItem(m_stages->topLevelItemCount() - 1);
 }
 
 void DeploymentProgressView::enterStage(DeploymentStage stage, const QDateTime& at,
                                         const QString& detail)
 {
-    const auto mark = [this](int row, StageState state) {
-        if (QTreeWidgetItem* item = m_stages->topLevelItem(row)) {
-            item->setIcon(0, stateIcon(state));
-            item->setData(0, Qt::UserRole, static_cast<int>(state));
-        }
-    };
-    if (m_currentStage >= 0)
-        mark(m_currentStage,
-             stage == DeploymentStage::Failed ? StageState::Failed : StageState::Done);
-    int row = -1;
-    for (int i = 0; i < m_stages->topLevelItemCount(); ++i)
-        if (m_stages->topLevelItem(i)->data(0, kStageRole).toInt() == static_cast<int>(stage))
-            row = i;
-    if (row < 0) {
-        auto* item = new QTreeWidgetItem(m_stages, {deploymentStageLabel(stage)});
-        item->setData(0, kStageRole, static_cast<int>(stage));
-        row = m_stages->topLevelItemCount() - 1;
+    if (m_currentStage >= 0) {
+        QTreeWidgetItem* previous = m_stages->topLevelItem(m_currentStage);
+        const bool failed =
+            stage == DeploymentStage::Failed || stageOf(previous) == DeploymentStage::Failed;
+        markStage(previous, failed ? StageState::Failed : StageState::Done);
     }
-    QTreeWidgetItem* item = m_stages->topLevelItem(row);
+    int ahead = -1;
+    for (int row = m_currentStage + 1; row < m_stages->topLevelItemCount() && ahead < 0; ++row)
+        if (stageOf(m_stages->topLevelItem(row)) == stage)
+            ahead = row;
+    if (ahead >= 0) {
+        // Expected stages it went past did not happen.
+        for (int row = ahead - 1; row > m_currentStage; --row)
+            delete m_stages->takeTopLevelItem(row);
+        ++m_currentStage;
+    } else {
+        // Off the expected path (a failure, the rollback after it): the rest of that path will
+        // not happen; this stage follows the last one entered.
+        dropStagesAhead();
+        ++m_currentStage;
+        m_stages->addTopLevelItem(stageItem(stage));
+        for (const DeploymentStage next : expectedAfter(stage, m_kind))
+            m_stages->addTopLevelItem(stageItem(next));
+    }
+    QTreeWidgetItem* item = m_stages->topLevelItem(m_currentStage);
     item->setText(1, timeText(at));
     if (!detail.isEmpty())
         item->setText(2, detail);
@@ -261,22 +318,23 @@ void DeploymentProgressView::enterStage(DeploymentStage stage, const QDateTime& 
         state = StageState::Failed;
     else if (stage == DeploymentStage::RolledBack)
         state = StageState::Warning;
-    mark(row, state);
-    m_currentStage = row;
+    markStage(item, state);
+    if (stage == DeploymentStage::Failed)
+        m_failed = true;
 }
 
 void DeploymentProgressView::finishStages(DeploymentStatus status)
 {
+    // Only what the job passed stays listed.
+    dropStagesAhead();
     if (m_currentStage < 0)
         return;
-    QTreeWidgetItem* item = m_stages->topLevelItem(m_currentStage);
     StageState state = StageState::Done;
     if (status == DeploymentStatus::Failed)
         state = StageState::Failed;
     else if (status != DeploymentStatus::Completed)
         state = StageState::Warning;
-    item->setIcon(0, stateIcon(state));
-    item->setData(0, Qt::UserRole, static_cast<int>(state));
+    markStage(m_stages->topLevelItem(m_currentStage), state);
 }
 
 void DeploymentProgressView::addValidation(const ValidationResult& result)
@@ -300,14 +358,23 @@ void DeploymentProgressView::appendLog(const QDateTime& at, const QString& text)
 {
     m_log->appendPlainText(timeText(at.isValid() ? at : QDateTime::currentDateTimeUtc()) +
                            QStringLiteral("  ") + text);
+    m_lastStageLine.clear();
+    m_lastStageLabel.clear();
 }
 
 void DeploymentProgressView::setRemaining(qint64 remainingMs)
 {
-    if (remainingMs < 0)
+    // The estimate counts down to 0 and stays there once it is used up.
+    if (remainingMs < 0 || m_failed) {
         m_remaining->clear();
-    else
+    } else if (remainingMs == 0) {
+        m_remaining->setText(tr("Taking longer than usual"));
+    } else if (remainingMs < 60'000) {
+        m_remaining->setText(
+            tr("about %n second(s) left", nullptr, static_cast<int>((remainingMs + 999) / 1000)));
+    } else {
         m_remaining->setText(tr("about %1 left").arg(formatDuration(remainingMs)));
+    }
 }
 
 void DeploymentProgressView::applyEvent(const deploy::DeploymentEvent& event)
@@ -316,14 +383,17 @@ void DeploymentProgressView::applyEvent(const deploy::DeploymentEvent& event)
     if (event.kind != Kind::Log && event.kind != Kind::Validation && event.kind != Kind::Test)
         m_progress->setValue(qBound(0, event.percent, 100));
     switch (event.kind) {
-    case Kind::Stage:
+    case Kind::Stage: {
         enterStage(event.stage, event.at, event.text);
-        setRemaining(event.remainingMs);
+        setRemaining(endsJob(event.stage) ? -1 : event.remainingMs);
         m_promote->setEnabled(false);
-        appendLog(event.at, event.text.isEmpty()
-                                ? deploymentStageLabel(event.stage)
-                                : tr("%1: %2").arg(deploymentStageLabel(event.stage), event.text));
+        const QString label = deploymentStageLabel(event.stage);
+        const QString line = event.text.isEmpty() ? label : tr("%1: %2").arg(label, event.text);
+        appendLog(event.at, line);
+        m_lastStageLine = line;
+        m_lastStageLabel = label;
         break;
+    }
     case Kind::Progress:
         setRemaining(event.remainingMs);
         if (!event.text.isEmpty())
@@ -350,11 +420,15 @@ void DeploymentProgressView::applyEvent(const deploy::DeploymentEvent& event)
         m_remaining->clear();
         if (event.status) {
             finishStages(*event.status);
-            appendLog(event.at,
-                      event.text.isEmpty()
-                          ? deploymentStatusLabel(*event.status)
-                          : tr("%1: %2").arg(deploymentStatusLabel(*event.status), event.text));
-        } else {
+            const QString label = deploymentStatusLabel(*event.status);
+            const QString line = event.text.isEmpty() ? label : tr("%1: %2").arg(label, event.text);
+            // The stage that ended the job said it already (COMPLETED with the same message).
+            const bool said =
+                !m_lastStageLine.isEmpty() &&
+                (line == m_lastStageLine || (event.text.isEmpty() && label == m_lastStageLabel));
+            if (!said)
+                appendLog(event.at, line);
+        } else if (!event.text.isEmpty()) {
             appendLog(event.at, event.text);
         }
         break;
@@ -368,7 +442,7 @@ void DeploymentProgressView::showRecord(const DeploymentRecord& record)
                              : tr("Deploy of %1 to %2: r%3 (%4)");
     begin(
         what.arg(record.application, record.environment).arg(record.to.number).arg(record.to.image),
-        false);
+        false, record.kind);
     for (const StageTransition& transition : record.transitions)
         enterStage(transition.stage, transition.at, transition.detail);
     for (const ValidationResult& result : record.validations)

@@ -23,8 +23,9 @@ class DeploymentProgressView final : public QWidget
 public:
     explicit DeploymentProgressView(QWidget* parent = nullptr);
 
-    // Empties the view for a new deployment; `live` enables Cancel until it finishes.
-    void begin(const QString& title, bool live);
+    // Empties the view for a new deployment; `live` enables Cancel until it finishes. The
+    // stages ahead are those a deployment of `kind` passes when all goes well.
+    void begin(const QString& title, bool live, DeploymentKind kind = DeploymentKind::Deploy);
     void applyEvent(const deploy::DeploymentEvent& event);
     // A deployment from the ledger (DeploymentLedger::get): shown as it was recorded.
     void showRecord(const DeploymentRecord& record);
@@ -51,6 +52,7 @@ private:
     void resetStages();
     void enterStage(DeploymentStage stage, const QDateTime& at, const QString& detail);
     void finishStages(DeploymentStatus status);
+    void dropStagesAhead();
     void addValidation(const ValidationResult& result);
     void addTest(const TestResult& result);
     void appendLog(const QDateTime& at, const QString& text);
@@ -66,7 +68,15 @@ private:
     QTreeWidget* m_tests;
     QPlainTextEdit* m_log;
     bool m_live = false;
-    int m_currentStage = -1; // index into the stage rows
+    DeploymentKind m_kind = DeploymentKind::Deploy;
+    // Rows up to this one are stages entered, in the order entered; the rows after it are the
+    // stages still expected, all pending.
+    int m_currentStage = -1;
+    bool m_failed = false; // a FAILED stage was entered: the estimate no longer applies
+    // The log line of the latest stage while nothing was logged after it, and that stage's
+    // label: the finish that says the same is not logged again.
+    QString m_lastStageLine;
+    QString m_lastStageLabel;
 };
 
 } // namespace launchdeck

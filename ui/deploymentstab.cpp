@@ -5,6 +5,7 @@
 
 #include "bannerwidget.h"
 #include "deploydialog.h"
+#include "deploymentcelldelegate.h"
 #include "deploymenthistorymodel.h"
 #include "deploymentmatrixmodel.h"
 #include "deploymentprogressview.h"
@@ -14,17 +15,14 @@
 #include "rollbackdialog.h"
 #include "store/historystore.h"
 
-#include <QCoreApplication>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
-#include <QPainter>
 #include <QPointer>
 #include <QPushButton>
 #include <QSplitter>
 #include <QStyle>
-#include <QStyledItemDelegate>
 #include <QTableView>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -33,115 +31,6 @@
 namespace launchdeck {
 
 namespace {
-
-// Paints a matrix cell in three lines: revision and tag, health with replicas, and the last
-// change or the running deployment's progress bar.
-class MatrixDelegate final : public QStyledItemDelegate
-{
-public:
-    using QStyledItemDelegate::QStyledItemDelegate;
-
-    void paint(QPainter* painter, const QStyleOptionViewItem& option,
-               const QModelIndex& index) const override
-    {
-        QStyleOptionViewItem base = option;
-        initStyleOption(&base, index);
-        base.text.clear();
-        const QWidget* widget = option.widget;
-        QStyle* style = widget ? widget->style() : nullptr;
-        if (style)
-            style->drawControl(QStyle::CE_ItemViewItem, &base, painter, widget);
-
-        const QRect area = option.rect.adjusted(8, 4, -8, -4);
-        const int line = option.fontMetrics.height();
-        const bool selected = option.state & QStyle::State_Selected;
-        const QColor text =
-            option.palette.color(selected ? QPalette::HighlightedText : QPalette::Text);
-        painter->save();
-        painter->setPen(text);
-        if (!index.data(DeploymentMatrixModel::KnownRole).toBool()) {
-            painter->drawText(
-                area, Qt::AlignLeft | Qt::AlignTop,
-                QCoreApplication::translate("launchdeck::DeploymentsTab", "Asking the host…"));
-            painter->restore();
-            return;
-        }
-        QFont bold = option.font;
-        bold.setBold(true);
-        painter->setFont(bold);
-        const int revision = index.data(DeploymentMatrixModel::RevisionRole).toInt();
-        const QString first =
-            revision > 0
-                ? QCoreApplication::translate("launchdeck::DeploymentsTab", "r%1 · %2")
-                      .arg(revision)
-                      .arg(index.data(DeploymentMatrixModel::TagRole).toString())
-                : QCoreApplication::translate("launchdeck::DeploymentsTab", "Not deployed");
-        painter->drawText(QRect(area.left(), area.top(), area.width(), line),
-                          Qt::AlignLeft | Qt::AlignVCenter, first);
-        painter->setFont(option.font);
-
-        const QString health = index.data(DeploymentMatrixModel::HealthRole).toString();
-        const QRect second(area.left(), area.top() + line + 2, area.width(), line);
-        painter->setRenderHint(QPainter::Antialiasing);
-        painter->setPen(Qt::NoPen);
-        painter->setBrush(healthColour(health));
-        const int dot = line / 2;
-        painter->drawEllipse(QRect(second.left(), second.center().y() - dot / 2, dot, dot));
-        painter->setPen(text);
-        QString healthText = healthLabel(health);
-        const int desired = index.data(DeploymentMatrixModel::DesiredReplicasRole).toInt();
-        if (desired > 0)
-            healthText += QStringLiteral("  %1/%2")
-                              .arg(index.data(DeploymentMatrixModel::RunningReplicasRole).toInt())
-                              .arg(desired);
-        painter->drawText(second.adjusted(dot + 6, 0, 0, 0), Qt::AlignLeft | Qt::AlignVCenter,
-                          healthText);
-
-        const QRect third(area.left(), second.bottom() + 3, area.width(), line + 2);
-        const int percent = index.data(DeploymentMatrixModel::ProgressRole).toInt();
-        const QString stage = index.data(DeploymentMatrixModel::StageRole).toString();
-        if (percent >= 0 && style) {
-            QStyleOptionProgressBar bar;
-            bar.rect = third;
-            bar.minimum = 0;
-            bar.maximum = 100;
-            bar.progress = percent;
-            bar.text = QStringLiteral("%1 %2%").arg(stage).arg(percent);
-            bar.textVisible = true;
-            bar.state = QStyle::State_Enabled | QStyle::State_Horizontal;
-            bar.palette = option.palette;
-            bar.fontMetrics = option.fontMetrics;
-            style->drawControl(QStyle::CE_ProgressBar, &bar, painter, widget);
-        } else {
-            QString last;
-            if (!stage.isEmpty()) {
-                last = QCoreApplication::translate("launchdeck::DeploymentsTab",
-                                                   "Running elsewhere: %1")
-                           .arg(stage);
-            } else if (const QDateTime when =
-                           index.data(DeploymentMatrixModel::LastChangeRole).toDateTime();
-                       when.isValid()) {
-                last = QCoreApplication::translate("launchdeck::DeploymentsTab", "%1, %2 by %3")
-                           .arg(index.data(DeploymentMatrixModel::LastSummaryRole).toString(),
-                                QLocale().toString(when.toLocalTime(), QLocale::ShortFormat),
-                                index.data(DeploymentMatrixModel::LastWhoRole).toString());
-            }
-            const QString error = index.data(DeploymentMatrixModel::HostErrorRole).toString();
-            if (!error.isEmpty()) {
-                painter->setPen(healthColour(QStringLiteral("unhealthy")));
-                last = error;
-            }
-            painter->drawText(third, Qt::AlignLeft | Qt::AlignVCenter,
-                              option.fontMetrics.elidedText(last, Qt::ElideRight, third.width()));
-        }
-        painter->restore();
-    }
-
-    QSize sizeHint(const QStyleOptionViewItem& option, const QModelIndex&) const override
-    {
-        return {220, option.fontMetrics.height() * 3 + 18};
-    }
-};
 
 Result<QStringList> localTags(const Workspace& workspace, const QString& applicationName,
                               const QString& environmentName)
@@ -246,13 +135,13 @@ void DeploymentsTab::buildLayout()
 
     m_matrixView->setObjectName(QStringLiteral("deploymentMatrix"));
     m_matrixView->setModel(m_matrix);
-    m_matrixView->setItemDelegate(new MatrixDelegate(m_matrixView));
+    m_matrixView->setItemDelegate(new DeploymentCellDelegate(m_matrixView));
     m_matrixView->setSelectionMode(QAbstractItemView::SingleSelection);
     m_matrixView->setSelectionBehavior(QAbstractItemView::SelectItems);
     m_matrixView->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     m_matrixView->horizontalHeader()->setMinimumSectionSize(200);
-    m_matrixView->verticalHeader()->setDefaultSectionSize(m_matrixView->fontMetrics().height() * 3 +
-                                                          18);
+    m_matrixView->verticalHeader()->setDefaultSectionSize(
+        DeploymentCellDelegate::cellHeight(m_matrixView->fontMetrics()));
     m_matrixView->setWordWrap(false);
 
     m_historyView->setObjectName(QStringLiteral("deploymentHistory"));
@@ -545,35 +434,64 @@ void DeploymentsTab::loadHistory()
 void DeploymentsTab::showCurrent()
 {
     const QString key = pairKey(m_application, m_environment);
-    if (const auto live = m_jobs.constFind(key); live != m_jobs.constEnd()) {
-        m_shownJob = key;
-        ++m_detailsGeneration;
-        m_progress->begin(live->title, true);
-        for (const deploy::DeploymentEvent& event : live->events)
-            m_progress->applyEvent(event);
-        return;
-    }
+    if (m_jobs.contains(key))
+        return followJob(key);
     m_shownJob.clear();
-    const deploy::PairStatus& pair =
-        m_matrix->pair(m_matrix->rowOf(m_application), m_matrix->columnOf(m_environment));
-    if (pair.running)
-        showDeployment(pair.running->id);
-    else if (pair.last)
-        showDeployment(pair.last->id);
-    else
-        m_progress->clear(tr("No deployment of %1 in %2 yet").arg(m_application, m_environment));
+    if (!isReady())
+        return;
+    // Asked of the ledger rather than taken from the matrix, whose status may not have arrived.
+    const std::shared_ptr<DeploymentLedger> ledger = m_context.ledger;
+    const QString application = m_application;
+    const QString environment = m_environment;
+    const quint64 generation = ++m_detailsGeneration;
+    m_progress->clear(tr("Reading the deployments of %1 in %2…").arg(application, environment));
+    QPointer<DeploymentsTab> guard(this);
+    QtConcurrent::run([ledger, application, environment]() -> std::optional<DeploymentRecord> {
+        DeploymentFilter filter;
+        filter.application = application;
+        filter.environment = environment;
+        filter.limit = 1;
+        // One that has not finished (running elsewhere, or cut off) comes first.
+        filter.unfinishedOnly = true;
+        QList<DeploymentRecord> newest = ledger->list(filter);
+        if (newest.isEmpty()) {
+            filter.unfinishedOnly = false;
+            newest = ledger->list(filter);
+        }
+        if (newest.isEmpty())
+            return std::nullopt;
+        return ledger->get(newest.first().id);
+    })
+        .then(this, [this, guard, generation, application,
+                     environment](const std::optional<DeploymentRecord>& record) {
+            if (!guard || generation != m_detailsGeneration || !m_shownJob.isEmpty())
+                return;
+            if (record)
+                m_progress->showRecord(*record);
+            else
+                m_progress->clear(
+                    tr("No deployment of %1 in %2 yet").arg(application, environment));
+        });
+}
+
+void DeploymentsTab::followJob(const QString& key)
+{
+    const auto live = m_jobs.constFind(key);
+    if (live == m_jobs.constEnd())
+        return;
+    m_shownJob = key;
+    ++m_detailsGeneration; // a record asked for meanwhile is not shown over it
+    m_progress->begin(live->title, true, live->job->request().kind);
+    for (const deploy::DeploymentEvent& event : live->events)
+        m_progress->applyEvent(event);
 }
 
 void DeploymentsTab::showDeployment(const QString& id)
 {
     for (auto live = m_jobs.constBegin(); live != m_jobs.constEnd(); ++live) {
         if (live->job->deploymentId() == id) {
-            if (m_shownJob != live.key()) {
-                m_shownJob = live.key();
-                m_progress->begin(live->title, true);
-                for (const deploy::DeploymentEvent& event : live->events)
-                    m_progress->applyEvent(event);
-            }
+            if (m_shownJob != live.key())
+                followJob(live.key());
             return;
         }
     }

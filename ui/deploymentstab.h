@@ -110,6 +110,8 @@ private:
     void loadHistory();
     void showDeployment(const QString& id);
     void showCurrent();
+    // The progress view replays the job's events and follows it from there on.
+    void followJob(const QString& key);
     void onJobEvent(const QString& key, const deploy::DeploymentEvent& event);
     void onJobFinished(const QString& key, DeploymentStatus status, const QString& message);
     void addMarkers(const deploy::DeploymentRequest& request, DeploymentStatus status,

@@ -4,13 +4,11 @@
 
 #include <QCheckBox>
 #include <QComboBox>
-#include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPointer>
 #include <QPushButton>
-#include <QTimer>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -18,7 +16,6 @@ namespace launchdeck {
 
 namespace {
 
-constexpr int kPreviewDelayMs = 250;
 constexpr int kPreviousRevision = -1; // the combo's data for "the one before the live one"
 
 } // namespace
@@ -27,7 +24,7 @@ RollbackDialog::RollbackDialog(const Workspace& workspace, const QString& applic
                                const QString& environment, std::optional<Revision> live,
                                PreviewFunction preview, RevisionsFunction revisions,
                                QWidget* parent)
-    : QDialog(parent)
+    : DeploymentDialogBase(std::move(preview), parent)
     , m_application(application)
     , m_environment(environment)
     , m_live(std::move(live))
@@ -39,10 +36,6 @@ RollbackDialog::RollbackDialog(const Workspace& workspace, const QString& applic
           new QCheckBox(tr("&Force (high findings do not stop it; critical ones still do)"), this))
     , m_cleanUp(
           new QCheckBox(tr("C&lean up the containers of the revision rolled away from"), this))
-    , m_protection(new ProtectionField(this))
-    , m_previewPane(new DeploymentPreviewPane(std::move(preview), this))
-    , m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this))
-    , m_previewTimer(new QTimer(this))
 {
     setWindowTitle(tr("Roll Back %1 in %2").arg(application, environment));
     m_revision->addItem(tr("The previous revision"), kPreviousRevision);
@@ -52,7 +45,7 @@ RollbackDialog::RollbackDialog(const Workspace& workspace, const QString& applic
     m_cleanUp->setChecked(true);
     okButton()->setText(tr("&Roll Back"));
     const Environment* env = workspace.environment(environment);
-    m_protection->setEnvironment(environment, env && env->isProtected);
+    protection()->setEnvironment(environment, env && env->isProtected);
 
     auto* options = new QVBoxLayout;
     options->addWidget(m_preserveData);
@@ -66,31 +59,13 @@ RollbackDialog::RollbackDialog(const Workspace& workspace, const QString& applic
     form->addRow(tr("Return &to:"), m_revision);
     form->addRow(tr("R&eason:"), m_reason);
     form->addRow(tr("Options:"), options);
-    auto* layout = new QVBoxLayout(this);
-    layout->addLayout(form);
-    layout->addWidget(new QLabel(tr("What will change:"), this));
-    layout->addWidget(m_previewPane, 1);
-    layout->addWidget(m_protection);
-    layout->addWidget(m_buttons);
-    resize(640, 560);
+    setFields(form);
 
-    m_previewTimer->setSingleShot(true);
-    m_previewTimer->setInterval(kPreviewDelayMs);
-    connect(m_previewTimer, &QTimer::timeout, this, [this] { m_previewPane->request(request()); });
-    connect(m_revision, &QComboBox::currentIndexChanged, m_previewTimer,
-            qOverload<>(&QTimer::start));
+    connect(m_revision, &QComboBox::currentIndexChanged, this, &RollbackDialog::schedulePreview);
     connect(m_reason, &QLineEdit::textChanged, this, &RollbackDialog::updateOk);
-    connect(m_protection, &ProtectionField::confirmationChanged, this, &RollbackDialog::updateOk);
-    connect(m_buttons, &QDialogButtonBox::accepted, this, &RollbackDialog::accept);
-    connect(m_buttons, &QDialogButtonBox::rejected, this, &RollbackDialog::reject);
     loadRevisions(revisions);
     updateOk();
-    m_previewTimer->start();
-}
-
-QPushButton* RollbackDialog::okButton() const
-{
-    return m_buttons->button(QDialogButtonBox::Ok);
+    schedulePreview();
 }
 
 void RollbackDialog::loadRevisions(const RevisionsFunction& revisions)
@@ -130,19 +105,7 @@ deploy::DeploymentRequest RollbackDialog::request() const
 
 bool RollbackDialog::canStart() const
 {
-    return !m_reason->text().trimmed().isEmpty() && m_protection->isConfirmed();
-}
-
-void RollbackDialog::updateOk()
-{
-    okButton()->setEnabled(canStart());
-}
-
-void RollbackDialog::accept()
-{
-    if (!canStart())
-        return;
-    QDialog::accept();
+    return !m_reason->text().trimmed().isEmpty() && protection()->isConfirmed();
 }
 
 } // namespace launchdeck

@@ -4,8 +4,10 @@
 // typed. Like the Deploy dialog it starts nothing: its owner reads request() once accepted.
 #pragma once
 
-#include "deploydialog.h"
+#include "deploymentdialogbase.h"
 
+class QCheckBox;
+class QComboBox;
 class QLineEdit;
 
 namespace launchdeck {
@@ -14,7 +16,7 @@ namespace launchdeck {
 using RevisionsFunction =
     std::function<QList<Revision>(const QString& application, const QString& environment)>;
 
-class RollbackDialog final : public QDialog
+class RollbackDialog final : public DeploymentDialogBase
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(RollbackDialog)
@@ -24,28 +26,21 @@ public:
                    const QString& environment, std::optional<Revision> live,
                    PreviewFunction preview, RevisionsFunction revisions, QWidget* parent = nullptr);
 
-    deploy::DeploymentRequest request() const;
+    deploy::DeploymentRequest request() const override;
     // A reason is given and a protected environment's name is typed.
-    bool canStart() const;
+    bool canStart() const override;
 
     QComboBox* revisionBox() const { return m_revision; }
     QLineEdit* reasonEdit() const { return m_reason; }
     QCheckBox* preserveDataBox() const { return m_preserveData; }
     QCheckBox* forceBox() const { return m_force; }
     QCheckBox* cleanUpBox() const { return m_cleanUp; }
-    ProtectionField* protection() const { return m_protection; }
-    DeploymentPreviewPane* preview() const { return m_previewPane; }
-    QPushButton* okButton() const;
-
-public Q_SLOTS:
-    void accept() override;
 
 Q_SIGNALS:
     void revisionsLoaded();
 
 private:
     void loadRevisions(const RevisionsFunction& revisions);
-    void updateOk();
 
     QString m_application;
     QString m_environment;
@@ -55,10 +50,6 @@ private:
     QCheckBox* m_preserveData;
     QCheckBox* m_force;
     QCheckBox* m_cleanUp;
-    ProtectionField* m_protection;
-    DeploymentPreviewPane* m_previewPane;
-    QDialogButtonBox* m_buttons;
-    QTimer* m_previewTimer;
 };
 
 } // namespace launchdeck

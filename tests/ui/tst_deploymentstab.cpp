@@ -1,7 +1,8 @@
 // The Deployments tab offscreen: the Deploy dialog refuses a protected environment until its name
 // is typed exactly (and no job starts), the Rollback dialog requires a reason, the live view
-// follows synthetic events, and the tab itself fills its matrix, runs a deployment against a
-// host that is not there and marks the pair's containers on the Live Metrics store.
+// follows synthetic events, and the tab itself shows the selected cell's newest deployment from
+// the ledger, fills its matrix, runs a deployment against a host that is not there and marks the
+// pair's containers on the Live Metrics store.
 #include "bannerwidget.h"
 #include "deploydialog.h"
 #include "deploymenthistorymodel.h"
@@ -24,6 +25,7 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextEdit>
@@ -330,7 +332,8 @@ private Q_SLOTS:
         QVERIFY(!view.cancelButton()->isEnabled());
         QVERIFY(!view.promoteButton()->isEnabled());
         QCOMPARE(view.progressBar()->value(), 100);
-        QCOMPARE(stageState(view.stagesView(), DeploymentStage::Completed), kPending);
+        // COMPLETED was never reached: it is not listed.
+        QCOMPARE(stageState(view.stagesView(), DeploymentStage::Completed), -1);
     }
 
     void progressViewShowsRecord()
@@ -358,6 +361,84 @@ private Q_SLOTS:
         QCOMPARE(view.validationView()->topLevelItemCount(), 1);
         QCOMPARE(view.testView()->topLevelItemCount(), 1);
         QCOMPARE(view.testView()->topLevelItem(0)->text(1), u"failed"_qs);
+    }
+
+    void selectedCellShowsLatestDeployment()
+    {
+        QTemporaryDir data;
+        QVERIFY(data.isValid());
+        auto store = std::make_shared<HistoryStore>(data.path());
+        QVERIFY(store->open());
+        DeploymentsTab tab(nullptr);
+        tab.setKeyringEnabled(false);
+        tab.setHistory(store, data.path());
+        const std::shared_ptr<DeploymentLedger> ledger = tab.context().ledger;
+        QVERIFY(ledger);
+
+        // Staging: an older deploy and the newest with its stages, a finding and a test.
+        const QDateTime start = QDateTime::currentDateTimeUtc().addSecs(-600);
+        DeploymentStart older;
+        older.application = QStringLiteral("web");
+        older.environment = QStringLiteral("staging");
+        older.to = Revision{1, QStringLiteral("shop/web:1.0")};
+        older.startedAt = start;
+        const Result<QString> first = ledger->begin(older);
+        QVERIFY(first);
+        QVERIFY(ledger->finish(*first, DeploymentStatus::Completed, start.addSecs(30)));
+        DeploymentStart newest = older;
+        newest.from = older.to;
+        newest.to = Revision{2, QStringLiteral("shop/web:1.1")};
+        newest.startedAt = start.addSecs(60);
+        const Result<QString> second = ledger->begin(newest);
+        QVERIFY(second);
+        int offset = 61;
+        for (const DeploymentStage stage :
+             {DeploymentStage::Validating, DeploymentStage::Testing, DeploymentStage::Deploying,
+              DeploymentStage::Monitoring, DeploymentStage::Completed})
+            QVERIFY(ledger->recordTransition(*second, stage, start.addSecs(offset++)));
+        QVERIFY(ledger->recordValidation(
+            *second, {Severity::Low, u"latest-tag"_qs, u"no fixed tag"_qs, start.addSecs(61)}));
+        QVERIFY(ledger->recordTest(*second, {u"smoke /"_qs, true, {}, start.addSecs(62)}));
+        QVERIFY(ledger->finish(*second, DeploymentStatus::Completed, start.addSecs(70),
+                               u"revision 2 (shop/web:1.1) is live"_qs));
+        // Production: a rollback.
+        DeploymentStart rollback = older;
+        rollback.environment = QStringLiteral("production");
+        rollback.kind = DeploymentKind::Rollback;
+        rollback.reason = QStringLiteral("error rate");
+        rollback.startedAt = start.addSecs(120);
+        const Result<QString> third = ledger->begin(rollback);
+        QVERIFY(third);
+        QVERIFY(ledger->recordTransition(*third, DeploymentStage::Validating, start.addSecs(121)));
+        QVERIFY(ledger->recordTransition(*third, DeploymentStage::RollingBack, start.addSecs(122)));
+        QVERIFY(ledger->recordTransition(*third, DeploymentStage::Completed, start.addSecs(123)));
+        QVERIFY(ledger->finish(*third, DeploymentStatus::Completed, start.addSecs(123)));
+
+        // The first cell is selected as the workspace arrives: its newest deployment is shown
+        // before any history row is picked.
+        tab.setWorkspace(m_workspace);
+        QCOMPARE(tab.selectedEnvironment(), u"staging"_qs);
+        DeploymentProgressView* view = tab.progressView();
+        QTRY_VERIFY_WITH_TIMEOUT(view->title().contains(u"shop/web:1.1"), kTimeoutMs);
+        QVERIFY(!view->isLive());
+        QCOMPARE(stageState(view->stagesView(), DeploymentStage::Monitoring), kDone);
+        QCOMPARE(stageState(view->stagesView(), DeploymentStage::Completed), kDone);
+        QVERIFY(!view->stagesView()->topLevelItem(4)->text(1).isEmpty());
+        QCOMPARE(view->validationView()->topLevelItemCount(), 1);
+        QCOMPARE(view->testView()->topLevelItemCount(), 1);
+        QVERIFY(view->logView()->toPlainText().contains(u"revision 2 (shop/web:1.1) is live"));
+        QVERIFY(!tab.historyView()->currentIndex().isValid());
+
+        tab.selectPair(u"web"_qs, u"production"_qs);
+        QTRY_VERIFY_WITH_TIMEOUT(view->title().startsWith(u"Rollback of web in production"),
+                                 kTimeoutMs);
+        QCOMPARE(view->stagesView()->topLevelItemCount(), 4);
+        QCOMPARE(view->stagesView()->topLevelItem(2)->text(0),
+                 deploymentStageLabel(DeploymentStage::RollingBack));
+        QVERIFY(view->logView()->toPlainText().contains(u"error rate"));
+
+        tab.selectPair(u"web"_qs, u"staging"_qs);
+        QTRY_VERIFY_WITH_TIMEOUT(view->title().contains(u"shop/web:1.1"), kTimeoutMs);
     }
 
     void tabRunsDeploymentAndMarksMetrics()
