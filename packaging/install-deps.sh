@@ -25,6 +25,9 @@ packages=(
     busybox-static nginx wrk haproxy
     # a private dockerd for the Docker integration tests (they import busybox-static as an image)
     docker.io
+    # a private D-Bus daemon and Secret Service for the keyring test; QtKeychain loads libsecret
+    # at run time and does without the Secret Service when it is missing
+    dbus-daemon gnome-keyring libsecret-1-0
 )
 
 missing=()

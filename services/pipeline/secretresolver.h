@@ -9,6 +9,9 @@
 #include <QTimer>
 
 #include <chrono>
+#include <functional>
+
+class QDBusMessage;
 
 namespace launchdeck {
 
@@ -34,6 +37,12 @@ Q_SIGNALS:
     void resolved(const launchdeck::ResolvedSecrets& secrets);
 
 private:
+    void keyringAnswered(const QString& name, int error, const QString& errorString,
+                         const QString& value);
+    // Asks the bus why a value is missing; `why` turns the answer into the note's reason.
+    void explainMissing(const QString& name, const QDBusMessage& question,
+                        const std::function<QString(const QDBusMessage&)>& why);
+    void settle(const QString& name, const QString& note);
     void finishIfDone();
     void giveUp();
 

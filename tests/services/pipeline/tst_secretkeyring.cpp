@@ -1,0 +1,612 @@
+// Pipeline secrets from a real Secret Service: the test starts its own D-Bus daemon and
+// gnome-keyring-daemon in a temporary home. Keyring values reach steps and are masked everywhere,
+// the environment wins over the keyring, and a missing name, a locked keyring, a keyring that
+// answers nothing and one killed mid-lookup each leave a clear note in time.
+#include "pipeline/pipelineparser.h"
+#include "pipeline/pipelinerecorder.h"
+#include "pipeline/pipelinerunnerhost.h"
+#include "store/historystore.h"
+
+#include <QCryptographicHash>
+#include <QDBusConnection>
+#include <QDBusConnectionInterface>
+#include <QDBusMessage>
+#include <QDBusObjectPath>
+#include <QDBusVariant>
+#include <QDirIterator>
+#include <QLibrary>
+#include <QProcess>
+#include <QScopeGuard>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <qt6keychain/keychain.h>
+
+#include <csignal>
+#include <sys/prctl.h>
+
+using namespace launchdeck;
+using namespace std::chrono_literals;
+
+namespace {
+
+// The step shows only the length of the secret it got. Raw strings here hold no backslash and
+// no "${#": moc misreads both and then loses the test class.
+const QByteArray kLengthOfToken =
+    "secrets: [LAUNCHDECK_KEYRING_TOKEN]\n"
+    "steps:\n"
+    "  - name: use\n"
+    "    run: |\n"
+    "      length=$(printf %s \"$LAUNCHDECK_KEYRING_TOKEN\" | wc -c)\n"
+    "      echo \"length $length\"\n";
+
+struct Outcome
+{
+    QList<LogLine> lines;
+    QList<StepEvent> finished;
+    std::optional<RunResult> result;
+    qint64 elapsedMs = 0; // from start() to runFinished
+
+    QString text() const
+    {
+        QStringList all;
+        for (const LogLine& line : lines)
+            all.append(line.text);
+        return all.join(u'\n');
+    }
+    // Lines of the run's own log (the step is empty): the resolver's notes among them.
+    QString notes() const
+    {
+        QStringList all;
+        for (const LogLine& line : lines) {
+            if (line.step.isEmpty())
+                all.append(line.text);
+        }
+        return all.join(u'\n');
+    }
+    StepEvent step(const QString& name) const
+    {
+        for (const StepEvent& e : finished) {
+            if (e.step == name)
+                return e;
+        }
+        return {};
+    }
+};
+
+QByteArray randomValue(const char* prefix)
+{
+    return prefix + QByteArray::number(QRandomGenerator::global()->generate64(), 36) +
+           QByteArray::number(QRandomGenerator::global()->generate64(), 36);
+}
+
+QByteArray sha256(const QByteArray& value)
+{
+    return QCryptographicHash::hash(value, QCryptographicHash::Sha256).toHex();
+}
+
+QDBusMessage secretsCall(const QString& path, const QString& interface, const QString& method,
+                         const QVariantList& arguments)
+{
+    QDBusMessage call = QDBusMessage::createMethodCall(QStringLiteral("org.freedesktop.secrets"),
+                                                       path, interface, method);
+    call.setArguments(arguments);
+    return QDBusConnection::sessionBus().call(call, QDBus::Block, 5000);
+}
+
+// The collection QtKeychain writes to (libsecret's "default" alias), or empty.
+QString defaultCollection()
+{
+    const QDBusMessage reply =
+        secretsCall(QStringLiteral("/org/freedesktop/secrets"),
+                    QStringLiteral("org.freedesktop.Secret.Service"), QStringLiteral("ReadAlias"),
+                    {QStringLiteral("default")});
+    if (reply.type() != QDBusMessage::ReplyMessage || reply.arguments().isEmpty())
+        return {};
+    const QString path = reply.arguments().constFirst().value<QDBusObjectPath>().path();
+    return path == u"/" ? QString() : path;
+}
+
+std::optional<bool> collectionLocked(const QString& collection)
+{
+    const QDBusMessage reply = secretsCall(
+        collection, QStringLiteral("org.freedesktop.DBus.Properties"), QStringLiteral("Get"),
+        {QStringLiteral("org.freedesktop.Secret.Collection"), QStringLiteral("Locked")});
+    if (reply.type() != QDBusMessage::ReplyMessage || reply.arguments().isEmpty())
+        return std::nullopt;
+    return reply.arguments().constFirst().value<QDBusVariant>().variant().toBool();
+}
+
+} // namespace
+
+class TestSecretKeyring : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    QProcess m_bus;
+    std::unique_ptr<QProcess> m_keyring;
+    bool m_keyringDisturbed = false; // frozen, locked, killed or restarted by a test
+    const QByteArray m_password = randomValue("unlock-");
+    const QByteArray m_token = randomValue("kr-");
+
+    static void dieWithTheTest(QProcess& process)
+    {
+        process.setChildProcessModifier([] { prctl(PR_SET_PDEATHSIG, SIGKILL); });
+    }
+
+    // The policy of dbus-daemon's own session configuration, but no activatable services:
+    // nothing but the daemons started here answers, no system keyring, no password prompter.
+    bool startBus(QString* error)
+    {
+        const QString program = QStandardPaths::findExecutable(QStringLiteral("dbus-daemon"));
+        if (program.isEmpty()) {
+            *error = QStringLiteral("dbus-daemon is not installed (see packaging/install-deps.sh)");
+            return false;
+        }
+        const QString socketDir = m_dir.filePath(QStringLiteral("bus"));
+        const QString config = m_dir.filePath(QStringLiteral("bus.conf"));
+        QFile file(config);
+        if (!QDir().mkpath(socketDir) || !file.open(QIODevice::WriteOnly)) {
+            *error = QStringLiteral("cannot write %1").arg(config);
+            return false;
+        }
+        file.write(QStringLiteral("<busconfig>\n"
+                                  "  <type>session</type>\n"
+                                  "  <listen>unix:dir=%1</listen>\n"
+                                  "  <auth>EXTERNAL</auth>\n"
+                                  "  <policy context=\"default\">\n"
+                                  "    <allow send_destination=\"*\" eavesdrop=\"true\"/>\n"
+                                  "    <allow eavesdrop=\"true\"/>\n"
+                                  "    <allow own=\"*\"/>\n"
+                                  "  </policy>\n"
+                                  "</busconfig>\n")
+                       .arg(socketDir)
+                       .toUtf8());
+        file.close();
+        dieWithTheTest(m_bus);
+        m_bus.start(program, {QStringLiteral("--config-file=") + config, QStringLiteral("--nofork"),
+                              QStringLiteral("--print-address=1")});
+        QDeadlineTimer deadline(10s);
+        while (!m_bus.canReadLine() && m_bus.state() != QProcess::NotRunning &&
+               !deadline.hasExpired())
+            m_bus.waitForReadyRead(100);
+        if (!m_bus.canReadLine()) {
+            *error = QStringLiteral("dbus-daemon printed no address within 10 s: %1")
+                         .arg(QString::fromLocal8Bit(m_bus.readAllStandardError()));
+            return false;
+        }
+        const QByteArray address = m_bus.readLine().trimmed();
+        // Before anything in this process touches D-Bus: Qt and GLib each read it once.
+        qputenv("DBUS_SESSION_BUS_ADDRESS", address);
+        if (!QDBusConnection::sessionBus().isConnected()) {
+            *error = QStringLiteral("cannot connect to the test's bus at %1: %2")
+                         .arg(QString::fromUtf8(address),
+                              QDBusConnection::sessionBus().lastError().message());
+            return false;
+        }
+        return true;
+    }
+
+    // Starts gnome-keyring-daemon, which creates the login keyring on the first start and
+    // unlocks it with the password on every later one; waits until it is unlocked.
+    bool startKeyring(QString* error)
+    {
+        const QString program =
+            QStandardPaths::findExecutable(QStringLiteral("gnome-keyring-daemon"));
+        if (program.isEmpty()) {
+            *error = QStringLiteral("gnome-keyring-daemon is not installed (see "
+                                    "packaging/install-deps.sh)");
+            return false;
+        }
+        m_keyring = std::make_unique<QProcess>();
+        m_keyring->setProcessChannelMode(QProcess::MergedChannels);
+        dieWithTheTest(*m_keyring);
+        m_keyring->start(program, {QStringLiteral("--foreground"), QStringLiteral("--unlock"),
+                                   QStringLiteral("--components=secrets")});
+        if (!m_keyring->waitForStarted(10'000)) {
+            *error = QStringLiteral("gnome-keyring-daemon did not start: %1")
+                         .arg(m_keyring->errorString());
+            return false;
+        }
+        m_keyring->write(m_password);
+        m_keyring->closeWriteChannel();
+        QDeadlineTimer deadline(15s);
+        while (!deadline.hasExpired()) {
+            if (m_keyring->state() == QProcess::NotRunning)
+                break;
+            const QString collection = defaultCollection();
+            if (!collection.isEmpty() && collectionLocked(collection) == false)
+                return true;
+            QTest::qWait(50);
+        }
+        *error = QStringLiteral("gnome-keyring-daemon (%1) has no unlocked default keyring "
+                                "after 15 s; its output: %2")
+                     .arg(m_keyring->state() == QProcess::NotRunning
+                              ? QStringLiteral("exited with %1").arg(m_keyring->exitCode())
+                              : QStringLiteral("running"),
+                          QString::fromLocal8Bit(m_keyring->readAll()));
+        return false;
+    }
+
+    void stopKeyring()
+    {
+        if (!m_keyring)
+            return;
+        if (m_keyring->state() != QProcess::NotRunning) {
+            ::kill(pid_t(m_keyring->processId()), SIGKILL);
+            m_keyring->waitForFinished(10'000);
+        }
+        m_keyring.reset();
+        // The name must be gone before a new daemon claims it.
+        QTRY_VERIFY_WITH_TIMEOUT(!QDBusConnection::sessionBus().interface()->isServiceRegistered(
+                                     QStringLiteral("org.freedesktop.secrets")),
+                                 10'000);
+    }
+
+    // A new daemon on the same keyring files. libsecret, in this process where QtKeychain's jobs
+    // run, keeps what it opened with the old daemon unless told to drop it.
+    bool restartKeyring(QString* error, bool dropLibsecretState)
+    {
+        m_keyringDisturbed = true;
+        stopKeyring();
+        if (!startKeyring(error))
+            return false;
+        if (dropLibsecretState) {
+            QLibrary libsecret(QStringLiteral("secret-1"), 0);
+            const QFunctionPointer forget = libsecret.resolve("secret_service_disconnect");
+            if (!forget) {
+                *error = QStringLiteral("libsecret cannot be told to drop its connection: %1")
+                             .arg(libsecret.errorString());
+                return false;
+            }
+            forget();
+            m_keyringDisturbed = false;
+        }
+        return true;
+    }
+
+    void freezeKeyring()
+    {
+        ::kill(pid_t(m_keyring->processId()), SIGSTOP);
+        m_keyringDisturbed = true;
+    }
+
+    static bool storeInKeyring(const QString& key, const QByteArray& value, QString* error)
+    {
+        // The service name the application's runner uses.
+        QKeychain::WritePasswordJob job(RunnerOptions().keyringService);
+        job.setAutoDelete(false);
+        job.setKey(key);
+        job.setTextData(QString::fromUtf8(value));
+        QSignalSpy done(&job, &QKeychain::Job::finished);
+        job.start();
+        if (!done.wait(10'000)) {
+            *error =
+                QStringLiteral("writing %1 to the keyring did not finish within 10 s").arg(key);
+            return false;
+        }
+        if (job.error() != QKeychain::NoError) {
+            *error =
+                QStringLiteral("writing %1 to the keyring failed: %2").arg(key, job.errorString());
+            return false;
+        }
+        return true;
+    }
+
+    RunnerOptions options(std::chrono::milliseconds keyringTimeout = 1500ms) const
+    {
+        RunnerOptions o;
+        o.dataDir = m_dir.filePath(QStringLiteral("data-") +
+                                   QString::fromLatin1(QTest::currentTestFunction()));
+        o.keyringTimeout = keyringTimeout;
+        o.useKeyring = true;
+        return o;
+    }
+
+    // Runs a pipeline to its end with a history database recording it; `started` is called once
+    // the run has started (its secrets are being looked up).
+    Outcome run(const RunnerOptions& runnerOptions, const QByteArray& yaml,
+                const std::function<void()>& started = {})
+    {
+        Outcome outcome;
+        HistoryStore store(runnerOptions.dataDir);
+        if (!store.open().ok()) {
+            qWarning() << "the history database cannot be opened in" << runnerOptions.dataDir;
+            return outcome;
+        }
+        PipelineRunnerHost host(runnerOptions);
+        PipelineRecorder recorder(&store, host.runner());
+        PipelineRunner* runner = host.runner();
+        QEventLoop loop;
+        connect(runner, &PipelineRunner::runStarted, &loop, [&] {
+            if (started)
+                started();
+        });
+        connect(runner, &PipelineRunner::linesAvailable, &loop, [&](const LogBatch& batch) {
+            for (const LogLine& line : batch)
+                outcome.lines.append(line);
+        });
+        connect(runner, &PipelineRunner::stepFinished, &loop,
+                [&](const StepEvent& e) { outcome.finished.append(e); });
+        connect(runner, &PipelineRunner::runFinished, &loop, [&](const RunResult& r) {
+            outcome.result = r;
+            loop.quit();
+        });
+        Diagnostics problems;
+        auto pipeline =
+            parsePipeline(m_dir.filePath(QStringLiteral("pipelines/keyring.yaml")), yaml, problems);
+        for (const Diagnostic& d : problems)
+            qWarning().noquote() << formatDiagnostic(d);
+        if (!pipeline)
+            return outcome;
+        RunRequest request;
+        request.pipeline = *pipeline;
+        request.workspace = m_dir.path();
+        QElapsedTimer clock;
+        clock.start();
+        host.start(request);
+        QTimer::singleShot(60'000, &loop, &QEventLoop::quit);
+        loop.exec();
+        outcome.elapsedMs = clock.elapsed();
+        if (recorder.failedWrites() != 0)
+            qWarning() << recorder.failedWrites() << "history writes failed";
+        return outcome;
+    }
+
+    // None of `values` in what listeners got, nor in any byte below the data folder: step and
+    // run logs, the history database and its WAL.
+    static void expectNowhere(const Outcome& outcome, const QString& dataDir,
+                              const QList<QByteArray>& values)
+    {
+        const QString text = outcome.text();
+        for (const QByteArray& value : values)
+            QVERIFY2(!text.contains(QString::fromUtf8(value)), value.constData());
+        int files = 0;
+        bool database = false;
+        QDirIterator it(dataDir, QDir::Files, QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            QFile file(it.next());
+            QVERIFY2(file.open(QIODevice::ReadOnly), qPrintable(file.fileName()));
+            const QByteArray bytes = file.readAll();
+            for (const QByteArray& value : values)
+                QVERIFY2(!bytes.contains(value), qPrintable(file.fileName()));
+            database = database || bytes.startsWith("SQLite format 3");
+            ++files;
+        }
+        QVERIFY2(files >= 3,
+                 qPrintable(QStringLiteral("%1 files below %2").arg(files).arg(dataDir)));
+        QVERIFY(database);
+    }
+
+    // The run went on with the token empty (its step printed "length 0"), the run's log holds
+    // `note`, and the token is nowhere.
+    void expectEmptyWithNote(const Outcome& outcome, const QString& dataDir, const QString& note)
+    {
+        QVERIFY(outcome.result);
+        QCOMPARE(outcome.result->status, RunStatus::Succeeded);
+        QVERIFY2(outcome.text().contains(QStringLiteral("length 0")), qPrintable(outcome.text()));
+        QVERIFY2(outcome.notes().contains(note), qPrintable(outcome.notes()));
+        expectNowhere(outcome, dataDir, {m_token});
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        qRegisterMetaType<RunInfo>();
+        qRegisterMetaType<StepEvent>();
+        qRegisterMetaType<LogBatch>();
+        qRegisterMetaType<RunResult>();
+        QVERIFY(m_dir.isValid());
+        // Nothing may reach the user's keyring or desktop: a home of the test's own, and no
+        // desktop that would make QtKeychain prefer KWallet over the Secret Service.
+        for (const char* name :
+             {"XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_RUNTIME_DIR"}) {
+            const QString dir = m_dir.filePath(QString::fromLatin1(name).toLower());
+            QVERIFY(QDir().mkpath(dir));
+            qputenv(name, QFile::encodeName(dir));
+        }
+        QVERIFY(QFile::setPermissions(QString::fromLocal8Bit(qgetenv("XDG_RUNTIME_DIR")),
+                                      QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+        qputenv("HOME", QFile::encodeName(m_dir.path()));
+        for (const char* name :
+             {"XDG_CURRENT_DESKTOP", "DESKTOP_SESSION", "KDE_FULL_SESSION",
+              "GNOME_DESKTOP_SESSION_ID", "DISPLAY", "WAYLAND_DISPLAY", "GNOME_KEYRING_CONTROL",
+              "LAUNCHDECK_KEYRING_TOKEN", "LAUNCHDECK_KEYRING_BOTH", "LAUNCHDECK_KEYRING_ABSENT"})
+            qunsetenv(name);
+
+        QString error;
+        QVERIFY2(startBus(&error), qPrintable(error));
+        QVERIFY2(startKeyring(&error), qPrintable(error));
+    }
+
+    // Every test starts with the keyring running, unlocked and holding the token.
+    void init()
+    {
+        QString error;
+        if (m_keyringDisturbed || !m_keyring || m_keyring->state() != QProcess::Running)
+            QVERIFY2(restartKeyring(&error, true), qPrintable(error));
+        QVERIFY2(storeInKeyring(QStringLiteral("LAUNCHDECK_KEYRING_TOKEN"), m_token, &error),
+                 qPrintable(error));
+    }
+
+    void cleanupTestCase()
+    {
+        stopKeyring();
+        if (m_bus.state() != QProcess::NotRunning) {
+            ::kill(pid_t(m_bus.processId()), SIGTERM);
+            if (!m_bus.waitForFinished(5000)) {
+                ::kill(pid_t(m_bus.processId()), SIGKILL);
+                m_bus.waitForFinished(5000);
+            }
+        }
+    }
+
+    void keyringValueReachesTheStepMasked()
+    {
+        const RunnerOptions o = options();
+        const Outcome outcome = run(o, R"(secrets: [LAUNCHDECK_KEYRING_TOKEN]
+steps:
+  - name: use
+    run: |
+      hash=$(printf %s "$LAUNCHDECK_KEYRING_TOKEN" | sha256sum | cut -d' ' -f1)
+      length=$(printf %s "$LAUNCHDECK_KEYRING_TOKEN" | wc -c)
+      echo "length $length"
+      echo "sha256 $hash"
+      echo "token $LAUNCHDECK_KEYRING_TOKEN"
+      echo "$LAUNCHDECK_KEYRING_TOKEN" >&2
+)");
+        QVERIFY(outcome.result);
+        QCOMPARE(outcome.result->status, RunStatus::Succeeded);
+        const QString text = outcome.text();
+        QVERIFY2(outcome.notes().contains(
+                     QStringLiteral("secret LAUNCHDECK_KEYRING_TOKEN taken from the keyring")),
+                 qPrintable(outcome.notes()));
+        QVERIFY2(text.contains(QStringLiteral("length %1").arg(m_token.size())), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("sha256 ") + QString::fromLatin1(sha256(m_token))),
+                 qPrintable(text));
+        QVERIFY(text.contains(QStringLiteral("token ***")));
+        QFile log(outcome.step(QStringLiteral("use")).logPath);
+        QVERIFY(log.open(QIODevice::ReadOnly));
+        QVERIFY(log.readAll().contains("token ***"));
+        expectNowhere(outcome, o.dataDir, {m_token});
+    }
+
+    void environmentWinsOverKeyring()
+    {
+        const QByteArray fromKeyring = randomValue("kr-both-");
+        const QByteArray fromEnvironment = randomValue("env-both-");
+        QString error;
+        QVERIFY2(storeInKeyring(QStringLiteral("LAUNCHDECK_KEYRING_BOTH"), fromKeyring, &error),
+                 qPrintable(error));
+        qputenv("LAUNCHDECK_KEYRING_BOTH", fromEnvironment);
+        const auto unset = qScopeGuard([] { qunsetenv("LAUNCHDECK_KEYRING_BOTH"); });
+        const RunnerOptions o = options();
+        const Outcome outcome = run(o, R"(secrets: [LAUNCHDECK_KEYRING_BOTH]
+steps:
+  - name: use
+    run: |
+      hash=$(printf %s "$LAUNCHDECK_KEYRING_BOTH" | sha256sum | cut -d' ' -f1)
+      echo "sha256 $hash"
+      echo "value $LAUNCHDECK_KEYRING_BOTH"
+)");
+        QVERIFY(outcome.result);
+        QCOMPARE(outcome.result->status, RunStatus::Succeeded);
+        const QString text = outcome.text();
+        QVERIFY2(
+            text.contains(QStringLiteral("sha256 ") + QString::fromLatin1(sha256(fromEnvironment))),
+            qPrintable(text));
+        QVERIFY(text.contains(QStringLiteral("value ***")));
+        QVERIFY2(outcome.notes().contains(
+                     QStringLiteral("secret LAUNCHDECK_KEYRING_BOTH taken from the environment")),
+                 qPrintable(outcome.notes()));
+        QVERIFY(!outcome.notes().contains(QStringLiteral("keyring")));
+        expectNowhere(outcome, o.dataDir, {fromEnvironment, fromKeyring});
+    }
+
+    void nameInNeitherIsNamedAndNothingLeaks()
+    {
+        const RunnerOptions o = options();
+        const Outcome outcome =
+            run(o, R"(secrets: [LAUNCHDECK_KEYRING_TOKEN, LAUNCHDECK_KEYRING_ABSENT]
+steps:
+  - name: check
+    run: |
+      echo "token $LAUNCHDECK_KEYRING_TOKEN"
+      if [ -z "$LAUNCHDECK_KEYRING_ABSENT" ]; then
+        echo "LAUNCHDECK_KEYRING_ABSENT is empty" >&2
+        exit 4
+      fi
+)");
+        QVERIFY(outcome.result);
+        QCOMPARE(outcome.result->status, RunStatus::Failed);
+        QCOMPARE(outcome.step(QStringLiteral("check")).exitCode, 4);
+        const QString notes = outcome.notes();
+        QVERIFY2(notes.contains(QStringLiteral("secret LAUNCHDECK_KEYRING_ABSENT is not set in the "
+                                               "environment (not in the keyring either): it "
+                                               "stays empty")),
+                 qPrintable(notes));
+        QVERIFY2(notes.contains(
+                     QStringLiteral("secret LAUNCHDECK_KEYRING_TOKEN taken from the keyring")),
+                 qPrintable(notes));
+        QVERIFY(outcome.text().contains(QStringLiteral("LAUNCHDECK_KEYRING_ABSENT is empty")));
+        QVERIFY(outcome.text().contains(QStringLiteral("token ***")));
+        QVERIFY(outcome.elapsedMs < o.keyringTimeout.count());
+        expectNowhere(outcome, o.dataDir, {m_token});
+    }
+
+    void lockedKeyringIsNamedInTime()
+    {
+        const QString collection = defaultCollection();
+        QVERIFY(!collection.isEmpty());
+        const QDBusMessage lock =
+            secretsCall(QStringLiteral("/org/freedesktop/secrets"),
+                        QStringLiteral("org.freedesktop.Secret.Service"), QStringLiteral("Lock"),
+                        {QVariant::fromValue(QList<QDBusObjectPath>{QDBusObjectPath(collection)})});
+        QCOMPARE(lock.type(), QDBusMessage::ReplyMessage);
+        m_keyringDisturbed = true;
+        QCOMPARE(collectionLocked(collection), std::optional<bool>(true));
+
+        const RunnerOptions o = options();
+        const Outcome outcome = run(o, kLengthOfToken);
+        expectEmptyWithNote(outcome, o.dataDir,
+                            QStringLiteral("secret LAUNCHDECK_KEYRING_TOKEN is not set in the "
+                                           "environment (the keyring holds it but is locked; "
+                                           "unlock the keyring and run again): it stays empty"));
+        QVERIFY2(outcome.elapsedMs < o.keyringTimeout.count(),
+                 qPrintable(QString::number(outcome.elapsedMs)));
+    }
+
+    void keyringThatAnswersNothingTimesOut()
+    {
+        freezeKeyring();
+        const RunnerOptions o = options(1500ms);
+        const Outcome outcome = run(o, kLengthOfToken);
+        // The deadline is a coarse timer: it may fire up to 5 % early.
+        expectEmptyWithNote(outcome, o.dataDir,
+                            QStringLiteral("no keyring answered within 1500 ms: secret "
+                                           "LAUNCHDECK_KEYRING_TOKEN is not set, it stays empty"));
+        QVERIFY2(outcome.elapsedMs >= 1400 && outcome.elapsedMs < 1500 + 2000,
+                 qPrintable(QString::number(outcome.elapsedMs)));
+    }
+
+    void keyringKilledMidLookup()
+    {
+        // Frozen first, so the lookup is surely under way when the daemon dies; the long
+        // timeout shows that the answer comes from the dead daemon, not from the deadline.
+        freezeKeyring();
+        const RunnerOptions o = options(20s);
+        QElapsedTimer sinceKill;
+        const Outcome outcome = run(o, kLengthOfToken, [&] {
+            QTimer::singleShot(300, this, [&] {
+                ::kill(pid_t(m_keyring->processId()), SIGKILL);
+                sinceKill.start();
+            });
+        });
+        expectEmptyWithNote(outcome, o.dataDir,
+                            QStringLiteral("secret LAUNCHDECK_KEYRING_TOKEN is not set in the "
+                                           "environment (no keyring service is running): it "
+                                           "stays empty"));
+        QVERIFY(sinceKill.isValid());
+        QVERIFY2(sinceKill.elapsed() < 5000, qPrintable(QString::number(sinceKill.elapsed())));
+    }
+
+    // The service runs but no longer knows what libsecret opened with its predecessor: the note
+    // says what failed instead of claiming that no keyring runs.
+    void keyringRestartedUnderTheRunner()
+    {
+        QString error;
+        QVERIFY2(restartKeyring(&error, false), qPrintable(error));
+        const RunnerOptions o = options();
+        const Outcome outcome = run(o, kLengthOfToken);
+        expectEmptyWithNote(outcome, o.dataDir,
+                            QStringLiteral("secret LAUNCHDECK_KEYRING_TOKEN is not set in the "
+                                           "environment (the keyring service failed: "));
+        QVERIFY2(outcome.elapsedMs < o.keyringTimeout.count(),
+                 qPrintable(QString::number(outcome.elapsedMs)));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSecretKeyring)
+#include "tst_secretkeyring.moc"
