@@ -1,6 +1,7 @@
 // libcurl plumbing shared by the HTTP check and the load test.
 #include "http/curlsupport.h"
 
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
 
@@ -51,6 +52,36 @@ void configureRequest(CURL* handle, const RequestOptions& options, char* errorBu
         if (method == "GET")
             curl_easy_setopt(handle, CURLOPT_CUSTOMREQUEST, "GET");
     }
+}
+
+ProxyChoice proxyFromEnvironment(const QByteArray& scheme)
+{
+    // As in libcurl, an empty variable counts as unset.
+    const auto lookUp = [](const QByteArray& name, QByteArray* value) {
+        const char* found = std::getenv(name.constData());
+        if (!found || found[0] == '\0')
+            return false;
+        *value = QByteArray(found);
+        return true;
+    };
+    ProxyChoice choice;
+    if (!lookUp(QByteArrayLiteral("no_proxy"), &choice.noProxy))
+        lookUp(QByteArrayLiteral("NO_PROXY"), &choice.noProxy);
+    const QByteArray own = scheme.toLower() + "_proxy";
+    if (lookUp(own, &choice.proxy))
+        return choice;
+    if (own != "http_proxy" && lookUp(own.toUpper(), &choice.proxy))
+        return choice;
+    if (!lookUp(QByteArrayLiteral("all_proxy"), &choice.proxy))
+        lookUp(QByteArrayLiteral("ALL_PROXY"), &choice.proxy);
+    return choice;
+}
+
+void pinProxy(CURL* handle, const ProxyChoice& choice)
+{
+    // libcurl copies both strings.
+    curl_easy_setopt(handle, CURLOPT_PROXY, choice.proxy.constData());
+    curl_easy_setopt(handle, CURLOPT_NOPROXY, choice.noProxy.constData());
 }
 
 QString curlErrorKind(CURLcode code, const char* errorBuffer, std::chrono::milliseconds timeout)

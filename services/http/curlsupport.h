@@ -23,8 +23,13 @@ struct MultiDeleter
 {
     void operator()(CURLM* handle) const { curl_multi_cleanup(handle); }
 };
+struct UrlDeleter
+{
+    void operator()(CURLU* handle) const { curl_url_cleanup(handle); }
+};
 using EasyHandle = std::unique_ptr<CURL, EasyDeleter>;
 using MultiHandle = std::unique_ptr<CURLM, MultiDeleter>;
+using UrlHandle = std::unique_ptr<CURLU, UrlDeleter>;
 
 struct RequestOptions
 {
@@ -38,6 +43,19 @@ struct RequestOptions
 // Sets everything a plain request needs on a fresh handle; the handle keeps pointers into
 // `options.url`, `errorBuffer` and `*options.body`, which must outlive it.
 void configureRequest(CURL* handle, const RequestOptions& options, char* errorBuffer);
+
+// The proxy libcurl would take from the environment for `scheme` ("http", "https"), read the
+// way libcurl reads it: the no_proxy list, then <scheme>_proxy (never HTTP_PROXY), then
+// all_proxy; empty variables count as unset. libcurl reads these variables again for every
+// transfer; a handle given the answer as CURLOPT_PROXY and CURLOPT_NOPROXY (empty strings for
+// "none") skips that and behaves the same.
+struct ProxyChoice
+{
+    QByteArray proxy;
+    QByteArray noProxy;
+};
+ProxyChoice proxyFromEnvironment(const QByteArray& scheme);
+void pinProxy(CURL* handle, const ProxyChoice& choice);
 
 // "connection refused", "timed out after 500 ms", "the answer is not HTTP": one sentence for a
 // person, with libcurl's own detail in parentheses when it adds something.

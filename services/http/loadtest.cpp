@@ -49,6 +49,19 @@ public:
         m_request.method = spec.method.toUtf8();
         m_request.body = &m_spec.body;
         m_request.timeout = spec.requestTimeout;
+        // Parsed once for all requests, with the flags libcurl uses for CURLOPT_URL. A URL that
+        // does not parse is left to each request, which then fails with libcurl's reason.
+        m_url.reset(curl_url());
+        char* scheme = nullptr;
+        if (m_url &&
+            curl_url_set(m_url.get(), CURLUPART_URL, m_request.url.constData(),
+                         CURLU_GUESS_SCHEME | CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK &&
+            curl_url_get(m_url.get(), CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK) {
+            m_proxy = detail::proxyFromEnvironment(QByteArray(scheme));
+        } else {
+            m_url.reset();
+        }
+        curl_free(scheme);
     }
 
     ~LoadRunner()
@@ -77,6 +90,8 @@ private:
     const std::atomic_bool* m_cancel;
     const LoadTestProgressCallback& m_progress;
     detail::RequestOptions m_request;
+    detail::UrlHandle m_url;
+    detail::ProxyChoice m_proxy; // when m_url is set
     detail::MultiSocketDriver m_driver;
     std::vector<std::unique_ptr<VirtualUser>> m_users;
     std::vector<VirtualUser*> m_resting;
@@ -121,6 +136,12 @@ bool LoadRunner::adjustUsers(int target)
             if (!fresh->handle)
                 return false;
             detail::configureRequest(fresh->handle.get(), m_request, fresh->errorBuffer);
+            m_driver.attach(fresh->handle.get());
+            // Spares libcurl parsing the URL and reading the proxy variables for every request.
+            if (m_url) {
+                curl_easy_setopt(fresh->handle.get(), CURLOPT_CURLU, m_url.get());
+                detail::pinProxy(fresh->handle.get(), m_proxy);
+            }
             curl_easy_setopt(fresh->handle.get(), CURLOPT_PRIVATE, fresh.get());
             user = fresh.get();
             m_users.push_back(std::move(fresh));

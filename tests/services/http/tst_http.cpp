@@ -6,6 +6,8 @@
 #include "fakes/misbehavingserver.h"
 
 #include <QElapsedTimer>
+#include <QScopeGuard>
+#include <QTcpServer>
 #include <QTest>
 
 #include <signal.h>
@@ -62,6 +64,8 @@ private slots:
     void loadTestCancelStopsWithinASecond();
     void loadTestTransportErrorsNameTheUrl_data();
     void loadTestTransportErrorsNameTheUrl();
+    void loadTestTakesProxyFromEnvironment_data();
+    void loadTestTakesProxyFromEnvironment();
     void summaryReadsLikeK6();
 
     void serverStopKillsItsProcess();
@@ -397,6 +401,68 @@ void TestHttp::loadTestTransportErrorsNameTheUrl()
     QCOMPARE(result.errorCounts.value(kind), result.requests);
     QVERIFY(!result.passed);
     QVERIFY2(result.error.contains(url) && result.error.contains(kind), qPrintable(result.error));
+}
+
+void TestHttp::loadTestTakesProxyFromEnvironment_data()
+{
+    // A proxy nobody listens on: requests that go through it are refused.
+    QTcpServer probe;
+    QVERIFY(probe.listen(QHostAddress::LocalHost));
+    const QByteArray dead = "http://127.0.0.1:" + QByteArray::number(probe.serverPort());
+    probe.close();
+    QTest::addColumn<QList<QByteArrayList>>("variables");
+    QTest::addColumn<bool>("throughProxy");
+    QTest::newRow("http_proxy") << QList<QByteArrayList>{{"http_proxy", dead}} << true;
+    QTest::newRow("all_proxy") << QList<QByteArrayList>{{"ALL_PROXY", dead}} << true;
+    QTest::newRow("empty http_proxy is unset")
+        << QList<QByteArrayList>{{"http_proxy", ""}, {"all_proxy", dead}} << true;
+    QTest::newRow("HTTP_PROXY is ignored") << QList<QByteArrayList>{{"HTTP_PROXY", dead}} << false;
+    QTest::newRow("no_proxy exempts")
+        << QList<QByteArrayList>{{"http_proxy", dead}, {"no_proxy", "localhost,127.0.0.1"}}
+        << false;
+    QTest::newRow("NO_PROXY exempts")
+        << QList<QByteArrayList>{{"all_proxy", dead}, {"NO_PROXY", "127.0.0.1"}} << false;
+}
+
+// The load test reads the proxy variables once for all its requests: the outcome must be what
+// libcurl gives a transfer that reads them itself.
+void TestHttp::loadTestTakesProxyFromEnvironment()
+{
+    QFETCH(QList<QByteArrayList>, variables);
+    QFETCH(bool, throughProxy);
+    const QByteArrayList names = {"http_proxy", "HTTP_PROXY", "all_proxy",
+                                  "ALL_PROXY",  "no_proxy",   "NO_PROXY"};
+    QHash<QByteArray, QByteArray> saved;
+    for (const QByteArray& name : names) {
+        if (qEnvironmentVariableIsSet(name.constData()))
+            saved.insert(name, qgetenv(name.constData()));
+        qunsetenv(name.constData());
+    }
+    const auto restore = qScopeGuard([&] {
+        for (const QByteArray& name : names) {
+            if (saved.contains(name))
+                qputenv(name.constData(), saved.value(name));
+            else
+                qunsetenv(name.constData());
+        }
+    });
+    for (const QByteArrayList& variable : variables)
+        qputenv(variable[0].constData(), variable[1]);
+
+    LoadTestSpec spec;
+    spec.url = m_server.url(QStringLiteral("/hello.txt"));
+    spec.users = 2;
+    spec.duration = 300ms;
+    spec.requestTimeout = 500ms;
+    const LoadTestResult result = runLoadTest(spec);
+    QVERIFY(result.requests > 0);
+    if (throughProxy) {
+        QCOMPARE(result.failures, result.requests);
+        QVERIFY(!result.passed);
+    } else {
+        QCOMPARE(result.failures, 0);
+        QCOMPARE(result.statusCounts.value(200), result.requests);
+    }
 }
 
 void TestHttp::summaryReadsLikeK6()
