@@ -104,8 +104,8 @@ struct DeploymentEvent
 // both wake.
 struct JobControl
 {
-    // The application's secrets, looked up on the thread that started the job (the keyring
-    // answers there) before the job's own thread begins; read-only afterwards.
+    // The application's secrets, looked up before the job's own thread begins (keyring reads
+    // run in the main thread); read-only afterwards.
     QMap<QString, QString> secretValues;
     QStringList secretNotes;
 

@@ -20,20 +20,24 @@ DeploymentRun::Outcome DeploymentRun::monitor()
                qint64(5000)));
     log(QStringLiteral("monitoring for %1 s").arg(window.count() / 1000.0));
     MonitorTriggers triggers(policy);
-    const Result<QList<PairContainer>> fresh = revisionContainers(m_subject.to.number, false);
-    if (!fresh)
-        return {false, fresh.error().toString()};
-    const QList<PairContainer> containers = *fresh;
-    // Restart counts at the start of the window.
+    // Without a window nothing is read: the baselines below would have no reading to meet.
+    QList<PairContainer> containers;
     QMap<QString, int> restartBase;
-    for (const PairContainer& container : containers) {
-        if (const Result<ContainerCondition> condition = m_workload->condition(container))
-            restartBase.insert(container.id, condition->restartCount);
-    }
     std::optional<TrafficCounters> previous;
-    if (m_router) {
-        if (const Result<TrafficCounters> counters = m_router->counters(m_newGroup))
-            previous = *counters;
+    if (window.count() > 0) {
+        const Result<QList<PairContainer>> fresh = revisionContainers(m_subject.to.number, false);
+        if (!fresh)
+            return {false, fresh.error().toString()};
+        containers = *fresh;
+        // Restart counts at the start of the window.
+        for (const PairContainer& container : std::as_const(containers)) {
+            if (const Result<ContainerCondition> condition = m_workload->condition(container))
+                restartBase.insert(container.id, condition->restartCount);
+        }
+        if (m_router) {
+            if (const Result<TrafficCounters> counters = m_router->counters(m_newGroup))
+                previous = *counters;
+        }
     }
     QElapsedTimer clock;
     clock.start();
@@ -79,8 +83,10 @@ DeploymentRun::Outcome DeploymentRun::monitor()
     }
     log(QStringLiteral("monitoring window passed"));
 
-    // The old group stays warm for the scale-down delay after the switch, then goes.
-    if (m_router && !m_subject.liveGroup.isEmpty() && m_subject.from) {
+    // The old group stays warm for the scale-down delay after the switch, then goes. Recreate
+    // removed it before the switch: there is nothing to keep warm.
+    if (m_router && !m_subject.liveGroup.isEmpty() && m_subject.from &&
+        m_subject.strategy != Strategy::Type::Recreate) {
         const qint64 delay = m_subject.application.strategy.scaleDownDelay.count();
         const qint64 since =
             m_switchedAt.isValid() ? m_switchedAt.msecsTo(QDateTime::currentDateTimeUtc()) : delay;

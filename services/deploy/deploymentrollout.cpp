@@ -59,6 +59,60 @@ Result<bool> DeploymentRun::waitGroupHealthy(const QList<PairContainer>& contain
     return true;
 }
 
+Result<QList<PairContainer>> DeploymentRun::replaceStopFirst(QList<PairContainer>& old,
+                                                             const RevisionConfig& config,
+                                                             bool publishToLoopback)
+{
+    // Creating binds no port: the new containers are made while the old ones still serve, so
+    // the gap is only the old ones' stop and the new ones' start.
+    const QMap<QString, QString> secrets = secretValues();
+    QList<PairContainer> created;
+    for (int replica = 1; replica <= config.replicas; ++replica) {
+        if (cancelled())
+            return Error{QStringLiteral("cancelled"), m_newGroup};
+        const ContainerIdentity identity{m_subject.application.name,
+                                         m_subject.environment.name,
+                                         m_subject.to.number,
+                                         m_id,
+                                         m_newGroup,
+                                         replica};
+        const Result<PairContainer> container =
+            m_workload->createReplica(config, identity, secrets, publishToLoopback,
+                                      publishToLoopback ? QMap<int, int>() : declaredHostPorts());
+        if (!container)
+            return container.error();
+        created.append(*container);
+        m_started.append(*container);
+    }
+    if (m_router && !m_subject.liveGroup.isEmpty())
+        note(releaseSlots(m_subject.liveGroup));
+    for (PairContainer& container : old) {
+        if (!container.isRunning())
+            continue;
+        if (Result<bool> stopped = m_workload->stop(container); !stopped)
+            return stopped.error();
+        container.state = QStringLiteral("exited");
+        log(QStringLiteral("stopped %1").arg(container.name));
+    }
+    progress(50);
+    QList<PairContainer> started;
+    for (const PairContainer& container : std::as_const(created)) {
+        const Result<PairContainer> running = m_workload->startCreated(container, config);
+        // One that did not start was removed; the others stay listed for the cleanup.
+        m_started.removeIf([&](const PairContainer& c) { return c.id == container.id; });
+        if (!running)
+            return running.error();
+        m_started.append(*running);
+        started.append(*running);
+        log(QStringLiteral("started %1 (%2)%3")
+                .arg(running->name, config.image,
+                     running->trafficPort > 0
+                         ? QStringLiteral(" on 127.0.0.1:%1").arg(running->trafficPort)
+                         : QString()));
+    }
+    return started;
+}
+
 Result<bool> DeploymentRun::openRouter(int slotsPerGroup)
 {
     if (m_router)
@@ -137,11 +191,15 @@ DeploymentRun::Outcome DeploymentRun::deployByStrategy()
     const RevisionConfig& config = m_subject.toConfig;
     const Strategy& strategy = m_subject.application.strategy;
     const QString oldGroup = m_subject.liveGroup;
-    const Result<QList<PairContainer>> oldContainers =
-        m_subject.from ? revisionContainers(m_subject.from->number, false)
-                       : Result<QList<PairContainer>>(QList<PairContainer>());
-    if (!oldContainers)
-        return {false, oldContainers.error().toString()};
+    // The old revision's containers as the subject found them: nothing since touched them.
+    QList<PairContainer> oldContainers;
+    if (m_subject.from) {
+        for (const PairContainer& container : std::as_const(m_subject.containers)) {
+            if (container.identity.revision == m_subject.from->number &&
+                container.identity.group != u"candidate")
+                oldContainers.append(container);
+        }
+    }
 
     if (!m_subject.usesTraffic) {
         // Without an entry point the declared host ports move from the old containers to the new
@@ -149,16 +207,14 @@ DeploymentRun::Outcome DeploymentRun::deployByStrategy()
         log(QStringLiteral("no traffic entry point: the old containers stop before the new ones "
                            "start"));
         m_trafficMoved = true;
-        if (Result<bool> removed = removeContainers(*oldContainers, !m_request.preserveData);
-            !removed)
-            return {false, removed.error().toString()};
-        progress(50);
-        const Result<QList<PairContainer>> started =
-            startGroup(config, m_subject.to, m_newGroup, 1, config.replicas, false);
+        const Result<QList<PairContainer>> started = replaceStopFirst(oldContainers, config, false);
         if (!started)
             return {false, started.error().toString()};
         if (Result<bool> healthy = waitGroupHealthy(*started, config); !healthy)
             return {false, healthy.error().toString()};
+        if (Result<bool> removed = removeContainers(oldContainers, !m_request.preserveData);
+            !removed)
+            return {false, removed.error().toString()};
         progress(74);
         return {true, {}};
     }
@@ -173,17 +229,14 @@ DeploymentRun::Outcome DeploymentRun::deployByStrategy()
         log(QStringLiteral("recreate: the application is unreachable until the new containers "
                            "are up"));
         m_trafficMoved = true;
-        if (!oldGroup.isEmpty())
-            note(releaseSlots(oldGroup));
-        if (Result<bool> removed = removeContainers(*oldContainers, !m_request.preserveData);
-            !removed)
-            return {false, removed.error().toString()};
-        const Result<QList<PairContainer>> started =
-            startGroup(config, m_subject.to, m_newGroup, 1, config.replicas, true);
+        const Result<QList<PairContainer>> started = replaceStopFirst(oldContainers, config, true);
         if (!started)
             return {false, started.error().toString()};
         if (Result<bool> healthy = waitGroupHealthy(*started, config); !healthy)
             return {false, healthy.error().toString()};
+        if (Result<bool> removed = removeContainers(oldContainers, !m_request.preserveData);
+            !removed)
+            return {false, removed.error().toString()};
         if (Result<bool> assigned = assignSlots(*started); !assigned)
             return {false, assigned.error().toString()};
         if (Result<bool> up =
@@ -200,7 +253,7 @@ DeploymentRun::Outcome DeploymentRun::deployByStrategy()
         // Start-first, one replica at a time; the first one was the tested candidate.
         const int replicas = config.replicas;
         QList<PairContainer> oldRunning;
-        for (const PairContainer& container : *oldContainers) {
+        for (const PairContainer& container : std::as_const(oldContainers)) {
             if (container.isRunning())
                 oldRunning.append(container);
         }

@@ -9,6 +9,7 @@
 
 #include <QDir>
 #include <QEventLoop>
+#include <QHash>
 #include <QJsonArray>
 #include <QLockFile>
 #include <QProcessEnvironment>
@@ -19,6 +20,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <mutex>
 
 #include <signal.h>
 
@@ -78,6 +80,38 @@ bool splitHostPort(const QString& listen, QString* host, int* port)
 QString baseUrl(const PairContainer& container)
 {
     return QStringLiteral("http://127.0.0.1:%1").arg(container.trafficPort);
+}
+
+// The API version each daemon settled on, by endpoint: a job after the first skips the
+// daemon's /_ping and /version (the slowest answers of a deployment after start and stop).
+std::mutex& versionMutex()
+{
+    static std::mutex mutex;
+    return mutex;
+}
+
+QHash<QString, QString>& versionsByEndpoint()
+{
+    static QHash<QString, QString> versions;
+    return versions;
+}
+
+QString knownApiVersion(const DockerEndpoint& endpoint)
+{
+    const std::lock_guard lock(versionMutex());
+    return versionsByEndpoint().value(endpoint.toString());
+}
+
+Result<bool> negotiate(DockerClient& client)
+{
+    const Result<DockerVersion> version = client.negotiate();
+    const std::lock_guard lock(versionMutex());
+    if (!version) {
+        versionsByEndpoint().remove(client.endpoint().toString());
+        return version.error();
+    }
+    versionsByEndpoint().insert(client.endpoint().toString(), client.apiVersion());
+    return true;
 }
 
 QString testUrl(const QString& base, const QString& path)
@@ -220,9 +254,19 @@ DeploymentStatus DeploymentRun::run(QString* id, QString* message)
     if (!endpoint)
         return finish(DeploymentStatus::Failed, endpoint.error().toString(), message);
     m_client.emplace(*endpoint);
-    if (const Result<DockerVersion> version = m_client->negotiate(); !version)
-        return finish(DeploymentStatus::Failed, version.error().toString(), message);
-    const Result<DeploymentSubject> subject = resolveSubject(m_context, m_request, *m_client);
+    const QString knownVersion = knownApiVersion(*endpoint);
+    if (!knownVersion.isEmpty()) {
+        m_client->useApiVersion(knownVersion);
+    } else if (const Result<bool> negotiated = negotiate(*m_client); !negotiated) {
+        return finish(DeploymentStatus::Failed, negotiated.error().toString(), message);
+    }
+    Result<DeploymentSubject> subject = resolveSubject(m_context, m_request, *m_client);
+    if (!subject && !knownVersion.isEmpty()) {
+        // The daemon may have changed since the version was negotiated: ask it again, once.
+        if (const Result<bool> negotiated = negotiate(*m_client); !negotiated)
+            return finish(DeploymentStatus::Failed, negotiated.error().toString(), message);
+        subject = resolveSubject(m_context, m_request, *m_client);
+    }
     if (!subject)
         return finish(DeploymentStatus::Failed, subject.error().toString(), message);
     m_subject = *subject;
@@ -436,10 +480,9 @@ bool DeploymentRun::validate()
         }
     } else if (m_subject.endpoint.kind == DockerEndpoint::Kind::Unix) {
         // Only a local daemon's ports can be tried from here; ports the pair holds are its own.
-        const Result<QList<PairContainer>> mine = m_workload->containers();
-        const bool holding =
-            mine && std::any_of(mine->begin(), mine->end(),
-                                [](const PairContainer& c) { return c.isRunning(); });
+        const QList<PairContainer>& mine = m_subject.containers;
+        const bool holding = std::any_of(mine.begin(), mine.end(),
+                                         [](const PairContainer& c) { return c.isRunning(); });
         const QMap<int, int> declared = declaredHostPorts();
         for (auto it = declared.begin(); it != declared.end(); ++it) {
             if (!holding && !portIsFree(QString(), it.value()))
@@ -448,34 +491,38 @@ bool DeploymentRun::validate()
         }
     }
 
-    // Resources of the host against the environment's requirements and the replicas' limits.
-    if (const Result<QJsonObject> info = m_client->info(); !info) {
-        finding(Severity::Critical, QStringLiteral("docker-host"), info.error().toString());
-    } else {
-        const double cpus = info->value(QLatin1String("NCPU")).toDouble();
-        const double memory = info->value(QLatin1String("MemTotal")).toDouble();
-        const Requirements& needs = env.requirements;
-        if (needs.cpu && needs.cpu->value() > cpus)
-            finding(m_request.force ? Severity::High : Severity::Critical,
-                    QStringLiteral("resources"),
-                    QStringLiteral("environment %1 needs %2 CPUs; the host has %3")
-                        .arg(env.name)
-                        .arg(needs.cpu->value())
-                        .arg(cpus));
-        if (needs.memory && needs.memory->value() > memory)
-            finding(m_request.force ? Severity::High : Severity::Critical,
-                    QStringLiteral("resources"),
-                    QStringLiteral("environment %1 needs %2 MiB of memory; the host has %3 MiB")
-                        .arg(env.name)
-                        .arg(qint64(needs.memory->value() / 1048576.0))
-                        .arg(qint64(memory / 1048576.0)));
-        const double wanted = double(config.memoryBytes) * config.replicas;
-        if (wanted > memory)
-            finding(Severity::Critical, QStringLiteral("resources"),
-                    QStringLiteral("%1 replicas × %2 MiB exceed the host's %3 MiB")
-                        .arg(config.replicas)
-                        .arg(config.memoryBytes / 1048576)
-                        .arg(qint64(memory / 1048576.0)));
+    // Resources of the host against the environment's requirements and the replicas' limits;
+    // the daemon's /info is slow to answer, so it is asked only when there is something to
+    // hold against it.
+    const Requirements& needs = env.requirements;
+    if (needs.cpu || needs.memory || config.memoryBytes > 0) {
+        if (const Result<QJsonObject> info = m_client->info(); !info) {
+            finding(Severity::Critical, QStringLiteral("docker-host"), info.error().toString());
+        } else {
+            const double cpus = info->value(QLatin1String("NCPU")).toDouble();
+            const double memory = info->value(QLatin1String("MemTotal")).toDouble();
+            if (needs.cpu && needs.cpu->value() > cpus)
+                finding(m_request.force ? Severity::High : Severity::Critical,
+                        QStringLiteral("resources"),
+                        QStringLiteral("environment %1 needs %2 CPUs; the host has %3")
+                            .arg(env.name)
+                            .arg(needs.cpu->value())
+                            .arg(cpus));
+            if (needs.memory && needs.memory->value() > memory)
+                finding(m_request.force ? Severity::High : Severity::Critical,
+                        QStringLiteral("resources"),
+                        QStringLiteral("environment %1 needs %2 MiB of memory; the host has %3 MiB")
+                            .arg(env.name)
+                            .arg(qint64(needs.memory->value() / 1048576.0))
+                            .arg(qint64(memory / 1048576.0)));
+            const double wanted = double(config.memoryBytes) * config.replicas;
+            if (wanted > memory)
+                finding(Severity::Critical, QStringLiteral("resources"),
+                        QStringLiteral("%1 replicas × %2 MiB exceed the host's %3 MiB")
+                            .arg(config.replicas)
+                            .arg(config.memoryBytes / 1048576)
+                            .arg(qint64(memory / 1048576.0)));
+        }
     }
     progress(8);
 

@@ -28,6 +28,7 @@ struct DeploymentSubject
     Strategy::Type strategy = Strategy::Type::Rolling;
     bool usesTraffic = false;
     QString liveGroup; // the group the live revision's containers are in; empty when none
+    QList<PairContainer> containers; // the pair's containers when the subject was resolved
 };
 
 // The Docker host of the request's environment; fails for unknown names or a Kubernetes target.
@@ -82,6 +83,12 @@ private:
                                             bool publishToLoopback);
     Result<bool> waitGroupHealthy(const QList<PairContainer>& containers,
                                   const RevisionConfig& config);
+    // Recreate: creates the new revision's containers in the new group, stops `old` (their
+    // state says so on return), then starts the new ones. Removing the old ones is left to
+    // the caller.
+    Result<QList<PairContainer>> replaceStopFirst(QList<PairContainer>& old,
+                                                  const RevisionConfig& config,
+                                                  bool publishToLoopback);
     Result<bool> assignSlots(const QList<PairContainer>& containers);
     Result<bool> releaseSlots(const QString& group, int fromIndex = 1);
     Result<bool> removeContainers(const QList<PairContainer>& containers, bool removeVolumes);

@@ -135,6 +135,7 @@ Result<DeploymentSubject> resolveSubject(const DeploymentContext& context,
     const Result<QList<PairContainer>> containers = workload.containers();
     if (!containers)
         return containers.error();
+    subject.containers = *containers;
     if (!subject.from) {
         for (const PairContainer& container : *containers) {
             if (container.isRunning() &&

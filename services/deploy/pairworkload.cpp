@@ -16,6 +16,36 @@ bool isNoSuchContainer(const Error& error)
     return error.message.contains(u"No such container") || error.message.contains(u"404");
 }
 
+bool isNameInUse(const Error& error)
+{
+    return error.message.contains(u"is already in use");
+}
+
+// The daemon's words for a create naming a network it does not have.
+bool isMissingNetwork(const Error& error)
+{
+    return error.message.contains(u"network") && error.message.contains(u"not found");
+}
+
+PairContainer fromInspect(const QJsonObject& inspect)
+{
+    const QJsonObject config = inspect.value(QLatin1String("Config")).toObject();
+    const QJsonObject state = inspect.value(QLatin1String("State")).toObject();
+    QMap<QString, QString> labelMap;
+    const QJsonObject labelObject = config.value(QLatin1String("Labels")).toObject();
+    for (auto it = labelObject.begin(); it != labelObject.end(); ++it)
+        labelMap.insert(it.key(), it.value().toString());
+    PairContainer entry;
+    entry.id = inspect.value(QLatin1String("Id")).toString();
+    entry.name = inspect.value(QLatin1String("Name")).toString().mid(1);
+    entry.identity = identityFromLabels(labelMap).value_or(ContainerIdentity{});
+    entry.image = config.value(QLatin1String("Image")).toString();
+    entry.state = state.value(QLatin1String("Status")).toString();
+    entry.health =
+        state.value(QLatin1String("Health")).toObject().value(QLatin1String("Status")).toString();
+    return entry;
+}
+
 } // namespace
 
 std::chrono::milliseconds healthDeadline(const RevisionConfig& config)
@@ -76,21 +106,7 @@ Result<PairContainer> PairWorkload::describe(const QString& idOrName)
     const Result<QJsonObject> inspect = m_client.inspectContainer(idOrName);
     if (!inspect)
         return inspect.error();
-    const QJsonObject config = inspect->value(QLatin1String("Config")).toObject();
-    const QJsonObject state = inspect->value(QLatin1String("State")).toObject();
-    QMap<QString, QString> labelMap;
-    const QJsonObject labelObject = config.value(QLatin1String("Labels")).toObject();
-    for (auto it = labelObject.begin(); it != labelObject.end(); ++it)
-        labelMap.insert(it.key(), it.value().toString());
-    PairContainer entry;
-    entry.id = inspect->value(QLatin1String("Id")).toString();
-    entry.name = inspect->value(QLatin1String("Name")).toString().mid(1);
-    entry.identity = identityFromLabels(labelMap).value_or(ContainerIdentity{});
-    entry.image = config.value(QLatin1String("Image")).toString();
-    entry.state = state.value(QLatin1String("Status")).toString();
-    entry.health =
-        state.value(QLatin1String("Health")).toObject().value(QLatin1String("Status")).toString();
-    return entry;
+    return fromInspect(*inspect);
 }
 
 Result<PairContainer> PairWorkload::startReplica(const RevisionConfig& config,
@@ -99,36 +115,94 @@ Result<PairContainer> PairWorkload::startReplica(const RevisionConfig& config,
                                                  bool publishToLoopback,
                                                  const QMap<int, int>& declaredHostPorts)
 {
+    const Result<PairContainer> created =
+        createReplica(config, identity, secretValues, publishToLoopback, declaredHostPorts);
+    if (!created)
+        return created;
+    return startCreated(*created, config);
+}
+
+Result<QString> PairWorkload::create(const DockerContainerSpec& spec, const RevisionConfig& config,
+                                     const QString& environment)
+{
+    // The network and the free name are the usual case: create first, and only when the daemon
+    // says otherwise make the network or clear the name, then try again.
+    bool networkEnsured = false;
+    bool nameCleared = false;
+    while (true) {
+        Result<QString> id = m_client.createContainer(spec);
+        if (id)
+            return id;
+        if (!nameCleared && isNameInUse(id.error())) {
+            // A container of this name can only be a leftover of an interrupted deployment.
+            nameCleared = true;
+            if (Result<bool> gone = m_client.removeContainer(spec.name, true);
+                !gone && !isNoSuchContainer(gone.error()))
+                return gone.error();
+            continue;
+        }
+        if (!networkEnsured && !config.network.isEmpty() && isMissingNetwork(id.error())) {
+            networkEnsured = true;
+            if (Result<bool> network = ensureNetwork(config.network, environment); !network)
+                return network.error();
+            continue;
+        }
+        return id;
+    }
+}
+
+Result<bool> PairWorkload::ensureNetwork(const QString& network, const QString& environment)
+{
+    const QMap<QString, QString> networkLabels{
+        {QString::fromUtf16(labels::kEnvironment), environment}};
+    return m_client.ensureNetwork(network, networkLabels);
+}
+
+Result<PairContainer> PairWorkload::createReplica(const RevisionConfig& config,
+                                                  const ContainerIdentity& identity,
+                                                  const QMap<QString, QString>& secretValues,
+                                                  bool publishToLoopback,
+                                                  const QMap<int, int>& declaredHostPorts)
+{
     const DockerContainerSpec spec =
         containerSpec(config, identity, secretValues, publishToLoopback, declaredHostPorts);
-    if (!config.network.isEmpty()) {
-        const QMap<QString, QString> networkLabels{
-            {QString::fromUtf16(labels::kEnvironment), identity.environment}};
-        if (Result<bool> network = m_client.ensureNetwork(config.network, networkLabels); !network)
-            return network.error();
-    }
-    // A container of this name can only be a leftover of an interrupted deployment.
-    if (Result<bool> gone = m_client.removeContainer(spec.name, true);
-        !gone && !isNoSuchContainer(gone.error()))
-        return gone.error();
-    const Result<QString> id = m_client.createContainer(spec);
+    const Result<QString> id = create(spec, config, identity.environment);
     if (!id)
         return id.error();
-    if (Result<bool> started = m_client.startContainer(*id); !started) {
+    PairContainer entry;
+    entry.id = *id;
+    entry.name = spec.name;
+    entry.identity = identity;
+    entry.image = spec.image;
+    entry.state = QStringLiteral("created");
+    return entry;
+}
+
+Result<PairContainer> PairWorkload::startCreated(const PairContainer& created,
+                                                 const RevisionConfig& config)
+{
+    Result<bool> started = m_client.startContainer(created.id);
+    if (!started && !config.network.isEmpty() && isMissingNetwork(started.error())) {
+        // Some daemons accept a missing network at create and name it only at start.
+        if (Result<bool> network = ensureNetwork(config.network, created.identity.environment);
+            !network)
+            started = network.error();
+        else
+            started = m_client.startContainer(created.id);
+    }
+    if (!started) {
         // The half-made container goes; the start's error is the one that matters.
-        if (Result<bool> removed = m_client.removeContainer(*id, true); !removed)
+        if (Result<bool> removed = m_client.removeContainer(created.id, true); !removed)
             return Error{started.error().message + QStringLiteral(" (and removing it failed: ") +
                              removed.error().message + u')',
                          started.error().where};
         return started.error();
     }
-    const Result<QJsonObject> inspect = m_client.inspectContainer(*id);
+    // One inspect tells the state and the port the daemon bound.
+    const Result<QJsonObject> inspect = m_client.inspectContainer(created.id);
     if (!inspect)
         return inspect.error();
-    Result<PairContainer> described = describe(*id);
-    if (!described)
-        return described;
-    PairContainer entry = described.value();
+    PairContainer entry = fromInspect(*inspect);
     const int trafficContainerPort =
         config.healthPort > 0 ? config.healthPort
                               : (config.ports.isEmpty() ? 0 : config.ports.first().containerPort);
@@ -159,6 +233,9 @@ Result<bool> PairWorkload::waitHealthy(const PairContainer& container, const Rev
                                        const std::atomic_bool* cancel)
 {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
+    // A fresh container usually answers within a few dozen milliseconds: poll often at first,
+    // then back off to the old pace.
+    std::chrono::milliseconds pause(25);
     const auto probeTimeout = std::chrono::milliseconds(
         config.healthcheck && config.healthcheck->timeoutMs > 0 ? config.healthcheck->timeoutMs
                                                                 : 2000);
@@ -185,7 +262,8 @@ Result<bool> PairWorkload::waitHealthy(const PairContainer& container, const Rev
                                             .arg(container.trafficPort)),
                          container.name};
         }
-        QThread::msleep(200);
+        QThread::msleep(static_cast<unsigned long>(pause.count()));
+        pause = std::min(pause * 2, std::chrono::milliseconds(200));
     }
 }
 
@@ -213,8 +291,11 @@ Result<bool> PairWorkload::stop(const PairContainer& container, int stopSeconds)
 Result<bool> PairWorkload::remove(const PairContainer& container, bool removeVolumes,
                                   int stopSeconds)
 {
-    if (Result<bool> stopped = stop(container, stopSeconds); !stopped)
-        return stopped;
+    // One known to be down needs no graceful stop: the forced removal alone suffices.
+    if (container.isRunning()) {
+        if (Result<bool> stopped = stop(container, stopSeconds); !stopped)
+            return stopped;
+    }
     const Result<bool> removed = m_client.removeContainer(container.id, true, removeVolumes);
     if (!removed && !isNoSuchContainer(removed.error()))
         return removed.error();

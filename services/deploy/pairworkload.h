@@ -55,6 +55,17 @@ public:
                                        const QMap<QString, QString>& secretValues,
                                        bool publishToLoopback,
                                        const QMap<int, int>& declaredHostPorts);
+    // The first half of startReplica: creates the container (its network too, when missing)
+    // without starting it. Creating binds no port, so it may happen while an older container
+    // still holds the declared host ports. Returns it in state "created".
+    Result<PairContainer> createReplica(const RevisionConfig& config,
+                                        const ContainerIdentity& identity,
+                                        const QMap<QString, QString>& secretValues,
+                                        bool publishToLoopback,
+                                        const QMap<int, int>& declaredHostPorts);
+    // The second half: starts a container createReplica made and returns it with its state and
+    // bound port. A container that does not start is removed.
+    Result<PairContainer> startCreated(const PairContainer& created, const RevisionConfig& config);
     // One health check from the host: the HTTP path on the container's traffic port answering
     // 200, else Docker's own health "healthy", else simply running.
     bool probe(const PairContainer& container, const RevisionConfig& config,
@@ -65,13 +76,16 @@ public:
                              std::chrono::milliseconds timeout, const std::atomic_bool* cancel);
     Result<ContainerCondition> condition(const PairContainer& container);
     // Stops (with `stopSeconds` before SIGKILL) and removes it; a container already gone counts
-    // as removed.
+    // as removed. One whose state says it is not running is removed without the stop.
     Result<bool> remove(const PairContainer& container, bool removeVolumes, int stopSeconds = 5);
     // Stops it and leaves it for inspection.
     Result<bool> stop(const PairContainer& container, int stopSeconds = 5);
 
 private:
     Result<PairContainer> describe(const QString& idOrName);
+    Result<QString> create(const DockerContainerSpec& spec, const RevisionConfig& config,
+                           const QString& environment);
+    Result<bool> ensureNetwork(const QString& network, const QString& environment);
 
     DockerClient& m_client;
     QString m_application;
