@@ -19,6 +19,7 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QDir>
+#include <QEvent>
 #include <QFileInfo>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -478,11 +479,14 @@ void PipelinesTab::notifyRunEnded(const QString& runId, RunStatus status)
         if (!m_tray) {
             m_tray = new QSystemTrayIcon(QApplication::windowIcon(), this);
             m_tray->setToolTip(QStringLiteral("Launchdeck"));
-            connect(m_tray, &QSystemTrayIcon::messageClicked, this, [this, runId] {
+            connect(m_tray, &QSystemTrayIcon::messageClicked, this, [this] {
+                window()->raise();
                 window()->activateWindow();
-                selectRun(runId);
+                selectRun(m_notifiedRunId);
             });
+            window()->installEventFilter(this);
         }
+        m_notifiedRunId = runId;
         m_tray->show();
         m_tray->showMessage(title, body,
                             status == RunStatus::Succeeded ? QSystemTrayIcon::Information
@@ -490,6 +494,14 @@ void PipelinesTab::notifyRunEnded(const QString& runId, RunStatus status)
     } else {
         QApplication::alert(window());
     }
+}
+
+bool PipelinesTab::eventFilter(QObject* watched, QEvent* event)
+{
+    // Back at the console, the icon has served its purpose.
+    if (m_tray && watched == window() && event->type() == QEvent::WindowActivate)
+        m_tray->hide();
+    return QWidget::eventFilter(watched, event);
 }
 
 void PipelinesTab::updateActions()

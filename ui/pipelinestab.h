@@ -84,6 +84,10 @@ Q_SIGNALS:
     void historyLoaded();
     void runEnded(const QString& runId, launchdeck::RunStatus status);
 
+protected:
+    // Hides the notification icon once the user is back at the window.
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
     void buildLayout();
     void connectRunner();
@@ -121,7 +125,8 @@ private:
     RunView* m_runView;
     QLabel* m_historyHint;
     QTimer* m_tick;
-    QSystemTrayIcon* m_tray = nullptr;
+    QSystemTrayIcon* m_tray = nullptr; // shown while a notification waits for the user
+    QString m_notifiedRunId;           // the run the last notification spoke of
 
     QString m_root;
     QList<PipelineEntry> m_entries;

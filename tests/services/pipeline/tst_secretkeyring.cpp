@@ -2,31 +2,26 @@
 // gnome-keyring-daemon in a temporary home. Keyring values reach steps and are masked everywhere,
 // the environment wins over the keyring, and a missing name, a locked keyring, a keyring that
 // answers nothing and one killed mid-lookup each leave a clear note in time.
+#include "fakes/privatebus.h"
+#include "fakes/secretservice.h"
 #include "pipeline/pipelineparser.h"
 #include "pipeline/pipelinerecorder.h"
 #include "pipeline/pipelinerunnerhost.h"
 #include "store/historystore.h"
 
 #include <QCryptographicHash>
-#include <QDBusConnection>
-#include <QDBusConnectionInterface>
 #include <QDBusMessage>
 #include <QDBusObjectPath>
-#include <QDBusVariant>
 #include <QDirIterator>
 #include <QLibrary>
-#include <QProcess>
 #include <QScopeGuard>
-#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include <qt6keychain/keychain.h>
 
-#include <csignal>
-#include <sys/prctl.h>
-
 using namespace launchdeck;
+using launchdeck::test::SecretService;
 using namespace std::chrono_literals;
 
 namespace {
@@ -86,38 +81,6 @@ QByteArray sha256(const QByteArray& value)
     return QCryptographicHash::hash(value, QCryptographicHash::Sha256).toHex();
 }
 
-QDBusMessage secretsCall(const QString& path, const QString& interface, const QString& method,
-                         const QVariantList& arguments)
-{
-    QDBusMessage call = QDBusMessage::createMethodCall(QStringLiteral("org.freedesktop.secrets"),
-                                                       path, interface, method);
-    call.setArguments(arguments);
-    return QDBusConnection::sessionBus().call(call, QDBus::Block, 5000);
-}
-
-// The collection QtKeychain writes to (libsecret's "default" alias), or empty.
-QString defaultCollection()
-{
-    const QDBusMessage reply =
-        secretsCall(QStringLiteral("/org/freedesktop/secrets"),
-                    QStringLiteral("org.freedesktop.Secret.Service"), QStringLiteral("ReadAlias"),
-                    {QStringLiteral("default")});
-    if (reply.type() != QDBusMessage::ReplyMessage || reply.arguments().isEmpty())
-        return {};
-    const QString path = reply.arguments().constFirst().value<QDBusObjectPath>().path();
-    return path == u"/" ? QString() : path;
-}
-
-std::optional<bool> collectionLocked(const QString& collection)
-{
-    const QDBusMessage reply = secretsCall(
-        collection, QStringLiteral("org.freedesktop.DBus.Properties"), QStringLiteral("Get"),
-        {QStringLiteral("org.freedesktop.Secret.Collection"), QStringLiteral("Locked")});
-    if (reply.type() != QDBusMessage::ReplyMessage || reply.arguments().isEmpty())
-        return std::nullopt;
-    return reply.arguments().constFirst().value<QDBusVariant>().variant().toBool();
-}
-
 } // namespace
 
 class TestSecretKeyring : public QObject
@@ -125,133 +88,17 @@ class TestSecretKeyring : public QObject
     Q_OBJECT
 
     QTemporaryDir m_dir;
-    QProcess m_bus;
-    std::unique_ptr<QProcess> m_keyring;
+    test::PrivateBus m_bus;
+    SecretService m_keyring;
     bool m_keyringDisturbed = false; // frozen, locked, killed or restarted by a test
-    const QByteArray m_password = randomValue("unlock-");
     const QByteArray m_token = randomValue("kr-");
-
-    static void dieWithTheTest(QProcess& process)
-    {
-        process.setChildProcessModifier([] { prctl(PR_SET_PDEATHSIG, SIGKILL); });
-    }
-
-    // The policy of dbus-daemon's own session configuration, but no activatable services:
-    // nothing but the daemons started here answers, no system keyring, no password prompter.
-    bool startBus(QString* error)
-    {
-        const QString program = QStandardPaths::findExecutable(QStringLiteral("dbus-daemon"));
-        if (program.isEmpty()) {
-            *error = QStringLiteral("dbus-daemon is not installed (see packaging/install-deps.sh)");
-            return false;
-        }
-        const QString socketDir = m_dir.filePath(QStringLiteral("bus"));
-        const QString config = m_dir.filePath(QStringLiteral("bus.conf"));
-        QFile file(config);
-        if (!QDir().mkpath(socketDir) || !file.open(QIODevice::WriteOnly)) {
-            *error = QStringLiteral("cannot write %1").arg(config);
-            return false;
-        }
-        file.write(QStringLiteral("<busconfig>\n"
-                                  "  <type>session</type>\n"
-                                  "  <listen>unix:dir=%1</listen>\n"
-                                  "  <auth>EXTERNAL</auth>\n"
-                                  "  <policy context=\"default\">\n"
-                                  "    <allow send_destination=\"*\" eavesdrop=\"true\"/>\n"
-                                  "    <allow eavesdrop=\"true\"/>\n"
-                                  "    <allow own=\"*\"/>\n"
-                                  "  </policy>\n"
-                                  "</busconfig>\n")
-                       .arg(socketDir)
-                       .toUtf8());
-        file.close();
-        dieWithTheTest(m_bus);
-        m_bus.start(program, {QStringLiteral("--config-file=") + config, QStringLiteral("--nofork"),
-                              QStringLiteral("--print-address=1")});
-        QDeadlineTimer deadline(10s);
-        while (!m_bus.canReadLine() && m_bus.state() != QProcess::NotRunning &&
-               !deadline.hasExpired())
-            m_bus.waitForReadyRead(100);
-        if (!m_bus.canReadLine()) {
-            *error = QStringLiteral("dbus-daemon printed no address within 10 s: %1")
-                         .arg(QString::fromLocal8Bit(m_bus.readAllStandardError()));
-            return false;
-        }
-        const QByteArray address = m_bus.readLine().trimmed();
-        // Before anything in this process touches D-Bus: Qt and GLib each read it once.
-        qputenv("DBUS_SESSION_BUS_ADDRESS", address);
-        if (!QDBusConnection::sessionBus().isConnected()) {
-            *error = QStringLiteral("cannot connect to the test's bus at %1: %2")
-                         .arg(QString::fromUtf8(address),
-                              QDBusConnection::sessionBus().lastError().message());
-            return false;
-        }
-        return true;
-    }
-
-    // Starts gnome-keyring-daemon, which creates the login keyring on the first start and
-    // unlocks it with the password on every later one; waits until it is unlocked.
-    bool startKeyring(QString* error)
-    {
-        const QString program =
-            QStandardPaths::findExecutable(QStringLiteral("gnome-keyring-daemon"));
-        if (program.isEmpty()) {
-            *error = QStringLiteral("gnome-keyring-daemon is not installed (see "
-                                    "packaging/install-deps.sh)");
-            return false;
-        }
-        m_keyring = std::make_unique<QProcess>();
-        m_keyring->setProcessChannelMode(QProcess::MergedChannels);
-        dieWithTheTest(*m_keyring);
-        m_keyring->start(program, {QStringLiteral("--foreground"), QStringLiteral("--unlock"),
-                                   QStringLiteral("--components=secrets")});
-        if (!m_keyring->waitForStarted(10'000)) {
-            *error = QStringLiteral("gnome-keyring-daemon did not start: %1")
-                         .arg(m_keyring->errorString());
-            return false;
-        }
-        m_keyring->write(m_password);
-        m_keyring->closeWriteChannel();
-        QDeadlineTimer deadline(15s);
-        while (!deadline.hasExpired()) {
-            if (m_keyring->state() == QProcess::NotRunning)
-                break;
-            const QString collection = defaultCollection();
-            if (!collection.isEmpty() && collectionLocked(collection) == false)
-                return true;
-            QTest::qWait(50);
-        }
-        *error = QStringLiteral("gnome-keyring-daemon (%1) has no unlocked default keyring "
-                                "after 15 s; its output: %2")
-                     .arg(m_keyring->state() == QProcess::NotRunning
-                              ? QStringLiteral("exited with %1").arg(m_keyring->exitCode())
-                              : QStringLiteral("running"),
-                          QString::fromLocal8Bit(m_keyring->readAll()));
-        return false;
-    }
-
-    void stopKeyring()
-    {
-        if (!m_keyring)
-            return;
-        if (m_keyring->state() != QProcess::NotRunning) {
-            ::kill(pid_t(m_keyring->processId()), SIGKILL);
-            m_keyring->waitForFinished(10'000);
-        }
-        m_keyring.reset();
-        // The name must be gone before a new daemon claims it.
-        QTRY_VERIFY_WITH_TIMEOUT(!QDBusConnection::sessionBus().interface()->isServiceRegistered(
-                                     QStringLiteral("org.freedesktop.secrets")),
-                                 10'000);
-    }
 
     // A new daemon on the same keyring files. libsecret, in this process where QtKeychain's jobs
     // run, keeps what it opened with the old daemon unless told to drop it.
     bool restartKeyring(QString* error, bool dropLibsecretState)
     {
         m_keyringDisturbed = true;
-        stopKeyring();
-        if (!startKeyring(error))
+        if (!m_keyring.stop(error) || !m_keyring.start(error))
             return false;
         if (dropLibsecretState) {
             QLibrary libsecret(QStringLiteral("secret-1"), 0);
@@ -269,7 +116,7 @@ class TestSecretKeyring : public QObject
 
     void freezeKeyring()
     {
-        ::kill(pid_t(m_keyring->processId()), SIGSTOP);
+        m_keyring.freeze();
         m_keyringDisturbed = true;
     }
 
@@ -417,15 +264,15 @@ private Q_SLOTS:
             qunsetenv(name);
 
         QString error;
-        QVERIFY2(startBus(&error), qPrintable(error));
-        QVERIFY2(startKeyring(&error), qPrintable(error));
+        QVERIFY2(m_bus.start(&error), qPrintable(error));
+        QVERIFY2(m_keyring.start(&error), qPrintable(error));
     }
 
     // Every test starts with the keyring running, unlocked and holding the token.
     void init()
     {
         QString error;
-        if (m_keyringDisturbed || !m_keyring || m_keyring->state() != QProcess::Running)
+        if (m_keyringDisturbed || !m_keyring.isRunning())
             QVERIFY2(restartKeyring(&error, true), qPrintable(error));
         QVERIFY2(storeInKeyring(QStringLiteral("LAUNCHDECK_KEYRING_TOKEN"), m_token, &error),
                  qPrintable(error));
@@ -433,14 +280,9 @@ private Q_SLOTS:
 
     void cleanupTestCase()
     {
-        stopKeyring();
-        if (m_bus.state() != QProcess::NotRunning) {
-            ::kill(pid_t(m_bus.processId()), SIGTERM);
-            if (!m_bus.waitForFinished(5000)) {
-                ::kill(pid_t(m_bus.processId()), SIGKILL);
-                m_bus.waitForFinished(5000);
-            }
-        }
+        QString error;
+        QVERIFY2(m_keyring.stop(&error), qPrintable(error));
+        m_bus.stop();
     }
 
     void keyringValueReachesTheStepMasked()
@@ -538,15 +380,15 @@ steps:
 
     void lockedKeyringIsNamedInTime()
     {
-        const QString collection = defaultCollection();
+        const QString collection = SecretService::defaultCollection();
         QVERIFY(!collection.isEmpty());
-        const QDBusMessage lock =
-            secretsCall(QStringLiteral("/org/freedesktop/secrets"),
-                        QStringLiteral("org.freedesktop.Secret.Service"), QStringLiteral("Lock"),
-                        {QVariant::fromValue(QList<QDBusObjectPath>{QDBusObjectPath(collection)})});
+        const QDBusMessage lock = SecretService::call(
+            QStringLiteral("/org/freedesktop/secrets"),
+            QStringLiteral("org.freedesktop.Secret.Service"), QStringLiteral("Lock"),
+            {QVariant::fromValue(QList<QDBusObjectPath>{QDBusObjectPath(collection)})});
         QCOMPARE(lock.type(), QDBusMessage::ReplyMessage);
         m_keyringDisturbed = true;
-        QCOMPARE(collectionLocked(collection), std::optional<bool>(true));
+        QCOMPARE(SecretService::collectionLocked(collection), std::optional<bool>(true));
 
         const RunnerOptions o = options();
         const Outcome outcome = run(o, kLengthOfToken);
@@ -580,7 +422,7 @@ steps:
         QElapsedTimer sinceKill;
         const Outcome outcome = run(o, kLengthOfToken, [&] {
             QTimer::singleShot(300, this, [&] {
-                ::kill(pid_t(m_keyring->processId()), SIGKILL);
+                m_keyring.kill();
                 sinceKill.start();
             });
         });
