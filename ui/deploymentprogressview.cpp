@@ -24,7 +24,7 @@ namespace launchdeck {
 
 namespace {
 
-enum class StageState { Pending, Running, Done, Failed, Warning };
+using StageState = DeploymentProgressView::StageState;
 
 constexpr int kStageRole = Qt::UserRole + 1;
 
@@ -230,6 +230,16 @@ DeploymentProgressView::DeploymentProgressView(QWidget* parent)
         Q_EMIT promoteRequested();
     });
     clear();
+}
+
+int DeploymentProgressView::stageState(DeploymentStage stage) const
+{
+    for (int i = 0; i < m_stages->topLevelItemCount(); ++i) {
+        const QTreeWidgetItem* item = m_stages->topLevelItem(i);
+        if (item->data(0, kStageRole).toInt() == static_cast<int>(stage))
+            return item->data(0, Qt::UserRole).toInt();
+    }
+    return -1;
 }
 
 QString DeploymentProgressView::title() const

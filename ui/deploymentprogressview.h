@@ -21,6 +21,9 @@ class DeploymentProgressView final : public QWidget
     Q_DISABLE_COPY_MOVE(DeploymentProgressView)
 
 public:
+    // How the stage list shows a stage (its icon).
+    enum class StageState { Pending, Running, Done, Failed, Warning };
+
     explicit DeploymentProgressView(QWidget* parent = nullptr);
 
     // Empties the view for a new deployment; `live` enables Cancel until it finishes. The
@@ -34,6 +37,8 @@ public:
     bool isLive() const { return m_live; }
     QString title() const;
     QTreeWidget* stagesView() const { return m_stages; }
+    // The state `stage` is shown in, or -1 when the list does not show it; a StageState value.
+    int stageState(DeploymentStage stage) const;
     QTreeWidget* validationView() const { return m_validations; }
     QTreeWidget* testView() const { return m_tests; }
     QProgressBar* progressBar() const { return m_progress; }

@@ -10,6 +10,7 @@
 #include <QProcess>
 #include <QTemporaryDir>
 
+#include <algorithm>
 #include <cstdio>
 
 using namespace launchdeck;
@@ -57,13 +58,21 @@ std::pair<qint64, qint64> runUnderRunner(PipelineRunnerHost& host, const QString
     return {elapsed, lines};
 }
 
+double median(QList<qint64> values)
+{
+    std::sort(values.begin(), values.end());
+    return values.isEmpty() ? 0.0 : double(values[values.size() / 2]);
+}
+
+// Runs `command` with its output to /dev/null, unless it redirects the output itself.
 qint64 runToDevNull(const QString& command)
 {
     QElapsedTimer clock;
     clock.start();
-    QProcess::execute(QStringLiteral("bash"),
-                      {QStringLiteral("-eo"), QStringLiteral("pipefail"), QStringLiteral("-c"),
-                       command + QStringLiteral(" > /dev/null")});
+    QProcess::execute(
+        QStringLiteral("bash"),
+        {QStringLiteral("-eo"), QStringLiteral("pipefail"), QStringLiteral("-c"),
+         command.contains(u'>') ? command : command + QStringLiteral(" > /dev/null")});
     return clock.elapsed();
 }
 
@@ -91,29 +100,39 @@ int main(int argc, char** argv)
 
     const QString twoMillion = QStringLiteral("seq 2000000");
     runToDevNull(twoMillion); // warm the page cache
-    qint64 bare = 0;
-    qint64 cat = 0;
-    qint64 runner = 0;
+    // The first run of a runner pays one-time set-up (its thread's heap, the first run folder):
+    // one round is run first and not counted, like the page-cache warm-up above.
+    runUnderRunner(host, twoMillion, dir.path());
+    constexpr int kRounds = 5;
+    QList<qint64> bare;
+    QList<qint64> toFile;
+    QList<qint64> cat;
+    QList<qint64> runner;
     qint64 lines = 0;
-    constexpr int kRounds = 3;
     for (int i = 0; i < kRounds; ++i) {
-        bare += runToDevNull(twoMillion);
+        bare.append(runToDevNull(twoMillion));
         const auto [elapsed, received] = runUnderRunner(host, twoMillion, dir.path());
-        runner += elapsed;
+        runner.append(elapsed);
         lines = received;
+        std::printf("  round %d: /dev/null %lld ms, runner %lld ms\n", i + 1,
+                    static_cast<long long>(bare.last()), static_cast<long long>(elapsed));
     }
-    std::printf(
-        "seq 2000000: /dev/null %.0f ms, runner %.0f ms (mean of %d), ratio %.2f (goal <= 1.2), "
-        "%lld lines received\n",
-        bare / double(kRounds), runner / double(kRounds), kRounds,
-        double(runner) / double(std::max<qint64>(1, bare)), static_cast<long long>(lines));
     // New files each round, after the runner's rounds: ext4 writes back a truncated file's dirty
     // pages at once, which would slow whatever runs next.
-    for (int i = 0; i < kRounds; ++i)
-        cat += runThroughCatToFile(twoMillion, dir.filePath(QStringLiteral("cat%1.log").arg(i)));
-    std::printf("seq 2000000 | cat > file: %.0f ms, ratio %.2f (the floor for a runner that keeps "
-                "the log)\n",
-                cat / double(kRounds), double(cat) / double(std::max<qint64>(1, bare)));
+    for (int i = 0; i < kRounds; ++i) {
+        toFile.append(runToDevNull(twoMillion + QStringLiteral(" > ") +
+                                   dir.filePath(QStringLiteral("direct%1.log").arg(i))));
+        cat.append(
+            runThroughCatToFile(twoMillion, dir.filePath(QStringLiteral("cat%1.log").arg(i))));
+    }
+    const double bareMedian = median(bare);
+    std::printf("seq 2000000 (median of %d): /dev/null %.0f ms, runner %.0f ms, ratio %.2f "
+                "(goal <= 1.2), %lld lines received\n",
+                kRounds, bareMedian, median(runner), median(runner) / bareMedian,
+                static_cast<long long>(lines));
+    std::printf("  references: seq > file %.0f ms (ratio %.2f: any runner that keeps the log "
+                "writes it), seq | cat > file %.0f ms (ratio %.2f: the same through a pipe)\n",
+                median(toFile), median(toFile) / bareMedian, median(cat), median(cat) / bareMedian);
 
     // The fixed cost of a run (setup, process start, reaping the group), without output.
     qint64 bareEmpty = 0;

@@ -53,21 +53,12 @@ QStringList shownStages(const DeploymentProgressView& view)
     return labels;
 }
 
-int stageState(const DeploymentProgressView& view, DeploymentStage stage)
-{
-    const QTreeWidget* stages = view.stagesView();
-    for (int i = 0; i < stages->topLevelItemCount(); ++i)
-        if (stages->topLevelItem(i)->text(0) == deploymentStageLabel(stage))
-            return stages->topLevelItem(i)->data(0, Qt::UserRole).toInt();
-    return -1;
-}
-
-// As DeploymentProgressView paints them.
-constexpr int kPending = 0;
-constexpr int kRunning = 1;
-constexpr int kDone = 2;
-constexpr int kFailed = 3;
-constexpr int kWarning = 4;
+using State = DeploymentProgressView::StageState;
+constexpr int kPending = static_cast<int>(State::Pending);
+constexpr int kRunning = static_cast<int>(State::Running);
+constexpr int kDone = static_cast<int>(State::Done);
+constexpr int kFailed = static_cast<int>(State::Failed);
+constexpr int kWarning = static_cast<int>(State::Warning);
 
 } // namespace
 
@@ -83,15 +74,15 @@ private Q_SLOTS:
         view.applyEvent(makeEvent(Kind::Stage, DeploymentStage::Initialized, 0));
         view.applyEvent(makeEvent(Kind::Stage, DeploymentStage::Validating, 5));
         view.applyEvent(makeEvent(Kind::Stage, DeploymentStage::RollingBack, 40, u"bad"_qs));
-        QCOMPARE(stageState(view, DeploymentStage::Validating), kDone);
-        QCOMPARE(stageState(view, DeploymentStage::RollingBack), kRunning);
+        QCOMPARE(view.stageState(DeploymentStage::Validating), kDone);
+        QCOMPARE(view.stageState(DeploymentStage::RollingBack), kRunning);
         view.applyEvent(makeEvent(Kind::Stage, DeploymentStage::Completed, 100, u"live"_qs));
         view.applyEvent(finishedEvent(DeploymentStatus::Completed, u"live"_qs));
         QCOMPARE(shownStages(view),
                  stageLabels({DeploymentStage::Initialized, DeploymentStage::Validating,
                               DeploymentStage::RollingBack, DeploymentStage::Completed}));
-        QCOMPARE(stageState(view, DeploymentStage::RollingBack), kDone);
-        QCOMPARE(stageState(view, DeploymentStage::Completed), kDone);
+        QCOMPARE(view.stageState(DeploymentStage::RollingBack), kDone);
+        QCOMPARE(view.stageState(DeploymentStage::Completed), kDone);
     }
 
     void rollbackShowsItsOwnPathAhead()
@@ -101,13 +92,13 @@ private Q_SLOTS:
         QCOMPARE(shownStages(view),
                  stageLabels({DeploymentStage::Initialized, DeploymentStage::Validating,
                               DeploymentStage::RollingBack, DeploymentStage::Completed}));
-        QCOMPARE(stageState(view, DeploymentStage::RollingBack), kPending);
+        QCOMPARE(view.stageState(DeploymentStage::RollingBack), kPending);
         view.applyEvent(makeEvent(Kind::Stage, DeploymentStage::Initialized, 0));
         view.applyEvent(makeEvent(Kind::Stage, DeploymentStage::Validating, 5));
         view.applyEvent(makeEvent(Kind::Stage, DeploymentStage::RollingBack, 40));
         QCOMPARE(shownStages(view).size(), 4);
-        QCOMPARE(stageState(view, DeploymentStage::RollingBack), kRunning);
-        QCOMPARE(stageState(view, DeploymentStage::Completed), kPending);
+        QCOMPARE(view.stageState(DeploymentStage::RollingBack), kRunning);
+        QCOMPARE(view.stageState(DeploymentStage::Completed), kPending);
     }
 
     void failedDeployRollsBackAfterTheFailedStage()
@@ -122,8 +113,8 @@ private Q_SLOTS:
             view.applyEvent(makeEvent(Kind::Stage, stage, percent));
         view.applyEvent(makeEvent(Kind::Stage, DeploymentStage::Failed, 80, u"error rate"_qs));
         view.applyEvent(makeEvent(Kind::Stage, DeploymentStage::RollingBack, 85));
-        QCOMPARE(stageState(view, DeploymentStage::Failed), kFailed);
-        QCOMPARE(stageState(view, DeploymentStage::RollingBack), kRunning);
+        QCOMPARE(view.stageState(DeploymentStage::Failed), kFailed);
+        QCOMPARE(view.stageState(DeploymentStage::RollingBack), kRunning);
         view.applyEvent(makeEvent(Kind::Stage, DeploymentStage::RolledBack, 99, u"r1 again"_qs));
         view.applyEvent(finishedEvent(DeploymentStatus::RolledBack, u"error rate; r1 again"_qs));
         QCOMPARE(shownStages(view),
@@ -131,10 +122,10 @@ private Q_SLOTS:
                               DeploymentStage::Testing, DeploymentStage::Deploying,
                               DeploymentStage::Monitoring, DeploymentStage::Failed,
                               DeploymentStage::RollingBack, DeploymentStage::RolledBack}));
-        QCOMPARE(stageState(view, DeploymentStage::Monitoring), kFailed);
-        QCOMPARE(stageState(view, DeploymentStage::Failed), kFailed);
-        QCOMPARE(stageState(view, DeploymentStage::RollingBack), kDone);
-        QCOMPARE(stageState(view, DeploymentStage::RolledBack), kWarning);
+        QCOMPARE(view.stageState(DeploymentStage::Monitoring), kFailed);
+        QCOMPARE(view.stageState(DeploymentStage::Failed), kFailed);
+        QCOMPARE(view.stageState(DeploymentStage::RollingBack), kDone);
+        QCOMPARE(view.stageState(DeploymentStage::RolledBack), kWarning);
     }
 
     void stagesNeverReachedAreDroppedAtTheEnd()
@@ -148,7 +139,7 @@ private Q_SLOTS:
         QCOMPARE(shownStages(view),
                  stageLabels({DeploymentStage::Initialized, DeploymentStage::Validating,
                               DeploymentStage::Testing}));
-        QCOMPARE(stageState(view, DeploymentStage::Testing), kWarning);
+        QCOMPARE(view.stageState(DeploymentStage::Testing), kWarning);
     }
 
     void recordedRollbackInTheOrderPassed()
@@ -170,7 +161,7 @@ private Q_SLOTS:
         QCOMPARE(shownStages(view),
                  stageLabels({DeploymentStage::Initialized, DeploymentStage::Validating,
                               DeploymentStage::RollingBack, DeploymentStage::Completed}));
-        QCOMPARE(stageState(view, DeploymentStage::Completed), kDone);
+        QCOMPARE(view.stageState(DeploymentStage::Completed), kDone);
     }
 
     void finalLineLoggedOnce()

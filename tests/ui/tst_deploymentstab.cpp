@@ -85,19 +85,11 @@ deploy::DeploymentEvent makeEvent(deploy::DeploymentEvent::Kind kind, Deployment
     return e;
 }
 
-int stageState(const QTreeWidget* stages, DeploymentStage stage)
-{
-    for (int i = 0; i < stages->topLevelItemCount(); ++i)
-        if (stages->topLevelItem(i)->text(0) == deploymentStageLabel(stage))
-            return stages->topLevelItem(i)->data(0, Qt::UserRole).toInt();
-    return -1;
-}
-
-// As DeploymentProgressView paints them.
-constexpr int kPending = 0;
-constexpr int kRunning = 1;
-constexpr int kDone = 2;
-constexpr int kFailed = 3;
+using State = DeploymentProgressView::StageState;
+constexpr int kPending = static_cast<int>(State::Pending);
+constexpr int kRunning = static_cast<int>(State::Running);
+constexpr int kDone = static_cast<int>(State::Done);
+constexpr int kFailed = static_cast<int>(State::Failed);
 
 } // namespace
 
@@ -273,12 +265,12 @@ private Q_SLOTS:
         view.begin(QStringLiteral("Deploy of web 1.1 to production"), true);
         QVERIFY(view.cancelButton()->isEnabled());
         QVERIFY(!view.promoteButton()->isEnabled());
-        QCOMPARE(stageState(view.stagesView(), DeploymentStage::Validating), kPending);
+        QCOMPARE(view.stageState(DeploymentStage::Validating), kPending);
 
         view.applyEvent(makeEvent(Kind::Stage, DeploymentStage::Initialized, 0));
         view.applyEvent(makeEvent(Kind::Stage, DeploymentStage::Validating, 5, u"3 checks"_qs));
-        QCOMPARE(stageState(view.stagesView(), DeploymentStage::Initialized), kDone);
-        QCOMPARE(stageState(view.stagesView(), DeploymentStage::Validating), kRunning);
+        QCOMPARE(view.stageState(DeploymentStage::Initialized), kDone);
+        QCOMPARE(view.stageState(DeploymentStage::Validating), kRunning);
 
         deploy::DeploymentEvent validation =
             makeEvent(Kind::Validation, DeploymentStage::Validating, 8);
@@ -317,10 +309,10 @@ private Q_SLOTS:
         QVERIFY(view.logView()->toPlainText().contains(u"waiting for Promote"));
 
         view.applyEvent(makeEvent(Kind::Stage, DeploymentStage::Failed, 80, u"error rate 7%"_qs));
-        QCOMPARE(stageState(view.stagesView(), DeploymentStage::Deploying), kFailed);
-        QCOMPARE(stageState(view.stagesView(), DeploymentStage::Failed), kFailed);
+        QCOMPARE(view.stageState(DeploymentStage::Deploying), kFailed);
+        QCOMPARE(view.stageState(DeploymentStage::Failed), kFailed);
         view.applyEvent(makeEvent(Kind::Stage, DeploymentStage::RollingBack, 85));
-        QCOMPARE(stageState(view.stagesView(), DeploymentStage::RollingBack), kRunning);
+        QCOMPARE(view.stageState(DeploymentStage::RollingBack), kRunning);
         QTest::mouseClick(view.cancelButton(), Qt::LeftButton);
         QCOMPARE(cancel.count(), 1);
 
@@ -333,7 +325,7 @@ private Q_SLOTS:
         QVERIFY(!view.promoteButton()->isEnabled());
         QCOMPARE(view.progressBar()->value(), 100);
         // COMPLETED was never reached: it is not listed.
-        QCOMPARE(stageState(view.stagesView(), DeploymentStage::Completed), -1);
+        QCOMPARE(view.stageState(DeploymentStage::Completed), -1);
     }
 
     void progressViewShowsRecord()
@@ -356,8 +348,8 @@ private Q_SLOTS:
         view.showRecord(record);
         QVERIFY(!view.isLive());
         QVERIFY(!view.cancelButton()->isEnabled());
-        QCOMPARE(stageState(view.stagesView(), DeploymentStage::Monitoring), kDone);
-        QCOMPARE(stageState(view.stagesView(), DeploymentStage::Completed), kDone);
+        QCOMPARE(view.stageState(DeploymentStage::Monitoring), kDone);
+        QCOMPARE(view.stageState(DeploymentStage::Completed), kDone);
         QCOMPARE(view.validationView()->topLevelItemCount(), 1);
         QCOMPARE(view.testView()->topLevelItemCount(), 1);
         QCOMPARE(view.testView()->topLevelItem(0)->text(1), u"failed"_qs);
@@ -421,8 +413,8 @@ private Q_SLOTS:
         DeploymentProgressView* view = tab.progressView();
         QTRY_VERIFY_WITH_TIMEOUT(view->title().contains(u"shop/web:1.1"), kTimeoutMs);
         QVERIFY(!view->isLive());
-        QCOMPARE(stageState(view->stagesView(), DeploymentStage::Monitoring), kDone);
-        QCOMPARE(stageState(view->stagesView(), DeploymentStage::Completed), kDone);
+        QCOMPARE(view->stageState(DeploymentStage::Monitoring), kDone);
+        QCOMPARE(view->stageState(DeploymentStage::Completed), kDone);
         QVERIFY(!view->stagesView()->topLevelItem(4)->text(1).isEmpty());
         QCOMPARE(view->validationView()->topLevelItemCount(), 1);
         QCOMPARE(view->testView()->topLevelItemCount(), 1);
