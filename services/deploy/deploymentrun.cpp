@@ -271,6 +271,8 @@ DeploymentStatus DeploymentRun::run(QString* id, QString* message)
         return finish(DeploymentStatus::Failed, subject.error().toString(), message);
     m_subject = *subject;
     m_workload.emplace(*m_client, m_subject.application.name, m_subject.environment.name);
+    // A removed leftover or a recreated network changes the host beyond the pair: it is logged.
+    m_workload->setRepairLog([this](const QString& what) { log(what); });
     m_newGroup =
         m_subject.liveGroup.isEmpty() ? QString::fromUtf16(kBlue) : otherGroup(m_subject.liveGroup);
 

@@ -136,9 +136,13 @@ Result<QString> PairWorkload::create(const DockerContainerSpec& spec, const Revi
         if (!nameCleared && isNameInUse(id.error())) {
             // A container of this name can only be a leftover of an interrupted deployment.
             nameCleared = true;
-            if (Result<bool> gone = m_client.removeContainer(spec.name, true);
-                !gone && !isNoSuchContainer(gone.error()))
-                return gone.error();
+            if (Result<bool> gone = m_client.removeContainer(spec.name, true); !gone) {
+                if (!isNoSuchContainer(gone.error()))
+                    return gone.error();
+            } else {
+                repaired(QStringLiteral("removed a leftover container that held the name %1")
+                             .arg(spec.name));
+            }
             continue;
         }
         if (!networkEnsured && !config.network.isEmpty() && isMissingNetwork(id.error())) {
@@ -155,7 +159,16 @@ Result<bool> PairWorkload::ensureNetwork(const QString& network, const QString& 
 {
     const QMap<QString, QString> networkLabels{
         {QString::fromUtf16(labels::kEnvironment), environment}};
-    return m_client.ensureNetwork(network, networkLabels);
+    const Result<bool> created = m_client.ensureNetwork(network, networkLabels);
+    if (created && *created)
+        repaired(QStringLiteral("created the missing network %1").arg(network));
+    return created;
+}
+
+void PairWorkload::repaired(const QString& what) const
+{
+    if (m_repairLog)
+        m_repairLog(what);
 }
 
 Result<PairContainer> PairWorkload::createReplica(const RevisionConfig& config,

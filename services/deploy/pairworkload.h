@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 
 namespace launchdeck::deploy {
 
@@ -80,16 +81,21 @@ public:
     Result<bool> remove(const PairContainer& container, bool removeVolumes, int stopSeconds = 5);
     // Stops it and leaves it for inspection.
     Result<bool> stop(const PairContainer& container, int stopSeconds = 5);
+    // Told of every repair made on the way (a leftover container removed for its name, the
+    // environment's network created), in words for the job's log.
+    void setRepairLog(std::function<void(const QString&)> log) { m_repairLog = std::move(log); }
 
 private:
     Result<PairContainer> describe(const QString& idOrName);
     Result<QString> create(const DockerContainerSpec& spec, const RevisionConfig& config,
                            const QString& environment);
     Result<bool> ensureNetwork(const QString& network, const QString& environment);
+    void repaired(const QString& what) const;
 
     DockerClient& m_client;
     QString m_application;
     QString m_environment;
+    std::function<void(const QString&)> m_repairLog;
 };
 
 // How long a revision's containers may take to become healthy: start period plus the retries'

@@ -6,6 +6,7 @@
 #include "deploy/deploymentengine.h"
 #include "deploy/trafficrouter.h"
 #include "fakes/deploytestbed.h"
+#include "fakes/dockerrelay.h"
 #include "fakes/localhttpserver.h"
 #include "store/historystore.h"
 #include "validation/validator.h"
@@ -16,24 +17,18 @@
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
-#include <QHash>
-#include <QLocalServer>
-#include <QLocalSocket>
 #include <QProcess>
 #include <QProcessEnvironment>
 #include <QRegularExpression>
 #include <QSet>
 #include <QTemporaryDir>
 #include <QTextStream>
-#include <QThread>
 #include <QTimer>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <functional>
 #include <limits>
-#include <mutex>
 #include <vector>
 
 using namespace launchdeck;
@@ -71,194 +66,22 @@ double dockerCli(const QString& host, const QStringList& arguments, QByteArray* 
     return double(clock.nsecsElapsed()) / 1e6;
 }
 
-// Microseconds since the epoch: the clock both the relay and the job's events are read on.
-qint64 wallUs()
-{
-    return std::chrono::duration_cast<std::chrono::microseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 qint64 eventUs(const deploy::DeploymentEvent& event)
 {
     return event.at.toMSecsSinceEpoch() * 1000;
 }
 
-// One Docker API request as the relay saw it: from its first byte to the answer's last.
-struct DockerCall
+// The calls any tool replacing a container makes: stop and remove the old one, create and
+// start the new one.
+bool isRequiredKind(const QString& k)
 {
-    qint64 startUs = 0;
-    qint64 endUs = 0;
-    QString method;
-    QString path; // without the API version prefix
-    int status = 0;
+    return k == u"create" || k == u"start" || k == u"stop" || k == u"kill" || k == u"remove";
+}
 
-    qint64 durationUs() const { return endUs - startUs; }
-    // "create", "stop", "inspect container"… — the rows of the breakdown.
-    QString kind() const
-    {
-        static const QRegularExpression containerAction(
-            QStringLiteral("^/containers/[^/?]+/(start|stop|kill|wait|restart)"));
-        static const QRegularExpression containerInspect(
-            QStringLiteral("^/containers/[^/?]+/json"));
-        static const QRegularExpression imageInspect(QStringLiteral("^/images/.+/json"));
-        if (path.startsWith(u"/_ping"))
-            return QStringLiteral("ping");
-        if (path.startsWith(u"/version"))
-            return QStringLiteral("version");
-        if (path.startsWith(u"/info"))
-            return QStringLiteral("info");
-        if (path.startsWith(u"/containers/json"))
-            return QStringLiteral("list containers");
-        if (path.startsWith(u"/containers/create"))
-            return QStringLiteral("create");
-        if (const auto match = containerAction.match(path); match.hasMatch())
-            return match.captured(1);
-        if (containerInspect.match(path).hasMatch())
-            return QStringLiteral("inspect container");
-        if (method == u"DELETE" && path.startsWith(u"/containers/"))
-            return status == 404 ? QStringLiteral("remove (none there)") : QStringLiteral("remove");
-        if (imageInspect.match(path).hasMatch())
-            return QStringLiteral("inspect image");
-        if (path.startsWith(u"/networks/create"))
-            return QStringLiteral("create network");
-        if (path.startsWith(u"/networks"))
-            return QStringLiteral("list networks");
-        return method + u' ' + path.section(u'?', 0, 0);
-    }
-    // The calls any tool replacing a container makes: stop and remove the old one, create and
-    // start the new one.
-    bool isRequired() const { return isRequiredKind(kind()); }
-    static bool isRequiredKind(const QString& k)
-    {
-        return k == u"create" || k == u"start" || k == u"stop" || k == u"kill" || k == u"remove";
-    }
-};
-
-// A Unix socket in front of the daemon's that forwards every byte and times each request on
-// it, so the daemon's share of a deployment is measured outside the code under test. Lives on
-// a thread of its own.
-class DockerCallRecorder final : public QObject
+bool isRequired(const DockerCall& call)
 {
-    Q_DISABLE_COPY_MOVE(DockerCallRecorder)
-
-public:
-    DockerCallRecorder(QString daemonSocket, QString listenPath)
-        : m_daemonSocket(std::move(daemonSocket))
-        , m_listenPath(std::move(listenPath))
-    {
-        moveToThread(&m_thread);
-        m_thread.start();
-        QMetaObject::invokeMethod(
-            this, [this] { listen(); }, Qt::BlockingQueuedConnection);
-    }
-
-    ~DockerCallRecorder() override
-    {
-        QMetaObject::invokeMethod(
-            this,
-            [this] {
-                delete m_server;
-                m_server = nullptr;
-                const QList<QLocalSocket*> sockets = findChildren<QLocalSocket*>();
-                for (QLocalSocket* socket : sockets)
-                    delete socket;
-            },
-            Qt::BlockingQueuedConnection);
-        m_thread.quit();
-        m_thread.wait();
-    }
-
-    bool isListening() const { return m_listening; }
-    QString host() const { return QStringLiteral("unix://") + m_listenPath; }
-
-    QList<DockerCall> calls() const
-    {
-        std::lock_guard lock(m_mutex);
-        return m_calls;
-    }
-    void clear()
-    {
-        std::lock_guard lock(m_mutex);
-        m_calls.clear();
-        for (auto it = m_open.begin(); it != m_open.end(); ++it)
-            it.value() = -1;
-    }
-
-private:
-    void listen()
-    {
-        m_server = new QLocalServer(this);
-        QLocalServer::removeServer(m_listenPath);
-        m_listening = m_server->listen(m_listenPath);
-        QObject::connect(m_server, &QLocalServer::newConnection, this, [this] { accept(); });
-    }
-
-    void accept()
-    {
-        while (QLocalSocket* client = m_server->nextPendingConnection()) {
-            client->setParent(this);
-            auto* daemon = new QLocalSocket(this);
-            daemon->connectToServer(m_daemonSocket);
-            if (!daemon->waitForConnected(5000)) {
-                delete daemon;
-                delete client;
-                continue;
-            }
-            m_open.insert(client, -1);
-            QObject::connect(client, &QLocalSocket::readyRead, this, [this, client, daemon] {
-                const QByteArray data = client->readAll();
-                static const QRegularExpression requestLine(
-                    QStringLiteral("^([A-Z]+) (?:/v[0-9.]+)?(/\\S*) HTTP/1"));
-                const QString head =
-                    QString::fromLatin1(data.left(data.indexOf('\n') + 1).trimmed());
-                if (const auto match = requestLine.match(head); match.hasMatch()) {
-                    DockerCall call;
-                    call.startUs = wallUs();
-                    call.endUs = call.startUs;
-                    call.method = match.captured(1);
-                    call.path = match.captured(2);
-                    std::lock_guard lock(m_mutex);
-                    m_calls.append(call);
-                    m_open[client] = int(m_calls.size()) - 1;
-                }
-                daemon->write(data);
-            });
-            QObject::connect(daemon, &QLocalSocket::readyRead, this, [this, client, daemon] {
-                const QByteArray data = daemon->readAll();
-                {
-                    std::lock_guard lock(m_mutex);
-                    const int index = m_open.value(client, -1);
-                    if (index >= 0 && index < m_calls.size()) {
-                        DockerCall& call = m_calls[index];
-                        call.endUs = wallUs();
-                        if (data.startsWith("HTTP/1.") && !data.startsWith("HTTP/1.1 100"))
-                            call.status = data.mid(9, 3).toInt();
-                    }
-                }
-                client->write(data);
-            });
-            const auto close = [this, client, daemon] {
-                m_open.remove(client);
-                client->disconnect(this);
-                daemon->disconnect(this);
-                client->deleteLater();
-                daemon->deleteLater();
-            };
-            QObject::connect(client, &QLocalSocket::disconnected, this, close);
-            QObject::connect(daemon, &QLocalSocket::disconnected, this, close);
-        }
-    }
-
-    QThread m_thread;
-    QString m_daemonSocket;
-    QString m_listenPath;
-    QLocalServer* m_server = nullptr;
-    std::atomic_bool m_listening{false};
-    mutable std::mutex m_mutex; // guards the two below
-    QList<DockerCall> m_calls;
-    QHash<QLocalSocket*, int> m_open; // the request each connection waits on
-};
+    return isRequiredKind(call.kind());
+}
 
 using Span = std::pair<qint64, qint64>;
 
@@ -343,7 +166,7 @@ RoundSplit splitRound(qint64 beginUs, qint64 endUs, const QList<DockerCall>& cal
     std::vector<Span> required;
     std::vector<Span> other;
     for (const DockerCall& call : calls) {
-        (call.isRequired() ? required : other).emplace_back(call.startUs, call.endUs);
+        (isRequired(call) ? required : other).emplace_back(call.startUs, call.endUs);
         auto& row = split.perKind[call.kind()];
         ++row.first;
         row.second += ms(call.durationUs());
@@ -469,8 +292,7 @@ void printMedians(const QString& label, const std::vector<RoundSplit>& rounds)
                      .arg(kind, -20)
                      .arg(percentile(counts, 0.5), 0, 'f', 0)
                      .arg(percentile(times, 0.5), 7, 'f', 1)
-                     .arg(DockerCall::isRequiredKind(kind) ? QStringLiteral(" (required)")
-                                                           : QString());
+                     .arg(isRequiredKind(kind) ? QStringLiteral(" (required)") : QString());
     }
 }
 
@@ -547,8 +369,8 @@ void recreateOverhead(DeployTestBed& bed)
 {
     out() << "\n== recreate deploy: console overhead (total minus health wait)\n";
     QTemporaryDir relayFolder;
-    DockerCallRecorder recorder(bed.docker().daemon().socketPath(),
-                                relayFolder.filePath(QStringLiteral("docker.sock")));
+    DockerRelay recorder(bed.docker().daemon().socketPath(),
+                         relayFolder.filePath(QStringLiteral("docker.sock")));
     if (!recorder.isListening()) {
         out() << "the timing relay did not listen\n";
         return;
@@ -575,9 +397,9 @@ void recreateOverhead(DeployTestBed& bed)
         request.environment = QStringLiteral("staging");
         request.version = round % 2 == 0 ? QStringLiteral("v1") : QStringLiteral("v2");
         recorder.clear();
-        const qint64 beginUs = wallUs();
+        const qint64 beginUs = wallClockUs();
         const DeployOutcome outcome = runWaiting(workspace->context, request);
-        const qint64 endUs = wallUs();
+        const qint64 endUs = wallClockUs();
         if (outcome.status != DeploymentStatus::Completed) {
             out() << "deploy failed: " << outcome.message << "\n" << outcome.transcript() << "\n";
             return;
@@ -602,7 +424,7 @@ void recreateOverhead(DeployTestBed& bed)
             const QString name = QStringLiteral("bench-cli-%1").arg(round);
             const QString previous = QStringLiteral("bench-cli-%1").arg(round - 1);
             recorder.clear();
-            const qint64 beginUs = wallUs();
+            const qint64 beginUs = wallClockUs();
             if (round > 0)
                 dockerCli(host, {QStringLiteral("rm"), QStringLiteral("-f"), previous});
             dockerCli(host, QStringList{QStringLiteral("run"), QStringLiteral("-d"),
@@ -611,7 +433,7 @@ void recreateOverhead(DeployTestBed& bed)
                                 QStringList{QStringLiteral("-p"),
                                             QStringLiteral("127.0.0.1:%1:80").arg(port),
                                             QStringLiteral("app:v1")});
-            const qint64 endUs = wallUs();
+            const qint64 endUs = wallClockUs();
             const QList<DockerCall> calls = recorder.calls();
             QElapsedTimer health;
             health.start();

@@ -13,6 +13,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QThread>
 
 namespace launchdeck::test {
@@ -90,6 +91,41 @@ QString DeployOutcome::transcript() const
             lines.append(at + u"  " + event.text);
     }
     return lines.join(u'\n');
+}
+
+QString DeployOutcome::describe() const
+{
+    return QStringLiteral("finished %1, status %2, message: %3\n%4")
+        .arg(finished)
+        .arg(status ? deploymentStatusName(*status) : QStringLiteral("none"), message,
+             transcript());
+}
+
+deploy::DeploymentRequest deployRequest(const QString& application, const QString& version,
+                                        const QString& environment)
+{
+    deploy::DeploymentRequest request;
+    request.kind = DeploymentKind::Deploy;
+    request.application = application;
+    request.environment = environment;
+    request.version = version;
+    request.who = QStringLiteral("tester");
+    return request;
+}
+
+bool waitForBody(const QString& url, const QString& body, std::chrono::milliseconds timeout)
+{
+    QElapsedTimer waited;
+    waited.start();
+    while (true) {
+        const HttpAnswer answer = httpGet(url);
+        if (answer.status == 200 && answer.text() == body)
+            return true;
+        if (waited.elapsed() >= timeout.count())
+            return false;
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+        QThread::msleep(50);
+    }
 }
 
 DeployTestBed::DeployTestBed() = default;
@@ -320,6 +356,35 @@ void DeployTestBed::stopTraffic()
         if (attached)
             (void)attached.value().stop();
     }
+}
+
+void DeployTestBed::clearHost()
+{
+    stopTraffic();
+    DockerClient& client = m_docker.client();
+    const Result<QList<DockerContainer>> all = client.containers(
+        true, QJsonObject{
+                  {QStringLiteral("label"), QJsonArray{QStringLiteral("launchdeck.application")}}});
+    if (all) {
+        for (const DockerContainer& container : *all)
+            (void)client.removeContainer(container.id, true);
+    }
+}
+
+QList<deploy::PairContainer> DeployTestBed::containers(const QString& application,
+                                                       const QString& environment)
+{
+    deploy::PairWorkload workload(m_docker.client(), application, environment);
+    const Result<QList<deploy::PairContainer>> found = workload.containers();
+    return found ? *found : QList<deploy::PairContainer>();
+}
+
+QList<deploy::PairContainer> DeployTestBed::running(const QString& application,
+                                                    const QString& environment)
+{
+    QList<deploy::PairContainer> list = containers(application, environment);
+    list.removeIf([](const deploy::PairContainer& c) { return !c.isRunning(); });
+    return list;
 }
 
 // ---- LoadLoop ----------------------------------------------------------------------------------

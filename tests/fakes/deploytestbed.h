@@ -1,9 +1,11 @@
 // What the deployment engine's tests set up: a private dockerd with the app:v1..v4 images built
 // on it, workspaces whose environments point there, a history database with the ledger, a way
-// to run a job to its end, and a load loop sending requests through the traffic entry point.
+// to run a job to its end and to look at what it left, and a load loop sending requests through
+// the traffic entry point.
 #pragma once
 
 #include "deploy/deploymentengine.h"
+#include "deploy/pairworkload.h"
 #include "fakes/dockertestbed.h"
 
 #include <QMap>
@@ -65,7 +67,22 @@ struct DeployOutcome
 
     // The Log and Stage texts, one a line, for failure messages.
     QString transcript() const;
+    // How it ended, its message and the transcript.
+    QString describe() const;
 };
+
+// In a test function: the job ran to its end with `expected`, else the test fails with how it
+// ended and its transcript.
+#define QVERIFY_OUTCOME(outcome, expected)                                                         \
+    QVERIFY2((outcome).finished && (outcome).status == (expected), qPrintable((outcome).describe()))
+
+// A deployment of `version` of `application` to `environment` by "tester".
+deploy::DeploymentRequest deployRequest(const QString& application, const QString& version,
+                                        const QString& environment = QStringLiteral("staging"));
+
+// Polls `url` until it answers 200 with `body` (trimmed), turning the event loop meanwhile.
+bool waitForBody(const QString& url, const QString& body,
+                 std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
 class DeployTestBed final
 {
@@ -97,6 +114,16 @@ public:
 
     // Stops every HAProxy instance under <dataDir>/traffic.
     void stopTraffic();
+    // Stops the HAProxy instances and removes every container of any application, so that the
+    // next test case starts on an idle host.
+    void clearHost();
+
+    // The pair's containers on the daemon, running or not, as the engine lists them; running()
+    // only those that run.
+    QList<deploy::PairContainer> containers(const QString& application,
+                                            const QString& environment = QStringLiteral("staging"));
+    QList<deploy::PairContainer> running(const QString& application,
+                                         const QString& environment = QStringLiteral("staging"));
 
 private:
     bool buildImage(const QString& tag, const QMap<QString, QByteArray>& files, QString* error);

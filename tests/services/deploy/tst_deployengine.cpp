@@ -20,36 +20,19 @@ using namespace launchdeck;
 using namespace launchdeck::deploy;
 using launchdeck::test::DeployAppOptions;
 using launchdeck::test::DeployOutcome;
+using launchdeck::test::deployRequest;
 using launchdeck::test::DeployTestBed;
 using launchdeck::test::DeployWorkspace;
 using launchdeck::test::HttpAnswer;
 using launchdeck::test::httpGet;
 using launchdeck::test::LoadLoop;
+using launchdeck::test::waitForBody;
 
 namespace {
 
 using namespace std::chrono_literals;
 
 const QString kStaging = QStringLiteral("staging");
-
-DeploymentRequest deployRequest(const QString& application, const QString& version)
-{
-    DeploymentRequest request;
-    request.kind = DeploymentKind::Deploy;
-    request.application = application;
-    request.environment = kStaging;
-    request.version = version;
-    request.who = QStringLiteral("tester");
-    return request;
-}
-
-QString describe(const DeployOutcome& outcome)
-{
-    return QStringLiteral("finished %1, status %2, message: %3\n%4")
-        .arg(outcome.finished)
-        .arg(outcome.status ? deploymentStatusName(*outcome.status) : QStringLiteral("none"),
-             outcome.message, outcome.transcript());
-}
 
 QList<DeploymentStage> stages(const DeploymentRecord& record)
 {
@@ -81,9 +64,6 @@ QString countsText(const LoadLoop::Counts& counts)
 
 } // namespace
 
-#define QVERIFY_OUTCOME(outcome, expected)                                                         \
-    QVERIFY2((outcome).finished && (outcome).status == (expected), qPrintable(describe(outcome)))
-
 class TestDeployEngine final : public QObject
 {
     Q_OBJECT
@@ -101,25 +81,11 @@ private:
         return made;
     }
 
-    QList<PairContainer> containers(const QString& application)
-    {
-        PairWorkload workload(m_bed->docker().client(), application, kStaging);
-        const Result<QList<PairContainer>> found = workload.containers();
-        return found ? *found : QList<PairContainer>();
-    }
-
-    QList<PairContainer> running(const QString& application)
-    {
-        QList<PairContainer> list = containers(application);
-        list.removeIf([](const PairContainer& c) { return !c.isRunning(); });
-        return list;
-    }
-
     // Docker's last health check results of the pair's running containers.
     QString healthLog(const QString& application)
     {
         QStringList lines;
-        for (const PairContainer& container : running(application)) {
+        for (const PairContainer& container : m_bed->running(application)) {
             const Result<QJsonObject> inspect =
                 m_bed->docker().client().inspectContainer(container.id);
             if (!inspect)
@@ -141,17 +107,6 @@ private:
         return lines.join(u'\n');
     }
 
-    // Polls until `url` answers 200 with `body`.
-    static bool answers(const QString& url, const QString& body, int timeoutMs = 30000)
-    {
-        return QTest::qWaitFor(
-            [&] {
-                const HttpAnswer answer = httpGet(url);
-                return answer.status == 200 && answer.text() == body;
-            },
-            timeoutMs);
-    }
-
 private Q_SLOTS:
     void initTestCase()
     {
@@ -162,18 +117,7 @@ private Q_SLOTS:
 
     // Each case leaves nothing running for the next: on a small host, Docker's health checks
     // of many idle containers every second slow down everything else.
-    void cleanup()
-    {
-        m_bed->stopTraffic();
-        DockerClient& client = m_bed->docker().client();
-        const Result<QList<DockerContainer>> all = client.containers(
-            true, QJsonObject{{QStringLiteral("label"),
-                               QJsonArray{QStringLiteral("launchdeck.application")}}});
-        if (all) {
-            for (const DockerContainer& container : *all)
-                (void)client.removeContainer(container.id, true);
-        }
-    }
+    void cleanup() { m_bed->clearHost(); }
 
     void cleanupTestCase() { m_bed.reset(); }
 
@@ -222,7 +166,7 @@ private Q_SLOTS:
         const DeployOutcome first =
             DeployTestBed::run(context, deployRequest(options.application, QStringLiteral("v1")));
         QVERIFY_OUTCOME(first, DeploymentStatus::Completed);
-        const QList<PairContainer> live = running(options.application);
+        const QList<PairContainer> live = m_bed->running(options.application);
         QCOMPARE(live.size(), 1);
         QCOMPARE(live.first().identity.revision, 1);
         QCOMPARE(live.first().identity.deploymentId, first.id);
@@ -244,7 +188,7 @@ private Q_SLOTS:
             DeploymentStage::Initialized, DeploymentStage::Validating, DeploymentStage::Testing,
             DeploymentStage::Deploying,   DeploymentStage::Monitoring, DeploymentStage::Completed};
         QCOMPARE(stageNames(stages(*record)), stageNames(expected));
-        QVERIFY(answers(ws->entryUrl, QStringLiteral("v1")));
+        QVERIFY(waitForBody(ws->entryUrl, QStringLiteral("v1")));
 
         LoadLoop load(ws->entryUrl);
         load.start();
@@ -272,7 +216,7 @@ private Q_SLOTS:
         const LoadLoop::Counts afterSwitch = take();
         QVERIFY2(afterSwitch.bodies.keys() == QStringList{QStringLiteral("v2")},
                  qPrintable(countsText(afterSwitch)));
-        const QList<PairContainer> nowLive = running(options.application);
+        const QList<PairContainer> nowLive = m_bed->running(options.application);
         QCOMPARE(nowLive.size(), 1);
         QCOMPARE(nowLive.first().identity.revision, 2);
         QCOMPARE(nowLive.first().identity.group, QStringLiteral("green"));
@@ -324,7 +268,7 @@ private Q_SLOTS:
         const DeployOutcome first = DeployTestBed::run(
             ws->context, deployRequest(options.application, QStringLiteral("v1")));
         QVERIFY_OUTCOME(first, DeploymentStatus::Completed);
-        QVERIFY(answers(ws->entryUrl, QStringLiteral("v1")));
+        QVERIFY(waitForBody(ws->entryUrl, QStringLiteral("v1")));
 
         LoadLoop load(ws->entryUrl);
         load.start();
@@ -356,9 +300,9 @@ private Q_SLOTS:
         const LoadLoop::Counts after = load.counts();
         QVERIFY2(after.failures == 0 && after.bodies.keys() == QStringList{QStringLiteral("v1")},
                  qPrintable(countsText(after)));
-        for (const PairContainer& container : containers(options.application))
+        for (const PairContainer& container : m_bed->containers(options.application))
             QVERIFY2(container.identity.revision != record->to.number, qPrintable(container.name));
-        QCOMPARE(running(options.application).size(), 1);
+        QCOMPARE(m_bed->running(options.application).size(), 1);
     }
 
     void monitoringRollsBackOnHealthFailures()
@@ -380,13 +324,13 @@ private Q_SLOTS:
             ws->context, deployRequest(options.application, QStringLiteral("v4")));
         QVERIFY_OUTCOME(turning, DeploymentStatus::RolledBack);
         QVERIFY2(turning.message.contains(QStringLiteral("health check")),
-                 qPrintable(describe(turning)));
+                 qPrintable(turning.describe()));
         const std::optional<DeploymentRecord> record = m_bed->ledger()->get(turning.id);
         QVERIFY(record);
         QVERIFY2(stages(*record).contains(DeploymentStage::Monitoring),
                  qPrintable(stageNames(stages(*record))));
-        QVERIFY(answers(ws->entryUrl, QStringLiteral("v1"), 10000));
-        const QList<PairContainer> live = running(options.application);
+        QVERIFY(waitForBody(ws->entryUrl, QStringLiteral("v1"), 10s));
+        const QList<PairContainer> live = m_bed->running(options.application);
         QCOMPARE(live.size(), 1);
         QCOMPARE(live.first().identity.revision, 1);
     }
@@ -404,20 +348,20 @@ private Q_SLOTS:
         const DeployOutcome first = DeployTestBed::run(
             ws->context, deployRequest(options.application, QStringLiteral("v1")));
         QVERIFY_OUTCOME(first, DeploymentStatus::Completed);
-        QVERIFY(answers(ws->entryUrl, QStringLiteral("v1")));
+        QVERIFY(waitForBody(ws->entryUrl, QStringLiteral("v1")));
         const DeployOutcome second = DeployTestBed::run(
             ws->context, deployRequest(options.application, QStringLiteral("v2")));
         QVERIFY_OUTCOME(second, DeploymentStatus::Completed);
-        QVERIFY(answers(ws->entryUrl, QStringLiteral("v2"), 10000));
+        QVERIFY(waitForBody(ws->entryUrl, QStringLiteral("v2"), 10s));
         const std::optional<DeploymentRecord> record = m_bed->ledger()->get(second.id);
         QVERIFY(record);
         QVERIFY(std::any_of(record->tests.begin(), record->tests.end(), [](const TestResult& t) {
             return t.name.startsWith(u"http_check") && t.passed;
         }));
-        const QList<PairContainer> live = running(options.application);
+        const QList<PairContainer> live = m_bed->running(options.application);
         QCOMPARE(live.size(), 1);
         QCOMPARE(live.first().identity.revision, 2);
-        QCOMPARE(containers(options.application).size(), 1);
+        QCOMPARE(m_bed->containers(options.application).size(), 1);
     }
 
     void rollingReplacesEveryReplica()
@@ -431,16 +375,16 @@ private Q_SLOTS:
         const DeployOutcome first = DeployTestBed::run(
             ws->context, deployRequest(options.application, QStringLiteral("v1")));
         QVERIFY_OUTCOME(first, DeploymentStatus::Completed);
-        QCOMPARE(running(options.application).size(), 2);
-        QVERIFY(answers(ws->entryUrl, QStringLiteral("v1")));
+        QCOMPARE(m_bed->running(options.application).size(), 2);
+        QVERIFY(waitForBody(ws->entryUrl, QStringLiteral("v1")));
         const DeployOutcome second = DeployTestBed::run(
             ws->context, deployRequest(options.application, QStringLiteral("v2")));
         QVERIFY_OUTCOME(second, DeploymentStatus::Completed);
-        const QList<PairContainer> live = running(options.application);
+        const QList<PairContainer> live = m_bed->running(options.application);
         QCOMPARE(live.size(), 2);
         for (const PairContainer& container : live)
             QCOMPARE(container.identity.revision, 2);
-        QCOMPARE(containers(options.application).size(), 2);
+        QCOMPARE(m_bed->containers(options.application).size(), 2);
         QMap<QString, int> bodies;
         for (int i = 0; i < 30; ++i)
             ++bodies[httpGet(ws->entryUrl).text()];
@@ -499,10 +443,10 @@ private Q_SLOTS:
         const std::optional<DeploymentRecord> record = m_bed->ledger()->get(job.deploymentId());
         QVERIFY(record);
         QCOMPARE(record->status, std::optional(DeploymentStatus::Cancelled));
-        const QList<PairContainer> left = containers(options.application);
+        const QList<PairContainer> left = m_bed->containers(options.application);
         QCOMPARE(left.size(), 1);
         QCOMPARE(left.first().identity.revision, 1);
-        QVERIFY(answers(ws->entryUrl, QStringLiteral("v1"), 10000));
+        QVERIFY(waitForBody(ws->entryUrl, QStringLiteral("v1"), 10s));
         QCOMPARE(m_bed->ledger()->latestRevision(options.application, kStaging)->number, 1);
     }
 
@@ -539,7 +483,7 @@ private Q_SLOTS:
             ContainerIdentity{options.application, kStaging, 2, *begun, QStringLiteral("green"), 1},
             {}, true, {});
         QVERIFY2(stray.ok(), qPrintable(stray ? QString() : stray.error().toString()));
-        QCOMPARE(running(options.application).size(), 2);
+        QCOMPARE(m_bed->running(options.application).size(), 2);
 
         const QList<ReconcileOutcome> outcomes = reconcileInterrupted(context);
         const auto mine =
@@ -554,10 +498,10 @@ private Q_SLOTS:
         QVERIFY(record);
         QCOMPARE(record->status, std::optional(DeploymentStatus::Interrupted));
         QVERIFY2(record->message.contains(QStringLiteral("removed")), qPrintable(record->message));
-        const QList<PairContainer> live = running(options.application);
+        const QList<PairContainer> live = m_bed->running(options.application);
         QCOMPARE(live.size(), 1);
         QCOMPARE(live.first().identity.revision, 1);
-        QVERIFY(answers(ws->entryUrl, QStringLiteral("v1"), 10000));
+        QVERIFY(waitForBody(ws->entryUrl, QStringLiteral("v1"), 10s));
         // Nothing is left for a second pass.
         const QList<ReconcileOutcome> again = reconcileInterrupted(context);
         QVERIFY(std::none_of(again.begin(), again.end(),
@@ -692,7 +636,7 @@ private Q_SLOTS:
         QVERIFY2(restartError.isEmpty(), qPrintable(restartError));
         QVERIFY_OUTCOME(cut, DeploymentStatus::Failed);
         QVERIFY2(cut.message.contains(m_bed->docker().daemon().socketPath()),
-                 qPrintable(describe(cut)));
+                 qPrintable(cut.describe()));
         const std::optional<DeploymentRecord> record = m_bed->ledger()->get(cut.id);
         QVERIFY(record);
         QCOMPARE(record->status, std::optional(DeploymentStatus::Failed));
