@@ -110,6 +110,10 @@ Result<QList<PairContainer>> DeploymentRun::replaceStopFirst(QList<PairContainer
                          ? QStringLiteral(" on 127.0.0.1:%1").arg(running->trafficPort)
                          : QString()));
     }
+    if (Result<bool> healthy = waitGroupHealthy(started, config); !healthy)
+        return healthy.error();
+    if (Result<bool> removed = removeContainers(old, !m_request.preserveData); !removed)
+        return removed.error();
     return started;
 }
 
@@ -210,11 +214,6 @@ DeploymentRun::Outcome DeploymentRun::deployByStrategy()
         const Result<QList<PairContainer>> started = replaceStopFirst(oldContainers, config, false);
         if (!started)
             return {false, started.error().toString()};
-        if (Result<bool> healthy = waitGroupHealthy(*started, config); !healthy)
-            return {false, healthy.error().toString()};
-        if (Result<bool> removed = removeContainers(oldContainers, !m_request.preserveData);
-            !removed)
-            return {false, removed.error().toString()};
         progress(74);
         return {true, {}};
     }
@@ -232,11 +231,6 @@ DeploymentRun::Outcome DeploymentRun::deployByStrategy()
         const Result<QList<PairContainer>> started = replaceStopFirst(oldContainers, config, true);
         if (!started)
             return {false, started.error().toString()};
-        if (Result<bool> healthy = waitGroupHealthy(*started, config); !healthy)
-            return {false, healthy.error().toString()};
-        if (Result<bool> removed = removeContainers(oldContainers, !m_request.preserveData);
-            !removed)
-            return {false, removed.error().toString()};
         if (Result<bool> assigned = assignSlots(*started); !assigned)
             return {false, assigned.error().toString()};
         if (Result<bool> up =

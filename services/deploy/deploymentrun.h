@@ -84,8 +84,7 @@ private:
     Result<bool> waitGroupHealthy(const QList<PairContainer>& containers,
                                   const RevisionConfig& config);
     // Recreate: creates the new revision's containers in the new group, stops `old` (their
-    // state says so on return), then starts the new ones. Removing the old ones is left to
-    // the caller.
+    // state says so on return), starts the new ones, waits for their health, then removes `old`.
     Result<QList<PairContainer>> replaceStopFirst(QList<PairContainer>& old,
                                                   const RevisionConfig& config,
                                                   bool publishToLoopback);
