@@ -204,20 +204,37 @@ int runPipeline(QStringList args, const QString& workspaceDir)
                                             ? QStringLiteral(" (attempt %1)").arg(step.attempt)
                                             : QString()));
     });
+    // A step's lines are its output alone: on standard output, as `line` events numbered from 1.
+    // Launchdeck's own notes (where a secret came from, attempts, a step's result) go to standard
+    // error with the progress, as `note` events.
     QObject::connect(runner, &PipelineRunner::linesAvailable, &app, [&](const LogBatch& batch) {
-        QString text;
+        QString text; // consecutive lines bound for one stream, so the order is kept
+        bool notes = false;
+        const auto emitText = [&] {
+            if (!text.isEmpty())
+                notes ? emitErr(text) : emitOut(text);
+            text.clear();
+        };
         for (const LogLine& line : batch) {
-            if (json)
-                emitJson({{QStringLiteral("event"), QStringLiteral("line")},
-                          {QStringLiteral("step"), line.step},
-                          {QStringLiteral("number"), line.number},
-                          {QStringLiteral("text"), line.text}});
-            else
-                text += u'[' + (line.step.isEmpty() ? QStringLiteral("run") : line.step) + u"] " +
-                        line.text + u'\n';
+            if (json) {
+                QJsonObject event{{QStringLiteral("event"),
+                                   line.note ? QStringLiteral("note") : QStringLiteral("line")},
+                                  {QStringLiteral("text"), line.text}};
+                if (!line.step.isEmpty())
+                    event.insert(QStringLiteral("step"), line.step);
+                if (!line.note)
+                    event.insert(QStringLiteral("number"), line.number);
+                emitJson(event);
+                continue;
+            }
+            if (line.note != notes) {
+                emitText();
+                notes = line.note;
+            }
+            text += u'[' + (line.step.isEmpty() ? QStringLiteral("run") : line.step) + u"] " +
+                    line.text + u'\n';
         }
-        if (!text.isEmpty())
-            emitOut(text);
+        emitText();
     });
     QObject::connect(runner, &PipelineRunner::stepFinished, &app, [&](const StepEvent& step) {
         if (json)

@@ -262,6 +262,8 @@ QVariant LogModel::data(const QModelIndex& index, int role) const
         return lines.timeMs(at.entry);
     case ContinuationRole:
         return lines.isContinuation(at.entry);
+    case NoteRole:
+        return lines.isNote(at.entry);
     case Qt::ToolTipRole: {
         const qint64 time = lines.timeMs(at.entry);
         return time > 0 ? QDateTime::fromMSecsSinceEpoch(time).toString(Qt::ISODateWithMs)
@@ -280,6 +282,7 @@ QHash<int, QByteArray> LogModel::roleNames() const
     roles.insert(NumberRole, "number");
     roles.insert(TimeRole, "time");
     roles.insert(ContinuationRole, "continuation");
+    roles.insert(NoteRole, "note");
     return roles;
 }
 

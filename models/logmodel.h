@@ -24,6 +24,7 @@ public:
         NumberRole,
         TimeRole, // milliseconds since the epoch; 0 when unknown
         ContinuationRole,
+        NoteRole, // a line of Launchdeck's own (attempts, results), not the step's output
     };
 
     static constexpr qsizetype kDefaultCapacity = 1'000'000;

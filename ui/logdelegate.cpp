@@ -65,7 +65,10 @@ void LogDelegate::paint(QPainter* painter, const QStyleOptionViewItem& option,
                               QColor(0xff, 0xd5, 0x4f, 0xb0));
         }
     }
-    const QColor plain = palette.color(selected ? QPalette::HighlightedText : QPalette::Text);
+    // Launchdeck's own notes (attempts, results) are told apart from what the step printed.
+    const bool note = index.data(LogModel::NoteRole).toBool();
+    const QColor plain =
+        note ? muted : palette.color(selected ? QPalette::HighlightedText : QPalette::Text);
     QFont bold = option.font;
     bold.setBold(true);
     const QFontMetrics boldMetrics(bold);
@@ -74,6 +77,11 @@ void LogDelegate::paint(QPainter* painter, const QStyleOptionViewItem& option,
             break;
         const QString part = text.text.mid(span.start, span.length);
         painter->setFont(span.bold ? bold : option.font);
+        if (note) {
+            QFont italic = painter->font();
+            italic.setItalic(true);
+            painter->setFont(italic);
+        }
         painter->setPen(span.colour.isValid() && !selected ? span.colour : plain);
         painter->drawText(x, baseline, part);
         x += (span.bold ? boldMetrics : metrics).horizontalAdvance(part);

@@ -32,7 +32,8 @@ LogLine LogBatch::line(qsizetype i) const
     const LogChunk& chunk = m_chunks[c];
     const LogEntry& e = chunk.entries[i - m_starts[c]];
     return {chunk.runId,     chunk.step,      QString::fromUtf8(chunk.view(e)),
-            chunk.number(e), chunk.timeMs(e), e.continuation()};
+            chunk.number(e), chunk.timeMs(e), e.continuation(),
+            e.note()};
 }
 
 void LogBatch::append(LogChunk chunk)
@@ -61,7 +62,8 @@ LogLine LogBatch::const_iterator::operator*() const
     const LogChunk& chunk = m_batch->m_chunks[m_chunk];
     const LogEntry& e = chunk.entries[m_entry];
     return {chunk.runId,     chunk.step,      QString::fromUtf8(chunk.view(e)),
-            chunk.number(e), chunk.timeMs(e), e.continuation()};
+            chunk.number(e), chunk.timeMs(e), e.continuation(),
+            e.note()};
 }
 
 LogBatch::const_iterator& LogBatch::const_iterator::operator++()

@@ -19,20 +19,24 @@ struct LogLine
     qint64 number = 0;         // 1-based within the step's log
     qint64 timeMs = 0;         // milliseconds since the epoch, when the line was read
     bool continuation = false; // true: continues the previous entry (an overlong line was split)
+    bool note = false;         // true: written by Launchdeck (attempts, results), not by the step
 };
 
 // Where a line's bytes lie in its chunk's block; 16 bytes, as millions are made per second.
 struct LogEntry
 {
     static constexpr quint32 kContinuation = 0x8000'0000u;
+    // A note of Launchdeck's own: not the step's output, and numbered after its last line.
+    static constexpr quint32 kNote = 0x4000'0000u;
 
     quint32 offset = 0;
-    quint32 lengthAndFlag = 0; // the length, and kContinuation
+    quint32 lengthAndFlag = 0; // the length, kContinuation and kNote
     quint32 numberDelta = 0;   // from the chunk's baseNumber
     quint32 timeDelta = 0;     // milliseconds from the chunk's baseTimeMs
 
-    quint32 length() const { return lengthAndFlag & ~kContinuation; }
+    quint32 length() const { return lengthAndFlag & ~(kContinuation | kNote); }
     bool continuation() const { return (lengthAndFlag & kContinuation) != 0; }
+    bool note() const { return (lengthAndFlag & kNote) != 0; }
 };
 
 // Consecutive lines of one step: the masked bytes as written to its log file, and the entries.
@@ -69,6 +73,7 @@ public:
     qint64 number(qsizetype i) const { return chunkOf(i).number(entry(i)); }
     qint64 timeMs(qsizetype i) const { return chunkOf(i).timeMs(entry(i)); }
     bool isContinuation(qsizetype i) const { return entry(i).continuation(); }
+    bool isNote(qsizetype i) const { return entry(i).note(); }
     LogLine line(qsizetype i) const;
     const LogEntry& entry(qsizetype i) const;
 

@@ -71,6 +71,7 @@ struct PipelineStep
     std::chrono::milliseconds retryBackoff{1000}; // doubled after every failed attempt
     bool continueOnError = false;
     QStringList needs;
+    bool needsDeclared = false; // `needs` written, even as []: the step waits for these alone
     WhenCondition when = WhenCondition::OnSuccess;
     QStringList artifacts;
 

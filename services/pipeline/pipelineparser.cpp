@@ -178,6 +178,7 @@ PipelineStep readStep(const YAML::Node& node, int position, const Pipeline& pipe
             source.needItems.append(item);
     }
     step.needs = named.stringList("needs");
+    step.needsDeclared = source.needsNode.IsDefined();
     named.take("name");
     named.finish();
     return step;

@@ -145,16 +145,15 @@ void PipelineRunner::start(const RunRequest& request)
                     r.masker.add(value);
                 for (const QString& note : secrets.notes)
                     r.log->note(note);
+                // A value given at run time may replace a secret: it is masked as one.
+                for (const auto& [name, value] : r.request.envOverrides) {
+                    if (r.request.pipeline.secrets.contains(name))
+                        r.masker.add(value);
+                }
                 r.environment = QProcessEnvironment::systemEnvironment();
                 for (const auto& [name, value] : r.request.pipeline.env)
                     r.environment.insert(name, value);
-                for (const auto& [name, value] : r.request.envOverrides)
-                    r.environment.insert(name, value);
-                for (const auto& [name, value] : secrets.values)
-                    r.environment.insert(name, value);
-                r.environment.insert(QStringLiteral("LAUNCHDECK_RUN_ID"), runId);
-                r.environment.insert(QStringLiteral("LAUNCHDECK_RUN_DIR"), r.info.runDir);
-                r.environment.insert(QStringLiteral("LAUNCHDECK_WORKSPACE"), r.request.workspace);
+                r.secrets = secrets.values;
                 r.ready = true;
                 schedule();
             });

@@ -41,8 +41,9 @@ struct PipelineRunner::Run
     QList<QList<int>> dependencies;
     std::vector<Step> steps;
     SecretMasker masker;
-    QProcessEnvironment environment;
-    std::unique_ptr<StepLog> log; // lines about the run itself
+    QProcessEnvironment environment; // the system's, then the pipeline's env
+    EnvList secrets;                 // resolved values of the pipeline's secrets
+    std::unique_ptr<StepLog> log;    // lines about the run itself
     QElapsedTimer clock;
     bool ready = false;
     bool cancelled = false;

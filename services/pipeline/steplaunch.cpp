@@ -28,9 +28,19 @@ void PipelineRunner::launchProcess(Run& run, int index)
     StepLaunch launch;
     launch.program = spec.shell.first();
     launch.arguments = spec.shell.mid(1) + QStringList{QStringLiteral("-c"), spec.run};
+    // Each level wins over the ones before it: the system's environment, the pipeline's env, the
+    // step's env, the secrets, then values given at run time (`--env`, the tab's overrides), which
+    // win over every level of the file. Launchdeck's own variables come last: they are facts.
     launch.environment = run.environment;
     for (const auto& [name, value] : spec.env)
         launch.environment.insert(name, value);
+    for (const auto& [name, value] : run.secrets)
+        launch.environment.insert(name, value);
+    for (const auto& [name, value] : run.request.envOverrides)
+        launch.environment.insert(name, value);
+    launch.environment.insert(QStringLiteral("LAUNCHDECK_RUN_ID"), runId);
+    launch.environment.insert(QStringLiteral("LAUNCHDECK_RUN_DIR"), run.info.runDir);
+    launch.environment.insert(QStringLiteral("LAUNCHDECK_WORKSPACE"), run.request.workspace);
     const QString marker = QStringLiteral("%1/%2/%3").arg(runId).arg(index).arg(step.attempt);
     launch.environment.insert(QStringLiteral("LAUNCHDECK_STEP"), spec.name);
     launch.environment.insert(QStringLiteral("LAUNCHDECK_STEP_ID"), marker);

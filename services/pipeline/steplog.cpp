@@ -118,7 +118,9 @@ void StepLog::note(const QString& text)
     // A note is a line of its own, even between the pieces of a cut line.
     const bool continuation = m_continuation;
     m_continuation = false;
+    m_noting = true;
     addBlock(QByteArray(text.toUtf8() + '\n'), true);
+    m_noting = false;
     m_continuation = continuation;
 }
 
@@ -201,8 +203,10 @@ void StepLog::addEntry(qsizetype offset, qsizetype length, bool endsLine)
         offset += cut;
         length -= cut;
     }
+    // Continuations and notes take no number of their own.
+    const bool numbered = !m_continuation && !m_noting;
     if (m_entryCount == 0) {
-        m_chunk.baseNumber = m_continuation ? m_number : m_number + 1;
+        m_chunk.baseNumber = numbered ? m_number + 1 : m_number;
         m_chunk.baseTimeMs = m_now;
     }
     if (m_entryCount == m_chunk.entries.size())
@@ -210,10 +214,11 @@ void StepLog::addEntry(qsizetype offset, qsizetype length, bool endsLine)
     // Written in place: QList::append's checks cost more than the rest of a short line.
     LogEntry& entry = m_chunk.entries.data()[m_entryCount++];
     entry.offset = static_cast<quint32>(offset);
-    entry.lengthAndFlag =
-        static_cast<quint32>(length) | (m_continuation ? LogEntry::kContinuation : 0u);
+    entry.lengthAndFlag = static_cast<quint32>(length) |
+                          (m_continuation ? LogEntry::kContinuation : 0u) |
+                          (m_noting ? LogEntry::kNote : 0u);
     entry.numberDelta =
-        static_cast<quint32>((m_continuation ? m_number : ++m_number) - m_chunk.baseNumber);
+        static_cast<quint32>((numbered ? ++m_number : m_number) - m_chunk.baseNumber);
     entry.timeDelta = static_cast<quint32>(m_now - m_chunk.baseTimeMs);
     m_continuation = !endsLine;
 }

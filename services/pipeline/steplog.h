@@ -30,7 +30,9 @@ public:
     void feed(QByteArrayView data);
     // The end of the current output stream (an attempt ended).
     void endStream();
-    // A line Launchdeck itself adds (attempt headers, results of built-in steps).
+    // A line Launchdeck itself adds (attempt headers, results of built-in steps, the step's
+    // result): in the file like any line, flagged as a note in the batch and numbered after the
+    // step's last output line, so the step's own lines keep their numbers 1, 2, 3...
     void note(const QString& text);
 
     // Writes bytes not yet in the file, so a killed console loses at most one batch interval.
@@ -40,7 +42,7 @@ public:
     qsizetype pendingBytes() const { return m_pendingBytes + m_chunk.bytes.size(); }
     // Everything since the last call, in order; flushes first so the file is never behind.
     QList<LogChunk> takePending();
-    qint64 lineCount() const { return m_number; }
+    qint64 lineCount() const { return m_number; } // the step's own lines, notes not counted
 
 private:
     void addBlock(QByteArrayView bytes, bool endsLine);
@@ -62,6 +64,7 @@ private:
     qint64 m_number = 0;
     qint64 m_now = 0;
     bool m_continuation = false; // the next entry continues a cut piece
+    bool m_noting = false;       // the entries being added are a note
 };
 
 } // namespace launchdeck

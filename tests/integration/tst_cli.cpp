@@ -231,6 +231,54 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(processesWithMarker(marker) == 0, 10'000);
     }
 
+    void pipelineJsonTellsNotesFromOutput()
+    {
+        QTemporaryDir workspace;
+        QTemporaryDir data;
+        QDir(workspace.path()).mkdir(QStringLiteral("pipelines"));
+        write(workspace.filePath(QStringLiteral("pipelines/count.yaml")),
+              "name: count\nenv: {LEVEL: pipeline}\nsteps:\n"
+              "  - {name: seq, env: {LEVEL: step}, run: 'seq 3; echo \"level=$LEVEL\"'}\n");
+        const Run run = runLaunchdeck({QStringLiteral("pipeline"), QStringLiteral("run"),
+                                       QStringLiteral("count"), QStringLiteral("--json"),
+                                       QStringLiteral("--env"), QStringLiteral("LEVEL=cli")},
+                                      workspace.path(), data.path());
+        QVERIFY2(run.exitCode == 0, qPrintable(run.out + run.err));
+        QStringList lines;
+        QList<int> numbers;
+        QStringList notes;
+        for (const QString& text : run.out.split(u'\n', Qt::SkipEmptyParts)) {
+            const QJsonObject event = QJsonDocument::fromJson(text.toUtf8()).object();
+            if (event[u"step"].toString() != u"seq")
+                continue;
+            if (event[u"event"].toString() == u"line") {
+                lines.append(event[u"text"].toString());
+                numbers.append(event[u"number"].toInt());
+            } else if (event[u"event"].toString() == u"note") {
+                QVERIFY(!event.contains(u"number"));
+                notes.append(event[u"text"].toString());
+            }
+        }
+        // The step's lines are its output alone; a value given at run time wins over the step's.
+        QCOMPARE(lines, (QStringList{QStringLiteral("1"), QStringLiteral("2"), QStringLiteral("3"),
+                                     QStringLiteral("level=cli")}));
+        QCOMPARE(numbers, (QList<int>{1, 2, 3, 4}));
+        QCOMPARE(notes.size(), 1);
+        QVERIFY2(notes.first().startsWith(QStringLiteral("seq succeeded after")),
+                 qPrintable(notes.first()));
+
+        // As text: the output on standard output, the note on standard error.
+        const Run text = runLaunchdeck(
+            {QStringLiteral("pipeline"), QStringLiteral("run"), QStringLiteral("count")},
+            workspace.path(), data.path());
+        QCOMPARE(text.exitCode, 0);
+        QVERIFY2(text.out.contains(QStringLiteral("[seq] 3\n[seq] level=step\n")),
+                 qPrintable(text.out));
+        QVERIFY2(!text.out.contains(QStringLiteral("succeeded after")), qPrintable(text.out));
+        QVERIFY2(text.err.contains(QStringLiteral("[seq] seq succeeded after")),
+                 qPrintable(text.err));
+    }
+
     void renderReportsTemplateErrors()
     {
         QTemporaryDir dir;

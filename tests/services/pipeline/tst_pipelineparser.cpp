@@ -222,11 +222,56 @@ steps:
         QCOMPARE(deps[0], QList<int>{});
         QCOMPARE(deps[2], (QList<int>{0, 1}));
         QCOMPARE(deps[3], QList<int>{0});
-        QCOMPARE(deps[4], QList<int>{});
+        QCOMPARE(deps[4], QList<int>{3}); // no stage, no needs: the step listed before it
         QCOMPARE(deps[5], (QList<int>{0, 1, 2, 3, 4}));
         QCOMPARE(findCycle(deps), QList<int>{});
         auto sorted = ancestors(deps, 3);
         QCOMPARE(sorted, QList<int>{0});
+    }
+
+    void listedOrder_data()
+    {
+        QTest::addColumn<QByteArray>("yaml");
+        QTest::addColumn<QList<QList<int>>>("expected");
+        using Deps = QList<QList<int>>;
+        QTest::newRow("one after another")
+            << QByteArray("steps:\n  - {name: build, run: x}\n  - {name: test, run: x}\n"
+                          "  - {name: deploy, run: x}\n")
+            << Deps{{}, {0}, {1}};
+        QTest::newRow("needs: [] starts at once")
+            << QByteArray("steps:\n  - {name: a, run: x}\n  - {name: b, needs: [], run: x}\n"
+                          "  - {name: c, run: x}\n")
+            << Deps{{}, {}, {1}};
+        QTest::newRow("final steps are passed over")
+            << QByteArray("steps:\n  - {name: a, run: x}\n  - {name: note, when: always, run: x}\n"
+                          "  - {name: b, run: x}\n")
+            << Deps{{}, {0, 2}, {0}};
+        QTest::newRow("a step that needs a later one is passed over")
+            << QByteArray("steps:\n  - {name: fetch, run: x}\n"
+                          "  - {name: deploy, needs: [build], run: x}\n"
+                          "  - {name: build, run: x}\n")
+            << Deps{{}, {2}, {0}};
+        QTest::newRow("a stage outside the declared ones is a label")
+            << QByteArray("steps:\n  - {name: a, stage: one, run: x}\n"
+                          "  - {name: b, stage: two, run: x}\n")
+            << Deps{{}, {0}};
+        QTest::newRow("a step without stage after staged ones")
+            << QByteArray("stages: [s]\nsteps:\n  - {name: a, stage: s, run: x}\n"
+                          "  - {name: b, stage: s, run: x}\n  - {name: c, run: x}\n")
+            << Deps{{}, {}, {1}};
+    }
+
+    void listedOrder()
+    {
+        QFETCH(QByteArray, yaml);
+        QFETCH(QList<QList<int>>, expected);
+        Diagnostics out;
+        const auto pipeline = parsePipeline(QStringLiteral("p.yaml"), yaml, out);
+        QVERIFY(pipeline);
+        QVERIFY(out.isEmpty());
+        const auto deps = effectiveDependencies(*pipeline);
+        QCOMPARE(deps, expected);
+        QCOMPARE(findCycle(deps), QList<int>{});
     }
 };
 

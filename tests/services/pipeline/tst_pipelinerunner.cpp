@@ -213,7 +213,7 @@ private Q_SLOTS:
         PipelineRunnerHost host(options());
         const Outcome o = run(host, R"(steps:
   - {name: a, run: 'sleep 1'}
-  - {name: b, run: 'sleep 1'}
+  - {name: b, needs: [], run: 'sleep 1'}
   - {name: c, needs: [a], run: 'echo after a'}
 )");
         QVERIFY(o.result);
@@ -227,6 +227,136 @@ private Q_SLOTS:
         QVERIFY(o.start(QStringLiteral("c")).startedAt >= a.finishedAt);
         QVERIFY(c.startedAt >= a.finishedAt);
         QVERIFY(o.result->durationMs < 1900);
+    }
+
+    void listedStepsRunInOrder()
+    {
+        PipelineRunnerHost host(options());
+        const Outcome o = run(host, R"(steps:
+  - {name: build, run: 'sleep 0.3; echo built'}
+  - {name: test, run: 'sleep 0.3; echo tested'}
+  - {name: deploy, run: 'echo deployed'}
+)");
+        QVERIFY(o.result);
+        QCOMPARE(o.result->status, RunStatus::Succeeded);
+        QCOMPARE(o.started.size(), 3);
+        QCOMPARE(o.started[0].step, QStringLiteral("build"));
+        QCOMPARE(o.started[1].step, QStringLiteral("test"));
+        QCOMPARE(o.started[2].step, QStringLiteral("deploy"));
+        QVERIFY(o.start(QStringLiteral("test")).startedAt >=
+                o.step(QStringLiteral("build")).finishedAt);
+        QVERIFY(o.start(QStringLiteral("deploy")).startedAt >=
+                o.step(QStringLiteral("test")).finishedAt);
+    }
+
+    void listedStepsStopAtAFailure()
+    {
+        PipelineRunnerHost host(options());
+        const Outcome o = run(host, R"(steps:
+  - {name: slow, timeout: 300ms, run: 'sleep 30'}
+  - {name: after-timeout, run: 'echo never'}
+  - {name: cleanup, when: always, run: 'echo cleaned'}
+)");
+        QVERIFY(o.result);
+        QCOMPARE(o.result->status, RunStatus::Failed);
+        QCOMPARE(o.step(QStringLiteral("slow")).status, RunStatus::TimedOut);
+        QCOMPARE(o.step(QStringLiteral("after-timeout")).status, RunStatus::Skipped);
+        QCOMPARE(o.step(QStringLiteral("cleanup")).status, RunStatus::Succeeded);
+        QVERIFY(!o.text().contains(QStringLiteral("never")));
+
+        const Outcome tolerated = run(host, R"(steps:
+  - {name: lint, continue_on_error: true, run: 'exit 1'}
+  - {name: build, run: 'echo built'}
+)");
+        QVERIFY(tolerated.result);
+        QCOMPARE(tolerated.result->status, RunStatus::Succeeded);
+        QCOMPARE(tolerated.step(QStringLiteral("build")).status, RunStatus::Succeeded);
+    }
+
+    void emptyNeedsAndStagesRunSideBySide()
+    {
+        PipelineRunnerHost host(options());
+        const Outcome o = run(host, R"(stages: [checks, ship]
+steps:
+  - {name: unit, stage: checks, run: 'sleep 1'}
+  - {name: lint, stage: checks, run: 'sleep 1'}
+  - {name: docs, needs: [], run: 'sleep 1'}
+  - {name: publish, stage: ship, run: 'echo published'}
+)");
+        QVERIFY(o.result);
+        QCOMPARE(o.result->status, RunStatus::Succeeded);
+        const StepEvent unit = o.step(QStringLiteral("unit"));
+        const StepEvent lint = o.step(QStringLiteral("lint"));
+        const StepEvent docs = o.step(QStringLiteral("docs"));
+        // One stage's steps, and a step with needs: [], overlap.
+        QVERIFY(unit.startedAt < lint.finishedAt && lint.startedAt < unit.finishedAt);
+        QVERIFY(docs.startedAt < unit.finishedAt && unit.startedAt < docs.finishedAt);
+        const QDateTime shipped = o.start(QStringLiteral("publish")).startedAt;
+        QVERIFY(shipped >= unit.finishedAt && shipped >= lint.finishedAt);
+    }
+
+    void listedOrderGivesWayToNeeds()
+    {
+        // Written before the step it needs: the one below does not wait for it (no cycle), and
+        // waits for the step above instead.
+        PipelineRunnerHost host(options());
+        const Outcome o = run(host, R"(steps:
+  - {name: fetch, run: 'sleep 0.2'}
+  - {name: deploy, needs: [build], run: 'echo deploying'}
+  - {name: build, run: 'sleep 0.2'}
+)");
+        QVERIFY(o.result);
+        QCOMPARE(o.result->status, RunStatus::Succeeded);
+        QVERIFY(o.start(QStringLiteral("build")).startedAt >=
+                o.step(QStringLiteral("fetch")).finishedAt);
+        QVERIFY(o.start(QStringLiteral("deploy")).startedAt >=
+                o.step(QStringLiteral("build")).finishedAt);
+    }
+
+    void runTimeValuesWinOverTheFile()
+    {
+        PipelineRunnerHost host(options());
+        RunRequest request;
+        request.pipeline = parse(R"(env: {LEVEL: pipeline, KEPT: pipeline}
+steps:
+  - {name: show, env: {LEVEL: step}, run: 'echo "level=$LEVEL kept=$KEPT"'}
+)");
+        request.workspace = m_dir.path();
+        request.envOverrides = {{QStringLiteral("LEVEL"), QStringLiteral("cli")}};
+        QStringList lines;
+        connect(host.runner(), &PipelineRunner::linesAvailable, this, [&](const LogBatch& batch) {
+            for (const LogLine& line : batch)
+                lines.append(line.text);
+        });
+        QSignalSpy finished(host.runner(), &PipelineRunner::runFinished);
+        host.start(request);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 30'000);
+        QVERIFY2(lines.contains(QStringLiteral("level=cli kept=pipeline")),
+                 qPrintable(lines.join(u'\n')));
+    }
+
+    void notesAreToldFromOutput()
+    {
+        PipelineRunnerHost host(options());
+        const Outcome o = run(host, R"(steps:
+  - {name: count, run: 'seq 3'}
+)");
+        QVERIFY(o.result);
+        QList<qint64> numbers;
+        QStringList notes;
+        for (const LogLine& line : o.lines) {
+            if (line.step != u"count")
+                continue;
+            if (line.note)
+                notes.append(line.text);
+            else
+                numbers.append(line.number);
+        }
+        // The step's lines are its output alone, numbered 1..3; the runner's result is a note.
+        QCOMPARE(numbers, (QList<qint64>{1, 2, 3}));
+        QCOMPARE(notes.size(), 1);
+        QVERIFY2(notes.first().startsWith(QStringLiteral("count succeeded after")),
+                 qPrintable(notes.first()));
     }
 
     void timeoutEndsTheTree()
@@ -258,7 +388,7 @@ private Q_SLOTS:
       ( trap '' TERM; while true; do sleep 1; done ) &
       echo ready
       wait
-  - {name: other, run: 'sleep 300'}
+  - {name: other, needs: [], run: 'sleep 300'}
   - {name: later, needs: [persistent], run: 'echo never'}
 )",
                               30'000, [&](const QString& id) {
