@@ -27,17 +27,6 @@ configure() {
         -DLAUNCHDECK_BUILD_TESTS=ON
 }
 
-# Services the integration suites talk to (dockerd, Prometheus, HAProxy) are started here with
-# their own sockets, ports and data folders, and stopped again by stop_test_services when the
-# script exits; the suites registered so far need none of them.
-start_test_services() {
-    return 0
-}
-
-stop_test_services() {
-    return 0
-}
-
 # Runs in an `||` list, where errexit does not apply: every step checks its own status.
 run_fuzzers() {
     step "fuzz build (clang-14, address and undefined-behaviour sanitizers) in $fuzz_build_dir"
@@ -86,8 +75,8 @@ test)
     step "build in $build_dir"
     configure
     cmake --build "$build_dir" -j "$jobs"
-    trap stop_test_services EXIT
-    start_test_services
+    # Each suite starts the servers it talks to (dockerd, HAProxy, nginx, D-Bus) on its own
+    # sockets, ports and data folders, and stops them by pid when it ends.
     step "test suites"
     status=0
     ctest_log=$(mktemp)
