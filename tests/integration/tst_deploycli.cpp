@@ -267,13 +267,17 @@ private Q_SLOTS:
         const CliRun status = cli(home, {QStringLiteral("status"), QStringLiteral("--json")});
         QVERIFY2(status.exitCode == 0, qPrintable(status.err));
         QVERIFY2(status.err.contains(u"reconciled deployment"), qPrintable(status.err));
+        int stagingPairs = 0;
         for (const QJsonValue& value : jsonOf(status.out).value(u"pairs").toArray()) {
             const QJsonObject pair = value.toObject();
-            if (pair.value(u"environment").toString() != u"staging")
+            if (pair.value(u"environment").toString() != u"staging" ||
+                pair.value(u"application").toString() != u"app")
                 continue;
+            ++stagingPairs;
             QVERIFY(!pair.contains(u"running"));
             QCOMPARE(pair.value(u"live").toObject().value(u"revision").toInt(), 1);
         }
+        QVERIFY2(stagingPairs == 1, qPrintable(status.out));
         const QJsonArray deployments =
             jsonOf(cli(home, {QStringLiteral("history"), QStringLiteral("--json")}).out)
                 .value(u"deployments")

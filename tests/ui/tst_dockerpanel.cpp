@@ -308,9 +308,37 @@ private Q_SLOTS:
         QVERIFY(!action(DockerContainersPage::Command::Start)->isEnabled());
         QVERIFY(!action(DockerContainersPage::Command::Remove)->isEnabled());
 
-        // Retry now keeps failing without freezing the window.
+        // Retry now makes an attempt of its own, long before the scheduled one, and keeps
+        // failing without freezing the window.
+        DockerHostStatus pending;
+        QElapsedTimer sincePending;
+        int attemptsStarted = 0;
+        const auto watch = connect(
+            m_host.get(), &DockerHost::statusChanged, this, [&](const DockerHostStatus& status) {
+                if (status.state == DockerConnectionState::Connecting) {
+                    ++attemptsStarted;
+                } else if (status.state == DockerConnectionState::Disconnected) {
+                    pending = status;
+                    sincePending.start();
+                }
+            });
+        // Once the backoff has grown, the next scheduled attempt is seconds away.
+        QTRY_VERIFY_WITH_TIMEOUT(pending.retryInMs >= 2000, kTimeoutMs);
+        const qint64 dueInMs = pending.retryInMs - sincePending.elapsed();
+        const int failedBefore = pending.attempt;
+        const int startedBefore = attemptsStarted;
+        QElapsedTimer sinceClick;
+        sinceClick.start();
         m_panel->retryButton()->click();
-        QTest::qWait(1500);
+        QTRY_VERIFY_WITH_TIMEOUT(attemptsStarted > startedBefore, kTimeoutMs);
+        const qint64 tookMs = sinceClick.elapsed();
+        QVERIFY2(tookMs < dueInMs,
+                 qPrintable(QStringLiteral("no attempt of its own: the next came %1 ms after the "
+                                           "click, when the scheduled one was due in %2 ms")
+                                .arg(tookMs)
+                                .arg(dueInMs)));
+        QTRY_VERIFY_WITH_TIMEOUT(pending.attempt > failedBefore, kTimeoutMs);
+        disconnect(watch);
         QTRY_VERIFY_WITH_TIMEOUT(m_panel->connectionText().startsWith(u"Disconnected from local"),
                                  kTimeoutMs);
         ticker.stop();

@@ -313,7 +313,7 @@ private Q_SLOTS:
         builder->cancel();
         const qint64 cancelMs = timer.elapsed();
         qInfo("cancel() returned after %lld ms", cancelMs);
-        QVERIFY2(cancelMs < 1000, qPrintable(QString::number(cancelMs)));
+        QVERIFY2(cancelMs < 5000, qPrintable(QString::number(cancelMs)));
         QVERIFY(!builder->isRunning());
         QTest::qWait(300);
         QCOMPARE(finished.size(), 0);
@@ -352,7 +352,7 @@ private Q_SLOTS:
             QElapsedTimer timer;
             timer.start();
             builder.reset();
-            QVERIFY2(timer.elapsed() < 1000, qPrintable(QString::number(timer.elapsed())));
+            QVERIFY2(timer.elapsed() < 5000, qPrintable(QString::number(timer.elapsed())));
         }
     }
 

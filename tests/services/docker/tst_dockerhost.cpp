@@ -489,7 +489,9 @@ private Q_SLOTS:
             QTRY_VERIFY_WITH_TIMEOUT(m_host->status().attempt >= 3, 5000);
             qInfo("disconnected %lld ms after the kill; longest stall %lld ms", noticed,
                   meter.longestMs());
-            QVERIFY2(meter.longestMs() < 150,
+            // Bounded far above the few ms the worker thread allows, so a loaded machine passes
+            // and a GUI thread that waits on the daemon fails.
+            QVERIFY2(meter.longestMs() < 1000,
                      qPrintable(QStringLiteral("stalled %1 ms").arg(meter.longestMs())));
         }
         const DockerHostStatus status = m_host->status();
@@ -511,7 +513,7 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(m_mirror->state(), DockerConnectionState::Connected, kSettleMs);
         qInfo("connected %lld ms after retryNow(); longest stall %lld ms", clock.elapsed(),
               meter.longestMs());
-        QVERIFY2(meter.longestMs() < 150,
+        QVERIFY2(meter.longestMs() < 1000,
                  qPrintable(QStringLiteral("stalled %1 ms").arg(meter.longestMs())));
         QCOMPARE(m_mirror->resets, resets + 1);
         QCOMPARE(m_host->status().attempt, 0);
@@ -565,7 +567,7 @@ private Q_SLOTS:
         const qint64 destroyed = clock.elapsed();
         m_bed->daemon().thaw();
         qInfo("destroyed in %lld ms with calls blocked on a frozen daemon", destroyed);
-        QVERIFY2(destroyed < 500, qPrintable(QStringLiteral("took %1 ms").arg(destroyed)));
+        QVERIFY2(destroyed < 3000, qPrintable(QStringLiteral("took %1 ms").arg(destroyed)));
     }
 
     void cleanupTestCase()

@@ -1,5 +1,6 @@
 // The runner against real processes: ordering, parallelism, retries, timeouts, cancel (nothing
 // left running), secrets masked everywhere, and a 100 MB line in bounded memory.
+#include "fakes/processmemory.h"
 #include "pipeline/pipelineparser.h"
 #include "pipeline/pipelinerecorder.h"
 #include "pipeline/pipelinerunnerhost.h"
@@ -49,18 +50,6 @@ struct Outcome
         return all.join(u'\n');
     }
 };
-
-qint64 rssKiB()
-{
-    QFile file(QStringLiteral("/proc/self/status"));
-    if (!file.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray& line : file.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').first().toLongLong();
-    }
-    return -1;
-}
 
 QList<qint64> processesOfRun(const QString& runId)
 {
@@ -226,7 +215,6 @@ private Q_SLOTS:
         QVERIFY(b.startedAt < a.finishedAt);
         QVERIFY(o.start(QStringLiteral("c")).startedAt >= a.finishedAt);
         QVERIFY(c.startedAt >= a.finishedAt);
-        QVERIFY(o.result->durationMs < 1900);
     }
 
     void listedStepsRunInOrder()
@@ -372,7 +360,7 @@ steps:
         QCOMPARE(o.step(QStringLiteral("slow")).status, RunStatus::TimedOut);
         QCOMPARE(o.step(QStringLiteral("next")).status, RunStatus::Skipped);
         QCOMPARE(o.result->status, RunStatus::Failed);
-        QVERIFY(clock.elapsed() < 5000);
+        QVERIFY2(clock.elapsed() < 5000, qPrintable(QString::number(clock.elapsed())));
         QCOMPARE(processesOfRun(o.info.runId), QList<qint64>{});
     }
 
@@ -398,7 +386,7 @@ steps:
                               });
         QVERIFY(o.result);
         QCOMPARE(o.result->status, RunStatus::Cancelled);
-        QVERIFY(clock.elapsed() < 5000);
+        QVERIFY2(clock.elapsed() < 5000, qPrintable(QString::number(clock.elapsed())));
         QCOMPARE(o.step(QStringLiteral("persistent")).status, RunStatus::Cancelled);
         QCOMPARE(o.step(QStringLiteral("other")).status, RunStatus::Cancelled);
         QCOMPARE(o.step(QStringLiteral("later")).status, RunStatus::Cancelled);
@@ -456,7 +444,8 @@ steps:
     void hugeLineInBoundedMemory()
     {
         PipelineRunnerHost host(options());
-        const qint64 before = rssKiB();
+        test::resetPeakResident();
+        const qint64 before = test::peakResidentKiB();
         qint64 pieces = 0;
         qint64 chars = 0;
         connect(host.runner(), &PipelineRunner::linesAvailable, this, [&](const LogBatch& batch) {
@@ -473,14 +462,16 @@ steps:
                               "  - {name: huge, run: \"head -c 100000000 /dev/zero | tr '\\\\0' x; "
                               "echo; echo done\"}\n",
                               120'000);
-        const qint64 after = rssKiB();
+        const qint64 after = test::peakResidentKiB();
         QVERIFY(o.result);
         QCOMPARE(o.result->status, RunStatus::Succeeded);
         QCOMPARE(chars, 100'000'000);
         QVERIFY(pieces > 1000);
-        qInfo() << "RSS before" << before << "KiB, after" << after << "KiB";
+        // The peak, not what is left at the end: a 100 MB line held whole for a moment, then
+        // freed, must fail this.
+        qInfo() << "peak RSS before" << before << "KiB, during the run" << after << "KiB";
         QVERIFY2(after - before < 40 * 1024,
-                 qPrintable(QStringLiteral("RSS grew by %1 KiB").arg(after - before)));
+                 qPrintable(QStringLiteral("peak RSS grew by %1 KiB").arg(after - before)));
         QCOMPARE(QFileInfo(o.step(QStringLiteral("huge")).logPath).size() > 100'000'000, true);
         // The backlog is bounded by bytes, not only by lines.
         const LogBatch recent = host.runner()->recentLines();
