@@ -37,7 +37,8 @@ QString helpText()
         "\n"
         "Commands:\n"
         "  validate [PATH...] [--level basic|standard|strict] [--json]\n"
-        "      Check the workspace, templates, Compose files and Kubernetes manifests offline.\n"
+        "      Check the workspace, pipelines, templates, Compose files and Kubernetes\n"
+        "      manifests offline; a file is recognised by its content wherever it lives.\n"
         "      PATH is a file or a folder (default: the workspace). Prints\n"
         "      path:line:column: severity: message [rule] per finding, or JSON with --json.\n"
         "      Exit 0 without errors, 1 with errors (critical or high), 2 on bad usage or an\n"
@@ -115,7 +116,10 @@ int runValidate(QStringList args, const QString& workspaceDir)
             continue;
         }
         for (const QString& file : validationTargets(arg)) {
-            FileReport report{displayPath(file), validateFile(file, *level)};
+            FileCheck check = checkFile(file, *level);
+            FileReport report{displayPath(file), std::move(check.diagnostics),
+                              check.kind == FileKind::Unknown ? QString()
+                                                              : fileKindName(check.kind)};
             for (const Diagnostic& d : std::as_const(report.diagnostics))
                 unreadable = unreadable || d.rule == u"unreadable";
             reports.append(std::move(report));

@@ -2,6 +2,8 @@
 // check (duplicate keys, tabs, encoding, expansion) is checked here before anyone walks the tree.
 #include "core/yamlsource.h"
 
+#include "core/yamldocumentbuilder.h"
+
 #include <QFile>
 #include <QFileInfo>
 #include <QLoggingCategory>
@@ -11,7 +13,8 @@
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/parser.h>
 
-#include <sstream>
+#include <istream>
+#include <streambuf>
 
 #include <algorithm>
 #include <string>
@@ -105,16 +108,11 @@ public:
         , m_out(out)
     {}
 
-    // False when the tree must not be walked further (too deep or too large).
+    // False when the tree must not be walked further (too deep, or a quote never closed). The
+    // document builder has bounded the walk already: aliases expanded, it has at most
+    // maxNodes nodes.
     bool check(const YAML::Node& node, int depth)
     {
-        if (++m_nodes > m_limits.maxNodes) {
-            m_out.append(diagnosticAt(m_path, node, Severity::Critical, QStringLiteral("yaml-size"),
-                                      QStringLiteral("the document expands to more than %1 nodes "
-                                                     "(aliases referring to aliases?)")
-                                          .arg(m_limits.maxNodes)));
-            return false;
-        }
         if (depth > m_limits.maxDepth) {
             m_out.append(diagnosticAt(
                 m_path, node, Severity::Critical, QStringLiteral("yaml-depth"),
@@ -185,7 +183,6 @@ private:
     const QByteArray& m_bytes;
     const YamlLimits& m_limits;
     Diagnostics& m_out;
-    qint64 m_nodes = 0;
 };
 
 void checkTabs(const QString& path, const QByteArray& bytes, Diagnostics& out)
@@ -210,10 +207,9 @@ void checkTabs(const QString& path, const QByteArray& bytes, Diagnostics& out)
     }
 }
 
-// yaml-cpp 0.7 never consumes a ',' left over at document level (",x", "- a\n,", "*a,"): it
-// starts one empty document after another until memory runs out. The fuzzer found inputs that
-// do so without a comma this scan sees, so a parse that only counts documents always runs
-// first and stops at more than the file can hold; the scan only chooses the words.
+// Whether a ',' stands at document level, for the words of the finding when yaml-cpp starts
+// more documents than the text can hold (see forEachYamlDocument). The fuzzer found inputs that
+// do so without a comma this scan sees: the document count decides, the scan only words it.
 bool hasCommaOutsideFlow(const QByteArray& bytes)
 {
     int depth = 0;
@@ -249,70 +245,57 @@ bool hasCommaOutsideFlow(const QByteArray& bytes)
     return false;
 }
 
-class DocumentCounter final : public YAML::EventHandler
+// Lines that open or close a document ("---", "..."): yaml-cpp starts at most one document per
+// such line, plus the one the text opens with.
+int documentMarkers(const QByteArray& bytes)
+{
+    int markers = 0;
+    const char* data = bytes.constData();
+    const qsizetype size = bytes.size();
+    for (qsizetype i = 0; i + 3 <= size; ++i) {
+        if ((i == 0 || data[i - 1] == '\n') &&
+            (qstrncmp(data + i, "---", 3) == 0 || qstrncmp(data + i, "...", 3) == 0))
+            ++markers;
+    }
+    return markers;
+}
+
+// Reads the text in place: a 30 MB file is not copied into a string and a stream besides.
+class ByteArrayStreamBuffer final : public std::streambuf
 {
 public:
-    struct TooMany
+    explicit ByteArrayStreamBuffer(const QByteArray& bytes)
     {
-        YAML::Mark mark;
-    };
-
-    explicit DocumentCounter(int limit)
-        : m_limit(limit)
-    {}
-
-    void OnDocumentStart(const YAML::Mark& mark) override
-    {
-        if (++m_documents > m_limit)
-            throw TooMany{mark};
+        char* begin = const_cast<char*>(bytes.constData());
+        setg(begin, begin, begin + bytes.size());
     }
-    void OnDocumentEnd() override {}
-    void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
-    void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
-    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                  const std::string&) override
-    {}
-    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                         YAML::EmitterStyle::value) override
-    {}
-    void OnSequenceEnd() override {}
-    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                    YAML::EmitterStyle::value) override
-    {}
-    void OnMapEnd() override {}
-
-private:
-    int m_limit;
-    int m_documents = 0;
 };
 
-// Returns false, with a finding, when the text makes yaml-cpp loop.
-bool passesDocumentCount(const QString& path, const QByteArray& bytes, Diagnostics& out)
+Diagnostic refusalFinding(const QString& path, const YamlDocumentBuilder& builder,
+                          const YamlLimits& limits)
 {
-    const bool strayComma = hasCommaOutsideFlow(bytes);
-    int separators = 0;
-    for (const QByteArray& line : bytes.split('\n')) {
-        if (line.startsWith("---") || line.startsWith("..."))
-            ++separators;
+    const YAML::Mark mark = builder.refusalMark();
+    Diagnostic d{
+        path,     mark.line + 1, mark.column + 1, Severity::Critical, QStringLiteral("yaml-size"),
+        QString()};
+    switch (builder.refusal()) {
+    case YamlDocumentBuilder::Refusal::AliasExpansion:
+        d.message = QStringLiteral("the document's aliases expand it to more than %1 nodes "
+                                   "(aliases referring to aliases?); it was not checked")
+                        .arg(limits.maxNodes);
+        break;
+    case YamlDocumentBuilder::Refusal::AliasSelfNesting:
+        d.message = QStringLiteral("this alias refers to a node that contains it, so the "
+                                   "document never ends; it was not checked");
+        break;
+    case YamlDocumentBuilder::Refusal::TooManyNodes:
+    case YamlDocumentBuilder::Refusal::None:
+        d.message = QStringLiteral("the document holds more than %1 nodes; Launchdeck checks "
+                                   "documents of up to %1 nodes")
+                        .arg(limits.maxNodes);
+        break;
     }
-    std::istringstream stream(std::string(bytes.constData(), static_cast<size_t>(bytes.size())));
-    YAML::Parser parser(stream);
-    DocumentCounter counter(separators + 2);
-    try {
-        while (parser.HandleNextDocument(counter)) {
-        }
-    } catch (const DocumentCounter::TooMany& e) {
-        out.append({path, e.mark.line + 1, e.mark.column + 1, Severity::Critical,
-                    QStringLiteral("yaml-syntax"),
-                    strayComma
-                        ? QStringLiteral("unexpected ',' outside a flow collection ([…] or {…})")
-                        : QStringLiteral("unexpected content at document level; the parser "
-                                         "cannot tell where the document goes on")});
-        return false;
-    } catch (const YAML::Exception&) {
-        // The real parse below reports it with its position.
-    }
-    return true;
+    return d;
 }
 
 } // namespace
@@ -375,23 +358,23 @@ YamlFile loadYamlFile(const QString& path, Diagnostics& out, const YamlLimits& l
     return parseYaml(path, file.readAll(), out, limits);
 }
 
-YamlFile parseYaml(const QString& path, const QByteArray& bytes, Diagnostics& out,
-                   const YamlLimits& limits)
+bool forEachYamlDocument(const QString& path, const QByteArray& bytes, Diagnostics& out,
+                         const std::function<void(const YamlDocument&)>& visit,
+                         const YamlLimits& limits)
 {
-    YamlFile result{path, {}, false};
     if (bytes.size() > limits.maxBytes) {
         out.append({path, 0, 0, Severity::Critical, QStringLiteral("file-too-large"),
                     QStringLiteral("text is %1 MiB; Launchdeck reads YAML of up to %2 MiB")
                         .arg(static_cast<double>(bytes.size()) / 1048576.0, 0, 'f', 1)
                         .arg(limits.maxBytes / 1048576)});
-        return result;
+        return false;
     }
     if (const qsizetype nul = bytes.indexOf('\0'); nul >= 0) {
         const Position at = positionOfOffset(bytes, nul);
         out.append(
             {path, at.line, at.column, Severity::Critical, QStringLiteral("not-text"),
              QStringLiteral("binary data (a NUL byte at offset %1); expected YAML text").arg(nul)});
-        return result;
+        return false;
     }
     if (const qsizetype bad = firstInvalidUtf8(bytes); bad >= 0) {
         const Position at = positionOfOffset(bytes, bad);
@@ -399,24 +382,58 @@ YamlFile parseYaml(const QString& path, const QByteArray& bytes, Diagnostics& ou
                     QStringLiteral("invalid UTF-8 (byte 0x%1 at offset %2)")
                         .arg(static_cast<unsigned char>(bytes[bad]), 2, 16, QLatin1Char('0'))
                         .arg(bad)});
-        return result;
+        return false;
     }
     const qsizetype before = out.size();
     checkTabs(path, bytes, out);
     const bool hadTabs = out.size() > before;
 
-    if (!passesDocumentCount(path, bytes, out))
-        return result;
-
-    std::vector<YAML::Node> roots;
+    ByteArrayStreamBuffer buffer(bytes);
+    std::istream stream(&buffer);
+    YAML::Parser parser(stream);
+    YamlDocumentBuilder builder(limits.maxNodes);
+    TreeChecker checker(path, bytes, limits, out);
+    // yaml-cpp 0.7 never consumes a ',' left over at document level (",x", "- a\n,", "*a,"):
+    // it starts one empty document after another for ever. No text holds more documents than
+    // it has markers, plus the one it opens with (and one to spare).
+    const int documentLimit = documentMarkers(bytes) + 2;
+    bool complete = true;
+    int index = 0;
     try {
-        roots = YAML::LoadAll(std::string(bytes.constData(), static_cast<size_t>(bytes.size())));
+        for (;; ++index) {
+            builder.reset();
+            if (!parser.HandleNextDocument(builder))
+                break;
+            if (index >= documentLimit) {
+                const YAML::Mark mark = builder.documentMark();
+                out.append({path, mark.line + 1, mark.column + 1, Severity::Critical,
+                            QStringLiteral("yaml-syntax"),
+                            hasCommaOutsideFlow(bytes)
+                                ? QStringLiteral("unexpected ',' outside a flow collection "
+                                                 "([…] or {…})")
+                                : QStringLiteral("unexpected content at document level; the "
+                                                 "parser cannot tell where the document goes "
+                                                 "on")});
+                return false;
+            }
+            if (builder.refusal() != YamlDocumentBuilder::Refusal::None) {
+                out.append(refusalFinding(path, builder, limits));
+                complete = false;
+                continue; // the parser is at the next document: only this one is lost
+            }
+            const YamlDocument document{builder.root(), index};
+            if (!checker.check(document.root, 0)) {
+                complete = false;
+                continue;
+            }
+            visit(document);
+        }
     } catch (const YAML::DeepRecursion& e) {
         out.append({path, e.mark.line + 1, e.mark.column + 1, Severity::Critical,
                     QStringLiteral("yaml-depth"),
                     QStringLiteral("nesting is deeper than the parser allows (%1 levels)")
                         .arg(e.depth())});
-        return result;
+        return false;
     } catch (const YAML::Exception& e) {
         if (!hadTabs) {
             const int line = e.mark.is_null() ? 0 : e.mark.line + 1;
@@ -424,17 +441,21 @@ YamlFile parseYaml(const QString& path, const QByteArray& bytes, Diagnostics& ou
             out.append({path, line, column, Severity::Critical, QStringLiteral("yaml-syntax"),
                         QString::fromStdString(e.msg)});
         }
-        return result;
+        return false;
     }
+    qCDebug(lcYaml) << "read" << path << index << "documents";
+    return complete;
+}
 
-    TreeChecker checker(path, bytes, limits, out);
-    for (size_t i = 0; i < roots.size(); ++i) {
-        if (!checker.check(roots[i], 0))
-            return result;
-        result.documents.append({roots[i], static_cast<int>(i)});
-    }
-    result.readable = true;
-    qCDebug(lcYaml) << "parsed" << path << result.documents.size() << "documents";
+YamlFile parseYaml(const QString& path, const QByteArray& bytes, Diagnostics& out,
+                   const YamlLimits& limits)
+{
+    YamlFile result{path, {}, false};
+    result.readable = forEachYamlDocument(
+        path, bytes, out,
+        [&result](const YamlDocument& document) { result.documents.append(document); }, limits);
+    if (!result.readable)
+        result.documents.clear();
     return result;
 }
 

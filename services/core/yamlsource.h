@@ -1,11 +1,14 @@
 // Loading YAML safely: size, encoding, tabs, syntax, duplicate keys, nesting depth and alias
-// expansion are all checked, each finding placed at its line and column.
+// expansion are all checked, each finding placed at its line and column. Files of many documents
+// can be read one document at a time.
 #pragma once
 
 #include "core/diagnostic.h"
 
 #include <QByteArray>
 #include <QString>
+
+#include <functional>
 
 #include <yaml-cpp/yaml.h>
 
@@ -15,7 +18,9 @@ struct YamlLimits
 {
     qint64 maxBytes = 32 * 1024 * 1024;
     int maxDepth = 256;
-    qint64 maxNodes = 2'000'000; // counted with aliases expanded: an alias bomb stops here
+    // Per document, counted as written and with aliases expanded: an alias bomb stops here,
+    // and so does a single document too large to check. A file may hold any number of them.
+    qint64 maxNodes = 2'000'000;
 };
 
 struct YamlDocument
@@ -31,9 +36,18 @@ struct YamlFile
     bool readable = false; // false: the file could not be read or parsed at all
 };
 
+// Parses the documents of `bytes` one after the other. Each is checked and handed to `visit`,
+// then let go: memory follows the largest document, not the file. A document refused (too
+// deep, too large, an alias bomb) is reported and skipped, and reading goes on with the next; a
+// syntax error ends the reading. True when every document was read and handed over.
+bool forEachYamlDocument(const QString& path, const QByteArray& bytes, Diagnostics& out,
+                         const std::function<void(const YamlDocument&)>& visit,
+                         const YamlLimits& limits = {});
+
 // Reads and parses `path`; every problem found is appended to `out`.
 YamlFile loadYamlFile(const QString& path, Diagnostics& out, const YamlLimits& limits = {});
-// Same, for text already in memory (an editor buffer); `path` names it in diagnostics.
+// Same, for text already in memory (an editor buffer); `path` names it in diagnostics. Every
+// document is kept: for files of a few documents (workspace, pipelines, templates).
 YamlFile parseYaml(const QString& path, const QByteArray& bytes, Diagnostics& out,
                    const YamlLimits& limits = {});
 

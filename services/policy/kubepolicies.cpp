@@ -1,15 +1,15 @@
 // kube-linter's default checks on pods and containers (security context, host namespaces and
-// mounts, images, secrets, resources) and on the objects around them (service accounts,
-// disruption budgets, Jobs, API versions).
+// mounts, images, secrets, resources) and on the objects around them (disruption budgets, Jobs,
+// API versions), each object on its own. Those that relate objects to each other (service
+// accounts, what a budget selects) are in kubefacts.cpp.
 #include "core/units.h"
+#include "policy/kubefacts.h"
 #include "policy/kubepolicy.h"
 #include "policy/kubereporter.h"
 #include "policy/kubeworkload.h"
 #include "policy/policypredicates.h"
 
 #include <QSet>
-
-#include <cmath>
 
 namespace launchdeck {
 
@@ -25,22 +25,6 @@ QString capabilityName(const YAML::Node& node)
     return name;
 }
 
-// An int-or-percent field of a disruption budget, resolved against `replicas` as the
-// disruption controller does (percentages round up).
-std::optional<qint64> resolveCount(const YAML::Node& node, qint64 replicas)
-{
-    if (const auto number = integerOf(node))
-        return number;
-    const QString value = text(node).trimmed();
-    if (!value.endsWith(u'%'))
-        return std::nullopt;
-    bool ok = false;
-    const qint64 percent = QStringView(value).chopped(1).toLongLong(&ok);
-    if (!ok)
-        return std::nullopt;
-    return static_cast<qint64>(std::ceil(static_cast<double>(replicas * percent) / 100.0));
-}
-
 class PolicyChecker final
 {
 public:
@@ -48,12 +32,7 @@ public:
         : m_objects(objects)
         , m_report(objects, out, level)
         , m_index(objects)
-    {
-        for (const KubeObject& object : objects) {
-            if (object.kind == u"ServiceAccount")
-                m_serviceAccounts[object.name].append(object.nameSpace);
-        }
-    }
+    {}
 
     void run()
     {
@@ -119,21 +98,6 @@ private:
                             QStringLiteral("uses the deprecated serviceAccount field; use "
                                            "serviceAccountName"));
         }
-        // Only a set that defines ServiceAccounts says which exist; others live in the cluster.
-        if (m_serviceAccounts.isEmpty())
-            return;
-        const YAML::Node accountNode = either(child(spec, "serviceAccountName"), deprecated);
-        const QString account = text(accountNode);
-        if (account.isEmpty() || account == u"default")
-            return;
-        const QString& nameSpace = m_objects[object].nameSpace;
-        for (const QString& defined : m_serviceAccounts.value(account)) {
-            if (namespacesMeet(defined, nameSpace))
-                return;
-        }
-        m_report.report(
-            Rule::NonExistentServiceAccount, object, accountNode,
-            QStringLiteral("uses ServiceAccount '%1', which the set does not define").arg(account));
     }
 
     void checkHostMounts(const Workload& workload)
@@ -390,47 +354,22 @@ private:
                             QStringLiteral("does not set unhealthyPodEvictionPolicy; a crashing "
                                            "pod can block node drains (set AlwaysAllow)"));
         }
-        const YAML::Node maxUnavailable = child(spec, "maxUnavailable");
-        const YAML::Node minAvailable = child(spec, "minAvailable");
-        if (!maxUnavailable.IsDefined() && !minAvailable.IsDefined())
-            return;
-        const LabelSelector selector = LabelSelector::fromLabelSelector(child(spec, "selector"));
-        for (const Workload* target : m_index.selectedBy(selector, budget.nameSpace)) {
-            // Without a replica count (DaemonSets, Jobs, bare pods) nothing can be judged.
-            if (!target->replicas || *target->replicas < 1)
-                continue;
-            const qint64 replicas = *target->replicas;
-            const QString owner = m_objects[target->object].displayName();
-            if (const auto allowed = resolveCount(maxUnavailable, replicas); allowed == 0) {
-                m_report.report(Rule::PdbMaxUnavailable, index, maxUnavailable,
-                                QStringLiteral("maxUnavailable %1 lets no pod of %2 be evicted; "
-                                               "node drains block")
-                                    .arg(text(maxUnavailable), owner));
-                return;
-            }
-            if (const auto kept = resolveCount(minAvailable, replicas); kept && *kept >= replicas) {
-                m_report.report(Rule::PdbMinAvailable, index, minAvailable,
-                                QStringLiteral("minAvailable %1 is not below the %2 replicas of "
-                                               "%3; node drains block")
-                                    .arg(text(minAvailable))
-                                    .arg(replicas)
-                                    .arg(owner));
-                return;
-            }
-        }
     }
 
     const QList<KubeObject>& m_objects;
     Reporter m_report;
     WorkloadIndex m_index;
-    QHash<QString, QStringList> m_serviceAccounts; // name -> namespaces defining it
 };
 
 } // namespace
 
-void checkKubePolicies(const QList<KubeObject>& objects, ValidationLevel level, Diagnostics& out)
+namespace kubecheck {
+
+void checkObjectPolicies(const QList<KubeObject>& objects, ValidationLevel level, Diagnostics& out)
 {
     PolicyChecker(objects, level, out).run();
 }
+
+} // namespace kubecheck
 
 } // namespace launchdeck

@@ -8,6 +8,8 @@
 #include <QList>
 #include <QString>
 
+#include <memory>
+
 namespace launchdeck {
 
 struct PolicyRule
@@ -37,6 +39,31 @@ void checkKubeSemantics(const QList<KubeObject>& objects, Diagnostics& out);
 
 // kube-linter's default checks that are not semantic ones, those `level` runs.
 void checkKubePolicies(const QList<KubeObject>& objects, ValidationLevel level, Diagnostics& out);
+
+namespace kubecheck {
+class KubeFacts;
+}
+
+// The semantic (from the standard level on) and policy checks of a set that arrives one
+// document at a time, as a manifest file is read: each document's objects are checked when
+// added and only small facts about them are kept, so the trees can go; the checks that relate
+// objects to each other run at finish(), over the whole set.
+class KubeSetChecker final
+{
+public:
+    KubeSetChecker(ValidationLevel level, Diagnostics& out);
+    ~KubeSetChecker();
+    KubeSetChecker(const KubeSetChecker&) = delete;
+    KubeSetChecker& operator=(const KubeSetChecker&) = delete;
+
+    void add(const QList<KubeObject>& objects);
+    void finish();
+
+private:
+    ValidationLevel m_level;
+    Diagnostics& m_out;
+    std::unique_ptr<kubecheck::KubeFacts> m_facts;
+};
 
 // An object annotated `ignore-check.kube-linter.io/<rule>: "<reason>"` (or
 // `kube-linter.io/ignore-all`) gets no finding of that rule, as with kube-linter.

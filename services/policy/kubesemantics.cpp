@@ -1,10 +1,8 @@
-// Consistency checks over a set of Kubernetes objects: what the API server would reject or
-// silently get wrong (selectors, ports, probes, quantities, duplicates).
-//
-// Cross-object checks (dangling Services, target ports) run only when the set holds workloads:
-// then the file or render is self-contained, the unit a release engineer applies. A file of
-// Services alone may front workloads applied from elsewhere, and flagging it would be noise.
+// Consistency checks of each Kubernetes object: what the API server would reject or silently
+// get wrong (selectors, ports, probes, quantities). Those that relate objects to each other
+// (duplicates, dangling Services, target ports) are in kubefacts.cpp.
 #include "core/units.h"
+#include "policy/kubefacts.h"
 #include "policy/kubepolicy.h"
 #include "policy/kubereporter.h"
 #include "policy/kubeworkload.h"
@@ -26,14 +24,6 @@ QString sortedLabels(const Labels& labels)
         pairs.append({it.key(), it.value()});
     std::sort(pairs.begin(), pairs.end());
     return pairs.isEmpty() ? QStringLiteral("none") : formatLabels(pairs);
-}
-
-QString lineOf(const KubeObject& object, const YAML::Node& node, const QString& inPath)
-{
-    const QString line = QString::number(yamlLine(node));
-    if (object.path == inPath)
-        return u"line " + line;
-    return object.path + u':' + line;
 }
 
 struct DeclaredPorts
@@ -71,7 +61,6 @@ public:
 
     void run()
     {
-        checkDuplicateResources();
         for (const Workload& workload : m_index.workloads())
             checkWorkload(workload);
         for (int i = 0; i < m_objects.size(); ++i) {
@@ -85,29 +74,6 @@ public:
     }
 
 private:
-    void checkDuplicateResources()
-    {
-        QHash<QString, int> seen;
-        for (int i = 0; i < m_objects.size(); ++i) {
-            const KubeObject& object = m_objects[i];
-            if (object.name.isEmpty())
-                continue; // generateName: the server picks a fresh name
-            const QString key = object.kind + u'\n' + object.nameSpace + u'\n' + object.name;
-            const auto it = seen.constFind(key);
-            if (it == seen.constEnd()) {
-                seen.insert(key, i);
-                continue;
-            }
-            const KubeObject& first = m_objects[*it];
-            const YAML::Node nameNode = child(child(object.node, "metadata"), "name");
-            m_report.report(
-                Rule::DuplicateResource, i, nameNode,
-                QStringLiteral("defined again (first at %1); applying the set keeps "
-                               "only the last")
-                    .arg(lineOf(first, child(child(first.node, "metadata"), "name"), object.path)));
-        }
-    }
-
     void checkWorkload(const Workload& workload)
     {
         if (workload.selectorNode.IsDefined() && !workload.selector.isEmpty() &&
@@ -278,7 +244,6 @@ private:
         const KubeObject& service = m_objects[index];
         const YAML::Node spec = child(service.node, "spec");
         const YAML::Node ports = child(spec, "ports");
-        QList<std::pair<YAML::Node, YAML::Node>> targets; // (port entry, effective target)
         if (ports.IsSequence()) {
             for (const YAML::Node& port : ports) {
                 const YAML::Node number = child(port, "port");
@@ -303,57 +268,8 @@ private:
                                     QStringLiteral("targetPort '%1' is not a valid port name (an "
                                                    "IANA service name)")
                                         .arg(text(target)));
-                    continue;
                 }
-                targets.append({port, target});
             }
-        }
-        const YAML::Node selectorNode = child(spec, "selector");
-        const LabelSelector selector = LabelSelector::fromMap(selectorNode);
-        if (text(child(spec, "type")) == u"ExternalName" || selector.isEmpty() ||
-            m_index.workloads().isEmpty())
-            return; // no selector: endpoints are managed by hand; no workloads: see the top
-        const QList<const Workload*> selected = m_index.selectedBy(selector, service.nameSpace);
-        if (selected.isEmpty()) {
-            m_report.report(Rule::DanglingService, index, selectorNode,
-                            QStringLiteral("selector (%1) matches the pods of no workload in "
-                                           "the set")
-                                .arg(selector.toString()));
-            return;
-        }
-        for (const Workload* workload : selected) {
-            DeclaredPorts declared;
-            for (const Container& container : workload->containers) {
-                if (container.init)
-                    continue; // init containers have finished before traffic arrives
-                const DeclaredPorts own = declaredPorts(container.node);
-                declared.numbers.unite(own.numbers);
-                declared.names.unite(own.names);
-                declared.any = declared.any || own.any;
-            }
-            for (const auto& [port, target] : targets)
-                checkTarget(index, *workload, declared, target);
-        }
-    }
-
-    void checkTarget(int service, const Workload& workload, const DeclaredPorts& declared,
-                     const YAML::Node& target)
-    {
-        const QString owner = m_objects[workload.object].displayName();
-        if (const auto number = integerOf(target)) {
-            // Without declared ports a numeric target still reaches the process: containerPort
-            // is informational. With some declared, a missing one is a mistake.
-            if (declared.any && !declared.numbers.contains(*number)) {
-                m_report.report(Rule::InvalidTargetPorts, service, target,
-                                QStringLiteral("targetPort %1 is not a container port of the "
-                                               "pods of %2")
-                                    .arg(*number)
-                                    .arg(owner));
-            }
-        } else if (!declared.names.contains(text(target))) {
-            m_report.report(Rule::InvalidTargetPorts, service, target,
-                            QStringLiteral("targetPort '%1' is not a port name of the pods of %2")
-                                .arg(text(target), owner));
         }
     }
 
@@ -364,9 +280,13 @@ private:
 
 } // namespace
 
-void checkKubeSemantics(const QList<KubeObject>& objects, Diagnostics& out)
+namespace kubecheck {
+
+void checkObjectSemantics(const QList<KubeObject>& objects, Diagnostics& out)
 {
     SemanticChecker(objects, out).run();
 }
+
+} // namespace kubecheck
 
 } // namespace launchdeck

@@ -4,6 +4,10 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QStringList>
+
+#include <algorithm>
+#include <utility>
 
 namespace launchdeck {
 
@@ -18,6 +22,34 @@ ReportSummary summarize(const QList<FileReport>& reports)
     return summary;
 }
 
+namespace {
+
+QString kindsChecked(const QList<FileReport>& reports)
+{
+    // In the order a workspace is laid out; "unknown" (not read to the end) is said by the
+    // findings already.
+    static const std::pair<const char16_t*, std::pair<const char*, const char*>> kKinds[] = {
+        {u"workspace", {"workspace file", "workspace files"}},
+        {u"pipeline", {"pipeline", "pipelines"}},
+        {u"template", {"template", "templates"}},
+        {u"compose", {"Compose file", "Compose files"}},
+        {u"kubernetes", {"Kubernetes manifest file", "Kubernetes manifest files"}},
+        {u"yaml", {"other YAML file", "other YAML files"}}};
+    QStringList parts;
+    for (const auto& [kind, names] : kKinds) {
+        const auto count = std::count_if(reports.begin(), reports.end(), [&](const FileReport& r) {
+            return r.kind == QStringView(kind);
+        });
+        if (count > 0) {
+            parts.append(QStringLiteral("%1 %2").arg(count).arg(
+                QLatin1String(count == 1 ? names.first : names.second)));
+        }
+    }
+    return parts.isEmpty() ? QString() : u" (" + parts.join(QStringLiteral(", ")) + u')';
+}
+
+} // namespace
+
 QString formatTextReport(const QList<FileReport>& reports)
 {
     QString text;
@@ -28,14 +60,14 @@ QString formatTextReport(const QList<FileReport>& reports)
         }
     }
     const ReportSummary summary = summarize(reports);
-    text +=
-        QStringLiteral("%1 %2 checked: %3 %4, %5 %6\n")
-            .arg(summary.files)
-            .arg(summary.files == 1 ? QStringLiteral("file") : QStringLiteral("files"))
-            .arg(summary.errors)
-            .arg(summary.errors == 1 ? QStringLiteral("error") : QStringLiteral("errors"))
-            .arg(summary.warnings)
-            .arg(summary.warnings == 1 ? QStringLiteral("warning") : QStringLiteral("warnings"));
+    text += QStringLiteral("%1 %2 checked: %3 %4, %5 %6%7\n")
+                .arg(summary.files)
+                .arg(summary.files == 1 ? QStringLiteral("file") : QStringLiteral("files"))
+                .arg(summary.errors)
+                .arg(summary.errors == 1 ? QStringLiteral("error") : QStringLiteral("errors"))
+                .arg(summary.warnings)
+                .arg(summary.warnings == 1 ? QStringLiteral("warning") : QStringLiteral("warnings"))
+                .arg(kindsChecked(reports));
     return text;
 }
 
@@ -52,6 +84,7 @@ QByteArray formatJsonReport(const QList<FileReport>& reports)
                                            {QStringLiteral("message"), d.message}});
         }
         files.append(QJsonObject{{QStringLiteral("path"), report.path},
+                                 {QStringLiteral("kind"), report.kind},
                                  {QStringLiteral("diagnostics"), diagnostics}});
     }
     const ReportSummary summary = summarize(reports);

@@ -13,6 +13,7 @@ struct FileReport
 {
     QString path; // as shown to the user
     Diagnostics diagnostics;
+    QString kind; // what it was checked as, fileKindName(); empty when not known
 };
 
 struct ReportSummary
@@ -24,9 +25,11 @@ struct ReportSummary
 
 ReportSummary summarize(const QList<FileReport>& reports);
 
-// One finding a line, `path:line:column: severity: message [rule]`, then a summary line.
+// One finding a line, `path:line:column: severity: message [rule]`, then a summary line that
+// ends with what the files were checked as: "(1 workspace, 2 pipelines, 3 Kubernetes
+// manifest files)".
 QString formatTextReport(const QList<FileReport>& reports);
-// {"files":[{"path":…,"diagnostics":[{"line":…,"column":…,"severity":…,"rule":…,"message":…}]}],
+// {"files":[{"path":…,"kind":…,"diagnostics":[{"line":…,"column":…,"severity":…,"rule":…,"message":…}]}],
 //  "summary":{"files":…,"errors":…,"warnings":…}}
 QByteArray formatJsonReport(const QList<FileReport>& reports);
 

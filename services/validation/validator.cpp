@@ -6,15 +6,19 @@
 #include "core/kubeobject.h"
 #include "core/yamlsource.h"
 #include "kubeschema/kubeschema.h"
+#include "pipeline/pipelineformat.h"
 #include "pipeline/pipelineparser.h"
 #include "policy/kubepolicy.h"
 #include "templates/template.h"
 #include "workspace/workspace.h"
+#include "workspace/workspaceformat.h"
 
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
+
+#include <optional>
 
 namespace launchdeck {
 
@@ -38,16 +42,37 @@ bool looksLikeCompose(const YamlFile& file)
     return root.IsMap() && root["services"].IsDefined() && !root["apiVersion"].IsDefined();
 }
 
+bool looksLikeKubernetesObject(const YAML::Node& root)
+{
+    return root.IsMap() && root["apiVersion"].IsDefined() && root["kind"].IsDefined();
+}
+
+// The kind the first document alone decides, if it does.
+std::optional<FileKind> kindOfFirstDocument(const QString& path, const YamlDocument& first)
+{
+    if (isPipelineFile(path))
+        return FileKind::Pipeline;
+    if (templates::looksLikeTemplate(YamlFile{path, {first}, true}))
+        return FileKind::Template;
+    if (looksLikeWorkspace(first.root))
+        return FileKind::Workspace;
+    if (looksLikePipeline(first.root))
+        return FileKind::Pipeline;
+    if (looksLikeKubernetesObject(first.root))
+        return FileKind::Kubernetes;
+    return std::nullopt;
+}
+
 FileKind classify(const QString& path, const YamlFile& file)
 {
     if (isWorkspaceFile(path))
         return FileKind::Workspace;
     if (!file.readable)
         return FileKind::Unknown;
-    if (isPipelineFile(path))
-        return FileKind::Pipeline;
-    if (templates::looksLikeTemplate(file))
-        return FileKind::Template;
+    if (!file.documents.isEmpty()) {
+        if (const auto kind = kindOfFirstDocument(path, file.documents.first()))
+            return *kind;
+    }
     if (looksLikeCompose(file))
         return FileKind::Compose;
     if (looksLikeKubernetes(file))
@@ -60,9 +85,9 @@ void validateKubernetes(const YamlFile& file, ValidationLevel level, Diagnostics
     const QList<KubeObject> objects = kubeObjectsOf(file, out);
     for (const KubeObject& object : objects)
         validateKubeStructure(object, out);
-    if (level != ValidationLevel::Basic)
-        checkKubeSemantics(objects, out);
-    checkKubePolicies(objects, level, out);
+    KubeSetChecker set(level, out);
+    set.add(objects);
+    set.finish();
 }
 
 // Renders are checked by the same validators as hand-written files.
@@ -73,6 +98,120 @@ void validateRender(const YamlFile& rendered, ValidationLevel level, Diagnostics
     else
         validateKubernetes(rendered, level, out);
 }
+
+// One file's validation as its documents arrive, deciding its kind as classify() does. The
+// documents are kept until the kind is known; Kubernetes manifests are then checked one
+// document at a time, each let go once checked: a file of 400,000 objects never holds their
+// trees at once. The other kinds are single documents and are kept.
+class DocumentStream final
+{
+public:
+    DocumentStream(const QString& path, ValidationLevel level, Diagnostics& out)
+        : m_path(path)
+        , m_level(level)
+        , m_out(out)
+    {}
+
+    void add(const YamlDocument& document)
+    {
+        ++m_documents;
+        if (m_kind == FileKind::Kubernetes) {
+            checkKubernetes(document);
+            return;
+        }
+        m_held.append(document);
+        if (m_kind)
+            return;
+        if (m_held.size() == 1)
+            m_kind = kindOfFirstDocument(m_path, document);
+        else if (looksLikeKubernetesObject(document.root))
+            m_kind = FileKind::Kubernetes; // a later object decides, as looksLikeKubernetes()
+        if (m_kind == FileKind::Kubernetes) {
+            m_kubernetes.emplace(m_level, m_out);
+            for (const YamlDocument& held : std::as_const(m_held))
+                checkKubernetes(held);
+            m_held.clear();
+        }
+    }
+
+    int documents() const { return m_documents; }
+
+    // `complete`: every document was read. Returns the kind the file was checked as.
+    FileKind finish(bool complete, const QByteArray& text)
+    {
+        if (m_kind == FileKind::Kubernetes) {
+            // A document left unread may hold what a Service selects: no guessing about it.
+            if (complete)
+                m_kubernetes->finish();
+            return FileKind::Kubernetes;
+        }
+        if (!complete)
+            return FileKind::Unknown; // the loader said why
+        const YamlFile file{m_path, m_held, true};
+        const FileKind kind = m_kind                   ? *m_kind
+                              : looksLikeCompose(file) ? FileKind::Compose
+                                                       : FileKind::Yaml;
+        checkWhole(kind, file, text);
+        return kind;
+    }
+
+private:
+    void checkKubernetes(const YamlDocument& document)
+    {
+        const QList<KubeObject> objects = kubeObjectsOf(YamlFile{m_path, {document}, true}, m_out);
+        for (const KubeObject& object : objects)
+            validateKubeStructure(object, m_out);
+        m_kubernetes->add(objects);
+    }
+
+    void checkWhole(FileKind kind, const YamlFile& file, const QByteArray& text)
+    {
+        const ValidationLevel level = m_level;
+        switch (kind) {
+        case FileKind::Template:
+            templates::validateTemplate(file, level, m_out,
+                                        [level](const YamlFile& rendered, Diagnostics& found) {
+                                            validateRender(rendered, level, found);
+                                        });
+            break;
+        case FileKind::Compose:
+            validateCompose(file, level, m_out);
+            break;
+        case FileKind::Pipeline:
+            validatePipeline(file, m_out);
+            break;
+        case FileKind::Workspace:
+            // The workspace parser reads the text itself, finding what the loader found again.
+            m_out.clear();
+            parseWorkspace(m_path, text, m_out);
+            break;
+        case FileKind::Yaml:
+            if (file.documents.isEmpty() ||
+                (file.documents.size() == 1 && file.documents[0].root.IsNull())) {
+                m_out.append({m_path, 0, 0, Severity::High, QStringLiteral("empty"),
+                              QStringLiteral("the file is empty; expected a workspace, pipeline, "
+                                             "template, Compose file or Kubernetes manifests")});
+            } else {
+                m_out.append({m_path, 1, 1, Severity::Low, QStringLiteral("unknown-format"),
+                              QStringLiteral("not recognised as a workspace, pipeline, template, "
+                                             "Compose file or Kubernetes manifest; only its YAML "
+                                             "was checked")});
+            }
+            break;
+        case FileKind::Kubernetes: // checked document by document
+        case FileKind::Unknown:
+            break;
+        }
+    }
+
+    const QString& m_path;
+    const ValidationLevel m_level;
+    Diagnostics& m_out;
+    std::optional<FileKind> m_kind;
+    QList<YamlDocument> m_held;
+    std::optional<KubeSetChecker> m_kubernetes;
+    int m_documents = 0;
+};
 
 } // namespace
 
@@ -103,77 +242,61 @@ FileKind classifyFile(const QString& path, const QByteArray& text)
     return classify(path, parseYaml(path, text, ignored));
 }
 
+FileCheck checkText(const QString& path, const QByteArray& text, ValidationLevel level)
+{
+    FileCheck check;
+    if (isWorkspaceFile(path)) {
+        check.kind = FileKind::Workspace;
+        check.documents = 1;
+        parseWorkspace(path, text, check.diagnostics);
+        sortDiagnostics(check.diagnostics);
+        return check;
+    }
+    DocumentStream stream(path, level, check.diagnostics);
+    const bool complete =
+        forEachYamlDocument(path, text, check.diagnostics,
+                            [&stream](const YamlDocument& document) { stream.add(document); });
+    check.kind = stream.finish(complete, text);
+    check.documents = stream.documents();
+    sortDiagnostics(check.diagnostics);
+    return check;
+}
+
+FileCheck checkFile(const QString& path, ValidationLevel level)
+{
+    QFile file(path);
+    const QFileInfo info(path);
+    FileCheck check;
+    if (info.isDir()) {
+        check.diagnostics.append({path, 0, 0, Severity::Critical, QStringLiteral("unreadable"),
+                                  QStringLiteral("is a folder, not a file")});
+        return check;
+    }
+    if (!file.open(QIODevice::ReadOnly)) {
+        check.diagnostics.append({path, 0, 0, Severity::Critical, QStringLiteral("unreadable"),
+                                  QStringLiteral("cannot read: %1").arg(file.errorString())});
+        return check;
+    }
+    const YamlLimits limits;
+    if (file.size() > limits.maxBytes) {
+        check.diagnostics.append(
+            {path, 0, 0, Severity::Critical, QStringLiteral("file-too-large"),
+             QStringLiteral("file is %1 MiB; Launchdeck reads YAML files of up to %2 MiB")
+                 .arg(static_cast<double>(file.size()) / 1048576.0, 0, 'f', 1)
+                 .arg(limits.maxBytes / 1048576)});
+        return check;
+    }
+    return checkText(path, file.readAll(), level);
+}
+
 Diagnostics validateText(const QString& path, const QByteArray& text, ValidationLevel level)
 {
-    Diagnostics out;
-    if (isWorkspaceFile(path)) {
-        parseWorkspace(path, text, out);
-        sortDiagnostics(out);
-        return out;
-    }
-    const YamlFile file = parseYaml(path, text, out);
-    switch (classify(path, file)) {
-    case FileKind::Template:
-        templates::validateTemplate(file, level, out,
-                                    [level](const YamlFile& rendered, Diagnostics& found) {
-                                        validateRender(rendered, level, found);
-                                    });
-        break;
-    case FileKind::Compose:
-        validateCompose(file, level, out);
-        break;
-    case FileKind::Kubernetes:
-        validateKubernetes(file, level, out);
-        break;
-    case FileKind::Yaml:
-        if (file.documents.isEmpty() ||
-            (file.documents.size() == 1 && file.documents[0].root.IsNull())) {
-            out.append({path, 0, 0, Severity::High, QStringLiteral("empty"),
-                        QStringLiteral(
-                            "the file is empty; expected a workspace, template, Compose file or "
-                            "Kubernetes manifests")});
-        } else {
-            out.append({path, 1, 1, Severity::Low, QStringLiteral("unknown-format"),
-                        QStringLiteral(
-                            "not recognised as a template, Compose file or Kubernetes manifest; "
-                            "only its YAML was checked")});
-        }
-        break;
-    case FileKind::Pipeline:
-        validatePipeline(file, out);
-        break;
-    case FileKind::Workspace: // handled above
-    case FileKind::Unknown:   // unreadable: the loader reported why
-        break;
-    }
-    sortDiagnostics(out);
-    return out;
+    return checkText(path, text, level).diagnostics;
 }
 
 Diagnostics validateFile(const QString& path, ValidationLevel level)
 {
-    QFile file(path);
-    const QFileInfo info(path);
-    Diagnostics out;
-    if (info.isDir()) {
-        out.append({path, 0, 0, Severity::Critical, QStringLiteral("unreadable"),
-                    QStringLiteral("is a folder, not a file")});
-        return out;
-    }
-    if (!file.open(QIODevice::ReadOnly)) {
-        out.append({path, 0, 0, Severity::Critical, QStringLiteral("unreadable"),
-                    QStringLiteral("cannot read: %1").arg(file.errorString())});
-        return out;
-    }
-    const YamlLimits limits;
-    if (file.size() > limits.maxBytes) {
-        out.append({path, 0, 0, Severity::Critical, QStringLiteral("file-too-large"),
-                    QStringLiteral("file is %1 MiB; Launchdeck reads YAML files of up to %2 MiB")
-                        .arg(static_cast<double>(file.size()) / 1048576.0, 0, 'f', 1)
-                        .arg(limits.maxBytes / 1048576)});
-        return out;
-    }
-    return validateText(path, file.readAll(), level);
+    return checkFile(path, level).diagnostics;
 }
 
 QStringList validationTargets(const QString& path)

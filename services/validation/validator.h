@@ -14,12 +14,25 @@ enum class FileKind { Workspace, Template, Compose, Kubernetes, Pipeline, Yaml, 
 
 QString fileKindName(FileKind kind);
 
-// Guesses the kind from the file name and the parsed content.
+// Guesses the kind from the file name and the parsed content: launchdeck.yaml and files in a
+// pipelines/ folder by name, every kind also by content.
 FileKind classifyFile(const QString& path, const QByteArray& text);
 
-// Validates text (from disk or an editor buffer) named `path`.
-Diagnostics validateText(const QString& path, const QByteArray& text, ValidationLevel level);
+struct FileCheck
+{
+    FileKind kind = FileKind::Unknown; // what the file was checked as
+    int documents = 0;                 // YAML documents read
+    Diagnostics diagnostics;
+};
+
+// Validates text (from disk or an editor buffer) named `path`. Kubernetes manifests are
+// checked one document at a time, so memory follows the largest document, not the file.
+FileCheck checkText(const QString& path, const QByteArray& text, ValidationLevel level);
 // Reads and validates a file; an unreadable file is reported as a critical finding.
+FileCheck checkFile(const QString& path, ValidationLevel level);
+
+// The findings of checkText() and checkFile().
+Diagnostics validateText(const QString& path, const QByteArray& text, ValidationLevel level);
 Diagnostics validateFile(const QString& path, ValidationLevel level);
 
 // The YAML files a validation of `path` covers: the file itself, or the workspace files below

@@ -128,6 +128,49 @@ private Q_SLOTS:
         QVERIFY(finding[u"line"].toInt() >= 1);
     }
 
+    void validateRecognisesPipelinesAndWorkspacesByContent()
+    {
+        QTemporaryDir dir;
+        QVERIFY(QDir(dir.path()).mkpath(QStringLiteral("ci")));
+        write(dir.filePath(QStringLiteral("ci/broken.yaml")),
+              "steps:\n  - name: build\n    run: make\n  - name: ship\n    run: ./ship\n"
+              "    needs: [biuld]\n");
+        const Run broken = runLaunchdeck(
+            {QStringLiteral("validate"), QStringLiteral("ci/broken.yaml")}, dir.path());
+        QVERIFY2(broken.exitCode == 1, qPrintable(broken.out + broken.err));
+        const QRegularExpression finding(
+            QStringLiteral("^ci/broken\\.yaml:6:\\d+: high: .*biuld.* \\[unknown-step\\]$"),
+            QRegularExpression::MultilineOption);
+        QVERIFY2(finding.match(broken.out).hasMatch(), qPrintable(broken.out));
+
+        write(dir.filePath(QStringLiteral("ci/good.yaml")),
+              "name: good\nsteps:\n  - name: build\n    run: make\n");
+        const Run good =
+            runLaunchdeck({QStringLiteral("validate"), QStringLiteral("ci/good.yaml")}, dir.path());
+        QVERIFY2(good.exitCode == 0, qPrintable(good.out + good.err));
+        QVERIFY2(good.out.contains(QStringLiteral("1 file checked: 0 errors, 0 warnings (1 "
+                                                  "pipeline)")),
+                 qPrintable(good.out));
+
+        write(dir.filePath(QStringLiteral("deck.yaml")),
+              "version: 1\nname: deck\ntargets:\n  local: {type: docker}\n"
+              "environments:\n  dev: {target: local}\n");
+        const Run workspace = runLaunchdeck(
+            {QStringLiteral("validate"), QStringLiteral("deck.yaml"), QStringLiteral("--json")},
+            dir.path());
+        const QJsonObject json = QJsonDocument::fromJson(workspace.out.toUtf8()).object();
+        QCOMPARE(json[u"files"][0][u"kind"].toString(), QStringLiteral("workspace"));
+
+        write(dir.filePath(QStringLiteral("other.yaml")), "a: 1\n");
+        const Run other =
+            runLaunchdeck({QStringLiteral("validate"), QStringLiteral("other.yaml")}, dir.path());
+        QCOMPARE(other.exitCode, 0);
+        QVERIFY2(other.out.contains(QStringLiteral("not recognised as a workspace, pipeline, "
+                                                   "template, Compose file or Kubernetes "
+                                                   "manifest")),
+                 qPrintable(other.out));
+    }
+
     void renderToStdoutAndFiles()
     {
         const QString templ = kSample + u"/templates/web-stack.yaml";

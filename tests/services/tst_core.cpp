@@ -172,6 +172,70 @@ private Q_SLOTS:
         QCOMPARE(out.last().rule, QStringLiteral("yaml-size"));
     }
 
+    void yamlNodeLimitCountsEachDocument()
+    {
+        // Twenty documents of 9 nodes each under a limit of 50: the limit is a document's.
+        QByteArray text;
+        for (int i = 0; i < 20; ++i)
+            text += "---\nkind: ConfigMap\nmetadata: {name: c" + QByteArray::number(i) +
+                    "}\ndata: {k: v}\n";
+        YamlLimits limits;
+        limits.maxNodes = 50;
+        Diagnostics out;
+        const YamlFile file = parseYaml(QStringLiteral("many.yaml"), text, out, limits);
+        QVERIFY2(out.isEmpty(), qPrintable(out.value(0).message));
+        QVERIFY(file.readable);
+        QCOMPARE(file.documents.size(), 20);
+        QCOMPARE(yamlLine(file.documents[19].root["data"]), 20 * 4);
+    }
+
+    void yamlLargeDocumentIsNotCalledAnAliasBomb()
+    {
+        QByteArray text = "values:\n";
+        for (int i = 0; i < 100; ++i)
+            text += "  - " + QByteArray::number(i) + "\n";
+        YamlLimits limits;
+        limits.maxNodes = 50;
+        Diagnostics out;
+        QVERIFY(!parseYaml(QStringLiteral("big.yaml"), text, out, limits).readable);
+        QCOMPARE(out.size(), 1);
+        QCOMPARE(out[0].rule, QStringLiteral("yaml-size"));
+        QVERIFY2(!out[0].message.contains(u"alias"), qPrintable(out[0].message));
+        QVERIFY2(out[0].message.contains(u"50 nodes"), qPrintable(out[0].message));
+    }
+
+    void yamlAliasSelfNestingIsRefused()
+    {
+        Diagnostics out;
+        QVERIFY(!parseYaml(QStringLiteral("loop.yaml"), "a: &x\n  b: *x\n", out).readable);
+        QCOMPARE(out.size(), 1);
+        QCOMPARE(out[0].rule, QStringLiteral("yaml-size"));
+        QCOMPARE(out[0].line, 2);
+    }
+
+    void yamlDocumentsArriveOneByOne()
+    {
+        // A refused document is reported; the documents around it still arrive, in order.
+        QByteArray bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+        for (char name = 'b'; name <= 'k'; ++name) {
+            bomb += QByteArray(1, name) + ": &" + QByteArray(1, name) + " [";
+            for (int i = 0; i < 10; ++i)
+                bomb += (i ? ", *" : "*") + QByteArray(1, char(name - 1));
+            bomb += "]\n";
+        }
+        const QByteArray text = "first: 1\n---\n" + bomb + "---\nlast: 2\n";
+        Diagnostics out;
+        QList<int> seen;
+        QVERIFY(!forEachYamlDocument(QStringLiteral("f.yaml"), text, out,
+                                     [&seen](const YamlDocument& document) {
+                                         seen.append(document.index);
+                                         QVERIFY(document.root.IsMap());
+                                     }));
+        QCOMPARE(seen, QList<int>({0, 2}));
+        QCOMPARE(out.size(), 1);
+        QVERIFY2(out[0].message.contains(u"aliases"), qPrintable(out[0].message));
+    }
+
     void yamlStrayCommaDoesNotLoop_data()
     {
         QTest::addColumn<QByteArray>("text");

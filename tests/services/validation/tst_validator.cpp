@@ -38,6 +38,21 @@ private Q_SLOTS:
             << QStringLiteral("k.yaml")
             << QByteArray("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n")
             << int(FileKind::Kubernetes);
+        QTest::newRow("pipeline by content")
+            << QStringLiteral("ci/deploy.yaml")
+            << QByteArray("name: d\nsteps:\n  - name: a\n    run: make\n")
+            << int(FileKind::Pipeline);
+        QTest::newRow("broken pipeline by content")
+            << QStringLiteral("ci/deploy.yaml")
+            << QByteArray("stages: [build]\nsteps:\n  - name: a\n    runn: make\n")
+            << int(FileKind::Pipeline);
+        QTest::newRow("workspace by content")
+            << QStringLiteral("ops/deck.yaml")
+            << QByteArray("version: 1\nenvironments:\n  dev: {target: local}\n")
+            << int(FileKind::Workspace);
+        QTest::newRow("compose with steps is no pipeline")
+            << QStringLiteral("c.yaml") << QByteArray("services: {}\nsteps: []\n")
+            << int(FileKind::Compose);
         QTest::newRow("other yaml")
             << QStringLiteral("o.yaml") << QByteArray("a: 1\n") << int(FileKind::Yaml);
         QTest::newRow("broken") << QStringLiteral("b.yaml") << QByteArray("a: [\n")
@@ -49,6 +64,38 @@ private Q_SLOTS:
         QFETCH(QByteArray, text);
         QFETCH(int, kind);
         QCOMPARE(int(classifyFile(path, text)), kind);
+    }
+
+    void pipelineOutsidePipelinesFolderIsChecked()
+    {
+        const FileCheck broken =
+            checkText(QStringLiteral("ci/deploy.yaml"),
+                      "steps:\n  - name: build\n    run: make\n  - name: ship\n    run: ./ship\n"
+                      "    needs: [biuld]\n",
+                      ValidationLevel::Standard);
+        QCOMPARE(broken.kind, FileKind::Pipeline);
+        QCOMPARE(broken.diagnostics.size(), 1);
+        QCOMPARE(broken.diagnostics[0].rule, QStringLiteral("unknown-step"));
+        QCOMPARE(broken.diagnostics[0].line, 6);
+        QVERIFY(isError(broken.diagnostics[0].severity));
+
+        const FileCheck good =
+            checkText(QStringLiteral("ci/deploy.yaml"), "steps:\n  - name: build\n    run: make\n",
+                      ValidationLevel::Standard);
+        QCOMPARE(good.kind, FileKind::Pipeline);
+        QVERIFY(good.diagnostics.isEmpty());
+    }
+
+    void unrecognisedFileNamesEveryKind()
+    {
+        const FileCheck check =
+            checkText(QStringLiteral("o.yaml"), "a: 1\n", ValidationLevel::Standard);
+        QCOMPARE(check.kind, FileKind::Yaml);
+        QCOMPARE(check.diagnostics.size(), 1);
+        QCOMPARE(check.diagnostics[0].rule, QStringLiteral("unknown-format"));
+        QCOMPARE(check.diagnostics[0].message,
+                 QStringLiteral("not recognised as a workspace, pipeline, template, Compose file "
+                                "or Kubernetes manifest; only its YAML was checked"));
     }
 
     void sampleWorkspaceIsCleanAtEveryLevel()

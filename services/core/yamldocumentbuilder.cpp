@@ -1,0 +1,211 @@
+// The tree of one document, built as yaml-cpp's own NodeBuilder builds it (that class is not
+// exported by the yaml-cpp 0.7 shared library), plus the node counts that refuse a document
+// before its tree grows past the limit.
+#include "core/yamldocumentbuilder.h"
+
+#include <yaml-cpp/node/detail/memory.h>
+#include <yaml-cpp/node/detail/node.h>
+#include <yaml-cpp/node/impl.h>
+
+namespace launchdeck {
+struct YamlNodeFactory;
+} // namespace launchdeck
+
+// yaml-cpp wraps a built node in a Node only through a private constructor; its friend template
+// as_if, specialised for a type of ours, is the way in that the library's headers leave open.
+template <> struct YAML::as_if<launchdeck::YamlNodeFactory, launchdeck::YamlNodeFactory>
+{
+    static YAML::Node wrap(YAML::detail::node& node, YAML::detail::shared_memory_holder memory)
+    {
+        return YAML::Node(node, std::move(memory));
+    }
+};
+
+namespace launchdeck {
+
+YamlDocumentBuilder::YamlDocumentBuilder(qint64 maxNodes)
+    : m_maxNodes(maxNodes)
+{
+    reset();
+}
+
+void YamlDocumentBuilder::reset()
+{
+    m_memory = std::make_shared<YAML::detail::memory_holder>();
+    m_root = nullptr;
+    m_open.clear();
+    m_keys.clear();
+    m_mapDepth = 0;
+    m_anchors.assign(1, nullptr);
+    m_anchorExpanded.assign(1, 0);
+    m_written = 0;
+    m_expanded = 0;
+    m_refusal = Refusal::None;
+    m_refusalMark = YAML::Mark::null_mark();
+    m_documentMark = YAML::Mark::null_mark();
+}
+
+YAML::Node YamlDocumentBuilder::root() const
+{
+    if (m_refusal != Refusal::None || !m_root)
+        return YAML::Node();
+    return YAML::as_if<YamlNodeFactory, YamlNodeFactory>::wrap(*m_root, m_memory);
+}
+
+void YamlDocumentBuilder::refuse(Refusal refusal, const YAML::Mark& mark)
+{
+    m_refusal = refusal;
+    m_refusalMark = mark;
+    // The tree built so far goes now: a refused document costs no more than the limit.
+    m_memory.reset();
+    m_root = nullptr;
+    m_open.clear();
+    m_keys.clear();
+    m_anchors.clear();
+}
+
+bool YamlDocumentBuilder::count(const YAML::Mark& mark, qint64 written, qint64 expanded)
+{
+    if (m_refusal != Refusal::None)
+        return false;
+    m_written += written;
+    // Saturating: aliases of aliases can name more nodes than a qint64 holds.
+    m_expanded = expanded > m_maxNodes - m_expanded ? m_maxNodes + 1 : m_expanded + expanded;
+    if (m_written > m_maxNodes)
+        refuse(Refusal::TooManyNodes, mark);
+    else if (m_expanded > m_maxNodes)
+        refuse(Refusal::AliasExpansion, mark);
+    return m_refusal == Refusal::None;
+}
+
+YAML::detail::node* YamlDocumentBuilder::push(const YAML::Mark& mark, YAML::anchor_t anchor)
+{
+    const qint64 expandedBefore = m_expanded;
+    if (!count(mark, 1, 1))
+        return nullptr;
+    YAML::detail::node& node = m_memory->create_node();
+    node.set_mark(mark);
+    if (anchor != 0) {
+        if (m_anchors.size() <= anchor) {
+            m_anchors.resize(anchor + 1, nullptr);
+            m_anchorExpanded.resize(anchor + 1, 0);
+        }
+        m_anchors[anchor] = &node;
+        m_anchorExpanded[anchor] = -1;
+    }
+    attach(node, anchor, expandedBefore);
+    return &node;
+}
+
+void YamlDocumentBuilder::attach(YAML::detail::node& node, YAML::anchor_t anchor,
+                                 qint64 expandedBefore)
+{
+    const bool needsKey = !m_open.empty() && m_open.back().node->type() == YAML::NodeType::Map &&
+                          m_keys.size() < m_mapDepth;
+    m_open.push_back({&node, anchor, expandedBefore});
+    if (needsKey)
+        m_keys.emplace_back(&node, false);
+}
+
+void YamlDocumentBuilder::pop()
+{
+    const Open closed = m_open.back();
+    m_open.pop_back();
+    if (closed.anchor != 0)
+        m_anchorExpanded[closed.anchor] = m_expanded - closed.expandedBefore;
+    if (m_open.empty()) {
+        m_root = closed.node;
+        return;
+    }
+    YAML::detail::node& collection = *m_open.back().node;
+    if (collection.type() == YAML::NodeType::Sequence) {
+        collection.push_back(*closed.node, m_memory);
+    } else if (collection.type() == YAML::NodeType::Map && !m_keys.empty()) {
+        auto& [key, keyDone] = m_keys.back();
+        if (keyDone) {
+            collection.insert(*key, *closed.node, m_memory);
+            m_keys.pop_back();
+        } else {
+            keyDone = true;
+        }
+    }
+}
+
+void YamlDocumentBuilder::OnDocumentStart(const YAML::Mark& mark)
+{
+    m_documentMark = mark;
+}
+
+void YamlDocumentBuilder::OnNull(const YAML::Mark& mark, YAML::anchor_t anchor)
+{
+    if (YAML::detail::node* node = push(mark, anchor)) {
+        node->set_null();
+        pop();
+    }
+}
+
+void YamlDocumentBuilder::OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor)
+{
+    if (m_refusal != Refusal::None)
+        return;
+    if (anchor == 0 || anchor >= m_anchors.size() || !m_anchors[anchor]) {
+        OnNull(mark, 0); // yaml-cpp rejects unknown anchors itself; stay well-formed regardless
+        return;
+    }
+    if (m_anchorExpanded[anchor] < 0) {
+        refuse(Refusal::AliasSelfNesting, mark);
+        return;
+    }
+    // The alias stands for the whole anchored node, as a walk of the tree meets it.
+    if (!count(mark, 1, m_anchorExpanded[anchor]))
+        return;
+    attach(*m_anchors[anchor], 0, m_expanded);
+    pop();
+}
+
+void YamlDocumentBuilder::OnScalar(const YAML::Mark& mark, const std::string& tag,
+                                   YAML::anchor_t anchor, const std::string& value)
+{
+    if (YAML::detail::node* node = push(mark, anchor)) {
+        node->set_scalar(value);
+        node->set_tag(tag);
+        pop();
+    }
+}
+
+void YamlDocumentBuilder::OnSequenceStart(const YAML::Mark& mark, const std::string& tag,
+                                          YAML::anchor_t anchor, YAML::EmitterStyle::value style)
+{
+    if (YAML::detail::node* node = push(mark, anchor)) {
+        node->set_tag(tag);
+        node->set_type(YAML::NodeType::Sequence);
+        node->set_style(style);
+    }
+}
+
+void YamlDocumentBuilder::OnSequenceEnd()
+{
+    if (m_refusal == Refusal::None)
+        pop();
+}
+
+void YamlDocumentBuilder::OnMapStart(const YAML::Mark& mark, const std::string& tag,
+                                     YAML::anchor_t anchor, YAML::EmitterStyle::value style)
+{
+    if (YAML::detail::node* node = push(mark, anchor)) {
+        node->set_type(YAML::NodeType::Map);
+        node->set_tag(tag);
+        node->set_style(style);
+        ++m_mapDepth;
+    }
+}
+
+void YamlDocumentBuilder::OnMapEnd()
+{
+    if (m_refusal != Refusal::None)
+        return;
+    --m_mapDepth;
+    pop();
+}
+
+} // namespace launchdeck
