@@ -1,5 +1,6 @@
 // Wiring of `launchdeck history`: reads the ledger of the console's own database and prints the
-// deployments newest first with metrics per application and environment, or checks the chain.
+// deployments newest first with metrics per application and environment, or checks the chain
+// and the ledger's tables against it.
 #include "historycommand.h"
 
 #include "cliio.h"
@@ -57,24 +58,82 @@ QString historyText(const QList<DeploymentRecord>& records, const QList<Deployme
     return text + table(figures);
 }
 
-int verifyChain(DeploymentLedger& ledger, bool json)
+QJsonObject discrepancyJson(const LedgerDiscrepancy& d)
 {
-    const AuditVerification check = ledger.verifyAudit();
+    QJsonObject object{{QStringLiteral("subject"), d.subject},
+                       {QStringLiteral("table"), d.table},
+                       {QStringLiteral("description"), d.description}};
+    if (!d.deploymentId.isEmpty())
+        object.insert(QStringLiteral("deployment"), d.deploymentId);
+    if (d.position > 0)
+        object.insert(QStringLiteral("position"), d.position);
+    if (!d.column.isEmpty()) {
+        object.insert(QStringLiteral("column"), d.column);
+        object.insert(QStringLiteral("audit_log_value"), d.audited);
+        object.insert(QStringLiteral("table_value"), d.stored);
+    }
+    return object;
+}
+
+QString checkedText(const LedgerVerification& check)
+{
+    return QStringLiteral("%1 deployments, %2 transitions, %3 validation results, %4 test "
+                          "results, %5 revision configurations")
+        .arg(check.deployments)
+        .arg(check.transitions)
+        .arg(check.validations)
+        .arg(check.tests)
+        .arg(check.revisionConfigs);
+}
+
+// Exit 0 only when the chain is intact and every ledger row is what the chain recorded.
+int verifyLedger(DeploymentLedger& ledger, bool json)
+{
+    const LedgerVerification check = ledger.verify();
     if (json) {
         QJsonObject object{{QStringLiteral("intact"), check.intact()},
-                           {QStringLiteral("rows"), check.rows}};
-        if (!check.intact()) {
-            object.insert(QStringLiteral("broken_row"), check.brokenSequence);
-            object.insert(QStringLiteral("problem"), check.description);
+                           {QStringLiteral("rows"), check.chain.rows},
+                           {QStringLiteral("chain_intact"), check.chain.intact()}};
+        if (!check.chain.intact()) {
+            object.insert(QStringLiteral("broken_row"), check.chain.brokenSequence);
+            object.insert(QStringLiteral("problem"), check.chain.description);
         }
+        object.insert(QStringLiteral("checked"),
+                      QJsonObject{{QStringLiteral("deployments"), check.deployments},
+                                  {QStringLiteral("transitions"), check.transitions},
+                                  {QStringLiteral("validations"), check.validations},
+                                  {QStringLiteral("tests"), check.tests},
+                                  {QStringLiteral("revision_configs"), check.revisionConfigs}});
+        QJsonArray discrepancies;
+        for (const LedgerDiscrepancy& d : check.discrepancies)
+            discrepancies.append(discrepancyJson(d));
+        object.insert(QStringLiteral("discrepancies"), discrepancies);
+        object.insert(QStringLiteral("not_covered"), QJsonArray::fromStringList(check.notCovered));
         emitJsonDocument(object);
-    } else if (check.intact()) {
-        emitOut(QStringLiteral("audit chain intact (%1 rows)\n").arg(check.rows));
-    } else {
-        emitOut(QStringLiteral("audit chain broken at row %1: %2\n")
-                    .arg(check.brokenSequence)
-                    .arg(check.description));
+        return check.intact() ? kOk : kFailed;
     }
+    QString text = check.chain.intact()
+                       ? QStringLiteral("audit chain intact (%1 rows)\n").arg(check.chain.rows)
+                       : QStringLiteral("audit chain broken at row %1: %2\n")
+                             .arg(check.chain.brokenSequence)
+                             .arg(check.chain.description);
+    if (check.discrepancies.isEmpty()) {
+        text += QStringLiteral("ledger matches the audit chain (%1)\n").arg(checkedText(check));
+    } else {
+        text += check.discrepancies.size() == 1
+                    ? QStringLiteral("ledger differs from the audit chain in 1 place:\n")
+                    : QStringLiteral("ledger differs from the audit chain in %1 places:\n")
+                          .arg(check.discrepancies.size());
+        for (const LedgerDiscrepancy& d : check.discrepancies)
+            text += QStringLiteral("  ") + d.description + u'\n';
+    }
+    if (!check.notCovered.isEmpty()) {
+        text +=
+            QStringLiteral("not covered by the audit chain (%1):\n").arg(check.notCovered.size());
+        for (const QString& row : check.notCovered)
+            text += QStringLiteral("  ") + row + u'\n';
+    }
+    emitOut(text);
     return check.intact() ? kOk : kFailed;
 }
 
@@ -122,7 +181,7 @@ int runHistoryCommand(const QStringList& arguments)
     }
     DeploymentLedger ledger(store);
     if (verify)
-        return verifyChain(ledger, json);
+        return verifyLedger(ledger, json);
 
     DeploymentFilter filter;
     filter.application = application;

@@ -1,6 +1,7 @@
 // SQLite access for the deployment ledger; every write appends its audit row in one transaction.
 #include "deploy/deploymentledger.h"
 
+#include "deploy/ledgeraudit.h"
 #include "store/historystore.h"
 
 #include <QJsonDocument>
@@ -29,19 +30,6 @@ QDateTime fromMsecs(const QVariant& value)
 {
     return value.isNull() ? QDateTime()
                           : QDateTime::fromMSecsSinceEpoch(value.toLongLong(), Qt::UTC);
-}
-
-QString subjectOf(const QString& id)
-{
-    return kEntityType + u'/' + id;
-}
-
-QJsonValue revisionJson(const std::optional<Revision>& revision)
-{
-    if (!revision)
-        return QJsonValue::Null;
-    return QJsonObject{{QStringLiteral("revision"), revision->number},
-                       {QStringLiteral("image"), revision->image}};
 }
 
 // The actor of a running deployment, or none when it is unknown or finished.
@@ -199,15 +187,9 @@ Result<QString> DeploymentLedger::begin(const DeploymentStart& start)
         transition.addBindValue(at);
         if (!run(transition, error))
             return false;
-        const QJsonObject details{{QStringLiteral("application"), start.application},
-                                  {QStringLiteral("environment"), start.environment},
-                                  {QStringLiteral("kind"), deploymentKindName(start.kind)},
-                                  {QStringLiteral("from"), revisionJson(start.from)},
-                                  {QStringLiteral("to"), revisionJson(start.to)},
-                                  {QStringLiteral("strategy"), start.strategy},
-                                  {QStringLiteral("reason"), start.reason}};
-        return audit::append(db, atTime, who, QStringLiteral("deployment.started"), subjectOf(id),
-                             details, error);
+        return audit::append(db, atTime, who, ledger_audit::startedAction(),
+                             ledger_audit::deploymentSubject(id),
+                             ledger_audit::startedDetails(start), error);
     });
     if (!ok)
         return Error{lastError(), m_connections.path()};
@@ -236,10 +218,8 @@ bool DeploymentLedger::recordTransition(const QString& id, DeploymentStage stage
         transition.addBindValue(text(detail));
         return run(update, error) && run(transition, error) &&
                audit::append(db, QDateTime::fromMSecsSinceEpoch(when, Qt::UTC), *actor,
-                             QStringLiteral("deployment.stage"), subjectOf(id),
-                             {{QStringLiteral("stage"), deploymentStageName(stage)},
-                              {QStringLiteral("detail"), detail}},
-                             error);
+                             ledger_audit::stageAction(), ledger_audit::deploymentSubject(id),
+                             ledger_audit::stageDetails(stage, detail), error);
     });
 }
 
@@ -260,11 +240,8 @@ bool DeploymentLedger::recordValidation(const QString& id, const ValidationResul
         insert.addBindValue(when);
         return run(insert, error) &&
                audit::append(db, QDateTime::fromMSecsSinceEpoch(when, Qt::UTC), *actor,
-                             QStringLiteral("deployment.validation"), subjectOf(id),
-                             {{QStringLiteral("severity"), severityName(result.severity)},
-                              {QStringLiteral("rule"), result.rule},
-                              {QStringLiteral("message"), result.message}},
-                             error);
+                             ledger_audit::validationAction(), ledger_audit::deploymentSubject(id),
+                             ledger_audit::validationDetails(result), error);
     });
 }
 
@@ -286,11 +263,8 @@ bool DeploymentLedger::recordTest(const QString& id, const TestResult& result)
         insert.addBindValue(when);
         return run(insert, error) &&
                audit::append(db, QDateTime::fromMSecsSinceEpoch(when, Qt::UTC), *actor,
-                             QStringLiteral("deployment.test"), subjectOf(id),
-                             {{QStringLiteral("name"), result.name},
-                              {QStringLiteral("passed"), result.passed},
-                              {QStringLiteral("metrics"), result.metrics}},
-                             error);
+                             ledger_audit::testAction(), ledger_audit::deploymentSubject(id),
+                             ledger_audit::testDetails(result), error);
     });
 }
 
@@ -313,10 +287,8 @@ bool DeploymentLedger::finish(const QString& id, DeploymentStatus status, const 
         update.addBindValue(id);
         return run(update, error) &&
                audit::append(db, QDateTime::fromMSecsSinceEpoch(when, Qt::UTC), *actor,
-                             QStringLiteral("deployment.finished"), subjectOf(id),
-                             {{QStringLiteral("status"), deploymentStatusName(status)},
-                              {QStringLiteral("message"), message}},
-                             error);
+                             ledger_audit::finishedAction(), ledger_audit::deploymentSubject(id),
+                             ledger_audit::finishedDetails(status, message), error);
     });
 }
 
@@ -465,6 +437,9 @@ QList<Revision> DeploymentLedger::liveRevisions(const QString& application,
 bool DeploymentLedger::recordRevisionConfig(const QString& application, const QString& environment,
                                             const Revision& revision, const QJsonObject& config)
 {
+    const QString configText =
+        QString::fromUtf8(QJsonDocument(config).toJson(QJsonDocument::Compact));
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
     return write([&](QSqlDatabase& db, QString* error) {
         QSqlQuery query(db);
         query.prepare(QStringLiteral("INSERT OR REPLACE INTO revision_configs"
@@ -473,14 +448,25 @@ bool DeploymentLedger::recordRevisionConfig(const QString& application, const QS
         query.addBindValue(application);
         query.addBindValue(environment);
         query.addBindValue(revision.number);
-        query.addBindValue(revision.image);
-        query.addBindValue(QString::fromUtf8(QJsonDocument(config).toJson(QJsonDocument::Compact)));
-        query.addBindValue(QDateTime::currentMSecsSinceEpoch());
-        if (!query.exec()) {
-            *error = query.lastError().text();
-            return false;
-        }
-        return true;
+        query.addBindValue(text(revision.image));
+        query.addBindValue(configText);
+        query.addBindValue(now);
+        // Recorded again, a configuration from before the audit covered them is covered now.
+        QSqlQuery covered(db);
+        covered.prepare(
+            QStringLiteral("DELETE FROM unaudited_revision_configs"
+                           " WHERE application = ? AND environment = ? AND number = ?"));
+        covered.addBindValue(application);
+        covered.addBindValue(environment);
+        covered.addBindValue(revision.number);
+        return run(query, error) && run(covered, error) &&
+               audit::append(
+                   db, QDateTime::fromMSecsSinceEpoch(now, Qt::UTC), currentOsUser(),
+                   ledger_audit::revisionConfigAction(),
+                   ledger_audit::revisionConfigSubject(application, environment, revision.number),
+                   ledger_audit::revisionConfigDetails(application, environment, revision,
+                                                       configText),
+                   error);
     });
 }
 
@@ -520,6 +506,15 @@ AuditVerification DeploymentLedger::verifyAudit()
     // rows disagree.
     QSqlQuery(db).exec(QStringLiteral("BEGIN"));
     const AuditVerification result = audit::verify(db);
+    QSqlQuery(db).exec(QStringLiteral("COMMIT"));
+    return result;
+}
+
+LedgerVerification DeploymentLedger::verify()
+{
+    QSqlDatabase db = connection();
+    QSqlQuery(db).exec(QStringLiteral("BEGIN"));
+    const LedgerVerification result = ledger_audit::verify(db);
     QSqlQuery(db).exec(QStringLiteral("COMMIT"));
     return result;
 }

@@ -7,6 +7,7 @@
 #include "deploy/auditchain.h"
 #include "deploy/deploymentmetrics.h"
 #include "deploy/deploymentrecord.h"
+#include "deploy/ledgeraudit.h"
 #include "store/sqliteconnections.h"
 
 #include <QJsonObject>
@@ -53,7 +54,8 @@ public:
     QList<Revision> liveRevisions(const QString& application, const QString& environment);
 
     // The configuration a revision was started with (RevisionConfig as JSON), kept so that a
-    // rollback restores it exactly. Writing the same revision again replaces it.
+    // rollback restores it exactly. Writing the same revision again replaces it; each write
+    // appends an audit row with the configuration's digest.
     bool recordRevisionConfig(const QString& application, const QString& environment,
                               const Revision& revision, const QJsonObject& config);
     std::optional<QJsonObject> revisionConfig(const QString& application,
@@ -64,7 +66,10 @@ public:
                                      const QString& application = {},
                                      const QString& environment = {});
 
+    // The chain alone.
     AuditVerification verifyAudit();
+    // The chain, then every ledger table against what the chain recorded of it.
+    LedgerVerification verify();
     QList<AuditEntry> auditEntries(qint64 fromSequence = 1, int limit = 1000);
 
     QString lastError() const;

@@ -125,6 +125,19 @@ const QList<QStringList>& migrations()
                            " recorded_at INTEGER NOT NULL,"
                            " PRIMARY KEY (application, environment, number))"),
         },
+        // 5: revision configurations get an audit row from this version on. Those recorded
+        //    before have none: they are listed here so that verification reports them as not
+        //    covered rather than as added behind the ledger's back; recording one again covers it.
+        {
+            QStringLiteral("CREATE TABLE unaudited_revision_configs ("
+                           " application TEXT NOT NULL,"
+                           " environment TEXT NOT NULL,"
+                           " number INTEGER NOT NULL,"
+                           " PRIMARY KEY (application, environment, number))"),
+            QStringLiteral(
+                "INSERT INTO unaudited_revision_configs(application, environment, number)"
+                " SELECT application, environment, number FROM revision_configs"),
+        },
     };
     return list;
 }

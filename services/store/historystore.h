@@ -15,7 +15,7 @@ namespace launchdeck {
 class HistoryStore final
 {
 public:
-    static constexpr int kSchemaVersion = 4;
+    static constexpr int kSchemaVersion = 5;
 
     // The database is <dataDir>/history.sqlite.
     explicit HistoryStore(const QString& dataDir);

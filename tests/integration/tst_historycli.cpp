@@ -84,7 +84,10 @@ private Q_SLOTS:
         const Run verify =
             launchdeckIn(home.path(), {QStringLiteral("history"), QStringLiteral("--verify")});
         QCOMPARE(verify.exitCode, 0);
-        QCOMPARE(verify.out, QStringLiteral("audit chain intact (0 rows)\n"));
+        QCOMPARE(verify.out, QStringLiteral("audit chain intact (0 rows)\nledger matches the "
+                                            "audit chain (0 deployments, 0 transitions, 0 "
+                                            "validation results, 0 test results, 0 revision "
+                                            "configurations)\n"));
     }
 
     void badUsage()
@@ -182,7 +185,10 @@ private Q_SLOTS:
         const QStringList verify{QStringLiteral("history"), QStringLiteral("--verify")};
         const Run intact = launchdeckIn(home.path(), verify);
         QCOMPARE(intact.exitCode, 0);
-        QCOMPARE(intact.out, QStringLiteral("audit chain intact (12 rows)\n"));
+        QVERIFY2(intact.out.startsWith(QStringLiteral("audit chain intact (12 rows)\nledger "
+                                                      "matches the audit chain (4 deployments, 8 "
+                                                      "transitions")),
+                 qPrintable(intact.out));
 
         {
             QSqlDatabase db =
@@ -208,6 +214,81 @@ private Q_SLOTS:
         QCOMPARE(object.value(QStringLiteral("intact")).toBool(), false);
         QCOMPARE(object.value(QStringLiteral("rows")).toInt(), 12);
         QCOMPARE(object.value(QStringLiteral("broken_row")).toInt(), 7);
+    }
+
+    // A rollback rewritten as a success in the table alone: the chain is intact, the ledger is
+    // not, and the deployment and column are named.
+    void verifyRowChangedOutsideTheLedger()
+    {
+        QTemporaryDir home;
+        const QString dataDir = dataDirOf(home.path());
+        recordHistory(dataDir);
+        QString id;
+        {
+            HistoryStore store(dataDir);
+            QVERIFY(store.open().ok());
+            DeploymentLedger ledger(store);
+            DeploymentStart s;
+            s.application = QStringLiteral("web");
+            s.environment = QStringLiteral("production");
+            s.from = Revision{1, QStringLiteral("shop/web:1.1")};
+            s.to = Revision{3, QStringLiteral("shop/web:1.3")};
+            s.who = QStringLiteral("alice");
+            const auto begun = ledger.begin(s);
+            QVERIFY(begun.ok());
+            id = begun.value();
+            QVERIFY(ledger.finish(id, DeploymentStatus::RolledBack, {},
+                                  QStringLiteral("error rate 12% over 5%")));
+        }
+        const QStringList verify{QStringLiteral("history"), QStringLiteral("--verify")};
+        QCOMPARE(launchdeckIn(home.path(), verify).exitCode, 0);
+        const Run before =
+            launchdeckIn(home.path(), {QStringLiteral("history"), QStringLiteral("--json")});
+        const QJsonObject beforeObject = QJsonDocument::fromJson(before.out.toUtf8()).object();
+
+        {
+            QSqlDatabase db =
+                QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("tamper"));
+            db.setDatabaseName(QDir(dataDir).filePath(QStringLiteral("history.sqlite")));
+            QVERIFY(db.open());
+            QSqlQuery query(db);
+            QVERIFY(query.exec(
+                QStringLiteral("UPDATE deployments SET status = 'COMPLETED' WHERE id = '%1'")
+                    .arg(id)));
+            QCOMPARE(query.numRowsAffected(), 1);
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("tamper"));
+        // What the user saw: history prints the changed row and the metrics move.
+        const Run after =
+            launchdeckIn(home.path(), {QStringLiteral("history"), QStringLiteral("--json")});
+        const QJsonObject afterObject = QJsonDocument::fromJson(after.out.toUtf8()).object();
+        QCOMPARE(afterObject.value(QStringLiteral("deployments"))[0][QStringLiteral("status")],
+                 QJsonValue(QStringLiteral("COMPLETED")));
+        QVERIFY(afterObject.value(QStringLiteral("metrics")) !=
+                beforeObject.value(QStringLiteral("metrics")));
+
+        const Run tampered = launchdeckIn(home.path(), verify);
+        QCOMPARE(tampered.exitCode, 1);
+        QVERIFY2(tampered.out.contains(QStringLiteral("deployment %1: column status is "
+                                                      "ROLLED_BACK in the audit log but COMPLETED "
+                                                      "in the table")
+                                           .arg(id)),
+                 qPrintable(tampered.out));
+
+        const Run json = launchdeckIn(home.path(), verify + QStringList{QStringLiteral("--json")});
+        QCOMPARE(json.exitCode, 1);
+        const QJsonObject object = QJsonDocument::fromJson(json.out.toUtf8()).object();
+        QCOMPARE(object.value(QStringLiteral("intact")).toBool(), false);
+        QCOMPARE(object.value(QStringLiteral("chain_intact")).toBool(), true);
+        const QJsonArray discrepancies = object.value(QStringLiteral("discrepancies")).toArray();
+        QCOMPARE(discrepancies.size(), 1);
+        const QJsonObject discrepancy = discrepancies[0].toObject();
+        QCOMPARE(discrepancy.value(QStringLiteral("deployment")).toString(), id);
+        QCOMPARE(discrepancy.value(QStringLiteral("column")).toString(), QStringLiteral("status"));
+        QCOMPARE(discrepancy.value(QStringLiteral("audit_log_value")).toString(),
+                 QStringLiteral("ROLLED_BACK"));
+        QCOMPARE(discrepancy.value(QStringLiteral("table_value")).toString(),
+                 QStringLiteral("COMPLETED"));
     }
 };
 
