@@ -3,8 +3,11 @@
 // socket into the daemon's time for the calls any tool must make and the console's own, beside
 // the same replacement done with the docker CLI; the blue-green switch through HAProxy's runtime
 // API, and `status` over 100 applications beside `docker ps` with the same label filter.
+#include "benchruns.h"
 #include "deploy/deploymentengine.h"
 #include "deploy/trafficrouter.h"
+#include "roundsplit.h"
+
 #include "fakes/deploytestbed.h"
 #include "fakes/dockerrelay.h"
 #include "fakes/localhttpserver.h"
@@ -17,6 +20,7 @@
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
+#include <QJsonObject>
 #include <QProcess>
 #include <QProcessEnvironment>
 #include <QRegularExpression>
@@ -33,6 +37,7 @@
 
 using namespace launchdeck;
 using namespace launchdeck::test;
+using namespace launchdeck::bench;
 
 namespace {
 
@@ -42,152 +47,39 @@ QTextStream& out()
     return stream;
 }
 
-double percentile(std::vector<double> values, double share)
+struct CliRun
 {
-    if (values.empty())
-        return 0;
-    std::sort(values.begin(), values.end());
-    return values[std::min(values.size() - 1, size_t(share * double(values.size())))];
-}
+    double ms = 0;
+    QString failure; // empty: it exited 0
+    QByteArray output;
+};
 
-// Milliseconds `docker` (the CLI, on the same daemon) takes for `arguments`.
-double dockerCli(const QString& host, const QStringList& arguments, QByteArray* output = nullptr)
+// `docker` (the CLI, on the same daemon) with `arguments`: how long it took, and why it failed
+// when it did not exit 0 in time.
+CliRun dockerCli(const QString& host, const QStringList& arguments)
 {
     QProcess docker;
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     environment.insert(QStringLiteral("DOCKER_HOST"), host);
     docker.setProcessEnvironment(environment);
+    CliRun run;
     QElapsedTimer clock;
     clock.start();
     docker.start(QStringLiteral("docker"), arguments);
-    docker.waitForFinished(120'000);
-    if (output)
-        *output = docker.readAllStandardOutput();
-    return double(clock.nsecsElapsed()) / 1e6;
-}
-
-qint64 eventUs(const deploy::DeploymentEvent& event)
-{
-    return event.at.toMSecsSinceEpoch() * 1000;
-}
-
-// The calls any tool replacing a container makes: stop and remove the old one, create and
-// start the new one.
-bool isRequiredKind(const QString& k)
-{
-    return k == u"create" || k == u"start" || k == u"stop" || k == u"kill" || k == u"remove";
-}
-
-bool isRequired(const DockerCall& call)
-{
-    return isRequiredKind(call.kind());
-}
-
-using Span = std::pair<qint64, qint64>;
-
-// The length of the union of `spans`, leaving out what falls inside `excluded`.
-qint64 coveredUs(std::vector<Span> spans, const std::vector<Span>& excluded = {})
-{
-    std::vector<Span> pieces;
-    for (const Span& span : spans) {
-        std::vector<Span> parts{span};
-        for (const Span& cut : excluded) {
-            std::vector<Span> next;
-            for (const Span& part : parts) {
-                if (cut.second <= part.first || cut.first >= part.second) {
-                    next.push_back(part);
-                    continue;
-                }
-                if (part.first < cut.first)
-                    next.emplace_back(part.first, cut.first);
-                if (cut.second < part.second)
-                    next.emplace_back(cut.second, part.second);
-            }
-            parts = next;
-        }
-        pieces.insert(pieces.end(), parts.begin(), parts.end());
+    const bool finished = docker.waitForFinished(120'000);
+    run.ms = double(clock.nsecsElapsed()) / 1e6;
+    if (!finished) {
+        docker.kill();
+        docker.waitForFinished();
+        run.failure = QStringLiteral("docker %1 did not end in 120 s").arg(arguments.value(0));
+    } else if (docker.exitStatus() != QProcess::NormalExit || docker.exitCode() != 0) {
+        run.failure = QStringLiteral("docker %1 exited %2: %3")
+                          .arg(arguments.value(0))
+                          .arg(docker.exitCode())
+                          .arg(QString::fromLocal8Bit(docker.readAllStandardError()).trimmed());
     }
-    std::sort(pieces.begin(), pieces.end());
-    qint64 total = 0;
-    qint64 reach = std::numeric_limits<qint64>::min();
-    for (const Span& piece : pieces) {
-        const qint64 from = std::max(piece.first, reach);
-        if (piece.second > from)
-            total += piece.second - from;
-        reach = std::max(reach, piece.second);
-    }
-    return total;
-}
-
-// From "started <name>" to "<name> is healthy" in a job's log, per container.
-std::vector<Span> healthWindows(const QList<deploy::DeploymentEvent>& events)
-{
-    QMap<QString, qint64> started;
-    std::vector<Span> windows;
-    static const QRegularExpression startedLine(QStringLiteral("^started (\\S+)"));
-    static const QRegularExpression healthyLine(QStringLiteral("^(\\S+) is healthy$"));
-    for (const deploy::DeploymentEvent& event : events) {
-        if (const auto match = startedLine.match(event.text); match.hasMatch())
-            started.insert(match.captured(1), eventUs(event));
-        if (const auto match = healthyLine.match(event.text);
-            match.hasMatch() && started.contains(match.captured(1)))
-            windows.emplace_back(started.value(match.captured(1)), eventUs(event));
-    }
-    return windows;
-}
-
-double ms(qint64 us)
-{
-    return double(us) / 1000.0;
-}
-
-// One round's time, split: the daemon's work any tool must ask for, the daemon's answers to
-// the console's other questions, and the console's own work, all outside the health wait.
-struct RoundSplit
-{
-    double total = 0;
-    double health = 0;
-    double required = 0;   // stop/remove old, create/start new
-    double otherCalls = 0; // every other Docker call
-    double inProcess = 0;  // ledger, validation, planning, probes' set-up, locks
-    double gap = 0; // the old container's stop (or kill) asked → the new one's start answered
-    QMap<QString, std::pair<int, double>> perKind; // calls and milliseconds by kind
-
-    double overhead() const { return total - health; }
-    double consoleOwn() const { return overhead() - required; }
-};
-
-RoundSplit splitRound(qint64 beginUs, qint64 endUs, const QList<DockerCall>& calls,
-                      const std::vector<Span>& health)
-{
-    RoundSplit split;
-    split.total = ms(endUs - beginUs);
-    split.health = ms(coveredUs(health));
-    std::vector<Span> required;
-    std::vector<Span> other;
-    for (const DockerCall& call : calls) {
-        (isRequired(call) ? required : other).emplace_back(call.startUs, call.endUs);
-        auto& row = split.perKind[call.kind()];
-        ++row.first;
-        row.second += ms(call.durationUs());
-    }
-    split.required = ms(coveredUs(required, health));
-    std::vector<Span> outside = health;
-    outside.insert(outside.end(), required.begin(), required.end());
-    split.otherCalls = ms(coveredUs(other, outside));
-    split.inProcess = split.overhead() - split.required - split.otherCalls;
-    qint64 gapBegin = std::numeric_limits<qint64>::max();
-    qint64 gapEnd = 0;
-    for (const DockerCall& call : calls) {
-        const QString kind = call.kind();
-        if (kind == u"stop" || kind == u"kill" || kind == u"remove")
-            gapBegin = std::min(gapBegin, call.startUs);
-        if (kind == u"start")
-            gapEnd = std::max(gapEnd, call.endUs);
-    }
-    if (gapEnd > gapBegin)
-        split.gap = ms(gapEnd - gapBegin);
-    return split;
+    run.output = docker.readAllStandardOutput();
+    return run;
 }
 
 // Events and Docker calls of one round in order, with the time the console spent in its own
@@ -226,81 +118,12 @@ void printTimeline(qint64 beginUs, const QList<deploy::DeploymentEvent>& events,
     }
 }
 
-void printSplit(const QString& label, const RoundSplit& split)
-{
-    out() << QStringLiteral("  %1: total %2 ms, health wait %3 ms, overhead %4 ms = required calls "
-                            "%5 ms + console's own %6 ms (other Docker calls %7 ms, in-process "
-                            "%8 ms)\n")
-                 .arg(label)
-                 .arg(split.total, 0, 'f', 0)
-                 .arg(split.health, 0, 'f', 0)
-                 .arg(split.overhead(), 0, 'f', 0)
-                 .arg(split.required, 0, 'f', 0)
-                 .arg(split.consoleOwn(), 0, 'f', 0)
-                 .arg(split.otherCalls, 0, 'f', 0)
-                 .arg(split.inProcess, 0, 'f', 0);
-}
-
-// The p50 of each figure over the rounds, and the Docker calls by kind.
-void printMedians(const QString& label, const std::vector<RoundSplit>& rounds)
-{
-    const auto p50 = [&](const std::function<double(const RoundSplit&)>& figure) {
-        std::vector<double> values;
-        for (const RoundSplit& round : rounds)
-            values.push_back(figure(round));
-        return percentile(values, 0.5);
-    };
-    RoundSplit median;
-    median.total = p50([](const RoundSplit& r) { return r.total; });
-    median.health = p50([](const RoundSplit& r) { return r.health; });
-    median.required = p50([](const RoundSplit& r) { return r.required; });
-    median.otherCalls = p50([](const RoundSplit& r) { return r.otherCalls; });
-    median.inProcess = p50([](const RoundSplit& r) { return r.inProcess; });
-    median.gap = p50([](const RoundSplit& r) { return r.gap; });
-    out() << QStringLiteral("%1 p50 over %2 rounds: total %3 ms, health wait %4 ms, overhead %5 "
-                            "ms\n")
-                 .arg(label)
-                 .arg(rounds.size())
-                 .arg(median.total, 0, 'f', 0)
-                 .arg(median.health, 0, 'f', 0)
-                 .arg(p50([](const RoundSplit& r) { return r.overhead(); }), 0, 'f', 0);
-    out() << QStringLiteral("  daemon time of the required calls %1 ms; console's own %2 ms "
-                            "(other Docker calls %3 ms, in-process %4 ms)\n")
-                 .arg(median.required, 0, 'f', 0)
-                 .arg(p50([](const RoundSplit& r) { return r.consoleOwn(); }), 0, 'f', 0)
-                 .arg(median.otherCalls, 0, 'f', 0)
-                 .arg(median.inProcess, 0, 'f', 0);
-    out() << QStringLiteral("  the gap (old one's stop asked → new one's start answered, before "
-                            "its health): %1 ms\n")
-                 .arg(median.gap, 0, 'f', 0);
-    QSet<QString> kinds;
-    for (const RoundSplit& round : rounds) {
-        for (auto it = round.perKind.begin(); it != round.perKind.end(); ++it)
-            kinds.insert(it.key());
-    }
-    QStringList sorted(kinds.begin(), kinds.end());
-    sorted.sort();
-    for (const QString& kind : sorted) {
-        std::vector<double> counts;
-        std::vector<double> times;
-        for (const RoundSplit& round : rounds) {
-            const auto row = round.perKind.value(kind, {0, 0.0});
-            counts.push_back(row.first);
-            times.push_back(row.second);
-        }
-        out() << QStringLiteral("    %1 %2 × per round, p50 %3 ms in all%4\n")
-                     .arg(kind, -20)
-                     .arg(percentile(counts, 0.5), 0, 'f', 0)
-                     .arg(percentile(times, 0.5), 7, 'f', 1)
-                     .arg(isRequiredKind(kind) ? QStringLiteral(" (required)") : QString());
-    }
-}
-
 // The in-process costs the timeline cannot split finely: a ledger write and the validation of
 // the workspace, each timed alone.
 void printInProcessCosts(DeployTestBed& bed, const deploy::DeploymentContext& context)
 {
     std::vector<double> writes;
+    int failedWrites = 0;
     for (int i = 0; i < 5; ++i) {
         DeploymentStart start;
         start.application = QStringLiteral("bench-ledger");
@@ -309,18 +132,23 @@ void printInProcessCosts(DeployTestBed& bed, const deploy::DeploymentContext& co
         QElapsedTimer clock;
         clock.start();
         const Result<QString> begun = bed.ledger()->begin(start);
-        writes.push_back(double(clock.nsecsElapsed()) / 1e6);
-        if (!begun)
-            break;
+        const double beginMs = double(clock.nsecsElapsed()) / 1e6;
+        if (!begun) {
+            ++failedWrites;
+            continue;
+        }
+        writes.push_back(beginMs);
         for (DeploymentStage stage :
              {DeploymentStage::Validating, DeploymentStage::Testing, DeploymentStage::Deploying}) {
             clock.restart();
-            bed.ledger()->recordTransition(*begun, stage);
-            writes.push_back(double(clock.nsecsElapsed()) / 1e6);
+            const bool recorded = bed.ledger()->recordTransition(*begun, stage);
+            const double writeMs = double(clock.nsecsElapsed()) / 1e6;
+            recorded ? writes.push_back(writeMs) : void(++failedWrites);
         }
         clock.restart();
-        bed.ledger()->finish(*begun, DeploymentStatus::Completed);
-        writes.push_back(double(clock.nsecsElapsed()) / 1e6);
+        const bool finished = bed.ledger()->finish(*begun, DeploymentStatus::Completed);
+        const double finishMs = double(clock.nsecsElapsed()) / 1e6;
+        finished ? writes.push_back(finishMs) : void(++failedWrites);
     }
     std::vector<double> validations;
     for (int i = 0; i < 5; ++i) {
@@ -330,10 +158,12 @@ void printInProcessCosts(DeployTestBed& bed, const deploy::DeploymentContext& co
             (void)validateFile(path, ValidationLevel::Basic);
         validations.push_back(double(clock.nsecsElapsed()) / 1e6);
     }
-    out() << QStringLiteral("  alone: one ledger write p50 %1 ms (max %2 ms); the workspace walk "
-                            "and validation p50 %3 ms\n")
+    out() << QStringLiteral("  alone: one ledger write p50 %1 ms (max %2 ms; %3 writes, %4 failed "
+                            "and left out); the workspace walk and validation p50 %5 ms\n")
                  .arg(percentile(writes, 0.5), 0, 'f', 1)
                  .arg(percentile(writes, 1.0), 0, 'f', 1)
+                 .arg(writes.size())
+                 .arg(failedWrites)
                  .arg(percentile(validations, 0.5), 0, 'f', 1);
 }
 
@@ -391,6 +221,7 @@ void recreateOverhead(DeployTestBed& bed)
     for (Target& target : workspace->context.workspace.targets)
         target.host = recorder.host();
     std::vector<RoundSplit> rounds;
+    QStringList failures;
     for (int round = 0; round < 6; ++round) {
         deploy::DeploymentRequest request;
         request.application = QStringLiteral("app");
@@ -401,8 +232,9 @@ void recreateOverhead(DeployTestBed& bed)
         const DeployOutcome outcome = runWaiting(workspace->context, request);
         const qint64 endUs = wallClockUs();
         if (outcome.status != DeploymentStatus::Completed) {
-            out() << "deploy failed: " << outcome.message << "\n" << outcome.transcript() << "\n";
-            return;
+            out() << "  round " << round << ": deploy failed: " << outcome.describe() << "\n";
+            failures.append(outcome.finished ? outcome.message : QStringLiteral("timed out"));
+            continue;
         }
         const QList<DockerCall> calls = recorder.calls();
         if (round == 1 && qEnvironmentVariableIsSet("BENCH_DEPLOY_TIMELINE"))
@@ -410,54 +242,75 @@ void recreateOverhead(DeployTestBed& bed)
         const RoundSplit split = splitRound(beginUs, endUs, calls, healthWindows(outcome.events));
         if (round > 0) // the first one also creates the network
             rounds.push_back(split);
-        printSplit(QStringLiteral("round %1").arg(round), split);
+        printSplit(out(), QStringLiteral("round %1").arg(round), split);
     }
     out().flush();
     // The reference: the same replacement by hand with the docker CLI and curl, through the
-    // same relay, health wait excluded the same way: on the environment's network as the
-    // console does, and on the default bridge, whose start the daemon makes much faster.
+    // same relay, health wait excluded the same way, on the environment's network as the console
+    // does. Not the default bridge: the private daemon has none (--bridge=none), so a container
+    // there has no network and never answers its health check.
     const QString host = recorder.host();
+    // A round counts when both commands exited 0 and the new container answered its health
+    // check, the end point of the console's deploy too.
+    struct CliRounds
+    {
+        std::vector<RoundSplit> rounds;
+        QStringList failures;
+    };
     const auto cliReplacements = [&](const QStringList& networkArguments) {
         const int port = int(pickFreeLoopbackPort());
-        std::vector<RoundSplit> cliRounds;
+        CliRounds cli;
         for (int round = 0; round < 6; ++round) {
             const QString name = QStringLiteral("bench-cli-%1").arg(round);
             const QString previous = QStringLiteral("bench-cli-%1").arg(round - 1);
             recorder.clear();
             const qint64 beginUs = wallClockUs();
-            if (round > 0)
-                dockerCli(host, {QStringLiteral("rm"), QStringLiteral("-f"), previous});
-            dockerCli(host, QStringList{QStringLiteral("run"), QStringLiteral("-d"),
-                                        QStringLiteral("--name"), name} +
-                                networkArguments +
-                                QStringList{QStringLiteral("-p"),
-                                            QStringLiteral("127.0.0.1:%1:80").arg(port),
-                                            QStringLiteral("app:v1")});
+            const CliRun removed =
+                round > 0 ? dockerCli(host, {QStringLiteral("rm"), QStringLiteral("-f"), previous})
+                          : CliRun{};
+            const CliRun started =
+                dockerCli(host, QStringList{QStringLiteral("run"), QStringLiteral("-d"),
+                                            QStringLiteral("--name"), name} +
+                                    networkArguments +
+                                    QStringList{QStringLiteral("-p"),
+                                                QStringLiteral("127.0.0.1:%1:80").arg(port),
+                                                QStringLiteral("app:v1")});
             const qint64 endUs = wallClockUs();
             const QList<DockerCall> calls = recorder.calls();
             QElapsedTimer health;
             health.start();
-            while (QProcess::execute(
-                       QStringLiteral("curl"),
-                       {QStringLiteral("-sf"), QStringLiteral("-o"), QStringLiteral("/dev/null"),
-                        QStringLiteral("http://127.0.0.1:%1/healthz").arg(port)}) != 0 &&
-                   health.elapsed() < 30'000) {
+            bool healthy = false;
+            while (
+                !(healthy =
+                      QProcess::execute(
+                          QStringLiteral("curl"),
+                          {QStringLiteral("-sf"), QStringLiteral("-o"), QStringLiteral("/dev/null"),
+                           QStringLiteral("http://127.0.0.1:%1/healthz").arg(port)}) == 0) &&
+                health.elapsed() < 30'000) {
             }
-            if (round > 0)
-                cliRounds.push_back(splitRound(beginUs, endUs, calls, {}));
+            if (round == 0) // the first one also creates what later rounds reuse
+                continue;
+            if (!removed.failure.isEmpty())
+                cli.failures.append(removed.failure);
+            else if (!started.failure.isEmpty())
+                cli.failures.append(started.failure);
+            else if (!healthy)
+                cli.failures.append(QStringLiteral("%1 not healthy within 30 s").arg(name));
+            else
+                cli.rounds.push_back(splitRound(beginUs, endUs, calls, {}));
         }
-        dockerCli(host,
-                  {QStringLiteral("rm"), QStringLiteral("-f"), QStringLiteral("bench-cli-5")});
-        return cliRounds;
+        const CliRun last = dockerCli(
+            host, {QStringLiteral("rm"), QStringLiteral("-f"), QStringLiteral("bench-cli-5")});
+        if (!last.failure.isEmpty())
+            out() << "  clean-up: " << last.failure << "\n";
+        return cli;
     };
-    const std::vector<RoundSplit> cliRounds = cliReplacements(
+    const CliRounds cliRounds = cliReplacements(
         {QStringLiteral("--network"), deploy::environmentNetwork(QStringLiteral("staging"))});
-    const std::vector<RoundSplit> bridgeRounds = cliReplacements({});
 
-    printMedians(QStringLiteral("console"), rounds);
-    printMedians(QStringLiteral("docker CLI rm -f + run -d, same network and port"), cliRounds);
-    printMedians(QStringLiteral("docker CLI rm -f + run -d, default bridge, same port"),
-                 bridgeRounds);
+    printMedians(out(), QStringLiteral("console"), rounds, failures);
+    printMedians(out(), QStringLiteral("docker CLI rm -f + run -d, same network and port"),
+                 cliRounds.rounds, cliRounds.failures);
     printInProcessCosts(bed, workspace->context);
     std::vector<double> overheads;
     std::vector<double> own;
@@ -466,17 +319,21 @@ void recreateOverhead(DeployTestBed& bed)
         overheads.push_back(round.overhead());
         own.push_back(round.consoleOwn());
     }
-    for (const RoundSplit& round : cliRounds)
+    for (const RoundSplit& round : cliRounds.rounds)
         cli.push_back(round.total);
     const double overhead = percentile(overheads, 0.5);
     const double cliTotal = percentile(cli, 0.5);
     out() << QStringLiteral("console: overhead p50 %1 ms, its own share p50 %2 ms (goal <= 200 "
-                            "ms)\n")
+                            "ms; %3 rounds, %4 failed)\n")
                  .arg(overhead, 0, 'f', 0)
-                 .arg(percentile(own, 0.5), 0, 'f', 0);
+                 .arg(percentile(own, 0.5), 0, 'f', 0)
+                 .arg(rounds.size())
+                 .arg(failures.size());
     out() << QStringLiteral("docker CLI rm -f + run -d on the same network (health wait "
-                            "excluded): p50 %1 ms\n")
-                 .arg(cliTotal, 0, 'f', 0);
+                            "excluded): p50 %1 ms (%2 rounds, %3 failed)\n")
+                 .arg(cliTotal, 0, 'f', 0)
+                 .arg(cliRounds.rounds.size())
+                 .arg(cliRounds.failures.size());
     out() << QStringLiteral("ratio console overhead / docker CLI: %1\n")
                  .arg(cliTotal > 0 ? overhead / cliTotal : 0, 0, 'f', 2);
 }
@@ -516,19 +373,24 @@ void blueGreenSwitch(const QString& dataDir)
         return;
     }
     std::vector<double> switches;
+    Runs failed; // only their reasons: a failed switch's time is not a switch's
     for (int i = 0; i < 200; ++i) {
         QElapsedTimer clock;
         clock.start();
         const Result<bool> shared = router.setShares({{i % 2 == 0 ? g : b, 100}});
-        switches.push_back(double(clock.nsecsElapsed()) / 1e6);
-        if (!shared) {
-            out() << "switch: " << shared.error().toString() << "\n";
-            break;
-        }
+        const double elapsed = double(clock.nsecsElapsed()) / 1e6;
+        if (shared)
+            switches.push_back(elapsed);
+        else
+            failed.fail(shared.error().toString());
     }
-    out() << QStringLiteral("switch (both groups' weights, %1 times): p50 %2 ms, p99 %3 ms, max %4 "
-                            "ms (goal <= 50 ms)\n")
+    QStringList reasons = failed.failures();
+    reasons.removeDuplicates();
+    out() << QStringLiteral("switch (both groups' weights, %1 switches, %2 failed%3): p50 %4 ms, "
+                            "p99 %5 ms, max %6 ms (goal <= 50 ms)\n")
                  .arg(switches.size())
+                 .arg(failed.failed())
+                 .arg(reasons.isEmpty() ? QString() : u": " + reasons.join(QStringLiteral("; ")))
                  .arg(percentile(switches, 0.5), 0, 'f', 2)
                  .arg(percentile(switches, 0.99), 0, 'f', 2)
                  .arg(percentile(switches, 1.0), 0, 'f', 2);
@@ -586,28 +448,57 @@ void statusOfHundred(DeployTestBed& bed)
     context.workspace = *workspace;
     context.dataDir = bed.dataDir();
     context.ledger = bed.ledger();
-    std::vector<double> ours;
+    // The CLI must list as many containers as carry the label, whatever other parts left.
+    const Result<QList<DockerContainer>> labelled = client.containers(
+        true, QJsonObject{{QStringLiteral("label"),
+                           QJsonObject{{QStringLiteral("launchdeck.application"), true}}}});
+    if (!labelled) {
+        out() << "cannot list the labelled containers: " << labelled.error().toString() << "\n";
+        return;
+    }
+    // A status counts when every pair has its one running replica, as made above.
+    Runs ours;
     for (int i = 0; i < 10; ++i) {
         QElapsedTimer clock;
         clock.start();
         const QList<deploy::PairStatus> statuses = deploy::deploymentStatus(context);
-        ours.push_back(double(clock.nsecsElapsed()) / 1e6);
-        if (statuses.size() != kApps)
-            out() << "unexpected: " << statuses.size() << " pairs\n";
+        const double elapsed = double(clock.nsecsElapsed()) / 1e6;
+        const qsizetype running =
+            std::count_if(statuses.begin(), statuses.end(), [](const deploy::PairStatus& pair) {
+                return pair.hostError.isEmpty() && pair.runningReplicas == 1;
+            });
+        if (statuses.size() != kApps || running != kApps)
+            ours.fail(QStringLiteral("%1 pairs, %2 with their running replica")
+                          .arg(statuses.size())
+                          .arg(running));
+        else
+            ours.add(elapsed);
     }
-    std::vector<double> cli;
-    for (int i = 0; i < 10; ++i)
-        cli.push_back(
+    Runs cli;
+    for (int i = 0; i < 10; ++i) {
+        const CliRun run =
             dockerCli(bed.docker().daemon().host(),
                       {QStringLiteral("ps"), QStringLiteral("-a"), QStringLiteral("--filter"),
-                       QStringLiteral("label=launchdeck.application")}));
-    out() << QStringLiteral("status of %1 pairs (ledger + one container listing): p50 %2 ms\n")
+                       QStringLiteral("label=launchdeck.application")});
+        const qsizetype rows = run.output.trimmed().count('\n'); // lines less the header
+        if (!run.failure.isEmpty())
+            cli.fail(run.failure);
+        else if (rows != labelled->size())
+            cli.fail(QStringLiteral("listed %1 of %2").arg(rows).arg(labelled->size()));
+        else
+            cli.add(run.ms);
+    }
+    out() << QStringLiteral("status of %1 pairs (ledger + one container listing): p50 %2 ms (%3)\n")
                  .arg(kApps)
-                 .arg(percentile(ours, 0.5), 0, 'f', 1);
-    out() << QStringLiteral("docker ps -a --filter label=… (same containers): p50 %1 ms\n")
-                 .arg(percentile(cli, 0.5), 0, 'f', 1);
-    out() << QStringLiteral("ratio: %1\n")
-                 .arg(percentile(ours, 0.5) / std::max(0.001, percentile(cli, 0.5)), 0, 'f', 2);
+                 .arg(ours.median(), 0, 'f', 1)
+                 .arg(ours.count());
+    out() << QStringLiteral("docker ps -a --filter label=… (the same %1 containers): p50 %2 ms "
+                            "(%3)\n")
+                 .arg(labelled->size())
+                 .arg(cli.median(), 0, 'f', 1)
+                 .arg(cli.count());
+    out()
+        << QStringLiteral("ratio: %1\n").arg(bench::ratio(ours.median(), cli.median()), 0, 'f', 2);
 }
 
 } // namespace

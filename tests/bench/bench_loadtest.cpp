@@ -1,5 +1,7 @@
 // Benchmark: requests/s of Launchdeck's load test against wrk's, on the same local nginx with the
-// same connections and duration. Prints the figures and the ratio (goal >= 0.7).
+// same connections and duration. Prints the figures and the ratio (goal >= 0.7). A round counts
+// only when both clients ran and neither saw a failed request; the others are counted and shown.
+#include "benchruns.h"
 #include "http/loadtest.h"
 
 #include "fakes/localhttpserver.h"
@@ -143,28 +145,46 @@ struct WrkRun
 {
     double requestsPerSecond = 0.0; // wrk's own report, "Requests/sec:  12345.67"
     double requests = 0.0;
+    qint64 failures = 0; // socket errors and responses other than 2xx or 3xx
+    QString error;       // wrk did not run or its report was not understood
 };
 
-// Zero figures when wrk could not run.
 WrkRun runWrk(const QString& wrk, const QString& url, int connections, int threads, int seconds)
 {
     QProcess process;
     process.setProcessChannelMode(QProcess::MergedChannels);
     process.start(wrk, {u"-t" + QString::number(threads), u"-c" + QString::number(connections),
                         u"-d" + QString::number(seconds) + u's', url});
-    if (!process.waitForFinished((seconds + 30) * 1000))
-        return {};
+    WrkRun run;
+    if (!process.waitForFinished((seconds + 30) * 1000)) {
+        process.kill();
+        process.waitForFinished();
+        run.error = QStringLiteral("wrk did not end in time");
+        return run;
+    }
     const QString output = QString::fromLocal8Bit(process.readAll());
     static const QRegularExpression requestsPerSecond(
         QStringLiteral(R"(Requests/sec:\s*([0-9.]+))"));
     static const QRegularExpression requests(QStringLiteral(R"(([0-9]+) requests in)"));
+    static const QRegularExpression socketErrors(QStringLiteral(
+        R"(Socket errors: connect ([0-9]+), read ([0-9]+), write ([0-9]+), timeout ([0-9]+))"));
+    static const QRegularExpression non2xx(QStringLiteral(R"(Non-2xx or 3xx responses: ([0-9]+))"));
     const QRegularExpressionMatch rate = requestsPerSecond.match(output);
     const QRegularExpressionMatch count = requests.match(output);
-    if (!rate.hasMatch() || !count.hasMatch()) {
+    if (process.exitCode() != 0 || !rate.hasMatch() || !count.hasMatch()) {
         out() << "wrk failed:\n" << output << Qt::endl;
-        return {};
+        run.error = QStringLiteral("wrk exited %1 without a report").arg(process.exitCode());
+        return run;
     }
-    return {rate.captured(1).toDouble(), count.captured(1).toDouble()};
+    run.requestsPerSecond = rate.captured(1).toDouble();
+    run.requests = count.captured(1).toDouble();
+    if (const QRegularExpressionMatch errors = socketErrors.match(output); errors.hasMatch()) {
+        for (int i = 1; i <= 4; ++i)
+            run.failures += errors.captured(i).toLongLong();
+    }
+    if (const QRegularExpressionMatch bad = non2xx.match(output); bad.hasMatch())
+        run.failures += bad.captured(1).toLongLong();
+    return run;
 }
 
 // CPU seconds (user + system) of this process, or of its reaped children (wrk).
@@ -176,12 +196,6 @@ double cpuSeconds(int who)
         return double(t.tv_sec) + double(t.tv_usec) / 1e6;
     };
     return seconds(usage.ru_utime) + seconds(usage.ru_stime);
-}
-
-double median(std::vector<double> values)
-{
-    std::sort(values.begin(), values.end());
-    return values.empty() ? 0.0 : values[values.size() / 2];
 }
 
 } // namespace
@@ -237,7 +251,7 @@ int main(int argc, char** argv)
     spec.url = nginx.url();
     spec.users = connections;
     spec.duration = std::chrono::seconds(seconds);
-    std::vector<double> wrkRates, ourRates, wrkCpu, ourCpu, roundRatios;
+    bench::Runs wrkRates, ourRates, wrkCpu, ourCpu, roundRatios;
     http::LoadTestResult last;
     for (int round = 1; round <= rounds; ++round) {
         const double wrkCpuBefore = cpuSeconds(RUSAGE_CHILDREN);
@@ -246,38 +260,53 @@ int main(int argc, char** argv)
         const double ourCpuBefore = cpuSeconds(RUSAGE_SELF);
         last = http::runLoadTest(spec);
         const double ourCpuUsed = cpuSeconds(RUSAGE_SELF) - ourCpuBefore;
-        wrkRates.push_back(wrkRun.requestsPerSecond);
-        ourRates.push_back(last.requestsPerSecond);
         // Microseconds of client CPU per request: less noisy than rates on a shared machine.
-        wrkCpu.push_back(wrkRun.requests > 0 ? wrkCpuUsed * 1e6 / wrkRun.requests : 0.0);
-        ourCpu.push_back(last.requests > 0 ? ourCpuUsed * 1e6 / double(last.requests) : 0.0);
+        const double wrkMicros = wrkRun.requests > 0 ? wrkCpuUsed * 1e6 / wrkRun.requests : 0.0;
+        const double ourMicros = last.requests > 0 ? ourCpuUsed * 1e6 / double(last.requests) : 0.0;
         // The two runs of a round are back to back, so their ratio shares the machine's load.
-        roundRatios.push_back(
-            wrkRun.requestsPerSecond > 0 ? last.requestsPerSecond / wrkRun.requestsPerSecond : 0.0);
+        const double roundRatio = bench::ratio(last.requestsPerSecond, wrkRun.requestsPerSecond);
         out() << "round " << round << ": wrk " << QString::number(wrkRun.requestsPerSecond, 'f', 0)
-              << " req/s (" << QString::number(wrkCpu.back(), 'f', 1) << " µs CPU/req), launchdeck "
+              << " req/s (" << QString::number(wrkMicros, 'f', 1) << " µs CPU/req, "
+              << wrkRun.failures << " failures), launchdeck "
               << QString::number(last.requestsPerSecond, 'f', 0) << " req/s ("
-              << QString::number(ourCpu.back(), 'f', 1) << " µs CPU/req, " << last.failures
+              << QString::number(ourMicros, 'f', 1) << " µs CPU/req, " << last.failures
               << " failures, p95 " << QString::number(last.p95Ms, 'f', 2) << " ms), ratio "
-              << QString::number(roundRatios.back(), 'f', 2) << Qt::endl;
+              << QString::number(roundRatio, 'f', 2) << Qt::endl;
+        QString failure;
+        if (!wrkRun.error.isEmpty())
+            failure = wrkRun.error;
+        else if (!last.error.isEmpty())
+            failure = u"launchdeck: " + last.error;
+        else if (wrkRun.failures > 0 || last.failures > 0 || last.requests == 0)
+            failure = QStringLiteral("failed requests (wrk %1, launchdeck %2)")
+                          .arg(wrkRun.failures)
+                          .arg(last.failures);
+        if (!failure.isEmpty()) {
+            for (bench::Runs* runs : {&wrkRates, &ourRates, &wrkCpu, &ourCpu, &roundRatios})
+                runs->fail(failure);
+            continue;
+        }
+        wrkRates.add(wrkRun.requestsPerSecond);
+        ourRates.add(last.requestsPerSecond);
+        wrkCpu.add(wrkMicros);
+        ourCpu.add(ourMicros);
+        roundRatios.add(roundRatio);
     }
     out() << "\nlast Launchdeck run:\n" << http::formatLoadTestSummary(spec, last) << Qt::endl;
 
-    const double wrkMedian = median(wrkRates);
-    const double ourMedian = median(ourRates);
-    const double ratio = wrkMedian > 0 ? ourMedian / wrkMedian : 0.0;
-    out() << "wrk CPU per request (median):        " << QString::number(median(wrkCpu), 'f', 1)
+    const double wrkMedian = wrkRates.median();
+    const double ourMedian = ourRates.median();
+    const double ratio = bench::ratio(ourMedian, wrkMedian);
+    out() << "rounds counted: " << wrkRates.count() << '\n'
+          << "wrk CPU per request (median):        " << QString::number(wrkCpu.median(), 'f', 1)
           << " µs\n"
-          << "launchdeck CPU per request (median): " << QString::number(median(ourCpu), 'f', 1)
+          << "launchdeck CPU per request (median): " << QString::number(ourCpu.median(), 'f', 1)
           << " µs\n"
           << "wrk requests/s (median):        " << QString::number(wrkMedian, 'f', 0) << '\n'
           << "launchdeck requests/s (median): " << QString::number(ourMedian, 'f', 0) << '\n'
           << "ratio launchdeck/wrk:           " << QString::number(ratio, 'f', 2)
           << " (goal >= 0.70)\n"
-          << "ratio per round:                "
-          << QString::number(*std::min_element(roundRatios.begin(), roundRatios.end()), 'f', 2)
-          << " to "
-          << QString::number(*std::max_element(roundRatios.begin(), roundRatios.end()), 'f', 2)
-          << Qt::endl;
+          << "ratio per round:                " << QString::number(roundRatios.min(), 'f', 2)
+          << " to " << QString::number(roundRatios.max(), 'f', 2) << Qt::endl;
     return 0;
 }

@@ -1,5 +1,10 @@
 // Runner output throughput and memory: `seq N` under the runner against the same command with
-// output to /dev/null, and RSS before and after ten million lines. Prints figures only.
+// output to /dev/null, and the peak resident memory over ten million lines. A round counts only
+// when the run succeeded and every line `seq` printed reached the listener; the others are
+// counted and shown. Prints figures only.
+#include "benchruns.h"
+
+#include "fakes/processmemory.h"
 #include "pipeline/pipelineparser.h"
 #include "pipeline/pipelinerunnerhost.h"
 
@@ -10,10 +15,10 @@
 #include <QProcess>
 #include <QTemporaryDir>
 
-#include <algorithm>
 #include <cstdio>
 
 using namespace launchdeck;
+using bench::Runs;
 
 namespace {
 
@@ -29,9 +34,16 @@ qint64 rssKiB()
     return -1;
 }
 
-// Wall time of the run in ms, and how many lines listeners received.
-std::pair<qint64, qint64> runUnderRunner(PipelineRunnerHost& host, const QString& command,
-                                         const QString& workspace)
+struct RunnerRound
+{
+    qint64 ms = 0;
+    RunStatus status = RunStatus::Queued;
+    qint64 lines = 0;    // the step's own lines that reached the listener, notes left out
+    QByteArray lastLine; // the last of them
+};
+
+RunnerRound runUnderRunner(PipelineRunnerHost& host, const QString& command,
+                           const QString& workspace)
 {
     Diagnostics out;
     RunRequest request;
@@ -41,50 +53,74 @@ std::pair<qint64, qint64> runUnderRunner(PipelineRunnerHost& host, const QString
                       QByteArray("steps:\n  - name: output\n    run: ") + command.toUtf8() + '\n',
                       out)
             .value();
-    qint64 lines = 0;
+    RunnerRound round;
     QEventLoop loop;
-    const auto batches =
-        QObject::connect(host.runner(), &PipelineRunner::linesAvailable, &loop,
-                         [&](const LogBatch& batch) { lines += batch.lineCount(); });
-    const auto done =
-        QObject::connect(host.runner(), &PipelineRunner::runFinished, &loop, &QEventLoop::quit);
+    const auto batches = QObject::connect(
+        host.runner(), &PipelineRunner::linesAvailable, &loop, [&](const LogBatch& batch) {
+            const LogChunk* lastChunk = nullptr;
+            const LogEntry* lastEntry = nullptr;
+            for (const LogChunk& chunk : batch.chunks()) {
+                for (const LogEntry& entry : chunk.entries) {
+                    if (entry.note() || entry.continuation())
+                        continue;
+                    ++round.lines;
+                    lastChunk = &chunk;
+                    lastEntry = &entry;
+                }
+            }
+            if (lastEntry)
+                round.lastLine = lastChunk->view(*lastEntry).toByteArray();
+        });
+    const auto done = QObject::connect(host.runner(), &PipelineRunner::runFinished, &loop,
+                                       [&](const RunResult& result) {
+                                           round.status = result.status;
+                                           loop.quit();
+                                       });
     QElapsedTimer clock;
     clock.start();
     host.start(request);
     loop.exec();
-    const qint64 elapsed = clock.elapsed();
+    round.ms = clock.elapsed();
     QObject::disconnect(batches);
     QObject::disconnect(done);
-    return {elapsed, lines};
+    return round;
 }
 
-double median(QList<qint64> values)
+// Adds the round to `runs` when the run succeeded and `expected` lines, 1 to `expected` as seq
+// prints them, all reached the listener; else counts it as failed with what was missing.
+void addRound(Runs& runs, const RunnerRound& round, qint64 expected)
 {
-    std::sort(values.begin(), values.end());
-    return values.isEmpty() ? 0.0 : double(values[values.size() / 2]);
+    if (round.status != RunStatus::Succeeded)
+        runs.fail(QStringLiteral("the run ended %1").arg(runStatusName(round.status)));
+    else if (round.lines != expected)
+        runs.fail(
+            QStringLiteral("%1 of %2 lines reached the listener").arg(round.lines).arg(expected));
+    else if (expected > 0 && round.lastLine != QByteArray::number(expected))
+        runs.fail(
+            QStringLiteral("the last line was \"%1\"").arg(QString::fromUtf8(round.lastLine)));
+    else
+        runs.add(double(round.ms));
 }
 
-// Runs `command` with its output to /dev/null, unless it redirects the output itself.
-qint64 runToDevNull(const QString& command)
+// Runs `script` with bash -eo pipefail into `runs`, counting a non-zero exit as a failure.
+void runShell(const QString& script, Runs& runs)
 {
     QElapsedTimer clock;
     clock.start();
-    QProcess::execute(
+    const int exitCode = QProcess::execute(
         QStringLiteral("bash"),
-        {QStringLiteral("-eo"), QStringLiteral("pipefail"), QStringLiteral("-c"),
-         command.contains(u'>') ? command : command + QStringLiteral(" > /dev/null")});
-    return clock.elapsed();
+        {QStringLiteral("-eo"), QStringLiteral("pipefail"), QStringLiteral("-c"), script});
+    const qint64 elapsed = clock.elapsed();
+    if (exitCode == 0)
+        runs.add(double(elapsed));
+    else
+        runs.fail(QStringLiteral("`%1` exited %2").arg(script).arg(exitCode));
 }
 
-// The least any runner that keeps the log must do: read the pipe and write a file.
-qint64 runThroughCatToFile(const QString& command, const QString& file)
+void report(const char* what, const Runs& runs, double reference)
 {
-    QElapsedTimer clock;
-    clock.start();
-    QProcess::execute(QStringLiteral("bash"),
-                      {QStringLiteral("-eo"), QStringLiteral("pipefail"), QStringLiteral("-c"),
-                       command + QStringLiteral(" | cat > ") + file});
-    return clock.elapsed();
+    std::printf("  %-38s %6.0f ms (ratio %.2f; %s)\n", what, runs.median(),
+                bench::ratio(runs.median(), reference), qPrintable(runs.count()));
 }
 
 } // namespace
@@ -92,65 +128,83 @@ qint64 runThroughCatToFile(const QString& command, const QString& file)
 int main(int argc, char** argv)
 {
     QCoreApplication app(argc, argv);
+    const int rounds = argc > 1 ? std::max(1, QString::fromLocal8Bit(argv[1]).toInt()) : 5;
     QTemporaryDir dir;
     RunnerOptions options;
     options.dataDir = dir.filePath(QStringLiteral("data"));
     options.useKeyring = false;
     PipelineRunnerHost host(options);
 
-    const QString twoMillion = QStringLiteral("seq 2000000");
-    runToDevNull(twoMillion); // warm the page cache
+    constexpr qint64 kLines = 2'000'000;
+    const QString seq = QStringLiteral("seq %1").arg(kLines);
+    Runs warmUp;
+    runShell(seq + QStringLiteral(" > /dev/null"), warmUp); // warm the page cache
     // The first run of a runner pays one-time set-up (its thread's heap, the first run folder):
     // one round is run first and not counted, like the page-cache warm-up above.
-    runUnderRunner(host, twoMillion, dir.path());
-    constexpr int kRounds = 5;
-    QList<qint64> bare;
-    QList<qint64> toFile;
-    QList<qint64> cat;
-    QList<qint64> runner;
-    qint64 lines = 0;
-    for (int i = 0; i < kRounds; ++i) {
-        bare.append(runToDevNull(twoMillion));
-        const auto [elapsed, received] = runUnderRunner(host, twoMillion, dir.path());
-        runner.append(elapsed);
-        lines = received;
-        std::printf("  round %d: /dev/null %lld ms, runner %lld ms\n", i + 1,
-                    static_cast<long long>(bare.last()), static_cast<long long>(elapsed));
+    addRound(warmUp, runUnderRunner(host, seq, dir.path()), kLines);
+    if (warmUp.failed() > 0)
+        std::printf("warm-up: %s\n", qPrintable(warmUp.count()));
+    Runs bare;
+    Runs runner;
+    for (int i = 0; i < rounds; ++i) {
+        runShell(seq + QStringLiteral(" > /dev/null"), bare);
+        const RunnerRound round = runUnderRunner(host, seq, dir.path());
+        addRound(runner, round, kLines);
+        std::printf("  round %d: /dev/null %.0f ms, runner %lld ms, %lld lines received\n", i + 1,
+                    bare.values().empty() ? 0.0 : bare.values().back(),
+                    static_cast<long long>(round.ms), static_cast<long long>(round.lines));
     }
     // New files each round, after the runner's rounds: ext4 writes back a truncated file's dirty
     // pages at once, which would slow whatever runs next.
-    for (int i = 0; i < kRounds; ++i) {
-        toFile.append(runToDevNull(twoMillion + QStringLiteral(" > ") +
-                                   dir.filePath(QStringLiteral("direct%1.log").arg(i))));
-        cat.append(
-            runThroughCatToFile(twoMillion, dir.filePath(QStringLiteral("cat%1.log").arg(i))));
+    Runs toFile;
+    Runs cat;
+    for (int i = 0; i < rounds; ++i) {
+        runShell(seq + QStringLiteral(" > ") + dir.filePath(QStringLiteral("direct%1.log").arg(i)),
+                 toFile);
+        runShell(seq + QStringLiteral(" | cat > ") +
+                     dir.filePath(QStringLiteral("cat%1.log").arg(i)),
+                 cat);
     }
-    const double bareMedian = median(bare);
-    std::printf("seq 2000000 (median of %d): /dev/null %.0f ms, runner %.0f ms, ratio %.2f "
-                "(goal <= 1.2), %lld lines received\n",
-                kRounds, bareMedian, median(runner), median(runner) / bareMedian,
-                static_cast<long long>(lines));
-    std::printf("  references: seq > file %.0f ms (ratio %.2f: any runner that keeps the log "
-                "writes it), seq | cat > file %.0f ms (ratio %.2f: the same through a pipe)\n",
-                median(toFile), median(toFile) / bareMedian, median(cat), median(cat) / bareMedian);
+    const double bareMedian = bare.median();
+    std::printf("seq %lld, medians (goal: runner ratio <= 1.2):\n", static_cast<long long>(kLines));
+    report("/dev/null", bare, bareMedian);
+    report("runner, every line received", runner, bareMedian);
+    report("seq > file (any kept log is written)", toFile, bareMedian);
+    report("seq | cat > file (through a pipe)", cat, bareMedian);
 
     // The fixed cost of a run (setup, process start, reaping the group), without output.
-    qint64 bareEmpty = 0;
-    qint64 runnerEmpty = 0;
-    for (int i = 0; i < kRounds; ++i) {
-        bareEmpty += runToDevNull(QStringLiteral("true"));
-        runnerEmpty += runUnderRunner(host, QStringLiteral("true"), dir.path()).first;
+    Runs bareEmpty;
+    Runs runnerEmpty;
+    for (int i = 0; i < rounds; ++i) {
+        runShell(QStringLiteral("true"), bareEmpty);
+        addRound(runnerEmpty, runUnderRunner(host, QStringLiteral("true"), dir.path()), 0);
     }
-    std::printf("true: /dev/null %.1f ms, runner %.1f ms (mean of %d)\n",
-                bareEmpty / double(kRounds), runnerEmpty / double(kRounds), kRounds);
+    std::printf("true: /dev/null %.1f ms (%s), runner %.1f ms (%s), medians\n", bareEmpty.median(),
+                qPrintable(bareEmpty.count()), runnerEmpty.median(),
+                qPrintable(runnerEmpty.count()));
 
+    // The peak, not the resident size at the end: a run may grow and give memory back before it
+    // ends. The high-water mark starts again from the current size when the kernel allows it.
+    constexpr qint64 kManyLines = 10'000'000;
+    test::resetPeakResident();
     const qint64 before = rssKiB();
-    const auto [elapsed, received] =
-        runUnderRunner(host, QStringLiteral("seq 10000000"), dir.path());
+    const qint64 peakBefore = test::peakResidentKiB();
+    const RunnerRound many =
+        runUnderRunner(host, QStringLiteral("seq %1").arg(kManyLines), dir.path());
+    const qint64 peak = test::peakResidentKiB();
     const qint64 after = rssKiB();
-    std::printf("seq 10000000: %lld ms, %lld lines received, RSS before %lld KiB, after %lld KiB "
-                "(goal: flat)\n",
-                static_cast<long long>(elapsed), static_cast<long long>(received),
-                static_cast<long long>(before), static_cast<long long>(after));
+    Runs manyRun;
+    addRound(manyRun, many, kManyLines);
+    std::printf("seq %lld: %lld ms, %lld lines received (%s)\n", static_cast<long long>(kManyLines),
+                static_cast<long long>(many.ms), static_cast<long long>(many.lines),
+                manyRun.failed() > 0 ? qPrintable(u"FAILED: " + manyRun.failures().first())
+                                     : "all of them");
+    std::printf("  RSS before %lld KiB, peak during the run %lld KiB (+%lld KiB), after %lld KiB "
+                "(goal: flat)%s\n",
+                static_cast<long long>(before), static_cast<long long>(peak),
+                static_cast<long long>(peak - before), static_cast<long long>(after),
+                peakBefore > before + 1024 ? "; the peak could not be reset: it is the process's "
+                                             "since it started"
+                                           : "");
     return 0;
 }

@@ -1,11 +1,15 @@
 // Start-to-first-paint of launchdeck (opening the sample workspace) against a bare
-// QMainWindow, N launches each under the display given; prints the medians and their ratio.
+// QMainWindow, N launches each under the display given; prints the medians of the launches that
+// painted, and counts and shows the ones that did not.
 // Usage: bench_startup [runs]   (e.g. under xvfb-run -a)
+#include "benchruns.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QDirIterator>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 #include <QTemporaryDir>
 
@@ -30,9 +34,9 @@ bool copyTree(const QString& from, const QString& to)
     return true;
 }
 
-// Milliseconds from launch until the program prints the marker; nullopt if it never does.
-std::optional<double> timeFirstPaint(const QString& program, const QStringList& arguments,
-                                     const QProcessEnvironment& environment)
+// Milliseconds from launch until the program prints the marker into `runs`, or why it did not.
+void timeFirstPaint(const QString& program, const QStringList& arguments,
+                    const QProcessEnvironment& environment, launchdeck::bench::Runs& runs)
 {
     QProcess process;
     process.setProcessEnvironment(environment);
@@ -51,22 +55,27 @@ std::optional<double> timeFirstPaint(const QString& program, const QStringList& 
             break;
         }
     }
+    const bool endedByItself = process.state() == QProcess::NotRunning;
     process.terminate();
     if (!process.waitForFinished(5000)) {
         process.kill();
         process.waitForFinished(5000);
     }
-    if (!elapsed)
-        std::fprintf(stderr, "%s: no first paint (%s)\n", qPrintable(program),
-                     process.readAllStandardError().constData());
-    return elapsed;
-}
-
-double median(QList<double> values)
-{
-    std::sort(values.begin(), values.end());
-    const qsizetype n = values.size();
-    return n % 2 ? values.at(n / 2) : (values.at(n / 2 - 1) + values.at(n / 2)) / 2;
+    if (elapsed) {
+        runs.add(*elapsed);
+        return;
+    }
+    const QString name = QFileInfo(program).fileName();
+    const QString error = QString::fromLocal8Bit(process.readAllStandardError()).trimmed();
+    const QString why = !endedByItself ? QStringLiteral("%1 did not paint within 30 s").arg(name)
+                        : process.exitStatus() == QProcess::CrashExit
+                            ? QStringLiteral("%1 crashed before its first paint").arg(name)
+                            : QStringLiteral("%1 exited %2 before its first paint")
+                                  .arg(name)
+                                  .arg(process.exitCode());
+    std::fprintf(stderr, "%s%s%s\n", qPrintable(why), error.isEmpty() ? "" : ": ",
+                 qPrintable(error.right(2000)));
+    runs.fail(why);
 }
 
 } // namespace
@@ -92,31 +101,36 @@ int main(int argc, char* argv[])
     const QString bare = QStringLiteral(BARE_WINDOW_EXECUTABLE);
     const QStringList launchdeckArguments{QStringLiteral("--workspace"), workspace};
 
-    // One launch each to warm the file cache; not counted.
-    (void)timeFirstPaint(bare, {}, environment);
-    (void)timeFirstPaint(launchdeck, launchdeckArguments, environment);
+    // One launch each to warm the file cache; not counted, but a failure there is shown.
+    launchdeck::bench::Runs warmUp;
+    timeFirstPaint(bare, {}, environment, warmUp);
+    timeFirstPaint(launchdeck, launchdeckArguments, environment, warmUp);
 
-    QList<double> bareTimes;
-    QList<double> launchdeckTimes;
+    launchdeck::bench::Runs bareRuns;
+    launchdeck::bench::Runs launchdeckRuns;
     for (int i = 0; i < runs; ++i) {
         // Interleaved, so drift in the machine's load hits both alike.
-        if (const auto t = timeFirstPaint(bare, {}, environment))
-            bareTimes.append(*t);
-        if (const auto t = timeFirstPaint(launchdeck, launchdeckArguments, environment))
-            launchdeckTimes.append(*t);
+        timeFirstPaint(bare, {}, environment, bareRuns);
+        timeFirstPaint(launchdeck, launchdeckArguments, environment, launchdeckRuns);
     }
-    if (bareTimes.isEmpty() || launchdeckTimes.isEmpty()) {
-        std::fprintf(stderr, "no successful launches\n");
-        return 1;
-    }
-    const double bareMedian = median(bareTimes);
-    const double launchdeckMedian = median(launchdeckTimes);
     const QString platform = qEnvironmentVariableIsSet("QT_QPA_PLATFORM")
                                  ? qEnvironmentVariable("QT_QPA_PLATFORM")
                                  : QStringLiteral("DISPLAY=") + qEnvironmentVariable("DISPLAY");
-    std::printf("start to first paint, median of %d runs (%s)\n", runs, qPrintable(platform));
-    std::printf("  bare_window  %8.1f ms\n", bareMedian);
-    std::printf("  launchdeck   %8.1f ms\n", launchdeckMedian);
-    std::printf("  ratio        %8.2f   (goal <= 1.30)\n", launchdeckMedian / bareMedian);
+    std::printf("start to first paint, median of the launches that painted (%s)\n",
+                qPrintable(platform));
+    for (const auto& [name, launches] :
+         {std::pair<const char*, const launchdeck::bench::Runs&>{"bare_window", bareRuns},
+          std::pair<const char*, const launchdeck::bench::Runs&>{"launchdeck", launchdeckRuns}}) {
+        const QString median = launches.anySucceeded()
+                                   ? QStringLiteral("%1 ms").arg(launches.median(), 8, 'f', 1)
+                                   : QStringLiteral("    none   ");
+        std::printf("  %-12s %s  (%s)\n", name, qPrintable(median), qPrintable(launches.count()));
+    }
+    if (!bareRuns.anySucceeded() || !launchdeckRuns.anySucceeded()) {
+        std::printf("  ratio        none: a side had no launch that painted\n");
+        return 1;
+    }
+    std::printf("  ratio        %8.2f   (goal <= 1.30)\n",
+                launchdeckRuns.median() / bareRuns.median());
     return 0;
 }
