@@ -7,6 +7,10 @@
 #include <yaml-cpp/node/detail/node.h>
 #include <yaml-cpp/node/impl.h>
 
+#include <algorithm>
+#include <string_view>
+#include <unordered_set>
+
 namespace launchdeck {
 struct YamlNodeFactory;
 } // namespace launchdeck
@@ -43,6 +47,7 @@ void YamlDocumentBuilder::reset()
     m_refusal = Refusal::None;
     m_refusalMark = YAML::Mark::null_mark();
     m_documentMark = YAML::Mark::null_mark();
+    m_findings.clear();
 }
 
 YAML::Node YamlDocumentBuilder::root() const
@@ -205,7 +210,126 @@ void YamlDocumentBuilder::OnMapEnd()
     if (m_refusal != Refusal::None)
         return;
     --m_mapDepth;
+    resolveMerges(*m_open.back().node);
     pop();
+}
+
+namespace {
+
+// Only a plain '<<' merges, as in YAML 1.1: a quoted "<<" is an ordinary key.
+bool isMergeKey(const YAML::detail::node& key)
+{
+    return key.type() == YAML::NodeType::Scalar && key.scalar() == "<<" &&
+           (key.tag() == "?" || key.tag() == "tag:yaml.org,2002:merge");
+}
+
+QString kindName(const YAML::detail::node& node)
+{
+    switch (node.type()) {
+    case YAML::NodeType::Map:
+        return QStringLiteral("a mapping");
+    case YAML::NodeType::Sequence:
+        return QStringLiteral("a sequence");
+    case YAML::NodeType::Scalar:
+        return QStringLiteral("the scalar '%1'").arg(QString::fromStdString(node.scalar()));
+    case YAML::NodeType::Null:
+    case YAML::NodeType::Undefined:
+        break;
+    }
+    return QStringLiteral("null");
+}
+
+} // namespace
+
+void YamlDocumentBuilder::mergeFinding(const YAML::detail::node& at, Severity severity,
+                                       const QString& rule, const QString& message)
+{
+    const YAML::Mark& mark = at.mark();
+    m_findings.append({QString(), mark.line + 1, mark.column + 1, severity, rule, message});
+}
+
+// The merged entries are the anchored mapping's own nodes, so they keep the marks of the lines
+// that hold them. Their count needs no second look: the alias that names them counted its
+// whole expansion, and merging only drops entries from it.
+void YamlDocumentBuilder::resolveMerges(YAML::detail::node& map)
+{
+    // Every mapping passes here: the common case, no '<<', costs a scan and no allocation.
+    const auto isMergeEntry = [](const auto& entry) {
+        return isMergeKey(*entry.first);
+    };
+    if (std::none_of(map.begin(), map.end(), isMergeEntry))
+        return;
+    using Entry = std::pair<YAML::detail::node*, YAML::detail::node*>;
+    std::vector<Entry> written;
+    for (const auto& entry : map)
+        written.emplace_back(entry.first, entry.second);
+
+    // Keys written in the mapping win over merged ones, wherever they stand.
+    std::unordered_set<std::string_view> present;
+    for (const auto& [key, value] : written) {
+        if (key->type() == YAML::NodeType::Scalar && !isMergeKey(*key))
+            present.insert(key->scalar());
+    }
+    std::vector<Entry> merged;
+    const YAML::detail::node* firstMerge = nullptr;
+    const auto mergeFrom = [&](YAML::detail::node& source) {
+        for (const auto& entry : source) {
+            const bool scalar = entry.first->type() == YAML::NodeType::Scalar;
+            if (scalar && !present.insert(entry.first->scalar()).second)
+                continue; // an earlier source, or the mapping itself, has it
+            merged.emplace_back(entry.first, entry.second);
+        }
+    };
+    for (const auto& [key, value] : written) {
+        if (!isMergeKey(*key)) {
+            merged.emplace_back(key, value);
+            continue;
+        }
+        if (firstMerge) {
+            mergeFinding(*key, Severity::High, QStringLiteral("duplicate-key"),
+                         QStringLiteral("duplicate key '<<' (line %1 merges already); merge "
+                                        "several mappings with one list: '<<: [*a, *b]'")
+                             .arg(firstMerge->mark().line + 1));
+        }
+        firstMerge = firstMerge ? firstMerge : key;
+        if (value->type() == YAML::NodeType::Map) {
+            mergeFrom(*value);
+        } else if (value->type() == YAML::NodeType::Sequence) {
+            // One finding per '<<': the first entry that is no mapping says enough.
+            int position = 0;
+            const YAML::detail::node* wrong = nullptr;
+            int wrongPosition = 0;
+            for (const auto& item : *value) {
+                YAML::detail::node& source = *item;
+                ++position;
+                if (source.type() == YAML::NodeType::Map) {
+                    mergeFrom(source);
+                } else if (!wrong) {
+                    wrong = &source;
+                    wrongPosition = position;
+                }
+            }
+            if (wrong) {
+                mergeFinding(*key, Severity::Critical, QStringLiteral("yaml-merge"),
+                             QStringLiteral("'<<' merges mappings, but entry %1 of its sequence "
+                                            "is %2; list only aliases of mappings ('<<: [*a, "
+                                            "*b]')")
+                                 .arg(wrongPosition)
+                                 .arg(kindName(*wrong)));
+            }
+        } else {
+            mergeFinding(*key, Severity::Critical, QStringLiteral("yaml-merge"),
+                         QStringLiteral("'<<' merges mappings, but its value is %1; write "
+                                        "'<<: *name' with the anchor on a mapping, or a list of "
+                                        "them")
+                             .arg(kindName(*value)));
+        }
+    }
+    // Rebuilt in place: the mapping keeps its mark, tag, style and anchor.
+    map.set_null();
+    map.set_type(YAML::NodeType::Map);
+    for (const auto& [key, value] : merged)
+        map.insert(*key, *value, m_memory);
 }
 
 } // namespace launchdeck

@@ -1,7 +1,10 @@
 // Builds the node tree of one YAML document from yaml-cpp's parser events, so a file of many
 // documents is read one document at a time, and counts what the document would become when its
-// aliases are expanded, so an alias bomb is refused before anyone walks it.
+// aliases are expanded, so an alias bomb is refused before anyone walks it. YAML 1.1 merge keys
+// ('<<: *common') are resolved as each mapping ends, so every reader sees the merged mapping.
 #pragma once
+
+#include "core/diagnostic.h"
 
 #include <QtGlobal>
 
@@ -33,6 +36,8 @@ public:
     // Where the refusal was decided: the node or alias that went past the limit.
     const YAML::Mark& refusalMark() const { return m_refusalMark; }
     const YAML::Mark& documentMark() const { return m_documentMark; }
+    // Merge keys that could not be resolved, placed at their '<<'; the path is left empty.
+    const Diagnostics& findings() const { return m_findings; }
 
     void OnDocumentStart(const YAML::Mark& mark) override;
     void OnDocumentEnd() override {}
@@ -61,6 +66,9 @@ private:
     YAML::detail::node* push(const YAML::Mark& mark, YAML::anchor_t anchor);
     void attach(YAML::detail::node& node, YAML::anchor_t anchor, qint64 expandedBefore);
     void pop();
+    void resolveMerges(YAML::detail::node& map);
+    void mergeFinding(const YAML::detail::node& at, Severity severity, const QString& rule,
+                      const QString& message);
 
     const qint64 m_maxNodes;
     YAML::detail::shared_memory_holder m_memory;
@@ -75,6 +83,7 @@ private:
     Refusal m_refusal = Refusal::None;
     YAML::Mark m_refusalMark;
     YAML::Mark m_documentMark;
+    Diagnostics m_findings;
 };
 
 } // namespace launchdeck

@@ -3,6 +3,7 @@
 #include "core/yamlsource.h"
 
 #include "core/yamldocumentbuilder.h"
+#include "core/yamlsyntaxerror.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -421,6 +422,10 @@ bool forEachYamlDocument(const QString& path, const QByteArray& bytes, Diagnosti
                 complete = false;
                 continue; // the parser is at the next document: only this one is lost
             }
+            for (Diagnostic finding : builder.findings()) {
+                finding.path = path;
+                out.append(finding);
+            }
             const YamlDocument document{builder.root(), index};
             if (!checker.check(document.root, 0)) {
                 complete = false;
@@ -436,10 +441,9 @@ bool forEachYamlDocument(const QString& path, const QByteArray& bytes, Diagnosti
         return false;
     } catch (const YAML::Exception& e) {
         if (!hadTabs) {
-            const int line = e.mark.is_null() ? 0 : e.mark.line + 1;
-            const int column = e.mark.is_null() ? 0 : e.mark.column + 1;
-            out.append({path, line, column, Severity::Critical, QStringLiteral("yaml-syntax"),
-                        QString::fromStdString(e.msg)});
+            const YamlSyntaxError error = explainYamlSyntaxError(bytes, e.msg, e.mark);
+            out.append({path, error.line, error.column, Severity::Critical,
+                        QStringLiteral("yaml-syntax"), error.message});
         }
         return false;
     }

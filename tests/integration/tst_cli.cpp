@@ -108,6 +108,29 @@ private Q_SLOTS:
         QVERIFY2(line.match(run.out).hasMatch(), qPrintable(run.out));
     }
 
+    void validateFollowsMergeKeysAndPlacesSyntaxErrors()
+    {
+        QTemporaryDir dir;
+        write(dir.filePath(QStringLiteral("compose.yaml")),
+              "x-common: &common\n  image: shop/web\n  cpus: 1\n  mem_limit: 64m\n"
+              "services:\n  app:\n    <<: *common\n    read_only: true\n"
+              "  worker:\n    <<: *common\n    image: shop/worker:2.1\n");
+        write(dir.filePath(QStringLiteral("k.yaml")),
+              "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n"
+              "  selector:\n    matchLabels:Labelz\n      app: web\n");
+        const Run run = runLaunchdeck(
+            {QStringLiteral("validate"), QStringLiteral("compose.yaml"), QStringLiteral("k.yaml")},
+            dir.path());
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(!run.out.contains(u"'<<'"), qPrintable(run.out));
+        // The merged image of app is checked where the shared block writes it.
+        QVERIFY2(run.out.contains(u"compose.yaml:2:10: high: service 'app' uses image 'shop/web'"),
+                 qPrintable(run.out));
+        QVERIFY2(run.out.contains(u"k.yaml:6:16: critical: missing space after ':' in "
+                                  u"'matchLabels:Labelz' — write 'matchLabels: Labelz'"),
+                 qPrintable(run.out));
+    }
+
     void findingsAsJson()
     {
         QTemporaryDir dir;

@@ -285,6 +285,110 @@ private Q_SLOTS:
         QCOMPARE(file.documents[0].root["a"].size(), size_t(2));
     }
 
+    void yamlMergeKeys()
+    {
+        const QByteArray text = "base: &base\n"
+                                "  image: shop/web:1.0\n"
+                                "  restart: always\n"
+                                "extra: &extra\n"
+                                "  restart: never\n"
+                                "  user: app\n"
+                                "one:\n"
+                                "  <<: *base\n"
+                                "  image: shop/web:2.0\n"
+                                "two:\n"
+                                "  <<: [*extra, *base]\n"
+                                "three:\n"
+                                "  image: own\n"
+                                "  <<: *base\n"
+                                "four: &four {<<: *extra, port: 80}\n"
+                                "five: {<<: *four}\n";
+        Diagnostics out;
+        const YamlFile file = parseYaml(QStringLiteral("f.yaml"), text, out);
+        QVERIFY2(out.isEmpty(), qPrintable(out.isEmpty() ? QString() : out[0].message));
+        QVERIFY(file.readable);
+        const YAML::Node root = file.documents[0].root;
+        const YAML::Node one = root["one"];
+        QVERIFY(!one["<<"]);
+        QCOMPARE(one.size(), std::size_t(2));
+        QCOMPARE(yamlText(one["image"]), QStringLiteral("shop/web:2.0"));
+        QCOMPARE(yamlLine(one["image"]), 9);
+        QCOMPARE(yamlText(one["restart"]), QStringLiteral("always"));
+        // A merged value is the one written under the anchor: findings about it point there.
+        QCOMPARE(yamlLine(one["restart"]), 3);
+        const YAML::Node two = root["two"];
+        QCOMPARE(yamlText(two["restart"]), QStringLiteral("never")); // earlier in the list wins
+        QCOMPARE(yamlLine(two["restart"]), 5);
+        QCOMPARE(yamlText(two["image"]), QStringLiteral("shop/web:1.0"));
+        QCOMPARE(yamlLine(two["image"]), 2);
+        QCOMPARE(yamlText(two["user"]), QStringLiteral("app"));
+        QCOMPARE(yamlText(root["three"]["image"]), QStringLiteral("own"));
+        QCOMPARE(yamlText(root["three"]["restart"]), QStringLiteral("always"));
+        QCOMPARE(yamlText(root["five"]["user"]), QStringLiteral("app"));
+        QCOMPARE(yamlText(root["five"]["port"]), QStringLiteral("80"));
+    }
+
+    void yamlMergeOfWhatIsNoMapping()
+    {
+        Diagnostics out;
+        const YamlFile file = parseYaml(QStringLiteral("f.yaml"),
+                                        "list: &list [1, 2]\n"
+                                        "maps: &maps {a: 1}\n"
+                                        "one:\n"
+                                        "  b: 2\n"
+                                        "  <<: *list\n"
+                                        "two:\n"
+                                        "  <<: [*maps, text]\n",
+                                        out);
+        QCOMPARE(out.size(), 2);
+        QCOMPARE(out[0].rule, QStringLiteral("yaml-merge"));
+        QCOMPARE(out[0].severity, Severity::Critical);
+        QCOMPARE(out[0].line, 5);
+        QCOMPARE(out[0].column, 3);
+        QVERIFY2(out[0].message.contains(u"sequence"), qPrintable(out[0].message));
+        QCOMPARE(out[1].rule, QStringLiteral("yaml-merge"));
+        QCOMPARE(out[1].line, 7);
+        QVERIFY2(out[1].message.contains(u"entry 2"), qPrintable(out[1].message));
+        // The mappings that could be merged still are.
+        QCOMPARE(yamlText(file.documents[0].root["two"]["a"]), QStringLiteral("1"));
+    }
+
+    void yamlMergeKeyTwiceIsADuplicate()
+    {
+        Diagnostics out;
+        parseYaml(QStringLiteral("f.yaml"),
+                  "a: &a {x: 1}\nb: &b {y: 2}\nc:\n  <<: *a\n  <<: *b\n  \"<<\": quoted\n", out);
+        QCOMPARE(out.size(), 1);
+        QCOMPARE(out[0].rule, QStringLiteral("duplicate-key"));
+        QCOMPARE(out[0].line, 5);
+    }
+
+    void yamlQuotedMergeKeyIsAKey()
+    {
+        Diagnostics out;
+        const YamlFile file =
+            parseYaml(QStringLiteral("f.yaml"), "a: &a {x: 1}\nb: {\"<<\": *a}\n", out);
+        QVERIFY(out.isEmpty());
+        QVERIFY(file.documents[0].root["b"]["<<"].IsMap());
+        QVERIFY(!file.documents[0].root["b"]["x"]);
+    }
+
+    void yamlMergeBombIsRefused()
+    {
+        QByteArray text = "base: &base {";
+        for (int i = 0; i < 20; ++i)
+            text += (i ? ", k" : "k") + QByteArray::number(i) + ": v";
+        text += "}\n";
+        for (int i = 0; i < 100; ++i)
+            text += "m" + QByteArray::number(i) + ": {<<: *base}\n";
+        YamlLimits limits;
+        limits.maxNodes = 2000;
+        Diagnostics out;
+        QVERIFY(!parseYaml(QStringLiteral("f.yaml"), text, out, limits).readable);
+        QCOMPARE(out.size(), 1);
+        QCOMPARE(out[0].rule, QStringLiteral("yaml-size"));
+    }
+
     void yamlSizeLimit()
     {
         Diagnostics out;

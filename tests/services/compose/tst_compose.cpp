@@ -415,6 +415,33 @@ private Q_SLOTS:
         }
     }
 
+    void mergeKeysShareExtensionBlocks()
+    {
+        const Diagnostics found = validate("x-common: &common\n"
+                                           "  image: shop/web\n"
+                                           "  cpus: 1\n"
+                                           "  mem_limit: 64m\n"
+                                           "  enviroment: {A: b}\n"
+                                           "services:\n"
+                                           "  app:\n"
+                                           "    <<: *common\n"
+                                           "    read_only: true\n"
+                                           "  worker:\n"
+                                           "    <<: *common\n"
+                                           "    image: shop/worker:2.1\n");
+        for (const Diagnostic& d : found)
+            QVERIFY2(!d.message.contains(u"'<<'"), qPrintable(dump(found)));
+        // The merged image of app is checked, and the finding points where it is written.
+        const auto latest = withRule(found, QStringLiteral("latest-tag"));
+        QVERIFY2(latest.size() == 1, qPrintable(dump(found)));
+        QCOMPARE(latest[0].line, 2);
+        QVERIFY(latest[0].message.startsWith(u"service 'app' "));
+        const auto schema = withRule(found, QStringLiteral("compose-schema"));
+        QVERIFY2(schema.size() == 2, qPrintable(dump(found)));
+        QCOMPARE(schema[0].line, 5);
+        QCOMPARE(schema[1].line, 5);
+    }
+
     void secretsFromTheEnvironmentAreFine()
     {
         const Diagnostics found = validate(

@@ -139,6 +139,36 @@ private Q_SLOTS:
         QVERIFY2(rules.contains(QStringLiteral("latest-tag@12")), qPrintable(rules.join(u' ')));
     }
 
+    void kubernetesMergeKeysAreResolved()
+    {
+        const QByteArray text = "apiVersion: apps/v1\n"
+                                "kind: Deployment\n"
+                                "metadata: {name: web}\n"
+                                "spec:\n"
+                                "  selector: {matchLabels: {app: web}}\n"
+                                "  template:\n"
+                                "    metadata: {labels: {app: web}}\n"
+                                "    spec:\n"
+                                "      containers:\n"
+                                "        - &web\n"
+                                "          name: web\n"
+                                "          image: nginx:latest\n"
+                                "        - <<: *web\n"
+                                "          name: sidecar\n";
+        const Diagnostics found =
+            validateText(QStringLiteral("k.yaml"), text, ValidationLevel::Standard);
+        QStringList rules;
+        for (const Diagnostic& d : found)
+            rules.append(d.rule + u'@' + QString::number(d.line) + u' ' + d.message);
+        for (const Diagnostic& d : found)
+            QVERIFY2(!d.message.contains(u"<<"), qPrintable(rules.join(u'\n')));
+        // Both containers use the image written on line 12: each is reported there.
+        int latest = 0;
+        for (const Diagnostic& d : found)
+            latest += d.rule == u"latest-tag" && d.line == 12 ? 1 : 0;
+        QVERIFY2(latest == 2, qPrintable(rules.join(u'\n')));
+    }
+
     void levelsChangeWhatRuns()
     {
         const QByteArray text = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n"
