@@ -20,10 +20,10 @@ bool sameRecord(const std::optional<DeploymentRecord>& a, const std::optional<De
 
 bool sameStatus(const deploy::PairStatus& a, const deploy::PairStatus& b)
 {
-    return a.live == b.live && a.health == b.health && a.runningReplicas == b.runningReplicas &&
-           a.desiredReplicas == b.desiredReplicas && a.activeGroup == b.activeGroup &&
-           a.hostError == b.hostError && sameRecord(a.last, b.last) &&
-           sameRecord(a.running, b.running);
+    return a.live == b.live && a.servingRevision == b.servingRevision && a.health == b.health &&
+           a.runningReplicas == b.runningReplicas && a.desiredReplicas == b.desiredReplicas &&
+           a.activeGroup == b.activeGroup && a.hostError == b.hostError &&
+           sameRecord(a.last, b.last) && sameRecord(a.running, b.running);
 }
 
 QString tagOf(const QString& image)
@@ -248,6 +248,13 @@ int DeploymentMatrixModel::columnCount(const QModelIndex& parent) const
     return parent.isValid() ? 0 : static_cast<int>(m_environments.size());
 }
 
+QString DeploymentMatrixModel::stageText(const Cell& c) const
+{
+    if (c.percent >= 0)
+        return deploymentStageLabel(c.stage);
+    return c.status.running ? deploymentStageLabel(c.status.running->stage) : QString();
+}
+
 QString DeploymentMatrixModel::displayText(const Cell& c) const
 {
     if (!c.known)
@@ -255,6 +262,12 @@ QString DeploymentMatrixModel::displayText(const Cell& c) const
     const deploy::PairStatus& s = c.status;
     QString text = s.live ? tr("r%1 %2").arg(s.live->number).arg(tagOf(s.live->image))
                           : tr("No live revision");
+    if (s.running) {
+        const QString rollout = tr("r%1 %2 (%3)")
+                                    .arg(s.running->to.number)
+                                    .arg(tagOf(s.running->to.image), stageText(c));
+        text = s.live ? tr("%1 → %2").arg(text, rollout) : rollout;
+    }
     text += QStringLiteral(" — ") + healthLabel(s.health);
     if (s.desiredReplicas > 0)
         text += QStringLiteral(" %1/%2").arg(s.runningReplicas).arg(s.desiredReplicas);
@@ -268,10 +281,21 @@ QString DeploymentMatrixModel::toolTip(const Cell& c) const
     lines.append(tr("%1 in %2").arg(s.application, s.environment));
     if (s.live)
         lines.append(tr("Live: revision %1 (%2)").arg(s.live->number).arg(s.live->image));
-    lines.append(tr("Health: %1, %2 of %3 replicas running")
-                     .arg(healthLabel(s.health))
-                     .arg(s.runningReplicas)
-                     .arg(s.desiredReplicas));
+    if (s.running)
+        lines.append(tr("Rolling out: revision %1 (%2), %3")
+                         .arg(s.running->to.number)
+                         .arg(s.running->to.image, stageText(c)));
+    if (s.servingRevision > 0)
+        lines.append(tr("Health: %1, %2 of %3 replicas of revision %4 running")
+                         .arg(healthLabel(s.health))
+                         .arg(s.runningReplicas)
+                         .arg(s.desiredReplicas)
+                         .arg(s.servingRevision));
+    else
+        lines.append(tr("Health: %1, %2 of %3 replicas running")
+                         .arg(healthLabel(s.health))
+                         .arg(s.runningReplicas)
+                         .arg(s.desiredReplicas));
     if (!s.activeGroup.isEmpty())
         lines.append(tr("Traffic on the %1 group").arg(s.activeGroup));
     if (s.last) {
@@ -333,13 +357,15 @@ QVariant DeploymentMatrixModel::data(const QModelIndex& index, int role) const
     case ProgressRole:
         return c.percent;
     case StageRole:
-        if (c.percent >= 0)
-            return deploymentStageLabel(c.stage);
-        return s.running ? deploymentStageLabel(s.running->stage) : QString();
+        return stageText(c);
     case HostErrorRole:
         return s.hostError;
     case KnownRole:
         return c.known;
+    case RolloutRevisionRole:
+        return s.running ? s.running->to.number : 0;
+    case RolloutTagRole:
+        return s.running ? tagOf(s.running->to.image) : QString();
     default:
         return {};
     }

@@ -1,5 +1,6 @@
 // The deployment matrix: one row per application, one column per environment, each cell the
-// pair's live revision, health, replicas, last change and the progress of a running deployment.
+// pair's live revision, the revision a running deployment rolls out, health, replicas, last
+// change and the progress of a running deployment.
 // Status answers are applied by key as dataChanged on the cells that changed.
 #pragma once
 
@@ -41,7 +42,9 @@ public:
         ProgressRole,    // 0..100 while a deployment runs, -1 otherwise
         StageRole,       // the running deployment's stage label, empty otherwise
         HostErrorRole,
-        KnownRole, // false until a status answer covered the cell
+        KnownRole,           // false until a status answer covered the cell
+        RolloutRevisionRole, // int: the revision a running deployment rolls out, 0 otherwise
+        RolloutTagRole,      // its tag
     };
 
     explicit DeploymentMatrixModel(QObject* parent = nullptr);
@@ -81,6 +84,7 @@ private:
 
     Cell* cell(const QString& application, const QString& environment, QModelIndex* where);
     void ensureNames(const QList<deploy::PairStatus>& pairs);
+    QString stageText(const Cell& cell) const;
     QString displayText(const Cell& cell) const;
     QString toolTip(const Cell& cell) const;
 

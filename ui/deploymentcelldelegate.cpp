@@ -30,10 +30,21 @@ DeploymentCellDelegate::Lines DeploymentCellDelegate::lines(const QModelIndex& i
         return lines;
     }
     const int revision = index.data(DeploymentMatrixModel::RevisionRole).toInt();
+    const QString stage = index.data(DeploymentMatrixModel::StageRole).toString();
     lines.revision = revision > 0 ? tr("r%1 · %2")
                                         .arg(revision)
                                         .arg(index.data(DeploymentMatrixModel::TagRole).toString())
                                   : tr("Not deployed");
+    // A running deployment's revision joins the live one; a first one stands alone with its
+    // stage, since nothing else describes the cell yet.
+    if (const int rollout = index.data(DeploymentMatrixModel::RolloutRevisionRole).toInt();
+        rollout > 0) {
+        const QString next = tr("r%1 · %2")
+                                 .arg(rollout)
+                                 .arg(index.data(DeploymentMatrixModel::RolloutTagRole).toString());
+        lines.revision = revision > 0 ? tr("%1 → %2").arg(lines.revision, next)
+                                      : tr("%1 (%2)").arg(next, stage.toLower());
+    }
 
     lines.health = healthLabel(index.data(DeploymentMatrixModel::HealthRole).toString());
     const int desired = index.data(DeploymentMatrixModel::DesiredReplicasRole).toInt();
@@ -42,7 +53,6 @@ DeploymentCellDelegate::Lines DeploymentCellDelegate::lines(const QModelIndex& i
                             .arg(index.data(DeploymentMatrixModel::RunningReplicasRole).toInt())
                             .arg(desired);
 
-    const QString stage = index.data(DeploymentMatrixModel::StageRole).toString();
     lines.percent = index.data(DeploymentMatrixModel::ProgressRole).toInt();
     if (lines.percent >= 0) {
         lines.progress = QStringLiteral("%1 %2%").arg(stage).arg(lines.percent);
@@ -98,7 +108,8 @@ void DeploymentCellDelegate::paint(QPainter* painter, const QStyleOptionViewItem
     bold.setBold(true);
     painter->setFont(bold);
     painter->drawText(QRect(area.left(), area.top(), area.width(), line),
-                      Qt::AlignLeft | Qt::AlignVCenter, cell.revision);
+                      Qt::AlignLeft | Qt::AlignVCenter,
+                      QFontMetrics(bold).elidedText(cell.revision, Qt::ElideRight, area.width()));
     painter->setFont(option.font);
 
     const QRect second(area.left(), area.top() + line + 2, area.width(), line);

@@ -1,6 +1,6 @@
-// How a cell of the deployment matrix is painted: three lines, the live revision and tag, the
-// health with replicas, and the last change, the host's error or the progress bar of a
-// deployment running here.
+// How a cell of the deployment matrix is painted: three lines, the live revision and tag (and
+// the one a running deployment rolls out), the health with replicas, and the last change, the
+// host's error or the progress bar of a deployment running here.
 #pragma once
 
 #include <QStyledItemDelegate>
@@ -17,9 +17,11 @@ public:
     struct Lines
     {
         bool known = false; // false: only `revision` ("Asking the host…") is painted
-        QString revision;   // "r7 · 2.4.1" or "Not deployed"
-        QString health;     // "healthy  2/2"
-        QString last;       // the last change, a deployment running elsewhere, the host's error
+        // "r7 · 2.4.1" or "Not deployed"; while a deployment runs "r7 · 2.4.1 → r8 · 2.5.0", or
+        // "r1 · 2.4.1 (monitoring)" for the first one
+        QString revision;
+        QString health; // "healthy  2/2"
+        QString last;   // the last change, a deployment running elsewhere, the host's error
         bool lastIsError = false;
         int percent = -1; // a deployment running here: the bar's value, and its text below
         QString progress; // "Deploying 40%"

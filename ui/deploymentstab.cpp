@@ -28,6 +28,8 @@
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <tuple>
+
 namespace launchdeck {
 
 namespace {
@@ -381,7 +383,24 @@ void DeploymentsTab::refresh()
         m_refreshing = false;
         // An answer about a workspace since replaced would add its names to the matrix.
         if (generation == m_statusGeneration && workspace == m_workspaceGeneration) {
+            // A deployment of the selected pair that began, moved on or ended (here or in
+            // another process) changes its history: the list follows it by id.
+            const auto selected = [this] {
+                const deploy::PairStatus& pair = m_matrix->pair(m_matrix->rowOf(m_application),
+                                                                m_matrix->columnOf(m_environment));
+                return std::tuple(pair.running ? pair.running->id : QString(),
+                                  pair.running ? pair.running->stage : DeploymentStage::Initialized,
+                                  pair.last ? pair.last->id : QString(),
+                                  pair.last ? pair.last->status : std::nullopt);
+            };
+            const auto before = selected();
             m_matrix->applyStatus(pairs);
+            if (selected() != before) {
+                loadHistory();
+                // Its details too, unless a job here or a history row the user picked is shown.
+                if (m_shownJob.isEmpty() && !m_historyView->currentIndex().isValid())
+                    showCurrent();
+            }
             m_statusHint->setText(
                 tr("Updated %1")
                     .arg(QLocale().toString(QTime::currentTime(), QLocale::ShortFormat)));
@@ -603,6 +622,13 @@ void DeploymentsTab::onJobEvent(const QString& key, const deploy::DeploymentEven
     if (event.kind != Kind::Log && event.kind != Kind::Validation && event.kind != Kind::Test &&
         event.kind != Kind::Finished)
         m_matrix->setProgress(request.application, request.environment, event.stage, event.percent);
+    // The ledger has each stage before it is reported: the cell's revisions and replicas and the
+    // history's running row follow it.
+    if (event.kind == Kind::Stage) {
+        refresh();
+        if (request.application == m_application && request.environment == m_environment)
+            loadHistory();
+    }
     if (key == m_shownJob)
         m_progress->applyEvent(event);
 }

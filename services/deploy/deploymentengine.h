@@ -175,6 +175,10 @@ struct PairStatus
     QString application;
     QString environment;
     std::optional<Revision> live; // the revision taking traffic (or running, without traffic)
+    // The revision whose containers `health` and `runningReplicas` count: the live one, or the
+    // one the running deployment rolls out once it serves (MONITORING) or when nothing was live
+    // before it; 0 when neither.
+    int servingRevision = 0;
     QString health; // "healthy", "unhealthy", "starting", "stopped", "unknown", "not deployed"
     int runningReplicas = 0;
     int desiredReplicas = 0;

@@ -1,6 +1,7 @@
 // The deployment matrix and history models under QAbstractItemModelTester: names as rows and
-// columns, status answers applied as dataChanged on the changed cells only, progress of a
-// running deployment, new names appended, and the history refreshed by deployment id.
+// columns, status answers applied as dataChanged on the changed cells only, the revision a
+// running deployment rolls out, progress of a running deployment, new names appended, and the
+// history refreshed by deployment id.
 #include "deploymenthistorymodel.h"
 #include "deploymentmatrixmodel.h"
 
@@ -131,6 +132,60 @@ private Q_SLOTS:
         QCOMPARE(cell.data(DeploymentMatrixModel::StageRole).toString(),
                  deploymentStageLabel(DeploymentStage::Testing));
         QCOMPARE(cell.data(DeploymentMatrixModel::ProgressRole).toInt(), -1);
+    }
+
+    void runningDeploymentShowsItsRevision()
+    {
+        DeploymentMatrixModel model;
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setNames({QStringLiteral("web")}, {QStringLiteral("staging")});
+        const QModelIndex cell = model.index(0, 0);
+
+        // A first deployment in MONITORING: nothing is live, its two replicas serve.
+        deploy::PairStatus pair =
+            pairStatus(QStringLiteral("web"), QStringLiteral("staging"), 0, u"healthy"_qs);
+        pair.running = record(QStringLiteral("d1"), 1, std::nullopt);
+        pair.running->stage = DeploymentStage::Monitoring;
+        pair.servingRevision = 1;
+        pair.runningReplicas = 2;
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        model.applyStatus({pair});
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(cell.data(DeploymentMatrixModel::RevisionRole).toInt(), 0);
+        QCOMPARE(cell.data(DeploymentMatrixModel::RolloutRevisionRole).toInt(), 1);
+        QCOMPARE(cell.data(DeploymentMatrixModel::RolloutTagRole).toString(), u"1"_qs);
+        QCOMPARE(cell.data(DeploymentMatrixModel::HealthRole).toString(), u"healthy"_qs);
+        QCOMPARE(cell.data(DeploymentMatrixModel::RunningReplicasRole).toInt(), 2);
+        const QString text = cell.data().toString();
+        QVERIFY2(text.contains(u"r1 1") &&
+                     text.contains(deploymentStageLabel(DeploymentStage::Monitoring)),
+                 qPrintable(text));
+        QVERIFY2(cell.data(Qt::ToolTipRole).toString().contains(u"replicas of revision 1"),
+                 qPrintable(cell.data(Qt::ToolTipRole).toString()));
+
+        // A later redeploy: the live revision and the one rolled out, by key.
+        pair.live = Revision{1, QStringLiteral("shop/web:1")};
+        pair.last = record(QStringLiteral("d1"), 1, DeploymentStatus::Completed);
+        pair.running = record(QStringLiteral("d2"), 2, std::nullopt);
+        pair.running->stage = DeploymentStage::Deploying;
+        model.applyStatus({pair});
+        QCOMPARE(changed.count(), 2);
+        QCOMPARE(cell.data(DeploymentMatrixModel::RevisionRole).toInt(), 1);
+        QCOMPARE(cell.data(DeploymentMatrixModel::RolloutRevisionRole).toInt(), 2);
+        QVERIFY2(cell.data().toString().contains(u"r1 1 → r2 2"),
+                 qPrintable(cell.data().toString()));
+        // Only what serves changed: one dataChanged; the same answer again, none.
+        pair.servingRevision = 2;
+        model.applyStatus({pair});
+        QCOMPARE(changed.count(), 3);
+        model.applyStatus({pair});
+        QCOMPARE(changed.count(), 3);
+
+        // Ended: no revision rolled out any more.
+        pair.running.reset();
+        model.applyStatus({pair});
+        QCOMPARE(cell.data(DeploymentMatrixModel::RolloutRevisionRole).toInt(), 0);
     }
 
     void progress()

@@ -1,6 +1,7 @@
 // The deployment matrix's cell delegate: the words of each kind of cell (asking, deployed,
-// not deployed, the host's error, running here and elsewhere), its height of three lines, a
-// painted progress bar while a deployment runs here, and the Deployments tab painting with it.
+// not deployed, the host's error, running here and elsewhere, the revision rolled out), its
+// height of three lines, a painted progress bar while a deployment runs here, and the
+// Deployments tab painting with it.
 #include "deploymentcelldelegate.h"
 #include "deploymentmatrixmodel.h"
 #include "deploymentstab.h"
@@ -111,6 +112,45 @@ private Q_SLOTS:
                  deploymentStageLabel(DeploymentStage::Deploying) + QStringLiteral(" 40%"));
         model.clearProgress(u"web"_qs, u"staging"_qs);
         QCOMPARE(DeploymentCellDelegate::lines(staging).percent, -1);
+    }
+
+    void cellWordsWhileDeploying()
+    {
+        DeploymentMatrixModel model;
+        model.setNames({u"web"_qs}, {u"staging"_qs, u"production"_qs});
+        // A first deployment in MONITORING, run elsewhere: its revision, its replicas.
+        deploy::PairStatus first = status(u"staging"_qs);
+        first.running = record(DeploymentStage::Monitoring, std::nullopt);
+        first.servingRevision = 7;
+        first.health = QStringLiteral("healthy");
+        first.runningReplicas = 2;
+        // A redeploy over revision 6.
+        deploy::PairStatus again = status(u"production"_qs);
+        again.live = Revision{6, QStringLiteral("shop/web:2.4.0")};
+        again.running = record(DeploymentStage::Deploying, std::nullopt);
+        again.servingRevision = 6;
+        again.health = QStringLiteral("healthy");
+        again.runningReplicas = 2;
+        model.applyStatus({first, again});
+
+        DeploymentCellDelegate::Lines lines = DeploymentCellDelegate::lines(model.index(0, 0));
+        QCOMPARE(lines.revision, u"r7 · 2.4.1 ("_qs +
+                                     deploymentStageLabel(DeploymentStage::Monitoring).toLower() +
+                                     u')');
+        QCOMPARE(lines.health, healthLabel(u"healthy"_qs) + u"  2/2");
+        QCOMPARE(lines.last, DeploymentCellDelegate::tr("Running elsewhere: %1")
+                                 .arg(deploymentStageLabel(DeploymentStage::Monitoring)));
+
+        lines = DeploymentCellDelegate::lines(model.index(0, 1));
+        QCOMPARE(lines.revision, u"r6 · 2.4.0 → r7 · 2.4.1"_qs);
+
+        // Run here, the stage of its events is the one shown.
+        model.setProgress(u"web"_qs, u"staging"_qs, DeploymentStage::Completed, 100);
+        lines = DeploymentCellDelegate::lines(model.index(0, 0));
+        QVERIFY2(
+            lines.revision.startsWith(u"r7 · 2.4.1 (") &&
+                lines.revision.contains(deploymentStageLabel(DeploymentStage::Completed).toLower()),
+            qPrintable(lines.revision));
     }
 
     void paintsProgressWhileRunningHere()

@@ -1,0 +1,255 @@
+// The Deployments tab while a first deployment is in MONITORING on a real dockerd with HAProxy:
+// whether the tab runs the job or another console does, the cell shows the revision rolled out
+// with its healthy replicas, and the pair's history lists the running deployment first, then
+// the same row with how it ended.
+#include "deploy/deploymentengine.h"
+#include "deploymentcelldelegate.h"
+#include "deploymenthistorymodel.h"
+#include "deploymentmatrixmodel.h"
+#include "deploymentprogressview.h"
+#include "deploymentstab.h"
+#include "fakes/deploytestbed.h"
+#include "store/historystore.h"
+
+#include <QAbstractItemModelTester>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTest>
+
+#include <memory>
+
+using namespace launchdeck;
+using launchdeck::test::DeployAppOptions;
+using launchdeck::test::deployRequest;
+using launchdeck::test::DeployTestBed;
+using launchdeck::test::DeployWorkspace;
+
+namespace {
+
+const QString kStaging = QStringLiteral("staging");
+constexpr int kStageTimeoutMs = 180'000;
+constexpr int kReadyTimeoutMs = 30'000;
+// The tab asks the host every few seconds, and Docker's own health check runs with a 1 s
+// timeout: on a busy host one late answer reads as unhealthy until the next check passes.
+constexpr int kHealthyTimeoutMs = 60'000;
+
+QString runningText(DeploymentStage stage)
+{
+    return DeploymentHistoryModel::tr("Running: %1").arg(deploymentStageLabel(stage));
+}
+
+QString firstRow(const DeploymentHistoryModel& history)
+{
+    if (history.rowCount() == 0)
+        return QStringLiteral("(no rows)");
+    return history.index(0, DeploymentHistoryModel::Revision).data().toString() + u" | " +
+           history.index(0, DeploymentHistoryModel::Status).data().toString();
+}
+
+} // namespace
+
+class TestDeploymentsTabLive final : public QObject
+{
+    Q_OBJECT
+
+private:
+    std::unique_ptr<DeployTestBed> m_bed;
+
+    std::optional<DeployWorkspace> workspace(const QString& application)
+    {
+        DeployAppOptions options;
+        options.application = application;
+        options.workspace = application;
+        options.replicas = 2;
+        // Long enough to look at the tab while it lasts; the deployment is cancelled after.
+        options.monitor = QStringLiteral("600s");
+        QString error;
+        std::optional<DeployWorkspace> made = m_bed->workspace(options, &error);
+        if (!made)
+            qWarning("%s", qPrintable(error));
+        return made;
+    }
+
+    // A tab on the workspace and on the test bed's history database, ready, with `application`
+    // in staging selected and its (empty) history shown.
+    static std::unique_ptr<DeploymentsTab>
+    openTab(const DeployWorkspace& ws, const QString& dataDir, const QString& application)
+    {
+        auto store = std::make_shared<HistoryStore>(dataDir);
+        if (!store->open())
+            return {};
+        auto tab = std::make_unique<DeploymentsTab>(nullptr);
+        tab->setKeyringEnabled(false);
+        tab->resize(1200, 800);
+        tab->show();
+        QSignalSpy reconciled(tab.get(), &DeploymentsTab::reconciled);
+        QSignalSpy refreshed(tab.get(), &DeploymentsTab::statusRefreshed);
+        // The first cell is selected as the workspace arrives, and its history read.
+        QSignalSpy shown(tab.get(), &DeploymentsTab::historyShown);
+        tab->setWorkspace(ws.context.workspace);
+        tab->setHistory(store, dataDir);
+        if (!QTest::qWaitFor([&] { return reconciled.count() == 1 && refreshed.count() >= 1; },
+                             kReadyTimeoutMs)) {
+            qWarning("the tab did not become ready");
+            return {};
+        }
+        tab->selectPair(application, kStaging);
+        if (!QTest::qWaitFor(
+                [&] {
+                    return shown.count() >= 1 && tab->history()->application() == application &&
+                           tab->history()->environment() == kStaging;
+                },
+                kReadyTimeoutMs)) {
+            qWarning("the history of %s in staging was not shown", qPrintable(application));
+            return {};
+        }
+        return tab;
+    }
+
+    static QModelIndex cell(const DeploymentsTab& tab, const QString& application)
+    {
+        return tab.matrix()->index(tab.matrix()->rowOf(application),
+                                   tab.matrix()->columnOf(kStaging));
+    }
+
+    // The cell and the history while the first deployment `id` of `application` is in
+    // MONITORING.
+    static void checkMonitoring(const DeploymentsTab& tab, const QString& application,
+                                const QString& id)
+    {
+        const DeploymentHistoryModel& history = *tab.history();
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            history.rowCount() == 1 &&
+                history.index(0, DeploymentHistoryModel::Status).data().toString() ==
+                    runningText(DeploymentStage::Monitoring),
+            qPrintable(firstRow(history)), kHealthyTimeoutMs);
+        QCOMPARE(history.index(0, 0).data(DeploymentHistoryModel::IdRole).toString(), id);
+        QVERIFY2(history.index(0, DeploymentHistoryModel::Revision)
+                     .data()
+                     .toString()
+                     .contains(u"app:v1"),
+                 qPrintable(firstRow(history)));
+
+        const QModelIndex where = cell(tab, application);
+        const QString revision =
+            u"r1 · v1 ("_qs + deploymentStageLabel(DeploymentStage::Monitoring).toLower() + u')';
+        const QString health = healthLabel(QStringLiteral("healthy")) + u"  2/2";
+        QTRY_VERIFY2_WITH_TIMEOUT(DeploymentCellDelegate::lines(where).revision == revision &&
+                                      DeploymentCellDelegate::lines(where).health == health,
+                                  qPrintable(DeploymentCellDelegate::lines(where).revision +
+                                             u" | " + DeploymentCellDelegate::lines(where).health),
+                                  kHealthyTimeoutMs);
+        QCOMPARE(where.data(DeploymentMatrixModel::RolloutRevisionRole).toInt(), 1);
+        QCOMPARE(where.data(DeploymentMatrixModel::RevisionRole).toInt(), 0);
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_bed = std::make_unique<DeployTestBed>();
+        QString error;
+        QVERIFY2(m_bed->start(&error), qPrintable(error));
+    }
+
+    void cleanup() { m_bed->clearHost(); }
+
+    void cleanupTestCase() { m_bed.reset(); }
+
+    void deploymentRunElsewhere()
+    {
+        const QString application = QStringLiteral("elsewhere");
+        const auto ws = workspace(application);
+        QVERIFY(ws);
+        const std::unique_ptr<DeploymentsTab> tab = openTab(*ws, m_bed->dataDir(), application);
+        QVERIFY(tab);
+        QAbstractItemModelTester matrixTester(
+            tab->matrix(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester historyTester(
+            tab->history(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QCOMPARE(tab->history()->rowCount(), 0);
+        QSignalSpy historyReset(tab->history(), &QAbstractItemModel::modelReset);
+
+        // A job the tab did not start, on a ledger of its own: to the tab, another console.
+        deploy::DeploymentJob job(ws->context, deployRequest(application, QStringLiteral("v1")));
+        QObject receiver;
+        bool monitoring = false;
+        connect(&job, &deploy::DeploymentJob::reported, &receiver,
+                [&](const deploy::DeploymentEvent& event) {
+                    monitoring =
+                        monitoring || (event.kind == deploy::DeploymentEvent::Kind::Stage &&
+                                       event.stage == DeploymentStage::Monitoring);
+                });
+        job.start();
+        QVERIFY(QTest::qWaitFor([&] { return monitoring || !job.isRunning(); }, kStageTimeoutMs));
+        QVERIFY2(monitoring, qPrintable(deploymentStatusName(
+                                 job.status().value_or(DeploymentStatus::Interrupted))));
+        QCOMPARE(tab->runningJobs(), 0);
+        checkMonitoring(*tab, application, job.deploymentId());
+        if (QTest::currentTestFailed())
+            return; // the tab cancels its job as it goes, the job's destructor its own
+        // The details beside the history follow it too, though it began after the selection.
+        QTRY_VERIFY2_WITH_TIMEOUT(tab->progressView()->stageState(DeploymentStage::Monitoring) ==
+                                      int(DeploymentProgressView::StageState::Running),
+                                  qPrintable(tab->progressView()->title()), kReadyTimeoutMs);
+        QVERIFY2(tab->progressView()->title().contains(u"app:v1"),
+                 qPrintable(tab->progressView()->title()));
+        QVERIFY(DeploymentCellDelegate::lines(cell(*tab, application))
+                    .last.startsWith(
+                        DeploymentCellDelegate::tr("Running elsewhere: %1").arg(QString())));
+
+        // It ends: the same row says how.
+        job.cancel();
+        QVERIFY(job.wait(std::chrono::milliseconds(kStageTimeoutMs)));
+        QVERIFY(job.status());
+        const QString ended = deploymentStatusLabel(*job.status());
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            tab->history()->index(0, DeploymentHistoryModel::Status).data().toString() == ended,
+            qPrintable(firstRow(*tab->history())), kReadyTimeoutMs);
+        QCOMPARE(tab->history()->rowCount(), 1);
+        QCOMPARE(historyReset.count(), 0);
+    }
+
+    void deploymentRunHere()
+    {
+        const QString application = QStringLiteral("here");
+        const auto ws = workspace(application);
+        QVERIFY(ws);
+        const std::unique_ptr<DeploymentsTab> tab = openTab(*ws, m_bed->dataDir(), application);
+        QVERIFY(tab);
+        QAbstractItemModelTester historyTester(
+            tab->history(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QSignalSpy historyReset(tab->history(), &QAbstractItemModel::modelReset);
+        QSignalSpy finished(tab.get(), &DeploymentsTab::deploymentFinished);
+
+        QVERIFY(tab->start(deployRequest(application, QStringLiteral("v1"))));
+        const QModelIndex where = cell(*tab, application);
+        QTRY_VERIFY_WITH_TIMEOUT(where.data(DeploymentMatrixModel::StageRole).toString() ==
+                                         deploymentStageLabel(DeploymentStage::Monitoring) ||
+                                     finished.count() > 0,
+                                 kStageTimeoutMs);
+        QCOMPARE(finished.count(), 0);
+        QCOMPARE(tab->runningJobs(), 1);
+        const std::shared_ptr<DeploymentLedger> ledger = tab->context().ledger;
+        DeploymentFilter filter;
+        filter.unfinishedOnly = true;
+        const QList<DeploymentRecord> running = ledger->list(filter);
+        QCOMPARE(running.size(), 1);
+        checkMonitoring(*tab, application, running.first().id);
+        if (QTest::currentTestFailed())
+            return; // the tab cancels its job as it goes, the job's destructor its own
+
+        QVERIFY(tab->progressView()->cancelButton()->isEnabled());
+        tab->progressView()->cancelButton()->click();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kStageTimeoutMs);
+        const auto status = finished.first().at(2).value<DeploymentStatus>();
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            tab->history()->index(0, DeploymentHistoryModel::Status).data().toString() ==
+                deploymentStatusLabel(status),
+            qPrintable(firstRow(*tab->history())), kReadyTimeoutMs);
+        QCOMPARE(tab->history()->rowCount(), 1);
+        QCOMPARE(historyReset.count(), 0);
+    }
+};
+
+QTEST_MAIN(TestDeploymentsTabLive)
+#include "tst_deploymentstablive.moc"
