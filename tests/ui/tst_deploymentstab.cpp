@@ -425,8 +425,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(view->title().startsWith(u"Rollback of web in production"),
                                  kTimeoutMs);
         QCOMPARE(view->stagesView()->topLevelItemCount(), 4);
-        QCOMPARE(view->stagesView()->topLevelItem(2)->text(0),
-                 deploymentStageLabel(DeploymentStage::RollingBack));
+        QCOMPARE(view->stagesView()->topLevelItem(2)->text(0), QStringLiteral("Rolling back"));
         QVERIFY(view->logView()->toPlainText().contains(u"error rate"));
 
         tab.selectPair(u"web"_qs, u"staging"_qs);
