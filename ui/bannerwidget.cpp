@@ -1,6 +1,8 @@
 // The inline banner's look and its timed dismissal.
 #include "bannerwidget.h"
 
+#include "keyhint.h"
+
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QStyle>
@@ -25,7 +27,10 @@ BannerWidget::BannerWidget(QWidget* parent)
     auto* close = new QToolButton(this);
     close->setAutoRaise(true);
     close->setIcon(style()->standardIcon(QStyle::SP_TitleBarCloseButton));
-    close->setToolTip(tr("Dismiss"));
+    // Shown as an icon; the text gives the keyboard its mnemonic, which the tooltip names.
+    close->setText(tr("D&ismiss"));
+    close->setToolButtonStyle(Qt::ToolButtonIconOnly);
+    setToolTipWithKey(close, tr("Dismiss"));
 
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(8, 4, 4, 4);

@@ -101,7 +101,7 @@ void ContainerLogView::buildLayout()
     m_view->stepFilter()->hide();
 
     m_clear->setIcon(style()->standardIcon(QStyle::SP_DialogResetButton));
-    m_clear->setText(tr("Clear"));
+    m_clear->setText(tr("&Clear"));
     m_clear->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     m_clear->setToolTip(tr("Empty the view; new lines keep arriving"));
     connect(m_clear, &QToolButton::clicked, this, &ContainerLogView::clear);
@@ -125,6 +125,11 @@ void ContainerLogView::buildLayout()
     layout->addLayout(bar);
     layout->addWidget(m_view, 1);
     layout->addWidget(m_status);
+    // Tab follows the screen: this bar, then the log view's (created first, as the rest needs
+    // it).
+    setTabOrder(m_tailChoice, m_streamChoice);
+    setTabOrder(m_streamChoice, m_clear);
+    m_view->setTabOrderAfter(m_clear);
 }
 
 void ContainerLogView::setTail(int lines)

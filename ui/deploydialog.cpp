@@ -21,7 +21,7 @@ DeployDialog::DeployDialog(const Workspace& workspace, PreviewFunction preview, 
     , m_environment(new QComboBox(this))
     , m_version(new QComboBox(this))
     , m_strategy(new QComboBox(this))
-    , m_autoRollback(new QCheckBox(tr("Roll back &automatically when it fails after traffic "
+    , m_autoRollback(new QCheckBox(tr("&Roll back automatically when it fails after traffic "
                                       "moved"),
                                    this))
     , m_tagsHint(new QLabel(this))

@@ -134,7 +134,7 @@ void ProtectionField::setEnvironment(const QString& name, bool isProtected)
     m_protected = isProtected;
     m_edit->clear();
     m_edit->setPlaceholderText(name);
-    m_label->setText(tr("%1 is a protected environment. Type its name to confirm:").arg(name));
+    m_label->setText(tr("%1 is a protected environment. Type its &name to confirm:").arg(name));
     setVisible(isProtected);
     Q_EMIT confirmationChanged();
 }
@@ -156,6 +156,8 @@ DeploymentDialogBase::DeploymentDialogBase(PreviewFunction preview, QWidget* par
     connect(m_previewTimer, &QTimer::timeout, this, [this] { m_previewPane->request(request()); });
     connect(m_protection, &ProtectionField::confirmationChanged, this,
             &DeploymentDialogBase::updateOk);
+    // Escape cancels too; the mnemonic is the same as everywhere else in the dialog.
+    m_buttons->button(QDialogButtonBox::Cancel)->setText(tr("&Cancel"));
     connect(m_buttons, &QDialogButtonBox::accepted, this, &DeploymentDialogBase::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &DeploymentDialogBase::reject);
 }

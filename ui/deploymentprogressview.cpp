@@ -220,6 +220,8 @@ DeploymentProgressView::DeploymentProgressView(QWidget* parent)
     layout->addLayout(header);
     layout->addLayout(progress);
     layout->addWidget(split, 1);
+    // Tab follows the screen: Promote stands left of Cancel.
+    setTabOrder(m_promote, m_cancel);
 
     connect(m_cancel, &QPushButton::clicked, this, [this] {
         m_cancel->setEnabled(false);

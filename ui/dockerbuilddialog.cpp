@@ -40,7 +40,7 @@ DockerBuildDialog::DockerBuildDialog(DockerHost* host, QWidget* parent)
 
     m_folder = new QLineEdit(QSettings().value(kLastFolderKey).toString(), this);
     m_folder->setPlaceholderText(tr("The build context: a folder with a Dockerfile"));
-    m_browse = new QPushButton(tr("Browse…"), this);
+    m_browse = new QPushButton(tr("B&rowse…"), this);
     connect(m_browse, &QPushButton::clicked, this, &DockerBuildDialog::chooseFolder);
     auto* folderRow = new QHBoxLayout;
     folderRow->addWidget(m_folder, 1);
@@ -54,7 +54,7 @@ DockerBuildDialog::DockerBuildDialog(DockerHost* host, QWidget* parent)
     m_buildArgs->setPlaceholderText(tr("KEY=VALUE, one a line"));
     m_buildArgs->setTabChangesFocus(true);
     m_buildArgs->setFixedHeight(m_buildArgs->fontMetrics().lineSpacing() * 4 + 12);
-    m_noCache = new QCheckBox(tr("Do not use the cache"), this);
+    m_noCache = new QCheckBox(tr("Do not &use the cache"), this);
 
     auto* form = new QFormLayout;
     // The folder row is a layout, which QFormLayout cannot make a label's buddy by itself.
@@ -80,8 +80,10 @@ DockerBuildDialog::DockerBuildDialog(DockerHost* host, QWidget* parent)
 
     auto* buttons = new QDialogButtonBox(this);
     m_buildButton = buttons->addButton(tr("&Build"), QDialogButtonBox::ActionRole);
-    m_cancelButton = buttons->addButton(tr("C&ancel build"), QDialogButtonBox::ActionRole);
+    // Alt+A is the build arguments'.
+    m_cancelButton = buttons->addButton(tr("Ca&ncel build"), QDialogButtonBox::ActionRole);
     m_closeButton = buttons->addButton(QDialogButtonBox::Close);
+    m_closeButton->setText(tr("&Close"));
     m_buildButton->setDefault(true);
     connect(m_buildButton, &QPushButton::clicked, this, &DockerBuildDialog::build);
     connect(m_cancelButton, &QPushButton::clicked, this, &DockerBuildDialog::cancelBuild);

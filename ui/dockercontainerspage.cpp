@@ -5,6 +5,7 @@
 #include "docker/dockerhost.h"
 #include "dockercontainersfiltermodel.h"
 #include "dockercontainersmodel.h"
+#include "keyhint.h"
 
 #include <QAction>
 #include <QCheckBox>
@@ -18,6 +19,8 @@
 #include <QTableView>
 #include <QToolBar>
 #include <QVBoxLayout>
+
+#include <iterator>
 
 namespace launchdeck {
 
@@ -102,18 +105,34 @@ void DockerContainersPage::buildActions()
         m_actions.append(created);
         return created;
     };
-    add(tr("Start"), QStyle::SP_MediaPlay, tr("Start the selected containers"));
-    add(tr("Stop"), QStyle::SP_MediaStop, tr("Stop the selected containers"));
-    add(tr("Restart"), QStyle::SP_BrowserReload, tr("Restart the selected containers"));
-    add(tr("Pause"), QStyle::SP_MediaPause, tr("Freeze the selected containers' processes"));
-    add(tr("Unpause"), QStyle::SP_MediaSkipForward, tr("Resume paused containers"));
-    add(tr("Rename…"), QStyle::SP_FileDialogDetailedView, tr("Rename the container"));
-    add(tr("Remove…"), QStyle::SP_TrashIcon, tr("Remove the selected containers"));
-    add(tr("Inspect"), QStyle::SP_FileDialogInfoView, tr("Show the container's configuration"));
-    add(tr("Logs"), QStyle::SP_FileDialogContentsView, tr("Follow the container's logs"));
-    action(Command::Remove)->setShortcut(QKeySequence::Delete);
-    action(Command::Remove)->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-    addAction(action(Command::Remove));
+    add(tr("&Start"), QStyle::SP_MediaPlay, tr("Start the selected containers"));
+    add(tr("S&top"), QStyle::SP_MediaStop, tr("Stop the selected containers"));
+    add(tr("R&estart"), QStyle::SP_BrowserReload, tr("Restart the selected containers"));
+    add(tr("&Pause"), QStyle::SP_MediaPause, tr("Freeze the selected containers' processes"));
+    add(tr("&Unpause"), QStyle::SP_MediaSkipForward, tr("Resume paused containers"));
+    add(tr("Re&name…"), QStyle::SP_FileDialogDetailedView, tr("Rename the container"));
+    add(tr("&Remove…"), QStyle::SP_TrashIcon, tr("Remove the selected containers"));
+    add(tr("&Inspect"), QStyle::SP_FileDialogInfoView, tr("Show the container's configuration"));
+    add(tr("&Logs"), QStyle::SP_FileDialogContentsView, tr("Follow the container's logs"));
+    // Toolbar buttons take no focus and show no mnemonic: each action has a key of its own,
+    // live while the focus is on this page, and named in its tooltip.
+    const QKeySequence keys[] = {Qt::CTRL | Qt::SHIFT | Qt::Key_S,
+                                 Qt::CTRL | Qt::SHIFT | Qt::Key_X,
+                                 Qt::CTRL | Qt::SHIFT | Qt::Key_R,
+                                 Qt::CTRL | Qt::SHIFT | Qt::Key_P,
+                                 Qt::CTRL | Qt::SHIFT | Qt::Key_U,
+                                 Qt::Key_F2,
+                                 QKeySequence::Delete,
+                                 Qt::CTRL | Qt::Key_I,
+                                 Qt::CTRL | Qt::Key_L};
+    static_assert(std::size(keys) == std::size_t(Command::Logs) + 1);
+    for (int i = 0; i < m_actions.size(); ++i) {
+        QAction* each = m_actions.at(i);
+        each->setShortcut(keys[i]);
+        each->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        setToolTipWithKey(each, each->toolTip());
+        addAction(each);
+    }
 
     for (int i = 0; i < m_actions.size(); ++i) {
         const auto command = static_cast<Command>(i);

@@ -4,6 +4,7 @@
 #include "docker/dockerhost.h"
 #include "dockerbuilddialog.h"
 #include "dockerresourcemodels.h"
+#include "keyhint.h"
 
 #include <QAction>
 #include <QCheckBox>
@@ -21,9 +22,9 @@ DockerImagesPage::DockerImagesPage(QWidget* parent)
     : QWidget(parent)
     , m_sorted(new QSortFilterProxyModel(this))
     , m_view(new QTableView(this))
-    , m_remove(new QAction(style()->standardIcon(QStyle::SP_TrashIcon), tr("Remove…"), this))
-    , m_build(new QAction(style()->standardIcon(QStyle::SP_FileDialogNewFolder), tr("Build image…"),
-                          this))
+    , m_remove(new QAction(style()->standardIcon(QStyle::SP_TrashIcon), tr("&Remove…"), this))
+    , m_build(new QAction(style()->standardIcon(QStyle::SP_FileDialogNewFolder),
+                          tr("&Build image…"), this))
 {
     m_sorted->setSortRole(DockerImagesModel::SortRole);
     m_sorted->setDynamicSortFilter(true);
@@ -45,8 +46,15 @@ DockerImagesPage::DockerImagesPage(QWidget* parent)
     m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
     m_view->addAction(m_remove);
 
-    m_remove->setToolTip(tr("Remove the selected images"));
-    m_build->setToolTip(tr("Build an image from a Dockerfile in the workspace"));
+    // Keys live while the focus is on this page, as the containers page's are.
+    m_remove->setShortcut(QKeySequence::Delete);
+    m_build->setShortcut(Qt::CTRL | Qt::Key_B);
+    for (QAction* each : {m_remove, m_build}) {
+        each->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        addAction(each);
+    }
+    setToolTipWithKey(m_remove, tr("Remove the selected images"));
+    setToolTipWithKey(m_build, tr("Build an image from a Dockerfile in the workspace"));
     connect(m_remove, &QAction::triggered, this, &DockerImagesPage::remove);
     connect(m_build, &QAction::triggered, this, &DockerImagesPage::build);
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,

@@ -6,6 +6,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QPlainTextEdit>
+#include <QPushButton>
 #include <QVBoxLayout>
 
 namespace launchdeck {
@@ -56,6 +57,7 @@ DockerInspectDialog::DockerInspectDialog(const QString& containerName, const QJs
         QJsonDocument(maskSecretEnvironment(inspect)).toJson(QJsonDocument::Indented)));
 
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
+    buttons->button(QDialogButtonBox::Close)->setText(tr("&Close"));
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_text, 1);

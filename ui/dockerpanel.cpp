@@ -19,6 +19,7 @@
 #include <QPainter>
 #include <QPointer>
 #include <QPushButton>
+#include <QShortcut>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QStackedWidget>
@@ -96,7 +97,7 @@ DockerPanel::DockerPanel(QWidget* parent)
     , m_tree(new QTreeWidget(this))
     , m_connectionIcon(new QLabel(this))
     , m_connectionText(new QLabel(this))
-    , m_retry(new QPushButton(tr("Retry now"), this))
+    , m_retry(new QPushButton(tr("Retry &now"), this))
     , m_banner(new BannerWidget(this))
     , m_tabs(new QTabWidget(this))
     , m_stack(new QStackedWidget(this))
@@ -195,13 +196,19 @@ void DockerPanel::buildLayout()
     // The resources page stays; only log tabs close.
     m_tabs->tabBar()->setTabButton(0, QTabBar::RightSide, nullptr);
     m_tabs->tabBar()->setTabButton(0, QTabBar::LeftSide, nullptr);
-    connect(m_tabs, &QTabWidget::tabCloseRequested, this, [this](int index) {
-        if (index == 0)
+    const auto closeTab = [this](int index) {
+        if (index <= 0)
             return;
         QWidget* page = m_tabs->widget(index);
         m_tabs->removeTab(index);
         page->deleteLater();
-    });
+    };
+    connect(m_tabs, &QTabWidget::tabCloseRequested, this, closeTab);
+    // The tabs' close buttons take no focus: the keyboard closes the current log tab instead.
+    auto* close = new QShortcut(QKeySequence::Close, m_tabs, nullptr, nullptr,
+                                Qt::WidgetWithChildrenShortcut);
+    connect(close, &QShortcut::activated, this,
+            [this, closeTab] { closeTab(m_tabs->currentIndex()); });
 
     auto* right = new QWidget(this);
     auto* rightLayout = new QVBoxLayout(right);
@@ -559,7 +566,10 @@ void DockerPanel::openLogs(const QString& containerId, const QString& containerN
     view->setProperty("dockerContainerId", containerId);
     view->setProperty("dockerHostEntry", QVariant::fromValue(quintptr(entry)));
     const int index = m_tabs->addTab(view, tr("Logs: %1").arg(containerName));
-    m_tabs->setTabToolTip(index, tr("%1 on %2").arg(containerName, entry->host->name()));
+    m_tabs->setTabToolTip(
+        index, tr("%1 on %2 (%3 closes the tab)")
+                   .arg(containerName, entry->host->name(),
+                        QKeySequence(QKeySequence::Close).toString(QKeySequence::NativeText)));
     m_tabs->setCurrentIndex(index);
 }
 

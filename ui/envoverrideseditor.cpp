@@ -21,9 +21,9 @@ EnvOverridesEditor::EnvOverridesEditor(QWidget* parent)
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setToolTip(tr("Environment variables for the next run, overriding the pipeline's"));
     m_table->setMinimumHeight(90);
-    m_add->setText(tr("Add"));
+    m_add->setText(tr("A&dd"));
     m_add->setToolTip(tr("Add a variable"));
-    m_remove->setText(tr("Remove"));
+    m_remove->setText(tr("Re&move"));
     m_remove->setToolTip(tr("Remove the selected variables"));
     m_remove->setEnabled(false);
     connect(m_add, &QToolButton::clicked, this, [this] {

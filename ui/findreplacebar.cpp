@@ -1,6 +1,9 @@
 // Find and replace over a QPlainTextEdit, wrapping around the document's end.
 #include "findreplacebar.h"
 
+#include "keyhint.h"
+
+#include <QApplication>
 #include <QCheckBox>
 #include <QGridLayout>
 #include <QHBoxLayout>
@@ -21,23 +24,34 @@ FindReplaceBar::FindReplaceBar(QPlainTextEdit* editor, QWidget* parent)
     , m_editor(editor)
     , m_find(new QLineEdit(this))
     , m_replace(new QLineEdit(this))
-    , m_matchCase(new QCheckBox(tr("Match case"), this))
+    , m_matchCase(new QCheckBox(tr("&Match case"), this))
     , m_previous(new QToolButton(this))
     , m_next(new QToolButton(this))
-    , m_replaceOne(new QPushButton(tr("Replace"), this))
-    , m_replaceAll(new QPushButton(tr("Replace All"), this))
+    , m_replaceOne(new QPushButton(tr("&Replace"), this))
+    , m_replaceAll(new QPushButton(tr("Replace &All"), this))
     , m_replaceLabel(new QLabel(tr("Replace:"), this))
     , m_status(new QLabel(this))
 {
     auto* close = new QToolButton(this);
     close->setIcon(style()->standardIcon(QStyle::SP_TitleBarCloseButton));
     close->setAutoRaise(true);
-    close->setToolTip(tr("Close"));
+    // A window shortcut while the bar shows: Escape closes it from the editor too.
+    close->setShortcut(Qt::Key_Escape);
+    setToolTipWithKey(close, tr("Close"));
+    // Arrows on screen; the texts give them mnemonics, named in the tooltips beside F3.
     m_previous->setArrowType(Qt::UpArrow);
-    m_previous->setToolTip(tr("Find previous (Shift+F3)"));
+    m_previous->setText(tr("Find &previous"));
+    m_previous->setToolTip(
+        tr("Find previous (%1 or %2)")
+            .arg(QKeySequence(QKeySequence::FindPrevious).toString(QKeySequence::NativeText),
+                 m_previous->shortcut().toString(QKeySequence::NativeText)));
     m_previous->setAutoRaise(true);
     m_next->setArrowType(Qt::DownArrow);
-    m_next->setToolTip(tr("Find next (F3)"));
+    m_next->setText(tr("Find ne&xt"));
+    m_next->setToolTip(
+        tr("Find next (%1 or %2)")
+            .arg(QKeySequence(QKeySequence::FindNext).toString(QKeySequence::NativeText),
+                 m_next->shortcut().toString(QKeySequence::NativeText)));
     m_next->setAutoRaise(true);
     m_find->setClearButtonEnabled(true);
     m_replace->setClearButtonEnabled(true);
@@ -69,7 +83,12 @@ FindReplaceBar::FindReplaceBar(QPlainTextEdit* editor, QWidget* parent)
     layout->setColumnStretch(1, 3);
     layout->setColumnStretch(6, 1);
 
-    connect(close, &QToolButton::clicked, this, &QWidget::hide);
+    connect(close, &QToolButton::clicked, this, [this] {
+        const bool focused = isAncestorOf(QApplication::focusWidget());
+        hide();
+        if (focused)
+            m_editor->setFocus(Qt::OtherFocusReason);
+    });
     connect(m_next, &QToolButton::clicked, this, &FindReplaceBar::findNext);
     connect(m_previous, &QToolButton::clicked, this, &FindReplaceBar::findPrevious);
     connect(m_find, &QLineEdit::returnPressed, this, &FindReplaceBar::findNext);

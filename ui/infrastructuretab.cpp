@@ -108,7 +108,8 @@ void InfrastructureTab::buildLayout()
     m_tree->setAnimated(true);
     m_tree->setMinimumWidth(160);
 
-    auto* environmentLabel = new QLabel(tr("&Environment:"), this);
+    // Alt+E is the Edit menu's.
+    auto* environmentLabel = new QLabel(tr("E&nvironment:"), this);
     environmentLabel->setBuddy(m_environment);
     m_environment->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_environment->setToolTip(tr("The environment whose validation level applies"));
@@ -176,6 +177,8 @@ void InfrastructureTab::buildLayout()
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
     layout->addWidget(m_sections, 1);
+    // Tab follows the screen: the environment above the tree.
+    setTabOrder(m_environment, m_tree);
 }
 
 void InfrastructureTab::setDockerHosts(const QList<DockerHost*>& hosts)

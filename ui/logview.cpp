@@ -3,6 +3,7 @@
 // list itself places rows by arithmetic, so its work per batch does not grow with the ring.
 #include "logview.h"
 
+#include "keyhint.h"
 #include "logdelegate.h"
 #include "loglistview.h"
 #include "logmodel.h"
@@ -24,6 +25,7 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <iterator>
 #include <utility>
 
 namespace launchdeck {
@@ -44,7 +46,8 @@ LogView::LogView(LogModel* model, QWidget* parent)
     , m_previous(new QToolButton(this))
     , m_next(new QToolButton(this))
     , m_searchStatus(new QLabel(this))
-    , m_follow(new QCheckBox(tr("&Follow"), this))
+    // Alt+F is the File menu's.
+    , m_follow(new QCheckBox(tr("Fo&llow"), this))
     , m_timestamps(new QCheckBox(tr("&Timestamps"), this))
     , m_copy(new QToolButton(this))
     , m_searchTimer(new QTimer(this))
@@ -107,17 +110,23 @@ void LogView::buildLayout()
     m_search->setPlaceholderText(tr("Search the log"));
     m_search->setClearButtonEnabled(true);
     m_search->setMinimumWidth(200);
+    // Arrows on screen; the texts give them mnemonics, which the tooltips name.
     m_previous->setArrowType(Qt::UpArrow);
-    m_previous->setToolTip(tr("Previous match"));
+    m_previous->setText(tr("Previou&s match"));
+    setToolTipWithKey(m_previous, tr("Previous match"));
     m_next->setArrowType(Qt::DownArrow);
-    m_next->setToolTip(tr("Next match (Enter in the search field)"));
+    m_next->setText(tr("Ne&xt match"));
+    m_next->setToolTip(tr("Next match (%1, or Enter in the search field)")
+                           .arg(m_next->shortcut().toString(QKeySequence::NativeText)));
     m_follow->setChecked(true);
     m_follow->setToolTip(tr("Keep the newest line in view while the log is scrolled to the end"));
     m_timestamps->setToolTip(tr("Show when each line was read"));
     m_copy->setIcon(style()->standardIcon(QStyle::SP_FileDialogDetailedView));
-    m_copy->setText(tr("Copy"));
+    m_copy->setText(tr("Cop&y"));
     m_copy->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    m_copy->setToolTip(tr("Copy the selected lines (Ctrl+C)"));
+    m_copy->setToolTip(
+        tr("Copy the selected lines (%1 in the lines)")
+            .arg(QKeySequence(QKeySequence::Copy).toString(QKeySequence::NativeText)));
     m_searchStatus->setMinimumWidth(90);
 
     auto* bar = new QHBoxLayout;
@@ -135,6 +144,18 @@ void LogView::buildLayout()
     layout->setSpacing(4);
     layout->addLayout(bar);
     layout->addWidget(m_list, 1);
+    // The lines are created first, as the rest needs them, but come last.
+    setTabOrderAfter(nullptr);
+}
+
+void LogView::setTabOrderAfter(QWidget* previous)
+{
+    QWidget* const order[] = {previous, m_steps,      m_search, m_previous, m_next,
+                              m_follow, m_timestamps, m_copy,   m_list};
+    for (std::size_t i = 1; i < std::size(order); ++i) {
+        if (order[i - 1])
+            setTabOrder(order[i - 1], order[i]);
+    }
 }
 
 void LogView::showStep(const QString& step)

@@ -36,6 +36,9 @@ public:
 
     // A null string shows every step's lines.
     void showStep(const QString& step);
+    // Tab reaches the view's controls right after `previous` (none: wherever they are), its bar
+    // first, then the lines, as they stand on the screen.
+    void setTabOrderAfter(QWidget* previous);
     bool isFollowing() const;
     void setFollowing(bool follow);
     void findNext();

@@ -8,6 +8,7 @@
 #include "dockerstatuslabel.h"
 #include "findreplacebar.h"
 #include "infrastructuretab.h"
+#include "metricspicker.h"
 #include "metricsstore.h"
 #include "metricstab.h"
 #include "pipeline/pipelinerecorder.h"
@@ -24,6 +25,7 @@
 #include <QFileInfo>
 #include <QFrame>
 #include <QLabel>
+#include <QListWidget>
 #include <QMenuBar>
 #include <QScreen>
 #include <QSettings>
@@ -31,7 +33,9 @@
 #include <QStatusBar>
 #include <QStyle>
 #include <QTabWidget>
+#include <QTableView>
 #include <QTimer>
+#include <QTreeView>
 
 #include <utility>
 
@@ -159,11 +163,78 @@ void MainWindow::createActions()
                                         [this] { m_infrastructure->findBar()->findPrevious(); });
     previous->setShortcut(QKeySequence::FindPrevious);
 
+    createTabActions();
+
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     QAction* about = help->addAction(tr("&About Launchdeck"), this, &MainWindow::showAbout);
     about->setMenuRole(QAction::AboutRole);
 
     rebuildRecentMenu();
+}
+
+void MainWindow::createTabActions()
+{
+    // Window-wide shortcuts rather than QTabWidget's own keys: those reach the tab widget only
+    // when the focused child ignores them, and item views take Ctrl+Tab and Ctrl+PgDown to move
+    // their current cell, the editor Ctrl+Tab to indent.
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    for (int i = 0; i < m_tabs->count(); ++i) {
+        const QKeySequence key(Qt::ALT | Qt::Key(Qt::Key_1 + i));
+        QAction* action = view->addAction(QStringLiteral("&%1").arg(m_tabs->tabText(i)), this,
+                                          [this, i] { showTab(i); });
+        action->setShortcut(key);
+        m_tabs->setTabToolTip(
+            i, tr("%1 (%2)").arg(m_tabs->tabText(i), key.toString(QKeySequence::NativeText)));
+    }
+    view->addSeparator();
+    QAction* next = view->addAction(
+        tr("&Next Tab"), this, [this] { showTab((m_tabs->currentIndex() + 1) % m_tabs->count()); });
+    next->setShortcuts(QKeySequence::keyBindings(QKeySequence::NextChild)
+                       << QKeySequence(Qt::CTRL | Qt::Key_PageDown));
+    QAction* previous = view->addAction(tr("P&revious Tab"), this, [this] {
+        showTab((m_tabs->currentIndex() + m_tabs->count() - 1) % m_tabs->count());
+    });
+    // X11 reports Shift+Tab as Backtab, which PreviousChild names; other systems send Tab.
+    previous->setShortcuts(QKeySequence::keyBindings(QKeySequence::PreviousChild)
+                           << QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Tab)
+                           << QKeySequence(Qt::CTRL | Qt::Key_PageUp));
+}
+
+void MainWindow::showTab(int index)
+{
+    QWidget* page = m_tabs->widget(index);
+    // Read before the switch: QTabWidget moves the focus into the page it shows.
+    QWidget* target = page->focusWidget();
+    m_tabs->setCurrentIndex(index);
+    if (!target || !page->isAncestorOf(target) || !target->isVisible() || !target->isEnabled())
+        target = firstControl(page);
+    if (target)
+        target->setFocus(Qt::ShortcutFocusReason);
+}
+
+QWidget* MainWindow::firstControl(QWidget* page) const
+{
+    QWidget* preferred = nullptr;
+    if (page == m_deployments)
+        preferred = m_deployments->matrixView();
+    else if (page == m_pipelines)
+        preferred = m_pipelines->pipelineList();
+    else if (page == m_metrics)
+        preferred = m_metrics->picker()->view();
+    else if (page == m_infrastructure)
+        preferred = m_infrastructure->editor()->isVisible()
+                        ? static_cast<QWidget*>(m_infrastructure->editor())
+                        : m_infrastructure->fileTree();
+    if (preferred && preferred->isVisible() && preferred->isEnabled())
+        return preferred;
+    // Otherwise the first control Tab would reach.
+    for (QWidget* widget = page->nextInFocusChain(); widget != page;
+         widget = widget->nextInFocusChain()) {
+        if ((widget->focusPolicy() & Qt::TabFocus) && widget->isVisible() && widget->isEnabled() &&
+            page->isAncestorOf(widget))
+            return widget;
+    }
+    return nullptr;
 }
 
 void MainWindow::createStatusBar()

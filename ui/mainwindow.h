@@ -55,6 +55,10 @@ protected:
 
 private:
     void createActions();
+    void createTabActions();
+    // Shows the tab and puts the keyboard there: where it was left, else the tab's main control.
+    void showTab(int index);
+    QWidget* firstControl(QWidget* page) const;
     void createStatusBar();
     void chooseWorkspace();
     void rememberWorkspace(const QString& root);

@@ -11,6 +11,8 @@
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QImage>
+#include <QLabel>
+#include <QLineEdit>
 #include <QLineSeries>
 #include <QMessageBox>
 #include <QPainter>
@@ -18,10 +20,12 @@
 #include <QSaveFile>
 #include <QSplitter>
 #include <QTimer>
+#include <QTreeView>
 #include <QVBoxLayout>
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 
 namespace launchdeck {
 
@@ -44,7 +48,7 @@ MetricsTab::MetricsTab(MetricsStore* store, QWidget* parent)
     , m_network(new MetricsChart(store, tr("Network (rx solid, tx dashed)"),
                                  MetricsUnit::BytesPerSecond, this))
     , m_windowBox(new QComboBox(this))
-    , m_pause(new QPushButton(tr("Pause"), this))
+    , m_pause(new QPushButton(tr("&Pause"), this))
     , m_timer(new QTimer(this))
     , m_clock([] { return QDateTime::currentMSecsSinceEpoch(); })
 {
@@ -54,10 +58,13 @@ MetricsTab::MetricsTab(MetricsStore* store, QWidget* parent)
     m_windowBox->addItem(tr("1 h"), kWindows[3]);
     m_windowBox->setCurrentIndex(1);
     m_pause->setCheckable(true);
-    auto* exportPngButton = new QPushButton(tr("Export PNG…"), this);
-    auto* exportCsvButton = new QPushButton(tr("Export CSV…"), this);
+    auto* exportPngButton = new QPushButton(tr("Export P&NG…"), this);
+    auto* exportCsvButton = new QPushButton(tr("Export &CSV…"), this);
+    auto* windowLabel = new QLabel(tr("&Window:"), this);
+    windowLabel->setBuddy(m_windowBox);
 
     auto* bar = new QHBoxLayout;
+    bar->addWidget(windowLabel);
     bar->addWidget(m_windowBox);
     bar->addWidget(m_pause);
     bar->addStretch(1);
@@ -82,6 +89,13 @@ MetricsTab::MetricsTab(MetricsStore* store, QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(bar);
     layout->addWidget(splitter, 1);
+    // Tab follows the screen: the bar, then the containers (created first, as the charts and
+    // the bar follow the picker).
+    QWidget* const order[] = {
+        m_windowBox,     m_pause, exportPngButton, exportCsvButton, m_picker->filterField(),
+        m_picker->view()};
+    for (std::size_t i = 1; i < std::size(order); ++i)
+        setTabOrder(order[i - 1], order[i]);
 
     connect(m_windowBox, &QComboBox::currentIndexChanged, this,
             [this](int index) { setWindowMs(m_windowBox->itemData(index).toLongLong()); });
@@ -123,7 +137,7 @@ void MetricsTab::setPaused(bool paused)
     m_paused = paused;
     if (m_pause->isChecked() != paused)
         m_pause->setChecked(paused);
-    m_pause->setText(paused ? tr("Resume") : tr("Pause"));
+    m_pause->setText(paused ? tr("&Resume") : tr("&Pause"));
     redraw();
 }
 

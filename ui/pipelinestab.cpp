@@ -61,8 +61,9 @@ PipelinesTab::PipelinesTab(PipelineRunnerHost* host, std::shared_ptr<HistoryStor
     , m_env(new EnvOverridesEditor(this))
     , m_run(new QPushButton(tr("&Run"), this))
     , m_cancel(new QPushButton(tr("&Cancel"), this))
-    , m_rerun(new QPushButton(tr("R&e-run"), this))
-    , m_rerunFailed(new QPushButton(tr("Re-run &Failed Steps"), this))
+    // Mnemonics clear of the menus' Alt+E and Alt+F.
+    , m_rerun(new QPushButton(tr("Re-r&un"), this))
+    , m_rerunFailed(new QPushButton(tr("Re-run F&ailed Steps"), this))
     , m_filterText(new QLineEdit(this))
     , m_filterStatus(new QComboBox(this))
     , m_runsView(new QTableView(this))

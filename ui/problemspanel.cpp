@@ -53,7 +53,7 @@ ProblemsPanel::ProblemsPanel(DiagnosticsModel* model, QWidget* parent)
     m_text->setToolTip(tr("Filter by file, rule or message"));
     m_text->setMaximumWidth(280);
     connect(m_text, &QLineEdit::textChanged, m_filter, &DiagnosticsFilterModel::setText);
-    auto* filterLabel = new QLabel(tr("Filter:"), this);
+    auto* filterLabel = new QLabel(tr("Fil&ter:"), this);
     filterLabel->setBuddy(m_text);
 
     auto* bar = new QHBoxLayout;
@@ -106,9 +106,10 @@ void ProblemsPanel::setFilterText(const QString& text)
 
 void ProblemsPanel::updateCounts()
 {
-    m_errors->setText(tr("Errors (%1)").arg(m_model->errorCount()));
-    m_warnings->setText(tr("Warnings (%1)").arg(m_model->warningCount()));
-    m_infos->setText(tr("Info (%1)").arg(m_model->infoCount()));
+    // Mnemonics clear of the menus' Alt+E and the editor's other keys.
+    m_errors->setText(tr("Error&s (%1)").arg(m_model->errorCount()));
+    m_warnings->setText(tr("Warnin&gs (%1)").arg(m_model->warningCount()));
+    m_infos->setText(tr("Inf&o (%1)").arg(m_model->infoCount()));
 }
 
 void ProblemsPanel::activate(const QModelIndex& proxyIndex)

@@ -25,7 +25,7 @@ RunView::RunView(StepsModel* steps, LogModel* log, QWidget* parent)
     , m_title(new QLabel(this))
     , m_steps(new QTreeView(this))
     , m_artifacts(new QListWidget(this))
-    , m_openFolder(new QPushButton(tr("Open &Folder"), this))
+    , m_openFolder(new QPushButton(tr("&Open Folder"), this))
     , m_log(new LogView(log, this))
     , m_splitter(new QSplitter(Qt::Vertical, this))
 {

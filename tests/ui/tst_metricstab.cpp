@@ -222,7 +222,7 @@ private Q_SLOTS:
         tab.picker()->setPicked(key(0), true);
         tab.pauseButton()->click();
         QVERIFY(tab.isPaused());
-        QCOMPARE(tab.pauseButton()->text(), QStringLiteral("Resume"));
+        QCOMPARE(tab.pauseButton()->text(), QStringLiteral("&Resume"));
         const qsizetype before = f->store.sampleCount(key(0));
         for (int second = 0; second < 5; ++second) {
             f->now += 1000;
