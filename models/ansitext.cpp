@@ -1,6 +1,8 @@
 // A small escape-sequence scanner: enough of ECMA-48 to skip what it does not draw.
 #include "ansitext.h"
 
+#include <algorithm>
+
 namespace launchdeck {
 
 namespace {
@@ -99,7 +101,11 @@ AnsiText parseAnsi(QStringView raw)
 
 QString stripAnsi(QStringView raw)
 {
-    if (!raw.contains(QChar(kEscape)) && !raw.contains(u'\r'))
+    // The usual line has no escape and no control character: returned as it is. Anything less
+    // than a space but a tab is dropped below, as parseAnsi drops it, so that the text copied or
+    // searched is the text drawn.
+    if (std::none_of(raw.begin(), raw.end(),
+                     [](QChar c) { return c.unicode() < 0x20 && c != u'\t'; }))
         return raw.toString();
     QString out;
     out.reserve(raw.size());

@@ -7,6 +7,25 @@
 
 namespace launchdeck {
 
+namespace {
+
+// The character at `i` as a literal of an expression; `i` moves to its last QChar. One outside
+// the BMP (an emoji) is two QChars, which escaped one at a time would have a backslash between
+// them; NUL becomes \x00, as escape()'s \0 would read the digits after it as octal.
+QString literalAt(const QString& text, qsizetype& i)
+{
+    if (text.at(i) == QChar::Null)
+        return QStringLiteral("\\x00");
+    const bool pair =
+        text.at(i).isHighSurrogate() && i + 1 < text.size() && text.at(i + 1).isLowSurrogate();
+    const QString escaped = QRegularExpression::escape(QStringView(text).sliced(i, pair ? 2 : 1));
+    if (pair)
+        ++i;
+    return escaped;
+}
+
+} // namespace
+
 QString cleanDockerPath(const QString& path)
 {
     const bool rooted = path.startsWith(u'/');
@@ -108,7 +127,7 @@ Result<DockerIgnore::Pattern> DockerIgnore::compile(const QString& text, bool ex
         } else if (ch == u'\\') {
             if (i + 1 == text.size())
                 return bad(QStringLiteral("it ends with an escaping backslash"));
-            regex += QRegularExpression::escape(text.mid(++i, 1));
+            regex += literalAt(text, ++i);
         } else if (ch == u'[') {
             QString set = QStringLiteral("[");
             qsizetype j = i + 1;
@@ -137,7 +156,7 @@ Result<DockerIgnore::Pattern> DockerIgnore::compile(const QString& text, bool ex
             regex += set + u']';
             i = j;
         } else {
-            regex += QRegularExpression::escape(QString(ch));
+            regex += literalAt(text, i);
         }
     }
     Pattern pattern;

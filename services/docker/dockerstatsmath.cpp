@@ -3,6 +3,8 @@
 
 #include <QJsonArray>
 
+#include <limits>
+
 namespace launchdeck::docker {
 
 namespace {
@@ -15,8 +17,13 @@ QJsonObject child(const QJsonObject& object, const char* key)
 quint64 counter(const QJsonObject& object, const char* key)
 {
     // JSON numbers are doubles; counters stay exact up to 2^53, far beyond any real value here.
+    // A larger one (a broken daemon or proxy) saturates: converting a double beyond 2^64 to an
+    // integer is undefined.
+    constexpr double beyondLargest = 18446744073709551616.0; // 2^64
     const double value = object.value(QLatin1String(key)).toDouble();
-    return value > 0 ? quint64(value) : 0;
+    if (!(value > 0))
+        return 0;
+    return value < beyondLargest ? quint64(value) : std::numeric_limits<quint64>::max();
 }
 
 } // namespace

@@ -54,26 +54,32 @@ QString SecretMasker::mask(const QString& text) const
 
 qsizetype SecretMasker::safeCut(QByteArrayView bytes, qsizetype wanted) const
 {
-    qsizetype cut = std::min(wanted, bytes.size());
-    for (const QByteArray& value : m_values) {
-        // An occurrence straddles the cut when it starts in (cut - size, cut).
-        const qsizetype from = std::max<qsizetype>(0, cut - value.size() + 1);
-        for (qsizetype at = bytes.indexOf(value, from); at >= 0 && at < cut;
-             at = bytes.indexOf(value, at + 1)) {
-            if (at + value.size() > cut) {
-                cut = at;
-                break;
-            }
+    const qsizetype limit = std::min(wanted, bytes.size());
+    const auto continues = [bytes](qsizetype at) {
+        return at < bytes.size() && (static_cast<unsigned char>(bytes[at]) & 0xC0) == 0x80;
+    };
+    qsizetype cut = limit;
+    // Backing up for a secret or for a UTF-8 sequence can land inside the other (stray
+    // continuation bytes right after a secret), so both are checked until the cut stays put. The
+    // cut only moves back, so this ends.
+    for (qsizetype checked = -1; cut > 0 && cut != checked;) {
+        checked = cut;
+        for (const QByteArray& value : m_values) {
+            // An occurrence straddles the cut when it starts in (cut - size, cut).
+            const qsizetype from = std::max<qsizetype>(0, cut - value.size() + 1);
+            const qsizetype to = std::min(bytes.size(), cut + value.size() - 1);
+            const qsizetype at = bytes.sliced(from, to - from).indexOf(value);
+            if (at >= 0)
+                cut = from + at;
         }
+        // Never cut inside a UTF-8 sequence: back up to its first byte, at most 3 bytes back.
+        qsizetype start = cut;
+        while (start > 0 && cut - start < 3 && continues(start))
+            --start;
+        if (start > 0 && !continues(start))
+            cut = start;
     }
-    // Never cut inside a UTF-8 sequence: back up over continuation bytes.
-    qsizetype utf8 = cut;
-    while (utf8 > 0 && utf8 < bytes.size() &&
-           (static_cast<unsigned char>(bytes[utf8]) & 0xC0) == 0x80 && cut - utf8 < 4)
-        --utf8;
-    if (utf8 > 0)
-        cut = utf8;
-    return cut > 0 ? cut : std::min(wanted, bytes.size());
+    return cut > 0 ? cut : limit;
 }
 
 } // namespace launchdeck

@@ -32,7 +32,8 @@ public:
     QString mask(const QString& text) const;
 
     // The largest position <= `wanted` at which `bytes` can be cut without splitting a secret
-    // or a UTF-8 sequence. `bytes` must hold at least longest() - 1 bytes after `wanted`.
+    // or a UTF-8 sequence, or `wanted` when there is none. `bytes` must hold at least
+    // longest() - 1 bytes after `wanted`.
     qsizetype safeCut(QByteArrayView bytes, qsizetype wanted) const;
 
 private:

@@ -37,9 +37,10 @@ QString kindsChecked(const QList<FileReport>& reports)
         {u"yaml", {"other YAML file", "other YAML files"}}};
     QStringList parts;
     for (const auto& [kind, names] : kKinds) {
-        const auto count = std::count_if(reports.begin(), reports.end(), [&](const FileReport& r) {
-            return r.kind == QStringView(kind);
-        });
+        // An explicit capture: clang before 16 cannot capture a structured binding.
+        const auto count = std::count_if(
+            reports.begin(), reports.end(),
+            [wanted = QStringView(kind)](const FileReport& r) { return r.kind == wanted; });
         if (count > 0) {
             parts.append(QStringLiteral("%1 %2").arg(count).arg(
                 QLatin1String(count == 1 ? names.first : names.second)));

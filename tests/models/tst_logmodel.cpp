@@ -225,6 +225,17 @@ private Q_SLOTS:
         QCOMPARE(parsed.spans[3].colour, ansiColour(2, true));
         QCOMPARE(stripAnsi(u"\x1b[90mgrey\x1b[0m\x1b[2J"_qs), u"grey"_qs);
     }
+
+    void plainTextIsTheTextDrawn()
+    {
+        // Control characters go whether or not the line has an escape, so the text shown, copied
+        // and searched (stripAnsi) is the text drawn (parseAnsi).
+        QCOMPARE(stripAnsi(u"bell\x07 and\bback\x01"_qs), u"bell andback"_qs);
+        QCOMPARE(stripAnsi(u"nul\x00 here\x7f"_qs), u"nul here\x7f"_qs);
+        QCOMPARE(stripAnsi(u"tab\tkept"_qs), u"tab\tkept"_qs);
+        for (const QString& raw : {u"bell\x07 and\bback\x01"_qs, u"bell\x07 \x1b[1mbold\x1b[0m"_qs})
+            QCOMPARE(stripAnsi(raw), parseAnsi(raw).text);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestLogModel)

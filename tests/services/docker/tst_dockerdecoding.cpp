@@ -12,6 +12,8 @@
 #include <QTest>
 #include <QtEndian>
 
+#include <limits>
+
 using namespace launchdeck;
 
 namespace {
@@ -167,6 +169,23 @@ private Q_SLOTS:
         docker::applyRates(first, second);
         QCOMPARE(second.networkRxBytesPerSecond, 150.0);
         QCOMPARE(second.networkTxBytesPerSecond, 10.0);
+    }
+
+    void saturatesCountersBeyondTheirRange()
+    {
+        // No daemon sends these, but a broken proxy may: a counter past 2^64 reads as the largest
+        // one, not as whatever an out-of-range conversion leaves (0 on x86-64).
+        constexpr quint64 largest = std::numeric_limits<quint64>::max();
+        const DockerStatsSample sample =
+            docker::statsSampleFromJson(json(R"({"memory_stats":{"usage":1e30,"limit":1e300},
+            "networks":{"eth0":{"rx_bytes":1e20,"tx_bytes":-5}},"pids_stats":{"current":1e19}})"),
+                                        QStringLiteral("c1"));
+        QCOMPARE(sample.memoryUsedBytes, largest);
+        QCOMPARE(sample.memoryLimitBytes, largest);
+        QCOMPARE(sample.memoryPercent, 100.0);
+        QCOMPARE(sample.networkRxBytes, largest);
+        QCOMPARE(sample.networkTxBytes, 0u);
+        QCOMPARE(sample.pids, quint64(1e19));
     }
 
     void splitsEventLines()

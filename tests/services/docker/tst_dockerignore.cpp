@@ -171,6 +171,16 @@ private Q_SLOTS:
         QTest::newRow("dot literal") << QByteArray("a.b") << u"axb"_qs << false;
         QTest::newRow("escaped star") << QByteArray("a\\*b") << u"a*b"_qs << true;
         QTest::newRow("escaped star literal") << QByteArray("a\\*b") << u"axb"_qs << false;
+        // A character outside the BMP is two QChars, escaped together; NUL stays NUL even before
+        // a digit (an octal escape would swallow it).
+        QTest::newRow("emoji") << QByteArray("party-\xF0\x9F\x8E\x89.txt")
+                               << QString::fromUtf8("party-\xF0\x9F\x8E\x89.txt") << true;
+        QTest::newRow("escaped emoji")
+            << QByteArray("\\\xF0\x9F\x8E\x89") << QString::fromUtf8("\xF0\x9F\x8E\x89") << true;
+        QTest::newRow("nul before digit") << QByteArray("a\0"
+                                                        "1",
+                                                        3)
+                                          << QString(u"a"_qs + QChar(0) + u"1"_qs) << true;
     }
     void matchesLikeDocker()
     {
@@ -201,8 +211,11 @@ private Q_SLOTS:
         QVERIFY(ignore.ok());
         ignore.value().keep(u"Dockerfile"_qs);
         ignore.value().keep(u"build [x]/Dockerfile"_qs);
+        const QString emoji = QString::fromUtf8("\xF0\x9F\x8E\x89/Dockerfile");
+        ignore.value().keep(emoji);
         QVERIFY(!ignore->excludes(u"Dockerfile"_qs));
         QVERIFY(!ignore->excludes(u"build [x]/Dockerfile"_qs));
+        QVERIFY(!ignore->excludes(emoji));
         QVERIFY(ignore->excludes(u"build x/Dockerfile"_qs));
         QVERIFY(ignore->excludes(u"other"_qs));
     }
