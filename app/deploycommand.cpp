@@ -413,6 +413,7 @@ int runStatusCommand(const QStringList& arguments, const QString& workspaceDir)
             QJsonObject pair{{QStringLiteral("application"), s.application},
                              {QStringLiteral("environment"), s.environment},
                              {QStringLiteral("live"), revisionJson(s.live)},
+                             {QStringLiteral("serving_revision"), s.servingRevision},
                              {QStringLiteral("health"), s.health},
                              {QStringLiteral("running_replicas"), s.runningReplicas},
                              {QStringLiteral("desired_replicas"), s.desiredReplicas},
@@ -438,8 +439,13 @@ int runStatusCommand(const QStringList& arguments, const QString& workspaceDir)
                 if (!problems.contains(s.hostError))
                     problems.append(s.hostError);
             }
+            // A deployment under way shows the revision it rolls out beside the live one; health
+            // and replicas are those of the serving revision (see PairStatus).
+            const QString revision = s.running ? revisionText(s.live) + QStringLiteral(" → ") +
+                                                     revisionText(s.running->to)
+                                               : revisionText(s.live);
             rows.append(
-                {s.application, s.environment, revisionText(s.live), s.health,
+                {s.application, s.environment, revision, s.health,
                  QStringLiteral("%1/%2").arg(s.runningReplicas).arg(s.desiredReplicas),
                  s.last
                      ? s.last->startedAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm"))

@@ -19,12 +19,20 @@
         <source>Built with Qt %1, running on Qt %2.</source>
         <translation>Erstellt mit Qt %1, läuft mit Qt %2.</translation>
     </message>
+    <message>
+        <source>&amp;Close</source>
+        <translation>&amp;Schließen</translation>
+    </message>
 </context>
 <context>
     <name>launchdeck::BannerWidget</name>
     <message>
         <source>Dismiss</source>
         <translation>Ausblenden</translation>
+    </message>
+    <message>
+        <source>D&amp;ismiss</source>
+        <translation>Au&amp;sblenden</translation>
     </message>
 </context>
 <context>
@@ -66,10 +74,6 @@
         <translation>Die Zeilen eines Ausgabestroms oder beider zeigen</translation>
     </message>
     <message>
-        <source>Clear</source>
-        <translation>Leeren</translation>
-    </message>
-    <message>
         <source>Empty the view; new lines keep arriving</source>
         <translation>Die Ansicht leeren; neue Zeilen kommen weiterhin an</translation>
     </message>
@@ -104,13 +108,13 @@
         <source>%1 is unreachable (%2); the log resumes when it is back.</source>
         <translation>%1 ist nicht erreichbar (%2); das Log wird fortgesetzt, sobald der Host wieder erreichbar ist.</translation>
     </message>
+    <message>
+        <source>&amp;Clear</source>
+        <translation>&amp;Leeren</translation>
+    </message>
 </context>
 <context>
     <name>launchdeck::DeployDialog</name>
-    <message>
-        <source>Roll back &amp;automatically when it fails after traffic moved</source>
-        <translation>&amp;Automatisch zurückrollen, wenn es nach dem Umschalten des Datenverkehrs fehlschlägt</translation>
-    </message>
     <message>
         <source>Deploy</source>
         <translation>Ausrollen</translation>
@@ -125,7 +129,7 @@
     </message>
     <message>
         <source>&amp;Application:</source>
-        <translation>&amp;Anwendung:</translation>
+        <translation>An&amp;wendung:</translation>
     </message>
     <message>
         <source>&amp;Environment:</source>
@@ -166,6 +170,10 @@
             <numerusform>%n lokale Tags</numerusform>
         </translation>
     </message>
+    <message>
+        <source>&amp;Roll back automatically when it fails after traffic moved</source>
+        <translation>Automatisch &amp;zurückrollen, wenn es nach dem Umschalten des Datenverkehrs fehlschlägt</translation>
+    </message>
 </context>
 <context>
     <name>launchdeck::DeploymentCellDelegate</name>
@@ -189,12 +197,24 @@
         <source>%1, %2 by %3</source>
         <translation>%1, %2 von %3</translation>
     </message>
+    <message>
+        <source>%1 → %2</source>
+        <translation>%1 → %2</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
 </context>
 <context>
     <name>launchdeck::DeploymentDialogBase</name>
     <message>
         <source>What will change:</source>
         <translation>Was sich ändert:</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel</source>
+        <translation>Abb&amp;rechen</translation>
     </message>
 </context>
 <context>
@@ -373,6 +393,22 @@
         <source>%1 running</source>
         <translation>%1 läuft</translation>
     </message>
+    <message>
+        <source>r%1 %2 (%3)</source>
+        <translation>r%1 %2 (%3)</translation>
+    </message>
+    <message>
+        <source>%1 → %2</source>
+        <translation>%1 → %2</translation>
+    </message>
+    <message>
+        <source>Rolling out: revision %1 (%2), %3</source>
+        <translation>Wird ausgerollt: Revision %1 (%2), %3</translation>
+    </message>
+    <message>
+        <source>Health: %1, %2 of %3 replicas of revision %4 running</source>
+        <translation>Zustand: %1, %2 von %3 Replikaten der Revision %4 laufen</translation>
+    </message>
 </context>
 <context>
     <name>launchdeck::DeploymentPreviewPane</name>
@@ -420,7 +456,7 @@
     <name>launchdeck::DeploymentProgressView</name>
     <message>
         <source>&amp;Cancel Deployment</source>
-        <translation>Deployment &amp;abbrechen</translation>
+        <translation>Deployment abb&amp;rechen</translation>
     </message>
     <message>
         <source>&amp;Promote</source>
@@ -550,15 +586,11 @@
     <name>launchdeck::DeploymentsTab</name>
     <message>
         <source>&amp;Deploy…</source>
-        <translation>&amp;Ausrollen …</translation>
+        <translation>A&amp;usrollen …</translation>
     </message>
     <message>
         <source>R&amp;ollback…</source>
         <translation>&amp;Zurückrollen …</translation>
-    </message>
-    <message>
-        <source>Re&amp;fresh</source>
-        <translation>A&amp;ktualisieren</translation>
     </message>
     <message>
         <source>Waiting for the workspace and the history…</source>
@@ -634,6 +666,10 @@
         <source>deploy %1: %2</source>
         <translation>Deployment %1: %2</translation>
     </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>A&amp;ktualisieren</translation>
+    </message>
 </context>
 <context>
     <name>launchdeck::DiagnosticsModel</name>
@@ -677,10 +713,6 @@
         <translation>Der Build-Kontext: ein Ordner mit einem Dockerfile</translation>
     </message>
     <message>
-        <source>Browse…</source>
-        <translation>Durchsuchen …</translation>
-    </message>
-    <message>
         <source>Relative to the folder</source>
         <translation>Relativ zum Ordner</translation>
     </message>
@@ -691,10 +723,6 @@
     <message>
         <source>KEY=VALUE, one a line</source>
         <translation>SCHLÜSSEL=WERT, einer pro Zeile</translation>
-    </message>
-    <message>
-        <source>Do not use the cache</source>
-        <translation>Cache nicht verwenden</translation>
     </message>
     <message>
         <source>&amp;Folder:</source>
@@ -715,10 +743,6 @@
     <message>
         <source>&amp;Build</source>
         <translation>&amp;Erstellen</translation>
-    </message>
-    <message>
-        <source>C&amp;ancel build</source>
-        <translation>Build a&amp;bbrechen</translation>
     </message>
     <message>
         <source>Build context</source>
@@ -751,6 +775,22 @@
     <message>
         <source>Built %1</source>
         <translation>%1 erstellt</translation>
+    </message>
+    <message>
+        <source>B&amp;rowse…</source>
+        <translation>Du&amp;rchsuchen …</translation>
+    </message>
+    <message>
+        <source>Do not &amp;use the cache</source>
+        <translation>&amp;Cache nicht verwenden</translation>
+    </message>
+    <message>
+        <source>Ca&amp;ncel build</source>
+        <translation>Build a&amp;bbrechen</translation>
+    </message>
+    <message>
+        <source>&amp;Close</source>
+        <translation>&amp;Schließen</translation>
     </message>
 </context>
 <context>
@@ -837,72 +877,36 @@
         <translation>Nach Name, Image oder ID filtern …</translation>
     </message>
     <message>
-        <source>Start</source>
-        <translation>Starten</translation>
-    </message>
-    <message>
         <source>Start the selected containers</source>
         <translation>Die ausgewählten Container starten</translation>
-    </message>
-    <message>
-        <source>Stop</source>
-        <translation>Stoppen</translation>
     </message>
     <message>
         <source>Stop the selected containers</source>
         <translation>Die ausgewählten Container stoppen</translation>
     </message>
     <message>
-        <source>Restart</source>
-        <translation>Neu starten</translation>
-    </message>
-    <message>
         <source>Restart the selected containers</source>
         <translation>Die ausgewählten Container neu starten</translation>
-    </message>
-    <message>
-        <source>Pause</source>
-        <translation>Pausieren</translation>
     </message>
     <message>
         <source>Freeze the selected containers&apos; processes</source>
         <translation>Die Prozesse der ausgewählten Container einfrieren</translation>
     </message>
     <message>
-        <source>Unpause</source>
-        <translation>Fortsetzen</translation>
-    </message>
-    <message>
         <source>Resume paused containers</source>
         <translation>Pausierte Container fortsetzen</translation>
-    </message>
-    <message>
-        <source>Rename…</source>
-        <translation>Umbenennen …</translation>
     </message>
     <message>
         <source>Rename the container</source>
         <translation>Den Container umbenennen</translation>
     </message>
     <message>
-        <source>Remove…</source>
-        <translation>Entfernen …</translation>
-    </message>
-    <message>
         <source>Remove the selected containers</source>
         <translation>Die ausgewählten Container entfernen</translation>
     </message>
     <message>
-        <source>Inspect</source>
-        <translation>Untersuchen</translation>
-    </message>
-    <message>
         <source>Show the container&apos;s configuration</source>
         <translation>Die Konfiguration des Containers anzeigen</translation>
-    </message>
-    <message>
-        <source>Logs</source>
-        <translation>Logs</translation>
     </message>
     <message>
         <source>Follow the container&apos;s logs</source>
@@ -983,6 +987,42 @@
         <source>Remove %1</source>
         <translation>Entfernen von %1</translation>
     </message>
+    <message>
+        <source>&amp;Start</source>
+        <translation>&amp;Starten</translation>
+    </message>
+    <message>
+        <source>S&amp;top</source>
+        <translation>S&amp;toppen</translation>
+    </message>
+    <message>
+        <source>R&amp;estart</source>
+        <translation>&amp;Neu starten</translation>
+    </message>
+    <message>
+        <source>&amp;Pause</source>
+        <translation>&amp;Pausieren</translation>
+    </message>
+    <message>
+        <source>&amp;Unpause</source>
+        <translation>&amp;Fortsetzen</translation>
+    </message>
+    <message>
+        <source>Re&amp;name…</source>
+        <translation>&amp;Umbenennen …</translation>
+    </message>
+    <message>
+        <source>&amp;Remove…</source>
+        <translation>&amp;Entfernen …</translation>
+    </message>
+    <message>
+        <source>&amp;Inspect</source>
+        <translation>Unte&amp;rsuchen</translation>
+    </message>
+    <message>
+        <source>&amp;Logs</source>
+        <translation>&amp;Logs</translation>
+    </message>
 </context>
 <context>
     <name>launchdeck::DockerHosts</name>
@@ -1017,14 +1057,6 @@
 <context>
     <name>launchdeck::DockerImagesPage</name>
     <message>
-        <source>Remove…</source>
-        <translation>Entfernen …</translation>
-    </message>
-    <message>
-        <source>Build image…</source>
-        <translation>Image erstellen …</translation>
-    </message>
-    <message>
         <source>Remove the selected images</source>
         <translation>Die ausgewählten Images entfernen</translation>
     </message>
@@ -1052,12 +1084,24 @@
         <source>Remove image %1</source>
         <translation>Entfernen des Images %1</translation>
     </message>
+    <message>
+        <source>&amp;Remove…</source>
+        <translation>&amp;Entfernen …</translation>
+    </message>
+    <message>
+        <source>&amp;Build image…</source>
+        <translation>&amp;Image erstellen …</translation>
+    </message>
 </context>
 <context>
     <name>launchdeck::DockerInspectDialog</name>
     <message>
         <source>Inspect %1</source>
         <translation>%1 untersuchen</translation>
+    </message>
+    <message>
+        <source>&amp;Close</source>
+        <translation>&amp;Schließen</translation>
     </message>
 </context>
 <context>
@@ -1081,10 +1125,6 @@
 </context>
 <context>
     <name>launchdeck::DockerPanel</name>
-    <message>
-        <source>Retry now</source>
-        <translation>Jetzt erneut versuchen</translation>
-    </message>
     <message>
         <source>Try to reach the daemon now instead of waiting</source>
         <translation>Den Daemon sofort zu erreichen versuchen, statt zu warten</translation>
@@ -1178,8 +1218,12 @@
         <translation>Logs: %1</translation>
     </message>
     <message>
-        <source>%1 on %2</source>
-        <translation>%1 auf %2</translation>
+        <source>Retry &amp;now</source>
+        <translation>&amp;Jetzt erneut versuchen</translation>
+    </message>
+    <message>
+        <source>%1 on %2 (%3 closes the tab)</source>
+        <translation>%1 auf %2 (%3 schließt den Tab)</translation>
     </message>
 </context>
 <context>
@@ -1257,36 +1301,24 @@
         <translation>Umgebungsvariablen für den nächsten Lauf; sie überschreiben die der Pipeline</translation>
     </message>
     <message>
-        <source>Add</source>
-        <translation>Hinzufügen</translation>
-    </message>
-    <message>
         <source>Add a variable</source>
         <translation>Eine Variable hinzufügen</translation>
-    </message>
-    <message>
-        <source>Remove</source>
-        <translation>Entfernen</translation>
     </message>
     <message>
         <source>Remove the selected variables</source>
         <translation>Die ausgewählten Variablen entfernen</translation>
     </message>
+    <message>
+        <source>A&amp;dd</source>
+        <translation>H&amp;inzufügen</translation>
+    </message>
+    <message>
+        <source>Re&amp;move</source>
+        <translation>En&amp;tfernen</translation>
+    </message>
 </context>
 <context>
     <name>launchdeck::FindReplaceBar</name>
-    <message>
-        <source>Match case</source>
-        <translation>Groß-/Kleinschreibung beachten</translation>
-    </message>
-    <message>
-        <source>Replace</source>
-        <translation>Ersetzen</translation>
-    </message>
-    <message>
-        <source>Replace All</source>
-        <translation>Alle ersetzen</translation>
-    </message>
     <message>
         <source>Replace:</source>
         <translation>Ersetzen:</translation>
@@ -1294,14 +1326,6 @@
     <message>
         <source>Close</source>
         <translation>Schließen</translation>
-    </message>
-    <message>
-        <source>Find previous (Shift+F3)</source>
-        <translation>Vorheriges suchen (Umschalt+F3)</translation>
-    </message>
-    <message>
-        <source>Find next (F3)</source>
-        <translation>Nächstes suchen (F3)</translation>
     </message>
     <message>
         <source>Find:</source>
@@ -1319,13 +1343,37 @@
         <source>%1 replaced</source>
         <translation>%1 ersetzt</translation>
     </message>
+    <message>
+        <source>&amp;Match case</source>
+        <translation>&amp;Groß-/Kleinschreibung beachten</translation>
+    </message>
+    <message>
+        <source>&amp;Replace</source>
+        <translation>&amp;Ersetzen</translation>
+    </message>
+    <message>
+        <source>Replace &amp;All</source>
+        <translation>A&amp;lle ersetzen</translation>
+    </message>
+    <message>
+        <source>Find &amp;previous</source>
+        <translation>&amp;Vorheriges suchen</translation>
+    </message>
+    <message>
+        <source>Find previous (%1 or %2)</source>
+        <translation>Vorheriges suchen (%1 oder %2)</translation>
+    </message>
+    <message>
+        <source>Find ne&amp;xt</source>
+        <translation>&amp;Nächstes suchen</translation>
+    </message>
+    <message>
+        <source>Find next (%1 or %2)</source>
+        <translation>Nächstes suchen (%1 oder %2)</translation>
+    </message>
 </context>
 <context>
     <name>launchdeck::InfrastructureTab</name>
-    <message>
-        <source>&amp;Environment:</source>
-        <translation>&amp;Umgebung:</translation>
-    </message>
     <message>
         <source>The environment whose validation level applies</source>
         <translation>Die Umgebung, deren Validierungsstufe gilt</translation>
@@ -1384,11 +1432,11 @@
     </message>
     <message>
         <source>&amp;Workspace</source>
-        <translation>&amp;Arbeitsbereich</translation>
+        <translation>A&amp;rbeitsbereich</translation>
     </message>
     <message>
         <source>&amp;Docker</source>
-        <translation>Doc&amp;ker</translation>
+        <translation>D&amp;ocker</translation>
     </message>
     <message>
         <source>Edit and validate the workspace&apos;s templates and manifests</source>
@@ -1397,6 +1445,10 @@
     <message>
         <source>Browse and act on the workspace&apos;s Docker hosts</source>
         <translation>Die Docker-Hosts des Arbeitsbereichs durchsuchen und verwalten</translation>
+    </message>
+    <message>
+        <source>E&amp;nvironment:</source>
+        <translation>&amp;Umgebung:</translation>
     </message>
 </context>
 <context>
@@ -1408,10 +1460,6 @@
 </context>
 <context>
     <name>launchdeck::LogView</name>
-    <message>
-        <source>&amp;Follow</source>
-        <translation>&amp;Mitlaufen</translation>
-    </message>
     <message>
         <source>&amp;Timestamps</source>
         <translation>&amp;Zeitstempel</translation>
@@ -1431,14 +1479,6 @@
     <message>
         <source>Show when each line was read</source>
         <translation>Zeigen, wann jede Zeile gelesen wurde</translation>
-    </message>
-    <message>
-        <source>Copy</source>
-        <translation>Kopieren</translation>
-    </message>
-    <message>
-        <source>Copy the selected lines (Ctrl+C)</source>
-        <translation>Die ausgewählten Zeilen kopieren (Strg+C)</translation>
     </message>
     <message>
         <source>All steps</source>
@@ -1465,8 +1505,28 @@
         <translation>Vorheriger Treffer</translation>
     </message>
     <message>
-        <source>Next match (Enter in the search field)</source>
-        <translation>Nächster Treffer (Eingabetaste im Suchfeld)</translation>
+        <source>Fo&amp;llow</source>
+        <translation>&amp;Mitlaufen</translation>
+    </message>
+    <message>
+        <source>Previou&amp;s match</source>
+        <translation>&amp;Vorheriger Treffer</translation>
+    </message>
+    <message>
+        <source>Ne&amp;xt match</source>
+        <translation>&amp;Nächster Treffer</translation>
+    </message>
+    <message>
+        <source>Next match (%1, or Enter in the search field)</source>
+        <translation>Nächster Treffer (%1 oder Eingabetaste im Suchfeld)</translation>
+    </message>
+    <message>
+        <source>Cop&amp;y</source>
+        <translation>&amp;Kopieren</translation>
+    </message>
+    <message>
+        <source>Copy the selected lines (%1 in the lines)</source>
+        <translation>Die ausgewählten Zeilen kopieren (%1 in den Zeilen)</translation>
     </message>
 </context>
 <context>
@@ -1497,7 +1557,7 @@
     </message>
     <message>
         <source>Re&amp;vert</source>
-        <translation>&amp;Zurücksetzen</translation>
+        <translation>Zu&amp;rücksetzen</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
@@ -1575,6 +1635,22 @@
         <source>Deployments</source>
         <translation>Deployments</translation>
     </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Ansicht</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>&amp;Next Tab</source>
+        <translation>&amp;Nächster Tab</translation>
+    </message>
+    <message>
+        <source>P&amp;revious Tab</source>
+        <translation>&amp;Vorheriger Tab</translation>
+    </message>
 </context>
 <context>
     <name>launchdeck::MetricsChart</name>
@@ -1621,10 +1697,6 @@
         <translation>Netzwerk (rx durchgezogen, tx gestrichelt)</translation>
     </message>
     <message>
-        <source>Pause</source>
-        <translation>Pausieren</translation>
-    </message>
-    <message>
         <source>1 m</source>
         <translation>1 min</translation>
     </message>
@@ -1639,18 +1711,6 @@
     <message>
         <source>1 h</source>
         <translation>1 h</translation>
-    </message>
-    <message>
-        <source>Export PNG…</source>
-        <translation>PNG exportieren …</translation>
-    </message>
-    <message>
-        <source>Export CSV…</source>
-        <translation>CSV exportieren …</translation>
-    </message>
-    <message>
-        <source>Resume</source>
-        <translation>Fortsetzen</translation>
     </message>
     <message>
         <source>connecting</source>
@@ -1692,24 +1752,36 @@
         <source>CSV files (*.csv)</source>
         <translation>CSV-Dateien (*.csv)</translation>
     </message>
+    <message>
+        <source>&amp;Pause</source>
+        <translation>&amp;Pausieren</translation>
+    </message>
+    <message>
+        <source>Export P&amp;NG…</source>
+        <translation>P&amp;NG exportieren …</translation>
+    </message>
+    <message>
+        <source>Export &amp;CSV…</source>
+        <translation>&amp;CSV exportieren …</translation>
+    </message>
+    <message>
+        <source>&amp;Window:</source>
+        <translation>&amp;Zeitfenster:</translation>
+    </message>
+    <message>
+        <source>&amp;Resume</source>
+        <translation>&amp;Fortsetzen</translation>
+    </message>
 </context>
 <context>
     <name>launchdeck::PipelinesTab</name>
     <message>
         <source>&amp;Run</source>
-        <translation>&amp;Ausführen</translation>
+        <translation>A&amp;usführen</translation>
     </message>
     <message>
         <source>&amp;Cancel</source>
         <translation>Abb&amp;rechen</translation>
-    </message>
-    <message>
-        <source>R&amp;e-run</source>
-        <translation>&amp;Erneut ausführen</translation>
-    </message>
-    <message>
-        <source>Re-run &amp;Failed Steps</source>
-        <translation>&amp;Fehlgeschlagene Schritte erneut ausführen</translation>
     </message>
     <message>
         <source>Run the selected pipeline with the overrides above</source>
@@ -1789,6 +1861,14 @@
         <source>Run %1 ended.</source>
         <translation>Lauf %1 ist beendet.</translation>
     </message>
+    <message>
+        <source>Re-r&amp;un</source>
+        <translation>&amp;Erneut ausführen</translation>
+    </message>
+    <message>
+        <source>Re-run F&amp;ailed Steps</source>
+        <translation>&amp;Fehlgeschlagene Schritte erneut ausführen</translation>
+    </message>
 </context>
 <context>
     <name>launchdeck::ProblemsPanel</name>
@@ -1801,27 +1881,27 @@
         <translation>Nach Datei, Regel oder Meldung filtern</translation>
     </message>
     <message>
-        <source>Filter:</source>
-        <translation>Filter:</translation>
+        <source>Fil&amp;ter:</source>
+        <translation>Fil&amp;ter:</translation>
     </message>
     <message>
-        <source>Errors (%1)</source>
-        <translation>Fehler (%1)</translation>
+        <source>Error&amp;s (%1)</source>
+        <translation>&amp;Fehler (%1)</translation>
     </message>
     <message>
-        <source>Warnings (%1)</source>
-        <translation>Warnungen (%1)</translation>
+        <source>Warnin&amp;gs (%1)</source>
+        <translation>&amp;Warnungen (%1)</translation>
     </message>
     <message>
-        <source>Info (%1)</source>
-        <translation>Hinweise (%1)</translation>
+        <source>Inf&amp;o (%1)</source>
+        <translation>H&amp;inweise (%1)</translation>
     </message>
 </context>
 <context>
     <name>launchdeck::ProtectionField</name>
     <message>
-        <source>%1 is a protected environment. Type its name to confirm:</source>
-        <translation>%1 ist eine geschützte Umgebung. Zur Bestätigung ihren Namen eingeben:</translation>
+        <source>%1 is a protected environment. Type its &amp;name to confirm:</source>
+        <translation>%1 ist eine geschützte Umgebung. Zur Bestätigung ihren &amp;Namen eingeben:</translation>
     </message>
 </context>
 <context>
@@ -1976,10 +2056,6 @@
 <context>
     <name>launchdeck::RunView</name>
     <message>
-        <source>Open &amp;Folder</source>
-        <translation>&amp;Ordner öffnen</translation>
-    </message>
-    <message>
         <source>No run selected</source>
         <translation>Kein Lauf ausgewählt</translation>
     </message>
@@ -1998,6 +2074,10 @@
     <message>
         <source>No artifacts</source>
         <translation>Keine Artefakte</translation>
+    </message>
+    <message>
+        <source>&amp;Open Folder</source>
+        <translation>&amp;Ordner öffnen</translation>
     </message>
 </context>
 <context>

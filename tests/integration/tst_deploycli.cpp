@@ -276,6 +276,7 @@ private Q_SLOTS:
             ++stagingPairs;
             QVERIFY(!pair.contains(u"running"));
             QCOMPARE(pair.value(u"live").toObject().value(u"revision").toInt(), 1);
+            QCOMPARE(pair.value(u"serving_revision").toInt(), 1);
         }
         QVERIFY2(stagingPairs == 1, qPrintable(status.out));
         const QJsonArray deployments =
