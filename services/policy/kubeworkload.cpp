@@ -217,55 +217,11 @@ bool namespacesMeet(const QString& a, const QString& b)
 }
 
 WorkloadIndex::WorkloadIndex(const QList<KubeObject>& objects)
-    : m_objects(objects)
 {
     for (int i = 0; i < objects.size(); ++i) {
-        std::optional<Workload> workload = workloadOf(objects[i], i);
-        if (!workload)
-            continue;
-        const int position = static_cast<int>(m_workloads.size());
-        for (auto it = workload->labels.cbegin(); it != workload->labels.cend(); ++it)
-            m_byLabel[it.key() + u'=' + it.value()].append(position);
-        m_byObject.insert(i, position);
-        m_workloads.append(std::move(*workload));
+        if (std::optional<Workload> workload = workloadOf(objects[i], i))
+            m_workloads.append(std::move(*workload));
     }
-}
-
-QList<const Workload*> WorkloadIndex::selectedBy(const LabelSelector& selector,
-                                                 const QString& nameSpace) const
-{
-    QList<const Workload*> selected;
-    if (selector.isEmpty())
-        return selected;
-    // The rarest of the selector's labels bounds the candidates; expressions alone fall back
-    // to a scan, which selectors in practice never are.
-    const QList<int>* candidates = nullptr;
-    for (const auto& [key, value] : selector.matchLabels()) {
-        const auto it = m_byLabel.constFind(key + u'=' + value);
-        if (it == m_byLabel.constEnd())
-            return selected;
-        if (!candidates || it->size() < candidates->size())
-            candidates = &*it;
-    }
-    const auto consider = [&](const Workload& workload) {
-        if (namespacesMeet(m_objects[workload.object].nameSpace, nameSpace) &&
-            selector.matches(workload.labels))
-            selected.append(&workload);
-    };
-    if (candidates) {
-        for (const int position : *candidates)
-            consider(m_workloads[position]);
-    } else {
-        for (const Workload& workload : m_workloads)
-            consider(workload);
-    }
-    return selected;
-}
-
-const Workload* WorkloadIndex::workloadOfObject(int object) const
-{
-    const auto it = m_byObject.constFind(object);
-    return it == m_byObject.constEnd() ? nullptr : &m_workloads[*it];
 }
 
 } // namespace launchdeck::kubecheck

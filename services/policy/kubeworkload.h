@@ -83,23 +83,16 @@ struct Workload
 bool isWorkloadKind(QStringView kind);
 std::optional<Workload> workloadOf(const KubeObject& object, int index);
 
+// The workloads among a set of objects, in the order they were written.
 class WorkloadIndex final
 {
 public:
     explicit WorkloadIndex(const QList<KubeObject>& objects);
 
     const QList<Workload>& workloads() const { return m_workloads; }
-    // The workloads whose pods `selector` selects in `nameSpace`. An object without a
-    // namespace goes wherever the set is applied, so it is compatible with any namespace.
-    QList<const Workload*> selectedBy(const LabelSelector& selector,
-                                      const QString& nameSpace) const;
-    const Workload* workloadOfObject(int object) const;
 
 private:
-    const QList<KubeObject>& m_objects;
     QList<Workload> m_workloads;
-    QHash<QString, QList<int>> m_byLabel; // "key=value" -> positions in m_workloads
-    QHash<int, int> m_byObject;
 };
 
 bool namespacesMeet(const QString& a, const QString& b);

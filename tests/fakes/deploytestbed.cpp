@@ -237,6 +237,20 @@ bool DeployTestBed::buildImage(const QString& tag, const QMap<QString, QByteArra
     return true;
 }
 
+std::optional<DeployWorkspace> DeployTestBed::monitoredWorkspace(const QString& application)
+{
+    DeployAppOptions options;
+    options.application = application;
+    options.workspace = application;
+    options.replicas = 2;
+    options.monitor = QStringLiteral("600s");
+    QString error;
+    std::optional<DeployWorkspace> made = workspace(options, &error);
+    if (!made)
+        qWarning("%s", qPrintable(error));
+    return made;
+}
+
 std::optional<DeployWorkspace> DeployTestBed::workspace(const DeployAppOptions& options,
                                                         QString* error)
 {

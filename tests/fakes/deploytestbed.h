@@ -104,6 +104,9 @@ public:
     // says why (the loader's findings).
     std::optional<DeployWorkspace> workspace(const DeployAppOptions& options,
                                              QString* error = nullptr);
+    // `application` with two replicas, monitored for ten minutes: long enough to look at the pair
+    // while its deployment is in MONITORING (the test cancels it after). A failure is a warning.
+    std::optional<DeployWorkspace> monitoredWorkspace(const QString& application);
 
     // Runs a job to its end, waiting up to `timeout` while the event loop turns; `onEvent` sees
     // each event as it arrives on this thread.

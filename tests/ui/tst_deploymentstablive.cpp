@@ -70,17 +70,7 @@ private:
 
     std::optional<DeployWorkspace> workspace(const QString& application)
     {
-        DeployAppOptions options;
-        options.application = application;
-        options.workspace = application;
-        options.replicas = 2;
-        // Long enough to look at the tab while it lasts; the deployment is cancelled after.
-        options.monitor = QStringLiteral("600s");
-        QString error;
-        std::optional<DeployWorkspace> made = m_bed->workspace(options, &error);
-        if (!made)
-            qWarning("%s", qPrintable(error));
-        return made;
+        return m_bed->monitoredWorkspace(application);
     }
 
     // A tab on the workspace and on the test bed's history database, ready, with `application`

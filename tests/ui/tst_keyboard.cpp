@@ -9,6 +9,7 @@
 #include "dockercontainerspage.h"
 #include "dockerimagespage.h"
 #include "dockerpanel.h"
+#include "fakes/testfiles.h"
 #include "findreplacebar.h"
 #include "infrastructuretab.h"
 #include "logview.h"
@@ -61,29 +62,9 @@ enum Tab { Deployments, Infrastructure, Pipelines, Metrics, TabCount };
 // Where the focus is when the keys are pressed.
 enum class Place { Matrix, RunsTable, PipelineList, YamlEditor, MetricsPicker, MetricsWindow };
 
-bool writeFile(const QString& path, const QByteArray& text)
-{
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly) && file.write(text) == text.size();
-}
-
-QByteArray readFile(const QString& path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
-bool copyTree(const QString& from, const QString& to)
-{
-    QDirIterator it(from, QDir::Files, QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        const QString source = it.next();
-        if (!writeFile(to + u'/' + QDir(from).relativeFilePath(source), readFile(source)))
-            return false;
-    }
-    return true;
-}
+using test::copyTree;
+using test::readFile;
+using test::writeFile;
 
 QString describe(const QObject* object)
 {

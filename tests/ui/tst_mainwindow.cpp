@@ -4,6 +4,7 @@
 #include "bannerwidget.h"
 #include "diagnosticsfiltermodel.h"
 #include "diagnosticsmodel.h"
+#include "fakes/testfiles.h"
 #include "findreplacebar.h"
 #include "infrastructuretab.h"
 #include "mainwindow.h"
@@ -22,9 +23,9 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
-#include <QTabWidget>
 #include <QTest>
 #include <QTextBlock>
 
@@ -45,29 +46,9 @@ const char kBrokenManifest[] = "apiVersion: v1\n"
 constexpr int kBrokenLine = 7;
 constexpr int kBrokenColumn = 3;
 
-bool writeFile(const QString& path, const QByteArray& text)
-{
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly) && file.write(text) == text.size();
-}
-
-QByteArray readFile(const QString& path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
-bool copyTree(const QString& from, const QString& to)
-{
-    QDirIterator it(from, QDir::Files, QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        const QString source = it.next();
-        if (!writeFile(to + u'/' + QDir(from).relativeFilePath(source), readFile(source)))
-            return false;
-    }
-    return true;
-}
+using test::copyTree;
+using test::readFile;
+using test::writeFile;
 
 bool hasErrorAt(const DiagnosticsModel* model, const QString& path, int line)
 {

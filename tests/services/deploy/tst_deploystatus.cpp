@@ -49,17 +49,7 @@ private:
 
     std::optional<DeployWorkspace> workspace(const QString& application)
     {
-        DeployAppOptions options;
-        options.application = application;
-        options.workspace = application;
-        options.replicas = 2;
-        // Long enough for the status to be asked while it lasts; the job is cancelled after.
-        options.monitor = QStringLiteral("600s");
-        QString error;
-        std::optional<DeployWorkspace> made = m_bed->workspace(options, &error);
-        if (!made)
-            qWarning("%s", qPrintable(error));
-        return made;
+        return m_bed->monitoredWorkspace(application);
     }
 
     // Starts `job` and waits until it reports MONITORING.
