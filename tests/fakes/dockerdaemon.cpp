@@ -2,6 +2,7 @@
 // processes are found by that folder in their command lines and its mounts by their paths.
 #include "fakes/dockerdaemon.h"
 
+#include <QCoreApplication>
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
@@ -160,14 +161,25 @@ void releaseFolder(const QString& root)
         umount2(QFile::encodeName(target).constData(), MNT_DETACH);
 }
 
+// The test process that owns a folder: a daemon it killed on purpose (to restart it) leaves a
+// dead pidfile behind for a moment, and its folder is not abandoned while the test lives.
+const QString kOwnerFile = QStringLiteral("/owner.pid");
+
 // A test killed by its timeout cannot clean up: its shims and containers live on with the
-// folder. A folder whose dockerd is gone is such a leftover (a live one keeps its pidfile's
-// process running; a starting one has no pidfile yet).
+// folder. A folder whose owner and dockerd are both gone is such a leftover (a live one keeps
+// its pidfile's process running; a starting one has no pidfile yet).
 void releaseAbandonedFolders()
 {
     const QDir temp(QDir::tempPath());
     for (const QString& name : temp.entryList({QStringLiteral("ld-*")}, QDir::Dirs)) {
         const QString root = temp.filePath(name);
+        QFile ownerFile(root + kOwnerFile);
+        if (ownerFile.open(QIODevice::ReadOnly)) {
+            bool isOwner = false;
+            const qint64 owner = ownerFile.readAll().trimmed().toLongLong(&isOwner);
+            if (isOwner && processAlive(owner))
+                continue;
+        }
         QFile pidFile(root + QStringLiteral("/docker.pid"));
         if (!pidFile.open(QIODevice::ReadOnly))
             continue;
@@ -237,6 +249,11 @@ bool DockerDaemon::start(QString* error)
     if (!m_dir->isValid())
         return fail(QStringLiteral("cannot create a temporary folder: ") + m_dir->errorString());
     m_rootPath = m_dir->path();
+    QFile ownerFile(m_rootPath + kOwnerFile);
+    if (!ownerFile.open(QIODevice::WriteOnly) ||
+        ownerFile.write(QByteArray::number(QCoreApplication::applicationPid())) < 0)
+        return fail(QStringLiteral("cannot write %1").arg(ownerFile.fileName()));
+    ownerFile.close();
     if (socketPath().size() > 100)
         return fail(QStringLiteral("the socket path %1 is too long").arg(socketPath()));
 
