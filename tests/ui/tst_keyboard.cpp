@@ -55,7 +55,7 @@ using namespace launchdeck;
 
 namespace {
 
-constexpr int kTimeoutMs = 20000;
+constexpr int kTimeoutMs = 60000;
 
 enum Tab { Deployments, Infrastructure, Pipelines, Metrics, TabCount };
 
