@@ -2,6 +2,7 @@
 #include "compose/composeschema.h"
 
 #include "compose/composeinterpolation.h"
+#include "compose/composespecadditions.h"
 #include "compose/schemahints.h"
 #include "compose/yamljson.h"
 #include "core/yamlmapreader.h"
@@ -46,7 +47,9 @@ QJsonValue withoutFormats(const QJsonValue& value)
 {
     if (value.isObject()) {
         QJsonObject object = value.toObject();
-        object.remove(QStringLiteral("format"));
+        // Only the keyword: env_file entries have a property named "format" (an object).
+        if (object.value(u"format").isString())
+            object.remove(QStringLiteral("format"));
         for (auto it = object.begin(); it != object.end(); ++it)
             it.value() = withoutFormats(it.value());
         return object;
@@ -73,6 +76,11 @@ struct LoadedSchema
         if (error.error != QJsonParseError::NoError) {
             problem = QStringLiteral("the embedded Compose schema is not JSON: %1")
                           .arg(error.errorString());
+            return;
+        }
+        problem = applyComposeSpecAdditions(json);
+        if (!problem.isEmpty()) {
+            qCCritical(lcComposeSchema) << problem;
             return;
         }
         // The file declares draft 2019-09 but uses nothing beyond draft 7, which valijson reads.
@@ -103,7 +111,7 @@ const LoadedSchema& loadedSchema()
     return instance;
 }
 
-enum class Kind { Wrapper, Type, Enum, UnknownKey, Required, Other };
+enum class Kind { Wrapper, Type, Enum, Pattern, UnknownKey, Required, Other };
 
 struct RawError
 {
@@ -151,6 +159,8 @@ RawError classify(const valijson::ValidationResults::Error& error)
         raw.kind = Kind::Type;
     } else if (d.startsWith(u"Failed to match against any enum")) {
         raw.kind = Kind::Enum;
+    } else if (d.startsWith(u"Failed to match regex specified by 'pattern'")) {
+        raw.kind = Kind::Pattern;
     } else if (d.contains(u"could not be validated using 'properties'")) {
         raw.kind = Kind::UnknownKey;
         raw.key = quotedTail(d);
@@ -263,7 +273,9 @@ private:
                     return false;
                 break;
             case Kind::Enum:
-                if (deeper || (same && other.kind != Kind::Type && other.kind != Kind::Enum))
+            case Kind::Pattern:
+                if (deeper || (same && other.kind != Kind::Type && other.kind != Kind::Enum &&
+                               other.kind != Kind::Pattern))
                     return false;
                 break;
             case Kind::UnknownKey:
@@ -302,6 +314,10 @@ private:
         case Kind::Enum:
             add(node, QStringLiteral("%1 must be one of %2, not %3")
                           .arg(where, hint.enumValues.join(QStringLiteral(", ")), valueWord(node)));
+            return;
+        case Kind::Pattern:
+            add(node, QStringLiteral("%1 must match the pattern %2, not %3")
+                          .arg(where, hint.patterns.join(QStringLiteral(" or ")), valueWord(node)));
             return;
         case Kind::UnknownKey: {
             const YAML::Node key = m_tree.keys.value(pointer).value(error.key);

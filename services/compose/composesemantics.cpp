@@ -1,14 +1,16 @@
-// Compose semantics: what docker compose would refuse or silently get wrong at `up` time.
+// Compose semantics: what docker compose would refuse or silently get wrong at `up` time; the
+// references between parts and the loader's consistency checks have files of their own.
 #include "compose/composesemantics.h"
 
+#include "compose/composeconsistency.h"
 #include "compose/composefile.h"
 #include "compose/composeinterpolation.h"
+#include "compose/composereferences.h"
 #include "core/units.h"
 #include "core/yamlsource.h"
 
 #include <QHash>
 #include <QRegularExpression>
-#include <QSet>
 
 namespace launchdeck {
 
@@ -98,25 +100,11 @@ public:
         : m_path(path)
         , m_document(document)
         , m_out(out)
-    {
-        for (const ComposeService& service : composeServices(document))
-            m_serviceNames.insert(service.name);
-        for (const char* section : {"networks", "volumes"}) {
-            const YAML::Node map = field(document, section);
-            if (!map.IsMap())
-                continue;
-            for (const auto& entry : map) {
-                (section[0] == 'n' ? m_networks : m_volumes).insert(yamlText(entry.first));
-            }
-        }
-    }
+    {}
 
     void run()
     {
         for (const ComposeService& service : composeServices(m_document)) {
-            checkReferences(service);
-            checkNetworks(service);
-            checkVolumes(service);
             checkPorts(service);
             checkEnvironment(service);
             checkRestart(service);
@@ -128,58 +116,6 @@ private:
     void add(const YAML::Node& at, Severity severity, const char* rule, const QString& message)
     {
         m_out.append(diagnosticAt(m_path, at, severity, QLatin1String(rule), message));
-    }
-
-    void requireService(const ComposeService& service, const QString& name, const YAML::Node& at,
-                        const QString& field)
-    {
-        if (hasComposeInterpolation(name) || m_serviceNames.contains(name))
-            return;
-        add(at, Severity::High, "unknown-service",
-            QStringLiteral("service '%1' refers in '%2' to service '%3', which this file does not "
-                           "define")
-                .arg(service.name, field, name));
-    }
-
-    void checkReferences(const ComposeService& service)
-    {
-        for (const auto& [name, node] : composeNames(field(service.node, "depends_on")))
-            requireService(service, name, node, QStringLiteral("depends_on"));
-        for (const auto& [link, node] : composeNames(field(service.node, "links")))
-            requireService(service, link.section(u':', 0, 0), node, QStringLiteral("links"));
-        for (const auto& [from, node] : composeNames(field(service.node, "volumes_from"))) {
-            if (!from.startsWith(u"container:"))
-                requireService(service, from.section(u':', 0, 0), node,
-                               QStringLiteral("volumes_from"));
-        }
-        const YAML::Node mode = field(service.node, "network_mode");
-        if (const auto text = composeScalar(mode); text && text->startsWith(u"service:"))
-            requireService(service, text->mid(8), mode, QStringLiteral("network_mode"));
-    }
-
-    void checkNetworks(const ComposeService& service)
-    {
-        for (const auto& [name, node] : composeNames(field(service.node, "networks"))) {
-            if (name == u"default" || m_networks.contains(name) || hasComposeInterpolation(name))
-                continue;
-            add(node, Severity::High, "undeclared-network",
-                QStringLiteral("service '%1' joins network '%2', which is not declared under the "
-                               "top-level 'networks'")
-                    .arg(service.name, name));
-        }
-    }
-
-    void checkVolumes(const ComposeService& service)
-    {
-        for (const ComposeMount& mount : composeMounts(service)) {
-            if (mount.type != ComposeMount::Type::Volume || mount.source.isEmpty() ||
-                m_volumes.contains(mount.source) || hasComposeInterpolation(mount.source))
-                continue;
-            add(mount.node, Severity::High, "undeclared-volume",
-                QStringLiteral("service '%1' mounts the named volume '%2', which is not declared "
-                               "under the top-level 'volumes' (a host path starts with / or .)")
-                    .arg(service.name, mount.source));
-        }
     }
 
     void publish(const ComposeService& service, const YAML::Node& node, const QString& hostIp,
@@ -263,10 +199,21 @@ private:
             return value;
         };
         port("target");
-        const auto published = port("published");
+        // A published port may be a range written as a string, "9000-9010".
+        const auto publishedText = composeScalar(field(item, "published"));
+        const auto range = publishedText && publishedText->contains(u'-')
+                               ? splitRange(*publishedText)
+                               : std::nullopt;
+        if (publishedText && publishedText->contains(u'-') && !range &&
+            !hasComposeInterpolation(*publishedText)) {
+            add(field(item, "published"), Severity::High, "invalid-port",
+                QStringLiteral("service '%1' has an invalid published port range '%2'")
+                    .arg(service.name, *publishedText));
+        }
+        const auto published = range ? std::optional(range->first) : port("published");
         if (published) {
             publish(service, item, composeScalar(field(item, "host_ip")).value_or(QString()),
-                    *published, *published,
+                    *published, range ? range->second : *published,
                     composeScalar(field(item, "protocol")).value_or(QStringLiteral("tcp")));
         }
     }
@@ -329,9 +276,6 @@ private:
     const QString& m_path;
     const YAML::Node& m_document;
     Diagnostics& m_out;
-    QSet<QString> m_serviceNames;
-    QSet<QString> m_networks;
-    QSet<QString> m_volumes;
     QList<PublishedPort> m_published;
 };
 
@@ -339,8 +283,11 @@ private:
 
 void checkComposeSemantics(const QString& path, const YAML::Node& document, Diagnostics& out)
 {
-    if (document.IsMap())
-        Checker(path, document, out).run();
+    if (!document.IsMap())
+        return;
+    Checker(path, document, out).run();
+    checkComposeReferences(path, document, out);
+    checkComposeConsistency(path, document, out);
 }
 
 } // namespace launchdeck

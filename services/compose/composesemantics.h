@@ -8,8 +8,8 @@
 
 namespace launchdeck {
 
-// Rules: unknown-service, undeclared-network, undeclared-volume, invalid-port, port-conflict,
-// duplicate-env-var, invalid-interpolation, invalid-restart.
+// Rules: invalid-port, port-conflict, duplicate-env-var, invalid-interpolation, invalid-restart,
+// and those of checkComposeReferences() and checkComposeConsistency().
 void checkComposeSemantics(const QString& path, const YAML::Node& document, Diagnostics& out);
 
 } // namespace launchdeck

@@ -88,6 +88,8 @@ SchemaHints::Hint SchemaHints::at(const QStringList& segments) const
         const QJsonObject patterns = schema.value(u"patternProperties").toObject();
         for (auto it = patterns.begin(); it != patterns.end(); ++it)
             appendUnique(hint.keyPatterns, it.key());
+        if (const QString pattern = schema.value(u"pattern").toString(); !pattern.isEmpty())
+            appendUnique(hint.patterns, pattern);
         for (const QJsonValue value : schema.value(u"enum").toArray()) {
             appendUnique(hint.enumValues,
                          value.isString() ? value.toString() : value.toVariant().toString());

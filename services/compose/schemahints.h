@@ -19,6 +19,7 @@ public:
         QStringList keys;        // property names allowed in a mapping
         QStringList enumValues;  // when the value is enumerated
         QStringList keyPatterns; // patterns that extra property names must match
+        QStringList patterns;    // patterns a string value must match
     };
 
     // Everything any alternative of the schema allows at the location `segments` leads to.
