@@ -46,9 +46,12 @@ bool isBuiltInGroup(std::string_view group)
     // the core group or a built-in group, perhaps one that newer Kubernetes removed.
     if (group.find('.') == std::string_view::npos)
         return true;
-    return std::any_of(kResources.begin(), kResources.end(), [group](const auto& resource) {
-        return groupOf(resource.apiVersion) == group;
-    });
+    if (std::any_of(kResources.begin(), kResources.end(), [group](const auto& resource) {
+            return groupOf(resource.apiVersion) == group;
+        }))
+        return true;
+    // A group whose every version was removed (or that the types leave out) is still built in.
+    return kubeschema::isLifecycleGroup(group);
 }
 
 QStringList kindsOf(std::string_view apiVersion)
@@ -112,6 +115,13 @@ void reportUnknownKind(const KubeObject& object, const std::string& apiVersion, 
 
 void validateKubeStructure(const KubeObject& object, Diagnostics& out)
 {
+    static const QList<KubeCluster> newest{assumedKubeCluster()};
+    validateKubeStructure(object, newest, out);
+}
+
+void validateKubeStructure(const KubeObject& object, const QList<KubeCluster>& clusters,
+                           Diagnostics& out)
+{
     if (!object.node.IsMap())
         return;
     const YAML::Node apiVersionNode = object.node["apiVersion"];
@@ -122,6 +132,22 @@ void validateKubeStructure(const KubeObject& object, Diagnostics& out)
         return; // kubeObjectsOf reports objects without them
     const std::string& apiVersion = apiVersionNode.Scalar();
     const kubeschema::data::Resource* resource = findResource(apiVersion, kindNode.Scalar());
+    bool removed = false;
+    const bool known =
+        kubeschema::checkApiLifecycle(object, apiVersionNode, kindNode,
+                                      resource ? resource->lifecycle : -2, clusters, out, removed);
+    if (!resource && known) {
+        // An API the schema's release no longer serves, or one the types leave out: the
+        // lifecycle has said what there is to say about a release that does not serve it.
+        if (!removed) {
+            out.append(diagnosticAt(
+                object.path, kindNode, Severity::Low, QStringLiteral("no-schema"),
+                QStringLiteral("%1 %2 is not in the Kubernetes %3 types Launchdeck checks fields "
+                               "against; its fields are not checked")
+                    .arg(scalarOf(apiVersionNode), scalarOf(kindNode), kubeSchemaVersion())));
+        }
+        return;
+    }
     if (!resource) {
         reportUnknownKind(object, apiVersion, out);
         return;

@@ -1,5 +1,6 @@
-// The shape of the Kubernetes schema tables that generate_kube_schema.py writes at build time
-// from the API models of python3-kubernetes. Internal to kubeschema; others use kubeschema.h.
+// The shape of the Kubernetes schema and API lifecycle tables that generate_kube_schema.py writes
+// at build time from the npm package kubernetes-types and apilifecycle.txt. Internal to
+// kubeschema; others use kubeschema.h and kubeapilifecycle.h.
 #pragma once
 
 #include <algorithm>
@@ -47,14 +48,27 @@ struct Resource
 {
     std::string_view apiVersion;
     std::string_view kind;
-    std::uint16_t type; // index into kTypeRefs of the object's model
+    std::uint16_t type;     // index into kTypeRefs of the object's model
+    std::int16_t lifecycle; // index into kLifecycles (a List kind: its item kind's), or -1
 };
 
-extern const std::string_view kSchemaVersion; // the Kubernetes release the models describe
+// When a Kubernetes 1.x release first served an API and when one stopped serving it.
+struct Lifecycle
+{
+    std::string_view apiVersion;
+    std::string_view kind;
+    std::uint8_t since;          // the minor release that first served it; 0: before 1.16
+    std::uint8_t removed;        // the minor release that no longer serves it; 0: still served
+    std::string_view useInstead; // "use policy/v1"; empty while served
+};
+
+extern const std::string_view kSchemaVersion; // the Kubernetes release the types describe
+extern const int kSchemaMinor;                // its minor release, 30 for 1.30
 extern const std::span<const TypeRef> kTypeRefs;
 extern const std::span<const Field> kFields;
 extern const std::span<const Model> kModels;
-extern const std::span<const Resource> kResources; // sorted by apiVersion, then kind
+extern const std::span<const Resource> kResources;   // sorted by apiVersion, then kind
+extern const std::span<const Lifecycle> kLifecycles; // sorted by apiVersion, then kind
 
 // The position of `jsonName` among the model's fields, or -1.
 inline int fieldIndex(const Model& model, std::string_view jsonName)

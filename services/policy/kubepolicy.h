@@ -31,10 +31,11 @@ const QList<PolicyRule>& kubePolicyRules();
 // The rule of that name, or nullptr.
 const PolicyRule* findKubePolicyRule(QStringView name);
 
-// Consistency of the set: selectors against labels, Service ports against container ports,
-// probe ports, port numbers and names, quantities, duplicates. The caller runs it from the
-// standard level on. Cross-object findings are only reported when the other side can be in
-// the set (see kubesemantics.cpp).
+// Consistency of the set: Service selectors against workload labels, Service ports against
+// container ports, probe ports, quantities, duplicates. (What the API server refuses, port numbers
+// and names or a selector against its own template, is validateKubeApiRules()'s.) The caller runs
+// it from the standard level on. Cross-object findings are only reported when the other side can be
+// in the set (see kubesemantics.cpp).
 void checkKubeSemantics(const QList<KubeObject>& objects, Diagnostics& out);
 
 // kube-linter's default checks that are not semantic ones, those `level` runs.

@@ -1,6 +1,8 @@
-// Consistency checks of each Kubernetes object: what the API server would reject or silently
-// get wrong (selectors, ports, probes, quantities). Those that relate objects to each other
-// (duplicates, dangling Services, target ports) are in kubefacts.cpp.
+// Consistency checks of each Kubernetes object that the API server accepts but gets wrong at run
+// time (probes on undeclared ports, duplicate variables, quantities). What the API server refuses
+// (names, port numbers, selectors against their template) is checked in kubeschema's
+// kubeapirules.h. Those that relate objects to each other (duplicates, dangling Services, target
+// ports) are in kubefacts.cpp.
 #include "core/units.h"
 #include "policy/kubefacts.h"
 #include "policy/kubepolicy.h"
@@ -16,15 +18,6 @@ namespace launchdeck {
 namespace {
 
 using namespace kubecheck;
-
-QString sortedLabels(const Labels& labels)
-{
-    QList<std::pair<QString, QString>> pairs;
-    for (auto it = labels.cbegin(); it != labels.cend(); ++it)
-        pairs.append({it.key(), it.value()});
-    std::sort(pairs.begin(), pairs.end());
-    return pairs.isEmpty() ? QStringLiteral("none") : formatLabels(pairs);
-}
 
 struct DeclaredPorts
 {
@@ -65,9 +58,7 @@ public:
             checkWorkload(workload);
         for (int i = 0; i < m_objects.size(); ++i) {
             const KubeObject& object = m_objects[i];
-            if (object.kind == u"Service")
-                checkService(i);
-            else if (object.kind == u"PersistentVolumeClaim")
+            if (object.kind == u"PersistentVolumeClaim")
                 checkQuantities(i, child(child(object.node, "spec"), "resources"),
                                 QStringLiteral("claim"));
         }
@@ -76,29 +67,8 @@ public:
 private:
     void checkWorkload(const Workload& workload)
     {
-        if (workload.selectorNode.IsDefined() && !workload.selector.isEmpty() &&
-            !workload.selector.matches(workload.labels)) {
-            m_report.report(Rule::MismatchingSelector, workload.object, workload.selectorNode,
-                            QStringLiteral("selector (%1) does not match the pod template labels "
-                                           "(%2)")
-                                .arg(workload.selector.toString(), sortedLabels(workload.labels)));
-        }
-        QHash<QString, int> containerNames;
-        for (const Container& container : workload.containers) {
-            if (!container.name.isEmpty()) {
-                if (containerNames.contains(container.name)) {
-                    m_report.report(Rule::DuplicateContainerName, workload.object,
-                                    container.nameNode,
-                                    QStringLiteral("two containers are named '%1' (first at "
-                                                   "line %2)")
-                                        .arg(container.name)
-                                        .arg(containerNames.value(container.name)));
-                } else {
-                    containerNames.insert(container.name, yamlLine(container.nameNode));
-                }
-            }
+        for (const Container& container : workload.containers)
             checkContainer(workload.object, container);
-        }
         const YAML::Node volumes = child(workload.podSpec, "volumes");
         if (volumes.IsSequence()) {
             for (const YAML::Node& volume : volumes) {
@@ -142,39 +112,10 @@ private:
                 }
             }
         }
-        const YAML::Node ports = child(container.node, "ports");
-        if (ports.IsSequence()) {
-            for (const YAML::Node& port : ports) {
-                checkPortNumber(object, child(port, "containerPort"),
-                                who + QStringLiteral(" containerPort"), false);
-                checkPortNumber(object, child(port, "hostPort"), who + QStringLiteral(" hostPort"),
-                                true);
-                const YAML::Node nameNode = child(port, "name");
-                if (nameNode.IsDefined() && !isPortName(text(nameNode))) {
-                    m_report.report(Rule::InvalidPort, object, nameNode,
-                                    QStringLiteral("%1 port name '%2' is not an IANA service name "
-                                                   "(at most 15 lower-case letters, digits and "
-                                                   "'-', with a letter)")
-                                        .arg(who, text(nameNode)));
-                }
-            }
-        }
         checkProbe(object, container, "livenessProbe", Rule::LivenessPort);
         checkProbe(object, container, "readinessProbe", Rule::ReadinessPort);
         checkProbe(object, container, "startupProbe", Rule::StartupPort);
         checkQuantities(object, child(container.node, "resources"), who);
-    }
-
-    // `zeroAllowed`: hostPort 0 means "not published".
-    void checkPortNumber(int object, const YAML::Node& node, const QString& what, bool zeroAllowed)
-    {
-        if (!node.IsDefined())
-            return;
-        const auto number = integerOf(node);
-        if (!number || (*number == 0 && zeroAllowed) || (*number >= 1 && *number <= 65535))
-            return; // a non-number is the schema's finding
-        m_report.report(Rule::InvalidPort, object, node,
-                        QStringLiteral("%1 %2 is outside 1-65535").arg(what).arg(*number));
     }
 
     void checkProbe(int object, const Container& container, const char* key, Rule rule)
@@ -189,11 +130,8 @@ private:
             if (!port.IsDefined() || !port.IsScalar())
                 continue;
             if (const auto number = integerOf(port)) {
-                if (*number < 1 || *number > 65535) {
-                    checkPortNumber(object, port,
-                                    container.describe() + u' ' + probeName + u" probe port",
-                                    false);
-                } else if (!declared.numbers.contains(*number)) {
+                // A number outside 1-65535 is the API server's refusal, reported with it.
+                if (*number >= 1 && *number <= 65535 && !declared.numbers.contains(*number)) {
                     m_report.report(rule, object, port,
                                     QStringLiteral("%1 %2 probe targets port %3, which the "
                                                    "container does not declare")
@@ -235,40 +173,6 @@ private:
                 if (entry.second.IsScalar())
                     checkQuantity(object, entry.second,
                                   who + u' ' + verb + u' ' + text(entry.first));
-            }
-        }
-    }
-
-    void checkService(int index)
-    {
-        const KubeObject& service = m_objects[index];
-        const YAML::Node spec = child(service.node, "spec");
-        const YAML::Node ports = child(spec, "ports");
-        if (ports.IsSequence()) {
-            for (const YAML::Node& port : ports) {
-                const YAML::Node number = child(port, "port");
-                checkPortNumber(index, number, QStringLiteral("port"), false);
-                checkPortNumber(index, child(port, "nodePort"), QStringLiteral("nodePort"), false);
-                const YAML::Node name = child(port, "name");
-                if (name.IsDefined() && !isDnsLabel(text(name))) {
-                    m_report.report(Rule::InvalidPort, index, name,
-                                    QStringLiteral("port name '%1' is not a DNS label (lower-case "
-                                                   "letters, digits and '-')")
-                                        .arg(text(name)));
-                }
-                const YAML::Node explicitTarget = child(port, "targetPort");
-                const YAML::Node target = either(explicitTarget, number);
-                if (!target.IsDefined() || !target.IsScalar())
-                    continue;
-                if (integerOf(target)) {
-                    if (explicitTarget.IsDefined())
-                        checkPortNumber(index, target, QStringLiteral("targetPort"), false);
-                } else if (!isPortName(text(target))) {
-                    m_report.report(Rule::InvalidTargetPorts, index, target,
-                                    QStringLiteral("targetPort '%1' is not a valid port name (an "
-                                                   "IANA service name)")
-                                        .arg(text(target)));
-                }
             }
         }
     }

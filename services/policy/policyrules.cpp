@@ -34,8 +34,9 @@ QList<PolicyRule> buildRules()
 {
     const std::array rules{
         semanticRule(u"mismatching-selector", Severity::High,
-                     u"A workload's selector does not match its pod template labels: the API "
-                     u"server rejects it, or the controller never sees its own pods.",
+                     u"A workload's selector does not select the pods of its own template: the "
+                     u"API server refuses it. Reported in the API server's words with its other "
+                     u"refusals, at every level; an ignore annotation cannot hide a refusal.",
                      u"Make spec.selector match the labels of spec.template.metadata."),
         semanticRule(u"dangling-service", Severity::Medium,
                      u"A Service selects no pods of any workload in the set, so it has no "
@@ -45,13 +46,8 @@ QList<PolicyRule> buildRules()
                      u"Make the Service's selector match the pod labels of a workload."),
         semanticRule(u"invalid-target-ports", Severity::High,
                      u"A Service's targetPort (a number, or a port name) is not a port of the "
-                     u"pods it selects, or is not a valid port name.",
+                     u"pods it selects.",
                      u"Point targetPort at a declared containerPort or container port name."),
-        semanticRule(u"invalid-port", Severity::High,
-                     u"A port number outside 1-65535, a container port name that is not an IANA "
-                     u"service name (at most 15 lower-case letters, digits and '-', with a "
-                     u"letter) or a Service port name that is not a DNS label.",
-                     u"Use a port number from 1 to 65535 and a valid name."),
         semanticRule(u"bad-quantity", Severity::High,
                      u"A resource quantity that does not parse (\"512MB\" instead of \"512M\" or "
                      u"\"512Mi\"), or is negative.",
@@ -76,10 +72,6 @@ QList<PolicyRule> buildRules()
                      u"Two objects of the same kind share a name in one namespace; applying the "
                      u"set silently keeps only the last.",
                      u"Rename one of them or remove the copy."),
-        semanticRule(u"duplicate-container-name", Severity::High,
-                     u"Two containers (init containers included) of one pod share a name; the "
-                     u"API server rejects the pod.",
-                     u"Give every container of a pod its own name."),
         policyRule(u"privileged-container", Severity::Critical,
                    u"A container runs privileged: it has every capability and the host's "
                    u"devices.",

@@ -5,6 +5,7 @@
 #include "compose/composevalidator.h"
 #include "core/kubeobject.h"
 #include "core/yamlsource.h"
+#include "kubeschema/kubeapirules.h"
 #include "kubeschema/kubeschema.h"
 #include "pipeline/pipelineformat.h"
 #include "pipeline/pipelineparser.h"
@@ -80,23 +81,32 @@ FileKind classify(const QString& path, const YamlFile& file)
     return FileKind::Yaml;
 }
 
-void validateKubernetes(const YamlFile& file, ValidationLevel level, Diagnostics& out)
+// The releases to check manifests for: those the options name, else the newest.
+const QList<KubeCluster>& kubeClustersOf(const ValidationOptions& options)
+{
+    static const QList<KubeCluster> newest{assumedKubeCluster()};
+    return options.kubernetes.isEmpty() ? newest : options.kubernetes;
+}
+
+void validateKubernetes(const YamlFile& file, const ValidationOptions& options, Diagnostics& out)
 {
     const QList<KubeObject> objects = kubeObjectsOf(file, out);
-    for (const KubeObject& object : objects)
-        validateKubeStructure(object, out);
-    KubeSetChecker set(level, out);
+    for (const KubeObject& object : objects) {
+        validateKubeStructure(object, kubeClustersOf(options), out);
+        validateKubeApiRules(object, out);
+    }
+    KubeSetChecker set(options.level, out);
     set.add(objects);
     set.finish();
 }
 
 // Renders are checked by the same validators as hand-written files.
-void validateRender(const YamlFile& rendered, ValidationLevel level, Diagnostics& out)
+void validateRender(const YamlFile& rendered, const ValidationOptions& options, Diagnostics& out)
 {
     if (looksLikeCompose(rendered))
-        validateCompose(rendered, level, out);
+        validateCompose(rendered, options.level, out);
     else
-        validateKubernetes(rendered, level, out);
+        validateKubernetes(rendered, options, out);
 }
 
 // One file's validation as its documents arrive, deciding its kind as classify() does. The
@@ -106,9 +116,10 @@ void validateRender(const YamlFile& rendered, ValidationLevel level, Diagnostics
 class DocumentStream final
 {
 public:
-    DocumentStream(const QString& path, ValidationLevel level, Diagnostics& out)
+    DocumentStream(const QString& path, const ValidationOptions& options, Diagnostics& out)
         : m_path(path)
-        , m_level(level)
+        , m_options(options)
+        , m_level(options.level)
         , m_out(out)
     {}
 
@@ -159,8 +170,10 @@ private:
     void checkKubernetes(const YamlDocument& document)
     {
         const QList<KubeObject> objects = kubeObjectsOf(YamlFile{m_path, {document}, true}, m_out);
-        for (const KubeObject& object : objects)
-            validateKubeStructure(object, m_out);
+        for (const KubeObject& object : objects) {
+            validateKubeStructure(object, kubeClustersOf(m_options), m_out);
+            validateKubeApiRules(object, m_out);
+        }
         m_kubernetes->add(objects);
     }
 
@@ -170,8 +183,8 @@ private:
         switch (kind) {
         case FileKind::Template:
             templates::validateTemplate(file, level, m_out,
-                                        [level](const YamlFile& rendered, Diagnostics& found) {
-                                            validateRender(rendered, level, found);
+                                        [this](const YamlFile& rendered, Diagnostics& found) {
+                                            validateRender(rendered, m_options, found);
                                         });
             break;
         case FileKind::Compose:
@@ -205,6 +218,7 @@ private:
     }
 
     const QString& m_path;
+    const ValidationOptions& m_options;
     const ValidationLevel m_level;
     Diagnostics& m_out;
     std::optional<FileKind> m_kind;
@@ -242,7 +256,36 @@ FileKind classifyFile(const QString& path, const QByteArray& text)
     return classify(path, parseYaml(path, text, ignored));
 }
 
+ValidationOptions validationOptionsFor(const Workspace& workspace)
+{
+    ValidationOptions options{workspace.strictestLevel(), {}};
+    const auto add = [&options](KubeVersion version, const QString& environment, bool assumed) {
+        for (KubeCluster& cluster : options.kubernetes) {
+            if (cluster.version == version && cluster.assumed == assumed) {
+                cluster.environments.append(environment);
+                return;
+            }
+        }
+        options.kubernetes.append({version, {environment}, assumed});
+    };
+    for (const Environment& environment : workspace.environments) {
+        const Target* target = workspace.target(environment.target);
+        if (environment.kubernetesVersion)
+            add(*environment.kubernetesVersion, environment.name, false);
+        else if (target && target->type == Target::Type::Kubernetes)
+            add(newestKubeVersion(), environment.name, true);
+    }
+    std::sort(options.kubernetes.begin(), options.kubernetes.end(),
+              [](const KubeCluster& a, const KubeCluster& b) { return a.version < b.version; });
+    return options;
+}
+
 FileCheck checkText(const QString& path, const QByteArray& text, ValidationLevel level)
+{
+    return checkText(path, text, ValidationOptions{level, {}});
+}
+
+FileCheck checkText(const QString& path, const QByteArray& text, const ValidationOptions& options)
 {
     FileCheck check;
     if (isWorkspaceFile(path)) {
@@ -252,7 +295,7 @@ FileCheck checkText(const QString& path, const QByteArray& text, ValidationLevel
         sortDiagnostics(check.diagnostics);
         return check;
     }
-    DocumentStream stream(path, level, check.diagnostics);
+    DocumentStream stream(path, options, check.diagnostics);
     const bool complete =
         forEachYamlDocument(path, text, check.diagnostics,
                             [&stream](const YamlDocument& document) { stream.add(document); });
@@ -263,6 +306,11 @@ FileCheck checkText(const QString& path, const QByteArray& text, ValidationLevel
 }
 
 FileCheck checkFile(const QString& path, ValidationLevel level)
+{
+    return checkFile(path, ValidationOptions{level, {}});
+}
+
+FileCheck checkFile(const QString& path, const ValidationOptions& options)
 {
     QFile file(path);
     const QFileInfo info(path);
@@ -286,7 +334,7 @@ FileCheck checkFile(const QString& path, ValidationLevel level)
                  .arg(limits.maxBytes / 1048576)});
         return check;
     }
-    return checkText(path, file.readAll(), level);
+    return checkText(path, file.readAll(), options);
 }
 
 Diagnostics validateText(const QString& path, const QByteArray& text, ValidationLevel level)

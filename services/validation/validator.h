@@ -3,12 +3,15 @@
 #pragma once
 
 #include "core/diagnostic.h"
+#include "core/kubeversion.h"
 
 #include <QByteArray>
 #include <QString>
 #include <QStringList>
 
 namespace launchdeck {
+
+struct Workspace;
 
 enum class FileKind { Workspace, Template, Compose, Kubernetes, Pipeline, Yaml, Unknown };
 
@@ -25,10 +28,24 @@ struct FileCheck
     Diagnostics diagnostics;
 };
 
+// How to validate: the level, and the Kubernetes releases manifests are checked for.
+struct ValidationOptions
+{
+    ValidationLevel level = ValidationLevel::Standard;
+    // Each release with the environments that run it; empty: the newest release Launchdeck knows.
+    QList<KubeCluster> kubernetes;
+};
+
+// The options a workspace asks for: its strictest level, and each distinct Kubernetes release its
+// environments name (an environment on a Kubernetes target that names none runs the newest).
+ValidationOptions validationOptionsFor(const Workspace& workspace);
+
 // Validates text (from disk or an editor buffer) named `path`. Kubernetes manifests are
 // checked one document at a time, so memory follows the largest document, not the file.
+FileCheck checkText(const QString& path, const QByteArray& text, const ValidationOptions& options);
 FileCheck checkText(const QString& path, const QByteArray& text, ValidationLevel level);
 // Reads and validates a file; an unreadable file is reported as a critical finding.
+FileCheck checkFile(const QString& path, const ValidationOptions& options);
 FileCheck checkFile(const QString& path, ValidationLevel level);
 
 // The findings of checkText() and checkFile().

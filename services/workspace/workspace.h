@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/diagnostic.h"
+#include "core/kubeversion.h"
 #include "core/result.h"
 #include "core/units.h"
 
@@ -51,6 +52,7 @@ struct Environment
     bool isProtected = false; // deploy and rollback ask for the environment's name typed
     QString prometheus;       // URL of the environment's Prometheus server
     QString trafficListen;    // host:port where the traffic entry point listens (Docker)
+    std::optional<KubeVersion> kubernetesVersion; // the release its cluster runs; none: not said
     Requirements requirements;
     QList<std::pair<QString, QString>> env; // variables every application there gets
     int line = 0;

@@ -104,6 +104,16 @@ Environment parseEnvironment(const QString& name, const YAML::Node& node, const 
     if (const auto level = reader.oneOf("validation", kLevels))
         environment.validation = *validationLevelFromName(*level);
     environment.isProtected = reader.boolean("protected").value_or(false);
+    const YAML::Node kubernetesVersionNode = reader.take("kubernetes_version");
+    if (const auto version = reader.string("kubernetes_version")) {
+        if (const QString problem = kubeVersionProblem(*version); !problem.isEmpty()) {
+            reader.error(
+                kubernetesVersionNode, QStringLiteral("bad-value"),
+                QStringLiteral("kubernetes_version of environment '%1' %2").arg(name, problem));
+        } else {
+            environment.kubernetesVersion = KubeVersion::parse(*version);
+        }
+    }
     const YAML::Node prometheusNode = reader.take("prometheus");
     environment.prometheus = reader.string("prometheus").value_or(QString());
     if (!environment.prometheus.isEmpty() && !environment.prometheus.startsWith(u"http://") &&

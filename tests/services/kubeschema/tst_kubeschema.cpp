@@ -48,29 +48,32 @@ class TestKubeSchema final : public QObject
 private Q_SLOTS:
     void queries()
     {
-        QCOMPARE(kubeSchemaVersion(), QStringLiteral("1.22"));
+        // The schema comes from kubernetes-types 1.30; batch/v1beta1 and autoscaling/v2beta*
+        // were known in the 1.22 schema it replaced and are no longer served since 1.25/1.26.
+        QCOMPARE(kubeSchemaVersion(), QStringLiteral("1.30"));
         QVERIFY(isKnownKind(u"apps/v1", u"Deployment"));
         QVERIFY(isKnownKind(u"v1", u"Service"));
         QVERIFY(isKnownKind(u"networking.k8s.io/v1", u"Ingress"));
-        QVERIFY(isKnownKind(u"batch/v1beta1", u"CronJob"));
+        QVERIFY(isKnownKind(u"batch/v1", u"CronJob"));
+        QVERIFY(!isKnownKind(u"batch/v1beta1", u"CronJob"));
+        QVERIFY(isKnownKind(u"admissionregistration.k8s.io/v1", u"ValidatingAdmissionPolicy"));
+        QVERIFY(!isKnownKind(u"autoscaling/v1", u"Scale")); // a subresource, not a resource
         QVERIFY(isKnownKind(u"v1", u"Event"));
         QVERIFY(isKnownKind(u"events.k8s.io/v1", u"Event"));
         QVERIFY(!isKnownKind(u"extensions/v1beta1", u"Deployment"));
         QVERIFY(!isKnownKind(u"v1", u"Deployment"));
         QVERIFY(!isKnownKind(u"apps/v1", u"ContainerPort")); // a model, not a resource
-        QCOMPARE(
-            knownApiVersionsForKind(u"HorizontalPodAutoscaler"),
-            QStringList({QStringLiteral("autoscaling/v1"), QStringLiteral("autoscaling/v2beta1"),
-                         QStringLiteral("autoscaling/v2beta2")}));
+        QCOMPARE(knownApiVersionsForKind(u"HorizontalPodAutoscaler"),
+                 QStringList({QStringLiteral("autoscaling/v1"), QStringLiteral("autoscaling/v2")}));
         QCOMPARE(knownApiVersionsForKind(u"Event"),
-                 QStringList({QStringLiteral("events.k8s.io/v1"),
-                              QStringLiteral("events.k8s.io/v1beta1"), QStringLiteral("v1")}));
+                 QStringList({QStringLiteral("events.k8s.io/v1"), QStringLiteral("v1")}));
         QVERIFY(knownApiVersionsForKind(u"Rollout").isEmpty());
         QVERIFY(knownKinds().contains(QStringLiteral("StatefulSet")));
         QVERIFY(!knownKinds().contains(QStringLiteral("StatefulSetSpec")));
         QVERIFY(isBuiltInApiGroup(u"v1"));
         QVERIFY(isBuiltInApiGroup(u"extensions/v1beta1"));
         QVERIFY(isBuiltInApiGroup(u"rbac.authorization.k8s.io/v1"));
+        QVERIFY(isBuiltInApiGroup(u"apiregistration.k8s.io/v1")); // known from the lifecycles
         QVERIFY(!isBuiltInApiGroup(u"argoproj.io/v1alpha1"));
         QVERIFY(!isBuiltInApiGroup(u"gateway.networking.k8s.io/v1"));
     }
@@ -375,12 +378,16 @@ metadata:
 spec:
   replicas: 1
 )");
+        // The lifecycle table knows when it went, so the finding says so (it was unknown-kind
+        // with a did-you-mean before the table existed).
         QCOMPARE(found.size(), 1);
-        QCOMPARE(found[0].rule, QStringLiteral("unknown-kind"));
+        QCOMPARE(found[0].rule, QStringLiteral("removed-api"));
         QCOMPARE(found[0].severity, Severity::High);
         QCOMPARE(found[0].line, 1);
         QCOMPARE(found[0].column, 13);
-        QVERIFY2(found[0].message.contains(u"apiVersion: apps/v1"), qPrintable(found[0].message));
+        QVERIFY2(found[0].message.contains(u"removed in Kubernetes 1.16"),
+                 qPrintable(found[0].message));
+        QVERIFY2(found[0].message.endsWith(u"use apps/v1"), qPrintable(found[0].message));
     }
 
     void customResourceIsAWarning()

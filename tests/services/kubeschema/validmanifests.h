@@ -185,12 +185,13 @@ spec:
               image: busybox:1.36
               command: ["sh", "-c", "date"]
 ---
-apiVersion: batch/v1beta1
+apiVersion: batch/v1
 kind: CronJob
 metadata:
   name: legacy-nightly
 spec:
   schedule: "@daily"
+  timeZone: Europe/Berlin
   jobTemplate:
     spec:
       template:
@@ -212,7 +213,7 @@ spec:
     requests:
       storage: 5Gi
 ---
-apiVersion: autoscaling/v2beta2
+apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
 metadata:
   name: web

@@ -3,6 +3,7 @@
 // predicates, and the cost of checking a large render.
 #include "core/kubeobject.h"
 #include "core/yamlsource.h"
+#include "kubeschema/kubeapirules.h"
 #include "policy/kubepolicy.h"
 #include "policy/policypredicates.h"
 #include "policycases.h"
@@ -26,6 +27,9 @@ Diagnostics checkSet(const QByteArray& yaml, ValidationLevel level, Diagnostics*
     if (parseErrors)
         *parseErrors = parsed;
     Diagnostics out;
+    // mismatching-selector is the API server's refusal, reported with its other refusals.
+    for (const KubeObject& object : objects)
+        validateKubeApiRules(object, out);
     if (level != ValidationLevel::Basic)
         checkKubeSemantics(objects, out);
     checkKubePolicies(objects, level, out);
@@ -254,7 +258,9 @@ private Q_SLOTS:
         Diagnostics parseErrors;
         const QSet<QString> basic = rulesOf(checkSet(yaml, ValidationLevel::Basic, &parseErrors));
         QVERIFY2(parseErrors.isEmpty(), qPrintable(describe(parseErrors)));
-        QCOMPARE(basic, QSet<QString>{QStringLiteral("privileged-container")});
+        // A refusal of the API server is reported at every level, basic included.
+        QCOMPARE(basic, (QSet<QString>{QStringLiteral("privileged-container"),
+                                       QStringLiteral("mismatching-selector")}));
 
         const QSet<QString> standard = rulesOf(checkSet(yaml, ValidationLevel::Standard, nullptr));
         for (const char* rule : {"privileged-container", "privilege-escalation-container",
@@ -305,9 +311,10 @@ private Q_SLOTS:
         QVERIFY(
             withRule(checkSet(all, ValidationLevel::Strict, nullptr), QStringLiteral("latest-tag"))
                 .isEmpty());
-        QVERIFY(withRule(checkSet(all, ValidationLevel::Strict, nullptr),
-                         QStringLiteral("mismatching-selector"))
-                    .isEmpty());
+        // A refusal of the API server is no opinion to ignore.
+        QVERIFY(!withRule(checkSet(all, ValidationLevel::Strict, nullptr),
+                          QStringLiteral("mismatching-selector"))
+                     .isEmpty());
         QCOMPARE(kubeLinterIgnoreAnnotation(QStringLiteral("latest-tag")),
                  QStringLiteral("ignore-check.kube-linter.io/latest-tag"));
     }

@@ -145,6 +145,37 @@ private Q_SLOTS:
         QVERIFY(out[0].message.contains(QStringLiteral("did you mean 'local'")));
     }
 
+    void kubernetesVersionOfAnEnvironment()
+    {
+        const QByteArray text = "targets:\n"
+                                "  cluster: {type: kubernetes, context: prod}\n"
+                                "environments:\n"
+                                "  prod:\n"
+                                "    target: cluster\n"
+                                "    kubernetes_version: \"1.29\"\n"
+                                "  staging:\n"
+                                "    target: cluster\n"
+                                "    kubernetes_version: 1.30\n" // a YAML number reads the same
+                                "  legacy:\n"
+                                "    target: cluster\n"
+                                "    kubernetes_version: 1.2x\n"
+                                "  ancient:\n"
+                                "    target: cluster\n"
+                                "    kubernetes_version: \"1.15\"\n";
+        Diagnostics out;
+        const auto workspace = parseWorkspace(QStringLiteral("launchdeck.yaml"), text, out);
+        QVERIFY(workspace);
+        QCOMPARE(workspace->environment(u"prod")->kubernetesVersion, (KubeVersion{1, 29}));
+        QCOMPARE(workspace->environment(u"staging")->kubernetesVersion, (KubeVersion{1, 30}));
+        QVERIFY(!workspace->environment(u"legacy")->kubernetesVersion);
+        QCOMPARE(rulesOf(out), QStringLiteral("bad-value@12:25 bad-value@15:25"));
+        QCOMPARE(out[0].severity, Severity::High);
+        QCOMPARE(out[0].message,
+                 QStringLiteral("kubernetes_version of environment 'legacy' must be a Kubernetes "
+                                "release MAJOR.MINOR such as \"1.29\", not '1.2x'"));
+        QVERIFY2(out[1].message.contains(u"1.16 or later"), qPrintable(out[1].message));
+    }
+
     void missingTrafficIsAWarning()
     {
         Diagnostics out;
