@@ -8,6 +8,7 @@
 #include "pipelinecommand.h"
 
 #include "core/yamlsource.h"
+#include "session/workspacesession.h"
 #include "templates/template.h"
 #include "validation/report.h"
 #include "validation/validator.h"
@@ -36,9 +37,12 @@ QString helpText()
         "       launchdeck COMMAND [OPTIONS]\n"
         "\n"
         "Commands:\n"
-        "  validate [PATH...] [--level basic|standard|strict] [--json]\n"
+        "  validate [PATH...] [--level basic|standard|strict] [--kubernetes-version X.Y]\n"
+        "           [--json]\n"
         "      Check the workspace, pipelines, templates, Compose files and Kubernetes\n"
         "      manifests offline; a file is recognised by its content wherever it lives.\n"
+        "      Manifests are checked for the Kubernetes releases the environments name\n"
+        "      (kubernetes_version), or for X.Y.\n"
         "      PATH is a file or a folder (default: the workspace). Prints\n"
         "      path:line:column: severity: message [rule] per finding, or JSON with --json.\n"
         "      Exit 0 without errors, 1 with errors (critical or high), 2 on bad usage or an\n"
@@ -85,7 +89,9 @@ int runValidate(QStringList args, const QString& workspaceDir)
 {
     QString error;
     std::optional<QString> levelName;
-    if (!takeOption(args, {QStringLiteral("--level")}, levelName, error))
+    std::optional<QString> kubeVersionText;
+    if (!takeOption(args, {QStringLiteral("--level")}, levelName, error) ||
+        !takeOption(args, {QStringLiteral("--kubernetes-version")}, kubeVersionText, error))
         return usage(error);
     const bool json = takeFlag(args, QStringLiteral("--json"));
     for (const QString& arg : std::as_const(args)) {
@@ -99,13 +105,25 @@ int runValidate(QStringList args, const QString& workspaceDir)
             return usage(QStringLiteral("--level must be basic, standard or strict, not '%1'")
                              .arg(*levelName));
     }
+    if (kubeVersionText) {
+        if (const QString problem = kubeVersionProblem(*kubeVersionText); !problem.isEmpty())
+            return usage(QStringLiteral("--kubernetes-version %1").arg(problem));
+    }
     if (args.isEmpty())
         args.append(workspaceDir);
-    if (!level) {
-        Diagnostics ignored;
-        const auto workspace = loadWorkspace(workspaceDir, ignored);
-        level = workspace ? workspace->strictestLevel() : ValidationLevel::Standard;
+    ValidationOptions options;
+    if (!level || !kubeVersionText) {
+        // The workspace as the console reads it: its strictest environment decides the level,
+        // its environments the Kubernetes releases.
+        WorkspaceSession session(SessionOptions{.root = workspaceDir});
+        session.openBlocking();
+        if (session.workspace())
+            options = validationOptionsFor(*session.workspace());
     }
+    if (level)
+        options.level = *level;
+    if (kubeVersionText)
+        options.kubernetes = {KubeCluster{*KubeVersion::parse(*kubeVersionText), {}, false}};
 
     bool unreadable = false;
     QList<FileReport> reports;
@@ -116,7 +134,7 @@ int runValidate(QStringList args, const QString& workspaceDir)
             continue;
         }
         for (const QString& file : validationTargets(arg)) {
-            FileCheck check = checkFile(file, *level);
+            FileCheck check = checkFile(file, options);
             FileReport report{displayPath(file), std::move(check.diagnostics),
                               check.kind == FileKind::Unknown ? QString()
                                                               : fileKindName(check.kind)};

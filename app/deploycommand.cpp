@@ -7,8 +7,7 @@
 #include "deploymentformat.h"
 
 #include "deploy/deploymentengine.h"
-#include "store/historystore.h"
-#include "workspace/workspace.h"
+#include "session/workspacesession.h"
 
 #include <QCoreApplication>
 #include <QFileInfo>
@@ -61,12 +60,17 @@ bool rejectLeftovers(const QStringList& args, const QString& command, int maxPos
     return true;
 }
 
-std::optional<Workspace> openWorkspace(const QString& workspaceDir)
+// The workspace and the history as the console opens them. Nothing when the workspace cannot
+// be used (its critical findings are printed); a history that cannot be opened is said later.
+std::unique_ptr<WorkspaceSession> openSession(const QString& workspaceDir, const QString& dataDir)
 {
-    Diagnostics findings;
-    std::optional<Workspace> workspace = loadWorkspace(workspaceDir, findings);
-    bool fatal = !workspace;
-    for (const Diagnostic& d : std::as_const(findings)) {
+    SessionOptions options;
+    options.root = workspaceDir;
+    options.dataDir = dataDir;
+    auto session = std::make_unique<WorkspaceSession>(options);
+    session->openBlocking();
+    bool fatal = !session->workspace();
+    for (const Diagnostic& d : session->findings()) {
         if (d.severity == Severity::Critical) {
             fatal = true;
             emitErr(QStringLiteral("%1:%2:%3: %4: %5\n")
@@ -79,9 +83,18 @@ std::optional<Workspace> openWorkspace(const QString& workspaceDir)
     if (fatal) {
         emitErr(
             QStringLiteral("launchdeck: the workspace in %1 cannot be used\n").arg(workspaceDir));
-        return std::nullopt;
+        return nullptr;
     }
-    return workspace;
+    return session;
+}
+
+bool historyOpened(const WorkspaceSession& session)
+{
+    if (session.isHistoryReady())
+        return true;
+    emitErr(QStringLiteral("launchdeck: the history database cannot be opened: %1\n")
+                .arg(session.historyError()));
+    return false;
 }
 
 // The pair must exist, and a protected environment needs its name repeated.
@@ -252,44 +265,23 @@ int runJob(deploy::DeploymentContext context, const deploy::DeploymentRequest& r
     return status == DeploymentStatus::Completed ? kOk : kFailed;
 }
 
-// The context every command shares; the history store must outlive it.
-deploy::DeploymentContext contextFor(const Workspace& workspace, const QString& dataDir,
-                                     const HistoryStore& store)
-{
-    deploy::DeploymentContext context;
-    context.workspace = workspace;
-    context.dataDir = dataDir;
-    context.ledger = std::make_shared<DeploymentLedger>(store);
-    return context;
-}
-
-int openStore(HistoryStore& store)
-{
-    if (const auto opened = store.open(); !opened) {
-        emitErr(QStringLiteral("launchdeck: the history database cannot be opened: %1\n")
-                    .arg(opened.error().toString()));
-        return kFailed;
-    }
-    return kOk;
-}
-
 // The workspace, the pair's checks (a protected environment's confirmation among them), the
 // database, then the job.
 int runRequest(const QString& workspaceDir, const Common& common, const QString& command,
                deploy::DeploymentRequest request)
 {
     CliApplication application;
-    const std::optional<Workspace> workspace = openWorkspace(workspaceDir);
-    if (!workspace)
+    const std::unique_ptr<WorkspaceSession> session =
+        openSession(workspaceDir, application.dataDir());
+    if (!session)
         return kUsage;
-    if (const int checked = checkTarget(*workspace, common, command); checked != kOk)
+    if (const int checked = checkTarget(*session->workspace(), common, command); checked != kOk)
         return checked;
-    HistoryStore store(application.dataDir());
-    if (openStore(store) != kOk)
+    if (!historyOpened(*session))
         return kFailed;
     request.application = common.application;
     request.environment = common.environment;
-    return runJob(contextFor(*workspace, application.dataDir(), store), request, common.json);
+    return runJob(session->deploymentContext(), request, common.json);
 }
 
 } // namespace
@@ -389,19 +381,20 @@ int runStatusCommand(const QStringList& arguments, const QString& workspaceDir)
     common.application = args.value(0);
 
     CliApplication application;
-    const std::optional<Workspace> workspace = openWorkspace(workspaceDir);
-    if (!workspace)
+    const std::unique_ptr<WorkspaceSession> session =
+        openSession(workspaceDir, application.dataDir());
+    if (!session)
         return kUsage;
+    const std::optional<Workspace>& workspace = session->workspace();
     if (!common.application.isEmpty() && !workspace->application(common.application))
         return usage(
             QStringLiteral("status: no application '%1' in the workspace").arg(common.application));
     if (!common.environment.isEmpty() && !workspace->environment(common.environment))
         return usage(
             QStringLiteral("status: no environment '%1' in the workspace").arg(common.environment));
-    HistoryStore store(application.dataDir());
-    if (openStore(store) != kOk)
+    if (!historyOpened(*session))
         return kFailed;
-    const deploy::DeploymentContext context = contextFor(*workspace, application.dataDir(), store);
+    const deploy::DeploymentContext context = session->deploymentContext();
     reconcile(context);
     const QList<deploy::PairStatus> statuses =
         deploy::deploymentStatus(context, common.application, common.environment);
@@ -414,7 +407,7 @@ int runStatusCommand(const QStringList& arguments, const QString& workspaceDir)
                              {QStringLiteral("environment"), s.environment},
                              {QStringLiteral("live"), revisionJson(s.live)},
                              {QStringLiteral("serving_revision"), s.servingRevision},
-                             {QStringLiteral("health"), s.health},
+                             {QStringLiteral("health"), deploy::pairHealthName(s.health)},
                              {QStringLiteral("running_replicas"), s.runningReplicas},
                              {QStringLiteral("desired_replicas"), s.desiredReplicas},
                              {QStringLiteral("active_group"), s.activeGroup}};
@@ -445,7 +438,7 @@ int runStatusCommand(const QStringList& arguments, const QString& workspaceDir)
                                                      revisionText(s.running->to)
                                                : revisionText(s.live);
             rows.append(
-                {s.application, s.environment, revision, s.health,
+                {s.application, s.environment, revision, deploy::pairHealthName(s.health),
                  QStringLiteral("%1/%2").arg(s.runningReplicas).arg(s.desiredReplicas),
                  s.last
                      ? s.last->startedAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm"))

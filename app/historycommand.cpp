@@ -7,7 +7,7 @@
 #include "deploymentformat.h"
 
 #include "deploy/deploymentledger.h"
-#include "store/historystore.h"
+#include "session/workspacesession.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -173,13 +173,16 @@ int runHistoryCommand(const QStringList& arguments)
     const CliApplication cliApplication;
     const QString& dataDir = cliApplication.dataDir();
 
-    HistoryStore store(dataDir);
-    if (const auto opened = store.open(); !opened) {
+    // The history alone: it spans every workspace.
+    SessionOptions options;
+    options.dataDir = dataDir;
+    WorkspaceSession session(options);
+    if (!session.openBlocking()) {
         emitErr(QStringLiteral("launchdeck: the history database cannot be opened: %1\n")
-                    .arg(opened.error().toString()));
+                    .arg(session.historyError()));
         return kFailed;
     }
-    DeploymentLedger ledger(store);
+    DeploymentLedger& ledger = *session.ledger();
     if (verify)
         return verifyLedger(ledger, json);
 

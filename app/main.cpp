@@ -16,6 +16,7 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <cstdio>
+#include <cstdlib>
 
 namespace {
 
@@ -86,5 +87,13 @@ int main(int argc, char* argv[])
                         .arg(sample.error().toString()));
         });
     }
-    return QApplication::exec();
+    const int exitStatus = QApplication::exec();
+    if (window.leavesWorkRunning()) {
+        // The user left running deployments to the next start: end as a killed console would,
+        // without joining their threads (a rollback may be among them). The ledger's
+        // reconciliation and the history's recovery take over from here.
+        std::fflush(nullptr);
+        std::_Exit(exitStatus);
+    }
+    return exitStatus;
 }

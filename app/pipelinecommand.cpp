@@ -6,10 +6,8 @@
 #include "cliio.h"
 
 #include "pipeline/pipelineparser.h"
-#include "pipeline/pipelinerecorder.h"
 #include "pipeline/pipelinerunnerhost.h"
-#include "store/historystore.h"
-#include "workspace/workspace.h"
+#include "session/workspacesession.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -32,18 +30,12 @@ QString formatSeconds(qint64 ms)
     return QString::number(static_cast<double>(ms) / 1000.0, 'f', 1) + u's';
 }
 
-// The pipeline files of the workspace, or an empty list when there is no workspace file.
+// The pipeline files of the workspace as the console lists them.
 QStringList pipelineFiles(const QString& workspaceDir)
 {
-    Diagnostics ignored;
-    if (const auto workspace = loadWorkspace(workspaceDir, ignored))
-        return workspace->pipelineFiles;
-    QStringList files;
-    const QDir dir(QDir(workspaceDir).filePath(QStringLiteral("pipelines")));
-    for (const QString& name :
-         dir.entryList({QStringLiteral("*.yaml"), QStringLiteral("*.yml")}, QDir::Files))
-        files.append(dir.filePath(name));
-    return files;
+    WorkspaceSession session(SessionOptions{.root = workspaceDir});
+    session.openBlocking();
+    return WorkspaceSession::pipelineFilesOf(session.workspace(), workspaceDir);
 }
 
 int listPipelines(QStringList args, const QString& workspaceDir)
@@ -154,16 +146,16 @@ int runPipeline(QStringList args, const QString& workspaceDir)
     QCoreApplication& app = application.app();
     const QString& dataDir = application.dataDir();
 
-    HistoryStore store(dataDir);
-    if (const auto opened = openHistoryAndRecover(store); !opened) {
+    // The history, the recorder and the runner as the console has them.
+    SessionOptions sessionOptions;
+    sessionOptions.root = workspaceDir;
+    sessionOptions.dataDir = dataDir;
+    WorkspaceSession session(sessionOptions);
+    if (!session.openBlocking()) {
         emitErr(QStringLiteral("launchdeck: the history database cannot be opened: %1\n")
-                    .arg(opened.error().toString()));
+                    .arg(session.historyError()));
         return kFailed;
     }
-    RunnerOptions options;
-    options.dataDir = dataDir;
-    PipelineRunnerHost host(options);
-    PipelineRecorder recorder(&store, host.runner());
 
     InterruptWatch interrupt;
     if (!interrupt.isWatching())
@@ -174,11 +166,11 @@ int runPipeline(QStringList args, const QString& workspaceDir)
             emitErr(
                 QStringLiteral("launchdeck: cancelling the run (its processes are being ended)\n"));
         cancelling = true;
-        host.cancelAll();
+        session.cancelAll();
     });
 
     int status = kFailed;
-    PipelineRunner* runner = host.runner();
+    PipelineRunner* runner = session.runnerHost()->runner();
     QObject::connect(runner, &PipelineRunner::runStarted, &app, [&](const RunInfo& run) {
         if (json)
             emitJson({{QStringLiteral("event"), QStringLiteral("run_started")},
@@ -270,7 +262,7 @@ int runPipeline(QStringList args, const QString& workspaceDir)
     request.pipeline = *pipeline;
     request.workspace = QFileInfo(workspaceDir).absoluteFilePath();
     request.envOverrides = overrides;
-    host.start(request);
+    session.startPipeline(request);
     QCoreApplication::exec();
     return status;
 }

@@ -94,29 +94,39 @@ QColor deploymentStatusColour(DeploymentStatus status)
     return {};
 }
 
-QColor healthColour(const QString& health)
+QColor healthColour(deploy::PairStatus::Health health)
 {
-    if (health == u"healthy")
+    switch (health) {
+    case deploy::PairStatus::Health::Healthy:
         return QColor(0x2e, 0x9e, 0x44);
-    if (health == u"unhealthy")
+    case deploy::PairStatus::Health::Unhealthy:
         return QColor(0xd9, 0x30, 0x25);
-    if (health == u"starting")
+    case deploy::PairStatus::Health::Starting:
         return QColor(0xe0, 0x8a, 0x00);
+    case deploy::PairStatus::Health::NotDeployed:
+    case deploy::PairStatus::Health::Stopped:
+    case deploy::PairStatus::Health::Unknown:
+        break;
+    }
     return QColor(0x90, 0x90, 0x90);
 }
 
-QString healthLabel(const QString& health)
+QString healthLabel(deploy::PairStatus::Health health)
 {
-    if (health == u"healthy")
+    switch (health) {
+    case deploy::PairStatus::Health::Healthy:
         return QCoreApplication::translate("launchdeck::DeploymentMatrix", "healthy");
-    if (health == u"unhealthy")
+    case deploy::PairStatus::Health::Unhealthy:
         return QCoreApplication::translate("launchdeck::DeploymentMatrix", "unhealthy");
-    if (health == u"starting")
+    case deploy::PairStatus::Health::Starting:
         return QCoreApplication::translate("launchdeck::DeploymentMatrix", "starting");
-    if (health == u"stopped")
+    case deploy::PairStatus::Health::Stopped:
         return QCoreApplication::translate("launchdeck::DeploymentMatrix", "stopped");
-    if (health == u"not deployed")
+    case deploy::PairStatus::Health::NotDeployed:
         return QCoreApplication::translate("launchdeck::DeploymentMatrix", "not deployed");
+    case deploy::PairStatus::Health::Unknown:
+        break;
+    }
     return QCoreApplication::translate("launchdeck::DeploymentMatrix", "unknown");
 }
 
@@ -334,7 +344,7 @@ QVariant DeploymentMatrixModel::data(const QModelIndex& index, int role) const
     case TagRole:
         return s.live ? tagOf(s.live->image) : QString();
     case HealthRole:
-        return s.health;
+        return QVariant::fromValue(s.health);
     case RunningReplicasRole:
         return s.runningReplicas;
     case DesiredReplicasRole:

@@ -4,7 +4,7 @@
 // Status answers are applied by key as dataChanged on the cells that changed.
 #pragma once
 
-#include "deploy/deploymentengine.h"
+#include "deploy/pairstatus.h"
 
 #include <QAbstractTableModel>
 #include <QColor>
@@ -17,9 +17,9 @@ namespace launchdeck {
 QString deploymentStageLabel(DeploymentStage stage);
 QString deploymentStatusLabel(DeploymentStatus status);
 QColor deploymentStatusColour(DeploymentStatus status);
-// "healthy" green, "unhealthy" red, "starting" amber, the rest grey.
-QColor healthColour(const QString& health);
-QString healthLabel(const QString& health);
+// Healthy green, unhealthy red, starting amber, the rest grey.
+QColor healthColour(deploy::PairStatus::Health health);
+QString healthLabel(deploy::PairStatus::Health health);
 
 class DeploymentMatrixModel final : public QAbstractTableModel
 {
@@ -33,7 +33,7 @@ public:
         RevisionRole, // int, 0 when nothing is live
         ImageRole,    // "shop/web:2.4.1", empty when nothing is live
         TagRole,      // "2.4.1"
-        HealthRole,   // as deploymentStatus() says it
+        HealthRole,   // deploy::PairStatus::Health, as deploymentStatus() says it
         RunningReplicasRole,
         DesiredReplicasRole,
         LastChangeRole, // QDateTime of the newest deployment's end (or start while it runs)

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages Launchdeck needs to build, test and package itself; installs
-# only what is missing, so running it again on a prepared machine changes nothing.
+# Installs the Debian 12 packages Launchdeck needs to build, test and package itself, and the npm
+# packages its Kubernetes schema is generated from; installs only what is missing, so running it
+# again on a prepared machine changes nothing.
 set -euo pipefail
+
+source_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 packages=(
     # toolchain
@@ -15,10 +18,12 @@ packages=(
     libqt6gui6 qt6-qpa-plugins
     # libraries the services use
     libyaml-cpp-dev libcurl4-openssl-dev libvalijson-dev qtkeychain-qt6-dev
-    # schemas the validators are generated from
-    python3-kubernetes docker-compose
+    # schemas the validators are generated from (the Kubernetes types come from npm, below)
+    docker-compose
     # fuzzing
     clang-14 libfuzzer-14-dev libclang-rt-14-dev
+    # the dependency graph of docs/architecture.md
+    graphviz
     # packaging checks and a display for tests that need one
     appstream desktop-file-utils xvfb xauth
     # local HTTP servers, a load generator and HAProxy for the HTTP, load-test and traffic tests
@@ -30,6 +35,25 @@ packages=(
     dbus-daemon gnome-keyring libsecret-1-0
 )
 
+# npm fetches the Kubernetes types; a Node.js installed from elsewhere brings its own npm.
+if ! command -v npm >/dev/null; then
+    packages+=(npm)
+fi
+
+# `npm ci` into services/kubeschema/node_modules from the committed lock file, again only when
+# the lock file changed since the last install.
+install_npm_packages() {
+    local dir=$source_dir/services/kubeschema
+    local stamp=$dir/node_modules/.installed-package-lock.json
+    if cmp -s "$dir/package-lock.json" "$stamp"; then
+        echo "install-deps: the npm packages of services/kubeschema are installed"
+        return
+    fi
+    echo "install-deps: installing the npm packages of services/kubeschema"
+    npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error
+    cp "$dir/package-lock.json" "$stamp"
+}
+
 missing=()
 for package in "${packages[@]}"; do
     status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
@@ -40,6 +64,7 @@ done
 
 if ((${#missing[@]} == 0)); then
     echo "install-deps: all ${#packages[@]} packages are installed"
+    install_npm_packages
     exit 0
 fi
 
@@ -60,3 +85,4 @@ if [[ ! -e /usr/sbin/policy-rc.d ]]; then
 fi
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null
+install_npm_packages

@@ -1532,6 +1532,72 @@
 <context>
     <name>launchdeck::MainWindow</name>
     <message>
+        <source>%1 has %2 and %3 running.</source>
+        <translation>In %1 laufen %2 und %3.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n deployment(s)</source>
+        <translation>
+            <numerusform>%n Deployment</numerusform>
+            <numerusform>%n Deployments</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n pipeline run(s)</source>
+        <translation>
+            <numerusform>%n Pipeline-Lauf</numerusform>
+            <numerusform>%n Pipeline-Läufe</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>&amp;Keep Them Running</source>
+        <translation>&amp;Weiterlaufen lassen</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel Them</source>
+        <translation>Vorgänge a&amp;bbrechen</translation>
+    </message>
+    <message>
+        <source>The work of %1 is being cancelled.</source>
+        <translation>Die laufenden Vorgänge von %1 werden abgebrochen.</translation>
+    </message>
+    <message>
+        <source>The work of %1 goes on until it ends.</source>
+        <translation>Die laufenden Vorgänge von %1 laufen bis zu ihrem Ende weiter.</translation>
+    </message>
+    <message>
+        <source>A deployment cancelled after traffic moved rolls back first.</source>
+        <translation>Ein Deployment, das nach dem Umschalten des Datenverkehrs abgebrochen wird, wird zuerst zurückgerollt.</translation>
+    </message>
+    <message>
+        <source>&amp;Stay in This Workspace</source>
+        <translation>In diesem Arbeitsbereich b&amp;leiben</translation>
+    </message>
+    <message>
+        <source>Keep the Window &amp;Open</source>
+        <translation>Fenster &amp;offen lassen</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Beenden</translation>
+    </message>
+    <message>
+        <source>%1 and %2 are running.</source>
+        <translation>%1 und %2 laufen.</translation>
+    </message>
+    <message>
+        <source>&amp;Wait for Them</source>
+        <translation>Auf ihr Ende &amp;warten</translation>
+    </message>
+    <message>
+        <source>&amp;Leave Them to the Next Start</source>
+        <translation>Dem nächsten &amp;Start überlassen</translation>
+    </message>
+    <message>
+        <source>Launchdeck closes once the running work has ended…</source>
+        <translation>Launchdeck wird beendet, sobald die laufenden Vorgänge abgeschlossen sind …</translation>
+    </message>
+    <message>
         <source>Infrastructure</source>
         <translation>Infrastruktur</translation>
     </message>
@@ -2149,6 +2215,78 @@
     <message>
         <source>Could not set up the sample workspace: %1</source>
         <translation>Der Beispiel-Arbeitsbereich konnte nicht eingerichtet werden: %1</translation>
+    </message>
+</context>
+<context>
+    <name>launchdeck::DeploymentsController</name>
+    <message>
+        <source>Waiting for the workspace and the history…</source>
+        <translation>Warte auf den Arbeitsbereich und den Verlauf …</translation>
+    </message>
+    <message>
+        <source>Checking for deployments cut off earlier…</source>
+        <translation>Suche nach früher abgebrochenen Deployments …</translation>
+    </message>
+    <message>
+        <source>%1 in %2 was cut off while %3</source>
+        <translation>%1 in %2 wurde abgebrochen bei: %3</translation>
+    </message>
+    <message>
+        <source>still needs attention: %1</source>
+        <translation>braucht noch Aufmerksamkeit: %1</translation>
+    </message>
+    <message>
+        <source>Interrupted deployments were reconciled:
+%1</source>
+        <translation>Unterbrochene Deployments wurden bereinigt:
+%1</translation>
+    </message>
+    <message>
+        <source>Updated %1</source>
+        <translation>Aktualisiert %1</translation>
+    </message>
+    <message>
+        <source>Reading the deployments of %1 in %2…</source>
+        <translation>Lese die Deployments von %1 in %2 …</translation>
+    </message>
+    <message>
+        <source>No deployment of %1 in %2 yet</source>
+        <translation>Noch kein Deployment von %1 in %2</translation>
+    </message>
+    <message>
+        <source>A deployment of %1 in %2 is running already.</source>
+        <translation>Ein Deployment von %1 in %2 läuft bereits.</translation>
+    </message>
+    <message>
+        <source>Rollback of %1 in %2</source>
+        <translation>Rollback von %1 in %2</translation>
+    </message>
+    <message>
+        <source>Deploy of %1 %2 to %3</source>
+        <translation>Deployment von %1 %2 nach %3</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>rollback: %1</source>
+        <translation>Rollback: %1</translation>
+    </message>
+    <message>
+        <source>deploy %1: %2</source>
+        <translation>Deployment %1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>launchdeck::EditorDocument</name>
+    <message>
+        <source>Could not open %1</source>
+        <translation>%1 konnte nicht geöffnet werden</translation>
+    </message>
+    <message>
+        <source>Could not save %1</source>
+        <translation>%1 konnte nicht gespeichert werden</translation>
     </message>
 </context>
 </TS>

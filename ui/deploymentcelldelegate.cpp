@@ -46,7 +46,8 @@ DeploymentCellDelegate::Lines DeploymentCellDelegate::lines(const QModelIndex& i
                                       : tr("%1 (%2)").arg(next, stage.toLower());
     }
 
-    lines.health = healthLabel(index.data(DeploymentMatrixModel::HealthRole).toString());
+    lines.health = healthLabel(
+        index.data(DeploymentMatrixModel::HealthRole).value<deploy::PairStatus::Health>());
     const int desired = index.data(DeploymentMatrixModel::DesiredReplicasRole).toInt();
     if (desired > 0)
         lines.health += QStringLiteral("  %1/%2")
@@ -115,7 +116,8 @@ void DeploymentCellDelegate::paint(QPainter* painter, const QStyleOptionViewItem
     const QRect second(area.left(), area.top() + line + 2, area.width(), line);
     painter->setRenderHint(QPainter::Antialiasing);
     painter->setPen(Qt::NoPen);
-    painter->setBrush(healthColour(index.data(DeploymentMatrixModel::HealthRole).toString()));
+    painter->setBrush(healthColour(
+        index.data(DeploymentMatrixModel::HealthRole).value<deploy::PairStatus::Health>()));
     const int dot = line / 2;
     painter->drawEllipse(QRect(second.left(), second.center().y() - dot / 2, dot, dot));
     painter->setPen(text);
@@ -137,7 +139,7 @@ void DeploymentCellDelegate::paint(QPainter* painter, const QStyleOptionViewItem
         style->drawControl(QStyle::CE_ProgressBar, &bar, painter, widget);
     } else {
         if (cell.lastIsError)
-            painter->setPen(healthColour(QStringLiteral("unhealthy")));
+            painter->setPen(healthColour(deploy::PairStatus::Health::Unhealthy));
         const QString last = cell.percent >= 0 ? cell.progress : cell.last;
         painter->drawText(third, Qt::AlignLeft | Qt::AlignVCenter,
                           option.fontMetrics.elidedText(last, Qt::ElideRight, third.width()));

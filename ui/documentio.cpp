@@ -2,7 +2,6 @@
 #include "documentio.h"
 
 #include "validation/validator.h"
-#include "workspace/workspace.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -47,13 +46,12 @@ Result<bool> writeFile(const QString& path, const QByteArray& text)
     return true;
 }
 
-WorkspaceScan scan(const QString& root)
+WorkspaceScan scan(const QString& root, const std::optional<Workspace>& workspace)
 {
     WorkspaceScan result;
     result.root = QFileInfo(root).absoluteFilePath();
     result.name = QFileInfo(result.root).fileName();
-    Diagnostics findings; // validation of launchdeck.yaml reports these again, in place
-    if (const std::optional<Workspace> workspace = loadWorkspace(result.root, findings)) {
+    if (workspace) {
         result.loaded = true;
         if (!workspace->name.isEmpty())
             result.name = workspace->name;
@@ -85,9 +83,10 @@ QFuture<Result<bool>> writeFileAsync(const QString& path, const QByteArray& text
     return QtConcurrent::run(writeFile, path, text);
 }
 
-QFuture<WorkspaceScan> scanWorkspaceAsync(const QString& root)
+QFuture<WorkspaceScan> scanWorkspaceAsync(const QString& root,
+                                          const std::optional<Workspace>& workspace)
 {
-    return QtConcurrent::run(scan, root);
+    return QtConcurrent::run(scan, root, workspace);
 }
 
 } // namespace launchdeck

@@ -4,6 +4,7 @@
 
 #include "core/diagnostic.h"
 #include "core/result.h"
+#include "workspace/workspace.h"
 
 #include <QByteArray>
 #include <QFuture>
@@ -25,11 +26,13 @@ struct WorkspaceScan
     QStringList environmentNames;
     QList<ValidationLevel> environmentLevels;
     ValidationLevel strictestLevel = ValidationLevel::Standard;
-    bool loaded = false;                     // launchdeck.yaml could be parsed
+    bool loaded = false;                     // launchdeck.yaml could be parsed (by the session)
     QList<QPair<QString, QByteArray>> files; // every YAML file validation covers
     QStringList unreadable;                  // files that could not be read, with the reason
 };
 
-QFuture<WorkspaceScan> scanWorkspaceAsync(const QString& root);
+// The environments come from the workspace the session parsed; the files are read here.
+QFuture<WorkspaceScan> scanWorkspaceAsync(const QString& root,
+                                          const std::optional<Workspace>& workspace);
 
 } // namespace launchdeck

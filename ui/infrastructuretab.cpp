@@ -6,9 +6,11 @@
 #include "diagnosticsmodel.h"
 #include "dockerpanel.h"
 #include "documentio.h"
+#include "editordocument.h"
 #include "findreplacebar.h"
 #include "problemspanel.h"
 #include "renderpreview.h"
+#include "session/workspacesession.h"
 #include "syntaxhighlighting.h"
 #include "validationclient.h"
 #include "workspacefilesmodel.h"
@@ -45,6 +47,7 @@ InfrastructureTab::InfrastructureTab(QWidget* parent)
     , m_editorStack(new QStackedWidget(this))
     , m_emptyHint(new QLabel(this))
     , m_editor(new YamlEditor(this))
+    , m_document(new EditorDocument(m_editor->document(), this))
     , m_findBar(new FindReplaceBar(m_editor, this))
     , m_preview(new RenderPreview(this))
     , m_problems(new ProblemsPanel(m_diagnostics, this))
@@ -62,9 +65,13 @@ InfrastructureTab::InfrastructureTab(QWidget* parent)
     m_debounce->setInterval(kDebounceMs);
     connect(m_debounce, &QTimer::timeout, this, &InfrastructureTab::validateCurrentNow);
     connect(m_editor->document(), &QTextDocument::contentsChanged, this, [this] {
-        if (!m_currentPath.isEmpty() && !m_loading)
+        if (m_document->isOpen() && !m_document->isLoading())
             m_debounce->start();
     });
+    connect(m_document, &EditorDocument::loaded, this, &InfrastructureTab::showDocument);
+    connect(m_document, &EditorDocument::saved, this, &InfrastructureTab::fileSaved);
+    connect(m_document, &EditorDocument::failed, this,
+            [this](const QString& message) { m_banner->showMessage(message); });
     connect(m_editor->document(), &QTextDocument::modificationChanged, this,
             &InfrastructureTab::modificationChanged);
     connect(m_editor->document(), &QTextDocument::modificationChanged, this,
@@ -181,40 +188,57 @@ void InfrastructureTab::buildLayout()
     setTabOrder(m_environment, m_tree);
 }
 
-void InfrastructureTab::setDockerHosts(const QList<DockerHost*>& hosts)
-{
-    m_docker->setHosts(hosts);
-}
-
 void InfrastructureTab::showDocker(bool docker)
 {
     m_sections->setCurrentWidget(docker ? static_cast<QWidget*>(m_docker) : m_sections->widget(0));
 }
 
-void InfrastructureTab::openWorkspace(const QString& root)
+QString InfrastructureTab::currentFile() const
 {
-    m_root = QFileInfo(root).absoluteFilePath();
+    return m_document->path();
+}
+
+FileKind InfrastructureTab::currentKind() const
+{
+    return m_document->kind();
+}
+
+void InfrastructureTab::setSession(WorkspaceSession* session)
+{
+    if (m_session)
+        disconnect(m_session, nullptr, this, nullptr);
+    m_session = session;
+    m_root = session ? session->root() : QString();
     m_workspaceName = QFileInfo(m_root).fileName();
     m_client->cancelAll();
     m_debounce->stop();
     m_diagnostics->clear();
     m_diagnostics->setBaseDirectory(m_root);
-    m_currentPath.clear();
-    m_currentKind = FileKind::Unknown;
-    ++m_openGeneration;
+    m_document->close();
+    {
+        // A new workspace opens on its strictest environment, not on the last one's choice.
+        const QSignalBlocker blocker(m_environment);
+        m_environment->clear();
+        m_levels.clear();
+    }
     m_editor->setDiagnostics({});
-    m_editor->clear();
     m_editor->setReadOnly(true);
-    m_editor->document()->setModified(false);
     m_editorStack->setCurrentWidget(m_emptyHint);
     m_preview->setApplicable(false);
+    ++m_scanGeneration;
+    m_docker->setHosts(session ? session->dockerHosts() : QList<DockerHost*>());
+    if (!session)
+        return;
     m_tree->setRootIndex(m_files->setWorkspaceRoot(m_root));
-
-    const quint64 generation = ++m_scanGeneration;
-    scanWorkspaceAsync(m_root).then(this, [this, generation](const WorkspaceScan& scan) {
-        if (generation == m_scanGeneration)
-            applyScan(scan, {});
-    });
+    connect(session, &WorkspaceSession::hostsChanged, m_docker, &DockerPanel::setHosts);
+    // The first parse and every reload of launchdeck.yaml: its environments, and every file
+    // checked again in its context.
+    connect(session, &WorkspaceSession::workspaceLoaded, this,
+            &InfrastructureTab::revalidateWorkspace);
+    connect(session, &WorkspaceSession::workspaceChanged, this,
+            &InfrastructureTab::revalidateWorkspace);
+    if (session->isLoaded())
+        revalidateWorkspace();
 }
 
 void InfrastructureTab::applyScan(const WorkspaceScan& scan, const QString& preferredEnvironment)
@@ -253,7 +277,7 @@ void InfrastructureTab::applyScan(const WorkspaceScan& scan, const QString& pref
 
     for (const auto& [path, text] : scan.files) {
         // The open buffer, not the disk, is what the user is looking at.
-        if (path == m_currentPath)
+        if (path == m_document->path())
             m_client->validate(path, m_editor->toPlainText().toUtf8(), validationLevel());
         else
             m_client->validate(path, text, validationLevel());
@@ -264,15 +288,16 @@ void InfrastructureTab::applyScan(const WorkspaceScan& scan, const QString& pref
 
 void InfrastructureTab::revalidateWorkspace()
 {
-    if (m_root.isEmpty())
+    if (!m_session)
         return;
     const quint64 generation = ++m_scanGeneration;
     const QString chosen = environmentName();
-    scanWorkspaceAsync(m_root).then(this, [this, generation, chosen](const WorkspaceScan& scan) {
-        if (generation != m_scanGeneration)
-            return;
-        applyScan(scan, chosen);
-    });
+    scanWorkspaceAsync(m_root, m_session->workspace())
+        .then(this, [this, generation, chosen](const WorkspaceScan& scan) {
+            if (generation != m_scanGeneration)
+                return;
+            applyScan(scan, chosen);
+        });
 }
 
 QString InfrastructureTab::environmentName() const
@@ -295,57 +320,33 @@ void InfrastructureTab::setEnvironment(const QString& name)
 
 bool InfrastructureTab::isModified() const
 {
-    return !m_currentPath.isEmpty() && m_editor->document()->isModified();
+    return m_document->isModified();
 }
 
 void InfrastructureTab::openFile(const QString& path, int line, int column)
 {
     const QString absolute = QFileInfo(path).absoluteFilePath();
-    if (absolute == m_currentPath) {
+    if (absolute == m_document->path()) {
         if (line > 0)
             m_editor->jumpTo(line, column);
         return;
     }
-    confirmLeave([this, absolute, line, column] { loadFile(absolute, line, column); });
+    confirmLeave([this, absolute, line, column] { m_document->load(absolute, line, column); });
 }
 
-void InfrastructureTab::loadFile(const QString& path, int line, int column)
-{
-    const quint64 generation = ++m_openGeneration;
-    readFileAsync(path).then(
-        this, [this, generation, path, line, column](const Result<QByteArray>& bytes) {
-            if (generation != m_openGeneration)
-                return;
-            if (!bytes) {
-                m_banner->showMessage(tr("Could not open %1").arg(bytes.error().toString()));
-                return;
-            }
-            showDocument(path, bytes.value());
-            if (line > 0)
-                m_editor->jumpTo(line, column);
-        });
-}
-
-void InfrastructureTab::showDocument(const QString& path, const QByteArray& text)
+void InfrastructureTab::showDocument(const QString& path, int line, int column)
 {
     m_debounce->stop();
-    m_currentPath = path;
-    m_currentKind = classifyFile(path, text);
-    // Loading is not editing: no debounced revalidation for it. (Blocking the document's
-    // signals instead would also keep the highlighter from seeing the new text.)
-    m_loading = true;
-    m_editor->setPlainText(QString::fromUtf8(text));
-    m_loading = false;
+    m_editor->moveCursor(QTextCursor::Start);
     m_editor->setReadOnly(false);
-    m_editor->document()->setModified(false);
     m_editor->setDiagnostics(m_diagnostics->diagnosticsFor(path));
     m_editorStack->setCurrentWidget(m_editor->parentWidget());
-    m_preview->setApplicable(m_currentKind == FileKind::Template);
-    if (m_currentKind == FileKind::Template) {
+    m_preview->setApplicable(currentKind() == FileKind::Template);
+    if (currentKind() == FileKind::Template) {
         // The preview opens on what the template is written for; the user may switch.
         static const QRegularExpression provider(QStringLiteral("^provider:\\s*[\"']?kubernetes"),
                                                  QRegularExpression::MultilineOption);
-        m_preview->setTarget(provider.match(QString::fromUtf8(text)).hasMatch()
+        m_preview->setTarget(provider.match(m_editor->toPlainText()).hasMatch()
                                  ? QStringLiteral("kubernetes")
                                  : QStringLiteral("compose"));
     }
@@ -353,6 +354,8 @@ void InfrastructureTab::showDocument(const QString& path, const QByteArray& text
     selectInTree(path);
     updateHeader();
     validateCurrentNow();
+    if (line > 0)
+        m_editor->jumpTo(line, column);
     Q_EMIT modificationChanged(false);
     Q_EMIT fileOpened(path);
 }
@@ -360,27 +363,27 @@ void InfrastructureTab::showDocument(const QString& path, const QByteArray& text
 void InfrastructureTab::validateCurrentNow()
 {
     m_debounce->stop();
-    if (m_currentPath.isEmpty())
+    if (!m_document->isOpen())
         return;
-    m_client->validate(m_currentPath, m_editor->toPlainText().toUtf8(), validationLevel());
+    m_client->validate(m_document->path(), m_editor->toPlainText().toUtf8(), validationLevel());
     requestRender();
 }
 
 void InfrastructureTab::requestRender()
 {
-    if (m_currentPath.isEmpty() || m_currentKind != FileKind::Template)
+    if (!m_document->isOpen() || currentKind() != FileKind::Template)
         return;
-    m_client->render(m_currentPath, m_editor->toPlainText().toUtf8(), m_preview->target());
+    m_client->render(m_document->path(), m_editor->toPlainText().toUtf8(), m_preview->target());
 }
 
 void InfrastructureTab::onValidated(const QString& path, const Diagnostics& diagnostics)
 {
     m_diagnostics->setDiagnostics(path, diagnostics);
-    if (path != m_currentPath)
+    if (path != m_document->path())
         return;
     Diagnostics own;
     for (const Diagnostic& d : diagnostics) {
-        if (d.path.isEmpty() || QFileInfo(d.path).absoluteFilePath() == m_currentPath)
+        if (d.path.isEmpty() || QFileInfo(d.path).absoluteFilePath() == m_document->path())
             own.append(d);
     }
     m_editor->setDiagnostics(own);
@@ -389,49 +392,22 @@ void InfrastructureTab::onValidated(const QString& path, const Diagnostics& diag
 void InfrastructureTab::onRendered(const QString& path, const QString& output,
                                    const Diagnostics& diagnostics)
 {
-    if (path == m_currentPath)
+    if (path == m_document->path())
         m_preview->showOutput(output, diagnostics);
 }
 
 void InfrastructureTab::save()
 {
-    saveThen({});
-}
-
-void InfrastructureTab::saveThen(std::function<void()> after)
-{
-    if (m_currentPath.isEmpty() || m_saving)
-        return;
-    m_saving = true;
-    const QString path = m_currentPath;
-    const int revision = m_editor->document()->revision();
-    writeFileAsync(path, m_editor->toPlainText().toUtf8())
-        .then(this, [this, path, revision, after](const Result<bool>& written) {
-            m_saving = false;
-            if (!written) {
-                m_banner->showMessage(tr("Could not save %1").arg(written.error().toString()));
-                return;
-            }
-            // Edits made while the write was in flight keep the document modified.
-            if (path == m_currentPath && m_editor->document()->revision() == revision)
-                m_editor->document()->setModified(false);
-            Q_EMIT fileSaved(path);
-            if (QFileInfo(path).fileName() == u"launchdeck.yaml")
-                revalidateWorkspace();
-            if (after)
-                after();
-        });
+    // A saved launchdeck.yaml reaches the session through its watch, which revalidates.
+    m_document->save();
 }
 
 void InfrastructureTab::revert()
 {
-    if (m_currentPath.isEmpty())
+    if (!m_document->isOpen())
         return;
     auto reload = [this] {
-        const QString path = m_currentPath;
-        const int line = m_editor->currentLine();
-        const int column = m_editor->currentColumn();
-        loadFile(path, line, column);
+        m_document->load(m_document->path(), m_editor->currentLine(), m_editor->currentColumn());
     };
     if (!isModified()) {
         reload();
@@ -439,7 +415,7 @@ void InfrastructureTab::revert()
     }
     auto* box = new QMessageBox(QMessageBox::Question, tr("Revert"),
                                 tr("Discard the changes to %1 and reload it from disk?")
-                                    .arg(QFileInfo(m_currentPath).fileName()),
+                                    .arg(QFileInfo(m_document->path()).fileName()),
                                 QMessageBox::Discard | QMessageBox::Cancel, this);
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->setDefaultButton(QMessageBox::Cancel);
@@ -458,7 +434,7 @@ void InfrastructureTab::confirmLeave(std::function<void()> proceed)
     }
     auto* box =
         new QMessageBox(QMessageBox::Warning, tr("Unsaved changes"),
-                        tr("%1 has unsaved changes.").arg(QFileInfo(m_currentPath).fileName()),
+                        tr("%1 has unsaved changes.").arg(QFileInfo(m_document->path()).fileName()),
                         QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, this);
     box->setInformativeText(tr("Do you want to save them?"));
     box->setDefaultButton(QMessageBox::Save);
@@ -466,12 +442,12 @@ void InfrastructureTab::confirmLeave(std::function<void()> proceed)
     connect(box, &QMessageBox::finished, this, [this, box, proceed](int) {
         const auto choice = box->standardButton(box->clickedButton());
         if (choice == QMessageBox::Save) {
-            saveThen(proceed);
+            m_document->save(proceed);
         } else if (choice == QMessageBox::Discard) {
-            m_editor->document()->setModified(false);
+            m_document->discardChanges();
             proceed();
         } else {
-            selectInTree(m_currentPath);
+            selectInTree(m_document->path());
         }
     });
     box->open();
@@ -479,13 +455,13 @@ void InfrastructureTab::confirmLeave(std::function<void()> proceed)
 
 void InfrastructureTab::showFind()
 {
-    if (!m_currentPath.isEmpty())
+    if (m_document->isOpen())
         m_findBar->showFind();
 }
 
 void InfrastructureTab::showReplace()
 {
-    if (!m_currentPath.isEmpty())
+    if (m_document->isOpen())
         m_findBar->showReplace();
 }
 
@@ -504,14 +480,14 @@ void InfrastructureTab::selectInTree(const QString& path)
 
 void InfrastructureTab::updateHeader()
 {
-    if (m_currentPath.isEmpty()) {
+    if (!m_document->isOpen()) {
         m_fileHeader->clear();
         return;
     }
-    const QString relative = QDir(m_root).relativeFilePath(m_currentPath);
+    const QString relative = QDir(m_root).relativeFilePath(m_document->path());
     m_fileHeader->setText(tr("%1%2 — %3")
                               .arg(relative, isModified() ? QStringLiteral(" ●") : QString(),
-                                   fileKindName(m_currentKind)));
+                                   fileKindName(currentKind())));
 }
 
 QByteArray InfrastructureTab::saveLayout() const

@@ -4,8 +4,10 @@
 #pragma once
 
 #include "core/diagnostic.h"
+#include "session/workspacesession.h"
 #include "validation/validator.h"
 
+#include <QPointer>
 #include <QWidget>
 
 #include <functional>
@@ -24,6 +26,7 @@ class BannerWidget;
 class DiagnosticsModel;
 class DockerHost;
 class DockerPanel;
+class EditorDocument;
 class FindReplaceBar;
 class ProblemsPanel;
 class RenderPreview;
@@ -41,15 +44,17 @@ public:
     explicit InfrastructureTab(QWidget* parent = nullptr);
     ~InfrastructureTab() override;
 
-    // Shows `root` and validates its files in the background; workspaceOpened follows.
-    void openWorkspace(const QString& root);
+    // Shows the session's workspace (not owned) and validates its files in the background;
+    // workspaceOpened follows, and again whenever the session reloads launchdeck.yaml.
+    void setSession(WorkspaceSession* session);
     QString workspaceRoot() const { return m_root; }
     QString workspaceName() const { return m_workspaceName; }
 
     // Opens `path` (after the unsaved-changes guard) and moves to line:column when given.
     void openFile(const QString& path, int line = 0, int column = 0);
-    QString currentFile() const { return m_currentPath; }
-    FileKind currentKind() const { return m_currentKind; }
+    QString currentFile() const;
+    FileKind currentKind() const;
+    EditorDocument* document() const { return m_document; }
     bool isModified() const;
 
     void save();
@@ -65,8 +70,6 @@ public:
     ValidationLevel validationLevel() const;
     void setEnvironment(const QString& name);
 
-    // The Docker hosts to browse; owned by the caller, followed until the next call.
-    void setDockerHosts(const QList<DockerHost*>& hosts);
     DockerPanel* dockerPanel() const { return m_docker; }
     // Brings the Docker view (or the editor) forward.
     void showDocker(bool docker = true);
@@ -96,16 +99,15 @@ private:
     void buildLayout();
     void applyScan(const WorkspaceScan& scan, const QString& preferredEnvironment);
     void revalidateWorkspace();
-    void loadFile(const QString& path, int line, int column);
-    void showDocument(const QString& path, const QByteArray& text);
+    void showDocument(const QString& path, int line, int column);
     void validateCurrentNow();
     void requestRender();
     void onValidated(const QString& path, const Diagnostics& diagnostics);
     void onRendered(const QString& path, const QString& output, const Diagnostics& diagnostics);
-    void saveThen(std::function<void()> after);
     void selectInTree(const QString& path);
     void updateHeader();
 
+    QPointer<WorkspaceSession> m_session;
     ValidationClient* m_client;
     DiagnosticsModel* m_diagnostics;
     WorkspaceFilesModel* m_files;
@@ -116,6 +118,7 @@ private:
     QStackedWidget* m_editorStack;
     QLabel* m_emptyHint;
     YamlEditor* m_editor;
+    EditorDocument* m_document;
     FindReplaceBar* m_findBar;
     RenderPreview* m_preview;
     ProblemsPanel* m_problems;
@@ -127,13 +130,8 @@ private:
 
     QString m_root;
     QString m_workspaceName;
-    QString m_currentPath;
-    FileKind m_currentKind = FileKind::Unknown;
     QList<ValidationLevel> m_levels; // by environment combo index
-    quint64 m_openGeneration = 0;    // drops reads of files the user has since left
     quint64 m_scanGeneration = 0;    // drops scans of workspaces since replaced
-    bool m_saving = false;
-    bool m_loading = false;
 };
 
 } // namespace launchdeck

@@ -4,17 +4,14 @@
 #include "aboutdialog.h"
 #include "deploymentstab.h"
 #include "diagnosticsmodel.h"
-#include "dockerhosts.h"
 #include "dockerstatuslabel.h"
 #include "findreplacebar.h"
 #include "infrastructuretab.h"
 #include "metricspicker.h"
 #include "metricsstore.h"
 #include "metricstab.h"
-#include "pipeline/pipelinerecorder.h"
-#include "pipeline/pipelinerunnerhost.h"
 #include "pipelinestab.h"
-#include "store/historystore.h"
+#include "session/workspacesession.h"
 #include "yamleditor.h"
 
 #include <QAction>
@@ -27,6 +24,8 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QMenuBar>
+#include <QMessageBox>
+#include <QPushButton>
 #include <QScreen>
 #include <QSettings>
 #include <QStandardPaths>
@@ -51,10 +50,12 @@ const QString kTabKey = QStringLiteral("window/tab");
 
 } // namespace
 
-MainWindow::MainWindow(QWidget* parent)
+MainWindow::MainWindow(const QString& dataDir, QWidget* parent)
     : QMainWindow(parent)
-    , m_history(std::make_shared<HistoryStore>(
-          QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)))
+    // The same data folder as the `launchdeck` commands, so both see one history.
+    , m_dataDir(dataDir.isEmpty()
+                    ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
+                    : dataDir)
     , m_tabs(new QTabWidget(this))
     , m_infrastructure(new InfrastructureTab(this))
     , m_workspaceLabel(new QLabel(this))
@@ -66,24 +67,15 @@ MainWindow::MainWindow(QWidget* parent)
     setObjectName(QStringLiteral("MainWindow"));
     m_tabs->setDocumentMode(true);
     m_tabs->addTab(m_infrastructure, tr("Infrastructure"));
-    // The same data folder as `launchdeck pipeline run`, so both see one history.
-    RunnerOptions options;
-    options.dataDir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
-    m_runnerHost = std::make_unique<PipelineRunnerHost>(options);
-    m_recorder = std::make_unique<PipelineRecorder>(m_history.get(), m_runnerHost->runner());
-    m_pipelines = new PipelinesTab(m_runnerHost.get(), m_history, this);
+    m_pipelines = new PipelinesTab(this);
     m_tabs->addTab(m_pipelines, tr("Pipelines"));
     m_metricsStore = new MetricsStore(MetricsStore::kDefaultCapacity,
                                       MetricsStore::kDefaultMarkerCapacity, this);
     m_metrics = new MetricsTab(m_metricsStore, this);
     m_tabs->addTab(m_metrics, tr("Live Metrics"));
-    // First, over the engine; the ledger shares the history database once the Pipelines tab
-    // has opened it, and the data folder with `launchdeck deploy`.
+    // First, over the engine.
     m_deployments = new DeploymentsTab(m_metricsStore, this);
     m_tabs->insertTab(0, m_deployments, tr("Deployments"));
-    connect(m_pipelines, &PipelinesTab::historyLoaded, this,
-            [this, dataDir = options.dataDir] { m_deployments->setHistory(m_history, dataDir); });
-    m_dockerHosts = new DockerHosts(this);
     m_dockerStatus = new DockerStatusLabel(this);
     setCentralWidget(m_tabs);
 
@@ -93,20 +85,8 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_infrastructure, &InfrastructureTab::workspaceOpened, this, [this] {
         m_workspaceLabel->setText(tr("Workspace: %1").arg(m_infrastructure->workspaceName()));
         m_workspaceLabel->setToolTip(QDir::toNativeSeparators(m_infrastructure->workspaceRoot()));
-        m_pipelines->setWorkspace(m_infrastructure->workspaceRoot());
-        m_deployments->setWorkspace(m_infrastructure->workspaceRoot());
-        m_dockerHosts->loadWorkspace(m_infrastructure->workspaceRoot());
         updateTitle();
     });
-    connect(m_dockerHosts, &DockerHosts::hostsChanged, this,
-            [this](const QList<DockerHost*>& hosts) {
-                m_infrastructure->setDockerHosts(hosts);
-                m_metrics->setHosts(hosts);
-                m_deployments->setHosts(hosts);
-                m_dockerStatus->setHosts(hosts);
-                for (const QString& problem : m_dockerHosts->problems())
-                    statusBar()->showMessage(problem, 10'000);
-            });
     connect(m_infrastructure, &InfrastructureTab::fileOpened, this, &MainWindow::updateTitle);
     connect(m_infrastructure, &InfrastructureTab::modificationChanged, this,
             &MainWindow::updateTitle);
@@ -124,7 +104,23 @@ MainWindow::MainWindow(QWidget* parent)
     updateCounts();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    // The tabs let go of the session's connections before it goes.
+    m_deployments->setSession(nullptr);
+    m_pipelines->setSession(nullptr);
+    m_infrastructure->setSession(nullptr);
+    m_metrics->setSession(nullptr);
+    m_dockerStatus->setHosts({});
+    if (!m_session)
+        return;
+    // Work left running is never waited for here: the session ends with it, or with the process
+    // (whose next start reconciles what it cut off).
+    if (m_session->isBusy())
+        m_session->closeWhenIdle(false);
+    else
+        delete m_session;
+}
 
 void MainWindow::createActions()
 {
@@ -277,10 +273,120 @@ void MainWindow::chooseWorkspace()
 void MainWindow::openWorkspace(const QString& root)
 {
     const QString absolute = QFileInfo(root).absoluteFilePath();
-    m_infrastructure->confirmLeave([this, absolute] {
-        m_infrastructure->openWorkspace(absolute);
-        rememberWorkspace(absolute);
+    m_infrastructure->confirmLeave([this, absolute] { switchWorkspace(absolute); });
+}
+
+void MainWindow::switchWorkspace(const QString& root)
+{
+    if (!m_session || !m_session->isBusy()) {
+        replaceSession(root, false);
+        return;
+    }
+    askAboutWork(tr("Open Workspace"),
+                 tr("%1 has %2 and %3 running.")
+                     .arg(m_session->name(),
+                          tr("%n deployment(s)", nullptr, m_session->runningDeployments()),
+                          tr("%n pipeline run(s)", nullptr, m_session->runningPipelines())),
+                 {{QStringLiteral("keepButton"), tr("&Keep Them Running")},
+                  {QStringLiteral("cancelButton"), tr("&Cancel Them")}},
+                 tr("&Stay in This Workspace"), [this, root](const QString& answer) {
+                     if (answer == u"keepButton" || answer == u"cancelButton")
+                         replaceSession(root, answer == u"cancelButton");
+                 });
+}
+
+void MainWindow::replaceSession(const QString& root, bool cancelOld)
+{
+    WorkspaceSession* previous = std::exchange(m_session, nullptr);
+    SessionOptions options;
+    options.root = root;
+    options.dataDir = m_dataDir;
+    m_session = new WorkspaceSession(options);
+    // The tabs move first: the previous session's connections are let go of before it goes.
+    m_deployments->setSession(m_session);
+    m_pipelines->setSession(m_session);
+    m_infrastructure->setSession(m_session);
+    m_metrics->setSession(m_session);
+    m_dockerStatus->setHosts({});
+    connect(m_session, &WorkspaceSession::hostsChanged, this,
+            [this](const QList<DockerHost*>& hosts) {
+                m_dockerStatus->setHosts(hosts);
+                for (const QString& problem : m_session->connectionProblems())
+                    statusBar()->showMessage(problem, 10'000);
+            });
+    if (previous) {
+        if (previous->isBusy())
+            statusBar()->showMessage(
+                cancelOld ? tr("The work of %1 is being cancelled.").arg(previous->name())
+                          : tr("The work of %1 goes on until it ends.").arg(previous->name()),
+                10'000);
+        // Never waited for here: it goes once its work has ended.
+        previous->closeWhenIdle(cancelOld);
+    }
+    m_session->open();
+    rememberWorkspace(root);
+}
+
+void MainWindow::askAboutWork(const QString& title, const QString& text,
+                              const QList<std::pair<QString, QString>>& choices,
+                              const QString& stayLabel,
+                              std::function<void(const QString&)> answered)
+{
+    if (m_question)
+        return;
+    m_question = new QMessageBox(QMessageBox::Question, title, text, QMessageBox::NoButton, this);
+    m_question->setObjectName(QStringLiteral("workQuestion"));
+    m_question->setAttribute(Qt::WA_DeleteOnClose);
+    m_question->setInformativeText(
+        tr("A deployment cancelled after traffic moved rolls back first."));
+    for (const auto& [name, label] : choices) {
+        QPushButton* button = m_question->addButton(label, QMessageBox::AcceptRole);
+        button->setObjectName(name);
+    }
+    QPushButton* stay = m_question->addButton(stayLabel, QMessageBox::RejectRole);
+    stay->setObjectName(QStringLiteral("stayButton"));
+    m_question->setDefaultButton(stay);
+    QMessageBox* box = m_question;
+    connect(box, &QMessageBox::finished, this, [this, box, answered](int) {
+        m_question = nullptr;
+        answered(box->clickedButton() ? box->clickedButton()->objectName() : QString());
     });
+    box->open();
+}
+
+void MainWindow::askBeforeClosing()
+{
+    askAboutWork(tr("Quit"),
+                 tr("%1 and %2 are running.")
+                     .arg(tr("%n deployment(s)", nullptr, m_session->runningDeployments()),
+                          tr("%n pipeline run(s)", nullptr, m_session->runningPipelines())),
+                 {{QStringLiteral("waitButton"), tr("&Wait for Them")},
+                  {QStringLiteral("cancelButton"), tr("&Cancel Them")},
+                  {QStringLiteral("leaveButton"), tr("&Leave Them to the Next Start")}},
+                 tr("Keep the Window &Open"), [this](const QString& answer) {
+                     if (answer == u"waitButton") {
+                         closeWhenIdle();
+                     } else if (answer == u"cancelButton") {
+                         if (m_session)
+                             m_session->cancelAll();
+                         closeWhenIdle();
+                     } else if (answer == u"leaveButton") {
+                         // Ended with the process; the next start reconciles the deployments
+                         // (traffic back on the last good revision) and ends the runs' steps.
+                         m_leaveWorkRunning = true;
+                         QTimer::singleShot(0, this, [this] { close(); });
+                     }
+                 });
+}
+
+void MainWindow::closeWhenIdle()
+{
+    m_closingWhenIdle = true;
+    statusBar()->showMessage(tr("Launchdeck closes once the running work has ended…"));
+    if (m_session)
+        connect(m_session, &WorkspaceSession::idle, this, &QWidget::close, Qt::UniqueConnection);
+    if (!m_session || !m_session->isBusy())
+        QTimer::singleShot(0, this, [this] { close(); });
 }
 
 void MainWindow::openWorkspaceWhenShown(const QString& root)
@@ -421,17 +527,25 @@ void MainWindow::restoreSettings()
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
-    if (m_closeConfirmed || !m_infrastructure->isModified()) {
-        saveSettings();
-        event->accept();
+    if (!m_closeConfirmed && m_infrastructure->isModified()) {
+        event->ignore();
+        m_infrastructure->confirmLeave([this] {
+            m_closeConfirmed = true;
+            // Not from inside the guard's own callback: close once it has returned.
+            QTimer::singleShot(0, this, [this] { close(); });
+        });
         return;
     }
-    event->ignore();
-    m_infrastructure->confirmLeave([this] {
-        m_closeConfirmed = true;
-        // Not from inside the guard's own callback: close once it has returned.
-        QTimer::singleShot(0, this, [this] { close(); });
-    });
+    // Running work is asked about, and a close waiting for it goes on once it has ended; the
+    // window never blocks on it.
+    if (m_session && m_session->isBusy() && !m_leaveWorkRunning) {
+        event->ignore();
+        if (!m_closingWhenIdle)
+            askBeforeClosing();
+        return;
+    }
+    saveSettings();
+    event->accept();
 }
 
 } // namespace launchdeck

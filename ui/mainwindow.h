@@ -6,24 +6,23 @@
 
 #include <QMainWindow>
 
-#include <memory>
+#include <functional>
+#include <utility>
 
 class QLabel;
 class QMenu;
+class QMessageBox;
 class QTabWidget;
 
 namespace launchdeck {
 
 class DeploymentsTab;
-class DockerHosts;
 class DockerStatusLabel;
-class HistoryStore;
 class InfrastructureTab;
 class MetricsStore;
 class MetricsTab;
-class PipelineRecorder;
-class PipelineRunnerHost;
 class PipelinesTab;
+class WorkspaceSession;
 
 class MainWindow final : public QMainWindow
 {
@@ -31,11 +30,22 @@ class MainWindow final : public QMainWindow
     Q_DISABLE_COPY_MOVE(MainWindow)
 
 public:
-    explicit MainWindow(QWidget* parent = nullptr);
+    // `dataDir` holds the history, runs, traffic entry points and locks; empty: the user's
+    // application data folder, which `launchdeck` commands share.
+    explicit MainWindow(const QString& dataDir = {}, QWidget* parent = nullptr);
+    // A session whose work was left running ends with that work (or with the process).
     ~MainWindow() override;
 
-    // Opens `root` once unsaved changes are dealt with, and records it as recent.
+    // Opens `root` once unsaved changes are dealt with, and records it as recent. The session
+    // of the workspace open before goes once its runs and deployments ended (the user is asked
+    // whether to cancel them).
     void openWorkspace(const QString& root);
+    WorkspaceSession* session() const { return m_session; }
+    // The question asked while closing with work running, or switching workspace; null when
+    // none is open.
+    QMessageBox* workQuestion() const { return m_question; }
+    // The user chose to close and leave deployments to be reconciled at the next start.
+    bool leavesWorkRunning() const { return m_leaveWorkRunning; }
     // The same, but not before the window has painted once: at launch the window comes first,
     // and scanning and validating the workspace do not compete with it for the CPU.
     void openWorkspaceWhenShown(const QString& root);
@@ -44,7 +54,6 @@ public:
     InfrastructureTab* infrastructureTab() const { return m_infrastructure; }
     PipelinesTab* pipelinesTab() const { return m_pipelines; }
     MetricsTab* metricsTab() const { return m_metrics; }
-    DockerHosts* dockerHosts() const { return m_dockerHosts; }
     QMenu* recentMenu() const { return m_recentMenu; }
 
     static constexpr int kMaxRecentWorkspaces = 8;
@@ -61,6 +70,14 @@ private:
     QWidget* firstControl(QWidget* page) const;
     void createStatusBar();
     void chooseWorkspace();
+    void switchWorkspace(const QString& root);
+    void replaceSession(const QString& root, bool cancelOld);
+    // Asks what becomes of the running work; `answered` gets the button's object name.
+    void askAboutWork(const QString& title, const QString& text,
+                      const QList<std::pair<QString, QString>>& choices, const QString& stayLabel,
+                      std::function<void(const QString&)> answered);
+    void askBeforeClosing();
+    void closeWhenIdle();
     void rememberWorkspace(const QString& root);
     void rebuildRecentMenu();
     void updateTitle();
@@ -71,17 +88,14 @@ private:
     void restoreSettings();
     void showAbout();
 
-    // Declared so the runner's thread is joined first, then the recorder goes, then the store.
-    std::shared_ptr<HistoryStore> m_history;
-    std::unique_ptr<PipelineRecorder> m_recorder;
-    std::unique_ptr<PipelineRunnerHost> m_runnerHost;
+    QString m_dataDir;
+    WorkspaceSession* m_session = nullptr; // owned; see the destructor
     QTabWidget* m_tabs;
     DeploymentsTab* m_deployments;
     InfrastructureTab* m_infrastructure;
     PipelinesTab* m_pipelines;
     MetricsStore* m_metricsStore;
     MetricsTab* m_metrics;
-    DockerHosts* m_dockerHosts;
     DockerStatusLabel* m_dockerStatus;
     QMenu* m_recentMenu = nullptr;
     QAction* m_saveAction = nullptr;
@@ -91,7 +105,10 @@ private:
     QLabel* m_countsLabel;
     QLabel* m_busyLabel;
     QLabel* m_cursorLabel;
-    bool m_closeConfirmed = false;
+    QMessageBox* m_question = nullptr;
+    bool m_closeConfirmed = false; // the editor's changes are dealt with
+    bool m_leaveWorkRunning = false;
+    bool m_closingWhenIdle = false;
     bool m_painted = false;
     QString m_pendingWorkspace;
 };

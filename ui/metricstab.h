@@ -25,6 +25,7 @@ struct DockerHostStatus;
 enum class DockerConnectionState;
 class MetricsChart;
 class MetricsPicker;
+class WorkspaceSession;
 
 class MetricsTab final : public QWidget
 {
@@ -39,6 +40,8 @@ public:
     // Records the hosts' samples, events and containers into the store and shows their
     // connection state; the hosts are not owned. Replaces the hosts given before.
     void setHosts(const QList<DockerHost*>& hosts);
+    // Follows the connections of `session` (not owned) as they are made and replaced.
+    void setSession(WorkspaceSession* session);
     void setHostStatus(const QString& host, const DockerHostStatus& status);
 
     static constexpr qint64 kWindows[] = {60'000, 300'000, 900'000, 3'600'000};
@@ -110,6 +113,7 @@ private:
     QMap<QString, HostState> m_hosts;
     QString m_overlay;
     QList<QMetaObject::Connection> m_hostConnections;
+    QMetaObject::Connection m_sessionConnection;
 };
 
 } // namespace launchdeck

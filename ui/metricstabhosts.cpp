@@ -3,8 +3,18 @@
 #include "metricstab.h"
 
 #include "docker/dockerhost.h"
+#include "session/workspacesession.h"
 
 namespace launchdeck {
+
+void MetricsTab::setSession(WorkspaceSession* session)
+{
+    disconnect(m_sessionConnection);
+    setHosts(session ? session->dockerHosts() : QList<DockerHost*>());
+    if (session)
+        m_sessionConnection =
+            connect(session, &WorkspaceSession::hostsChanged, this, &MetricsTab::setHosts);
+}
 
 void MetricsTab::setHosts(const QList<DockerHost*>& hosts)
 {

@@ -3,8 +3,8 @@
 
 #include "pipeline/logfilereader.h"
 #include "pipeline/pipelineparser.h"
+#include "session/workspacesession.h"
 #include "store/historystore.h"
-#include "workspace/workspace.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -14,18 +14,9 @@ namespace launchdeck {
 
 namespace {
 
-QList<PipelineEntry> loadPipelines(const QString& root)
+QList<PipelineEntry> loadPipelines(const std::optional<Workspace>& workspace, const QString& root)
 {
-    Diagnostics ignored;
-    QStringList files;
-    if (const auto workspace = loadWorkspace(root, ignored)) {
-        files = workspace->pipelineFiles;
-    } else {
-        const QDir dir(QDir(root).filePath(QStringLiteral("pipelines")));
-        for (const QString& name :
-             dir.entryList({QStringLiteral("*.yaml"), QStringLiteral("*.yml")}, QDir::Files))
-            files.append(dir.filePath(name));
-    }
+    const QStringList files = WorkspaceSession::pipelineFilesOf(workspace, root);
     QList<PipelineEntry> entries;
     for (const QString& file : std::as_const(files)) {
         Diagnostics out;
@@ -71,9 +62,10 @@ RunDetails loadRunDetails(const std::shared_ptr<HistoryStore>& store, const QStr
 
 } // namespace
 
-QFuture<QList<PipelineEntry>> loadPipelinesAsync(const QString& workspaceRoot)
+QFuture<QList<PipelineEntry>> loadPipelinesAsync(const std::optional<Workspace>& workspace,
+                                                 const QString& workspaceRoot)
 {
-    return QtConcurrent::run(loadPipelines, workspaceRoot);
+    return QtConcurrent::run(loadPipelines, workspace, workspaceRoot);
 }
 
 QFuture<RunDetails> loadRunDetailsAsync(std::shared_ptr<HistoryStore> store, const QString& runId,

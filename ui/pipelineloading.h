@@ -5,6 +5,7 @@
 #include "pipeline/logbatch.h"
 #include "pipeline/pipeline.h"
 #include "store/historytypes.h"
+#include "workspace/workspace.h"
 
 #include <QFuture>
 
@@ -31,7 +32,9 @@ struct RunDetails
     LogBatch lines;
 };
 
-QFuture<QList<PipelineEntry>> loadPipelinesAsync(const QString& workspaceRoot);
+// The pipelines the session's workspace names (or those under pipelines/ without one).
+QFuture<QList<PipelineEntry>> loadPipelinesAsync(const std::optional<Workspace>& workspace,
+                                                 const QString& workspaceRoot);
 QFuture<RunDetails> loadRunDetailsAsync(std::shared_ptr<HistoryStore> store, const QString& runId,
                                         const QString& runDir, qsizetype maxLines);
 

@@ -7,12 +7,12 @@
 #include "envoverrideseditor.h"
 #include "logmodel.h"
 #include "logview.h"
-#include "pipeline/pipelinerecorder.h"
 #include "pipeline/pipelinerunnerhost.h"
 #include "runsfiltermodel.h"
 #include "runsmodel.h"
 #include "runstatusstyle.h"
 #include "runview.h"
+#include "session/workspacesession.h"
 #include "stepsmodel.h"
 #include "store/historystore.h"
 
@@ -47,11 +47,8 @@ constexpr qsizetype kBacklogBytes = 64 * 1024 * 1024;
 
 } // namespace
 
-PipelinesTab::PipelinesTab(PipelineRunnerHost* host, std::shared_ptr<HistoryStore> store,
-                           QWidget* parent)
+PipelinesTab::PipelinesTab(QWidget* parent)
     : QWidget(parent)
-    , m_host(host)
-    , m_store(std::move(store))
     , m_runs(new RunsModel(this))
     , m_runsFilter(new RunsFilterModel(this))
     , m_steps(new StepsModel(this))
@@ -73,7 +70,6 @@ PipelinesTab::PipelinesTab(PipelineRunnerHost* host, std::shared_ptr<HistoryStor
 {
     m_runsFilter->setSourceModel(m_runs);
     buildLayout();
-    connectRunner();
 
     connect(m_run, &QPushButton::clicked, this, &PipelinesTab::runSelected);
     connect(m_cancel, &QPushButton::clicked, this, &PipelinesTab::cancelCurrent);
@@ -99,8 +95,6 @@ PipelinesTab::PipelinesTab(PipelineRunnerHost* host, std::shared_ptr<HistoryStor
         m_steps->tick();
     });
     m_tick->start();
-
-    openHistory();
     updateActions();
 }
 
@@ -200,54 +194,78 @@ void PipelinesTab::buildLayout()
     layout->addWidget(horizontal, 1);
 }
 
-void PipelinesTab::connectRunner()
+void PipelinesTab::setSession(WorkspaceSession* session)
 {
-    PipelineRunner* runner = m_host->runner();
-    connect(runner, &PipelineRunner::runStarted, this, &PipelinesTab::onRunStarted);
-    connect(runner, &PipelineRunner::stepStarted, this, &PipelinesTab::onStepStarted);
-    connect(runner, &PipelineRunner::stepFinished, this, &PipelinesTab::onStepFinished);
-    connect(runner, &PipelineRunner::linesAvailable, this, &PipelinesTab::onLines);
-    connect(runner, &PipelineRunner::runFinished, this, &PipelinesTab::onRunFinished);
+    if (session == m_session)
+        return;
+    if (m_session) {
+        disconnect(m_session, nullptr, this, nullptr);
+        if (PipelineRunnerHost* host = m_session->runnerHost())
+            disconnect(host->runner(), nullptr, this, nullptr);
+    }
+    // The runs of the previous session go on there; here they are read from the history again.
+    m_session = session;
+    m_live.clear();
+    m_historyReady = false;
+    ++m_pipelineGeneration;
+    m_root = session ? session->root() : QString();
+    m_entries.clear();
+    m_pipelines->clear();
+    m_historyHint->show();
+    updateActions();
+    if (!session)
+        return;
+    if (PipelineRunnerHost* host = session->runnerHost()) {
+        PipelineRunner* runner = host->runner();
+        connect(runner, &PipelineRunner::runStarted, this, &PipelinesTab::onRunStarted);
+        connect(runner, &PipelineRunner::stepStarted, this, &PipelinesTab::onStepStarted);
+        connect(runner, &PipelineRunner::stepFinished, this, &PipelinesTab::onStepFinished);
+        connect(runner, &PipelineRunner::linesAvailable, this, &PipelinesTab::onLines);
+        connect(runner, &PipelineRunner::runFinished, this, &PipelinesTab::onRunFinished);
+    }
+    connect(session, &WorkspaceSession::workspaceLoaded, this, &PipelinesTab::loadPipelines);
+    connect(session, &WorkspaceSession::workspaceChanged, this, &PipelinesTab::loadPipelines);
+    connect(session, &WorkspaceSession::historyReady, this, &PipelinesTab::loadRuns);
+    connect(session, &WorkspaceSession::historyFailed, this, [this](const QString& error) {
+        m_historyHint->hide();
+        m_banner->showMessage(tr("The run history cannot be opened: %1").arg(error));
+    });
+    if (session->isLoaded())
+        loadPipelines();
+    if (session->isHistoryReady())
+        loadRuns();
 }
 
-void PipelinesTab::openHistory()
+void PipelinesTab::loadRuns()
 {
-    std::shared_ptr<HistoryStore> store = m_store;
+    std::shared_ptr<HistoryStore> store = m_session->historyStore();
     QPointer<PipelinesTab> guard(this);
+    QPointer<WorkspaceSession> session = m_session;
     QtConcurrent::run([store] {
-        QDir().mkpath(QFileInfo(store->databasePath()).absolutePath());
-        const auto opened = openHistoryAndRecover(*store);
-        if (!opened)
-            return std::pair<QString, QList<RunRecord>>(opened.error().toString(), {});
         RunFilter filter;
         filter.limit = kHistoryLimit;
-        return std::pair<QString, QList<RunRecord>>(QString(), store->runs(filter));
-    }).then(this, [this, guard](const std::pair<QString, QList<RunRecord>>& result) {
-        if (!guard)
+        return store->runs(filter);
+    }).then(this, [this, guard, session](const QList<RunRecord>& runs) {
+        if (!guard || session != m_session)
             return;
         m_historyHint->hide();
-        if (!result.first.isEmpty()) {
-            m_banner->showMessage(tr("The run history cannot be opened: %1").arg(result.first));
-            return;
-        }
         m_historyReady = true;
-        m_runs->mergeHistory(result.second);
+        m_runs->mergeHistory(runs);
         updateActions();
         Q_EMIT historyLoaded();
     });
 }
 
-void PipelinesTab::setWorkspace(const QString& root)
+void PipelinesTab::loadPipelines()
 {
-    m_root = root;
     const quint64 generation = ++m_pipelineGeneration;
     QPointer<PipelinesTab> guard(this);
-    loadPipelinesAsync(root).then(this,
-                                  [this, guard, generation](const QList<PipelineEntry>& list) {
-                                      if (!guard || generation != m_pipelineGeneration)
-                                          return;
-                                      applyPipelines(list);
-                                  });
+    loadPipelinesAsync(m_session->workspace(), m_root)
+        .then(this, [this, guard, generation](const QList<PipelineEntry>& list) {
+            if (!guard || generation != m_pipelineGeneration)
+                return;
+            applyPipelines(list);
+        });
 }
 
 void PipelinesTab::applyPipelines(const QList<PipelineEntry>& entries)
@@ -289,6 +307,8 @@ void PipelinesTab::runSelected()
 void PipelinesTab::start(const Pipeline& pipeline, const EnvList& overrides,
                          const QStringList& onlySteps)
 {
+    if (!m_session || !m_historyReady)
+        return;
     RunRequest request;
     request.pipeline = pipeline;
     request.workspace = m_root;
@@ -297,13 +317,13 @@ void PipelinesTab::start(const Pipeline& pipeline, const EnvList& overrides,
     request.runId = PipelineRunner::newRunId();
     m_requests.insert(request.runId, request);
     m_selectOnStart = request.runId;
-    m_host->start(request);
+    m_session->startPipeline(request);
 }
 
 void PipelinesTab::cancelCurrent()
 {
-    if (m_live.contains(m_currentRunId))
-        m_host->cancel(m_currentRunId);
+    if (m_session && m_session->runnerHost() && m_live.contains(m_currentRunId))
+        m_session->runnerHost()->cancel(m_currentRunId);
 }
 
 void PipelinesTab::rerunCurrent(bool onlyFailed)
@@ -374,7 +394,7 @@ void PipelinesTab::selectRun(const QString& runId)
     m_runView->setArtifacts({}, run.runDir);
     const quint64 generation = m_detailsGeneration;
     QPointer<PipelinesTab> guard(this);
-    loadRunDetailsAsync(m_store, runId, run.runDir, kLogCapacity)
+    loadRunDetailsAsync(m_session->historyStore(), runId, run.runDir, kLogCapacity)
         .then(this, [this, guard, generation](const RunDetails& details) {
             if (guard && generation == m_detailsGeneration)
                 showRunDetails(details);

@@ -5,13 +5,14 @@
 #include "pipeline/logbacklog.h"
 #include "pipeline/pipelinerunner.h"
 #include "pipelineloading.h"
+#include "session/workspacesession.h"
 
 #include <QHash>
+#include <QPointer>
 #include <QSet>
 #include <QWidget>
 
 #include <map>
-#include <memory>
 
 class QComboBox;
 class QLabel;
@@ -26,9 +27,7 @@ namespace launchdeck {
 
 class BannerWidget;
 class EnvOverridesEditor;
-class HistoryStore;
 class LogModel;
-class PipelineRunnerHost;
 class RunView;
 class RunsFilterModel;
 class RunsModel;
@@ -40,14 +39,12 @@ class PipelinesTab final : public QWidget
     Q_DISABLE_COPY_MOVE(PipelinesTab)
 
 public:
-    // Neither is owned; the host must outlive the tab's use of it. The store is opened here, off
-    // the GUI thread, and its earlier runs are loaded into the table.
-    PipelinesTab(PipelineRunnerHost* host, std::shared_ptr<HistoryStore> store,
-                 QWidget* parent = nullptr);
+    explicit PipelinesTab(QWidget* parent = nullptr);
     ~PipelinesTab() override;
 
-    // Lists the pipelines of the workspace at `root`, parsed in the background.
-    void setWorkspace(const QString& root);
+    // The open workspace (not owned): its pipelines, parsed in the background, its runner, and
+    // the runs of its history once the session has opened it.
+    void setSession(WorkspaceSession* session);
     QString workspaceRoot() const { return m_root; }
 
     // Starts the pipeline selected in the list with the overrides in the editor.
@@ -90,8 +87,8 @@ protected:
 
 private:
     void buildLayout();
-    void connectRunner();
-    void openHistory();
+    void loadPipelines();
+    void loadRuns();
     void applyPipelines(const QList<PipelineEntry>& entries);
     void start(const Pipeline& pipeline, const EnvList& overrides, const QStringList& onlySteps);
     void onRunStarted(const RunInfo& run);
@@ -105,8 +102,7 @@ private:
     void updateActions();
     std::optional<Pipeline> pipelineOfRun(const QString& runId) const;
 
-    PipelineRunnerHost* m_host;
-    std::shared_ptr<HistoryStore> m_store;
+    QPointer<WorkspaceSession> m_session;
     RunsModel* m_runs;
     RunsFilterModel* m_runsFilter;
     StepsModel* m_steps;

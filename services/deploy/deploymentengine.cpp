@@ -2,6 +2,7 @@
 #include "deploy/deploymentengine.h"
 
 #include "deploy/deploymentrun.h"
+#include "docker/environmenthost.h"
 #include "pipeline/secretresolver.h"
 
 #include <QDir>
@@ -211,9 +212,10 @@ Result<DeploymentPreview> previewDeployment(const DeploymentContext& context,
     const Result<DockerEndpoint> endpoint = resolveEndpoint(context, request);
     if (!endpoint)
         return endpoint.error();
-    DockerClient client(*endpoint);
-    if (const Result<DockerVersion> version = client.negotiate(); !version)
-        return version.error();
+    const Result<std::unique_ptr<DockerClient>> connected = connectDocker(*endpoint);
+    if (!connected)
+        return connected.error();
+    DockerClient& client = **connected;
     const Result<DeploymentSubject> subject = resolveSubject(context, request, client);
     if (!subject)
         return subject.error();
@@ -288,12 +290,13 @@ QList<ReconcileOutcome> reconcileInterrupted(const DeploymentContext& context)
                             QStringLiteral(": the host's containers were not checked"));
             continue;
         }
-        DockerClient client(*endpoint);
-        if (const Result<DockerVersion> version = client.negotiate(); !version) {
-            markInterrupted(version.error().toString() +
+        const Result<std::unique_ptr<DockerClient>> connected = connectDocker(*endpoint);
+        if (!connected) {
+            markInterrupted(connected.error().toString() +
                             QStringLiteral(": reconcile again when the host answers"));
             continue;
         }
+        DockerClient& client = **connected;
         PairWorkload workload(client, record.application, record.environment);
         const Result<QList<PairContainer>> containers = workload.containers();
         if (!containers) {

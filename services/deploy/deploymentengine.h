@@ -9,6 +9,7 @@
 #include "deploy/containerplan.h"
 #include "deploy/deploymentledger.h"
 #include "deploy/deploymentrecord.h"
+#include "deploy/pairstatus.h"
 #include "workspace/workspace.h"
 
 #include <QDateTime>
@@ -168,28 +169,8 @@ private:
     std::optional<DeploymentStatus> m_status;
 };
 
-// The live state of one application in one environment, from the host's containers (their
-// labels) and the ledger.
-struct PairStatus
-{
-    QString application;
-    QString environment;
-    std::optional<Revision> live; // the revision taking traffic (or running, without traffic)
-    // The revision whose containers `health` and `runningReplicas` count: the live one, or the
-    // one the running deployment rolls out once it serves (MONITORING) or when nothing was live
-    // before it; 0 when neither.
-    int servingRevision = 0;
-    QString health; // "healthy", "unhealthy", "starting", "stopped", "unknown", "not deployed"
-    int runningReplicas = 0;
-    int desiredReplicas = 0;
-    QString activeGroup;                     // blue or green, when behind the entry point
-    std::optional<DeploymentRecord> last;    // the newest deployment of the pair
-    std::optional<DeploymentRecord> running; // unfinished in the ledger
-    QString hostError;                       // the Docker host could not be asked: what and where
-};
-
-// Status of every application × environment of the workspace (filtered when names are given).
-// Blocking: asks each Docker host once.
+// Status of every application × environment of the workspace (filtered when names are given),
+// from the hosts' containers (their labels) and the ledger. Blocking: asks each Docker host once.
 QList<PairStatus> deploymentStatus(const DeploymentContext& context,
                                    const QString& application = {},
                                    const QString& environment = {});

@@ -1,5 +1,8 @@
 // The body of one deployment job, run on the job's thread: the stages, the strategies, the
 // monitoring window and the rollback, each step recorded in the ledger before it is reported.
+// The run itself is in deploymentrun.cpp, VALIDATING in deploymentpreflight.cpp, TESTING in
+// deploymentcandidate.cpp, DEPLOYING in deploymentrollout.cpp, MONITORING and the rollback in
+// deploymentmonitor.cpp.
 #pragma once
 
 #include "deploy/deploymentengine.h"
@@ -11,6 +14,7 @@
 #include <QLockFile>
 
 #include <functional>
+#include <memory>
 #include <optional>
 
 namespace launchdeck::deploy {
@@ -121,7 +125,7 @@ private:
     JobControl& m_control;
     Emit m_emit;
 
-    std::optional<DockerClient> m_client;
+    std::unique_ptr<DockerClient> m_client;
     std::optional<PairWorkload> m_workload;
     std::optional<TrafficRouter> m_router;
     DeploymentSubject m_subject;

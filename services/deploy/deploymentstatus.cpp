@@ -2,6 +2,7 @@
 // the containers' labels on each Docker host say what actually serves and how healthy it is.
 #include "deploy/deploymentengine.h"
 #include "deploy/deploymentrun.h"
+#include "docker/environmenthost.h"
 
 namespace launchdeck::deploy {
 
@@ -27,13 +28,13 @@ void countServing(const QList<PairContainer>& containers, int revision, PairStat
             ++unhealthy;
     }
     if (status.runningReplicas == 0)
-        status.health = QStringLiteral("stopped");
+        status.health = PairStatus::Health::Stopped;
     else if (unhealthy > 0)
-        status.health = QStringLiteral("unhealthy");
+        status.health = PairStatus::Health::Unhealthy;
     else if (starting > 0)
-        status.health = QStringLiteral("starting");
+        status.health = PairStatus::Health::Starting;
     else
-        status.health = QStringLiteral("healthy");
+        status.health = PairStatus::Health::Healthy;
 }
 
 } // namespace
@@ -74,21 +75,21 @@ QList<PairStatus> deploymentStatus(const DeploymentContext& context, const QStri
             request.environment = env.name;
             const Result<DockerEndpoint> endpoint = resolveEndpoint(context, request);
             if (!endpoint) {
-                status.health = QStringLiteral("unknown");
+                status.health = PairStatus::Health::Unknown;
                 status.hostError = endpoint.error().toString();
                 statuses.append(status);
                 continue;
             }
             const QString key = endpoint->toString();
             if (!clients.contains(key) && !clientErrors.contains(key)) {
-                auto client = std::make_shared<DockerClient>(*endpoint);
-                if (const Result<DockerVersion> version = client->negotiate(); !version)
-                    clientErrors.insert(key, version.error().toString());
+                Result<std::unique_ptr<DockerClient>> client = connectDocker(*endpoint);
+                if (!client)
+                    clientErrors.insert(key, client.error().toString());
                 else
-                    clients.insert(key, client);
+                    clients.insert(key, std::move(client).value());
             }
             if (clientErrors.contains(key)) {
-                status.health = QStringLiteral("unknown");
+                status.health = PairStatus::Health::Unknown;
                 status.hostError = clientErrors.value(key);
                 statuses.append(status);
                 continue;
@@ -96,7 +97,7 @@ QList<PairStatus> deploymentStatus(const DeploymentContext& context, const QStri
             PairWorkload workload(*clients.value(key), app.name, env.name);
             const Result<QList<PairContainer>> containers = workload.containers();
             if (!containers) {
-                status.health = QStringLiteral("unknown");
+                status.health = PairStatus::Health::Unknown;
                 status.hostError = containers.error().toString();
                 statuses.append(status);
                 continue;
@@ -121,13 +122,13 @@ QList<PairStatus> deploymentStatus(const DeploymentContext& context, const QStri
             else if (status.live)
                 status.servingRevision = status.live->number;
             if (status.servingRevision == 0) {
-                status.health = QStringLiteral("not deployed");
+                status.health = PairStatus::Health::NotDeployed;
                 statuses.append(status);
                 continue;
             }
             countServing(*containers, status.servingRevision, status);
             if (!status.live && status.runningReplicas == 0)
-                status.health = QStringLiteral("not deployed"); // the first one has yet to start
+                status.health = PairStatus::Health::NotDeployed; // the first one has yet to start
             if (env.trafficListen.isEmpty())
                 status.activeGroup.clear();
             statuses.append(status);

@@ -2,6 +2,8 @@
 // environment, revisions and their configurations), the entry point's folder, the estimate.
 #include "deploy/deploymentrun.h"
 
+#include "docker/environmenthost.h"
+
 #include <QLockFile>
 #include <QSysInfo>
 
@@ -90,23 +92,7 @@ Result<DockerEndpoint> resolveEndpoint(const DeploymentContext& context,
         return Error{
             QStringLiteral("no application '%1' in the workspace").arg(request.application),
             workspace.file};
-    const Environment* environment = workspace.environment(request.environment);
-    if (!environment)
-        return Error{
-            QStringLiteral("no environment '%1' in the workspace").arg(request.environment),
-            workspace.file};
-    const Target* target = workspace.target(environment->target);
-    if (!target)
-        return Error{QStringLiteral("environment '%1' names target '%2', which the workspace does "
-                                    "not define")
-                         .arg(environment->name, environment->target),
-                     workspace.file};
-    if (target->type != Target::Type::Docker)
-        return Error{QStringLiteral("environment '%1' runs on Kubernetes target '%2'; deployments "
-                                    "here drive Docker hosts")
-                         .arg(environment->name, target->name),
-                     workspace.file};
-    return endpointForTarget(*target, workspace.root);
+    return environmentEndpoint(workspace, request.environment);
 }
 
 Result<DeploymentSubject> resolveSubject(const DeploymentContext& context,

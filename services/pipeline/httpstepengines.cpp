@@ -1,4 +1,5 @@
-// Translating pipeline steps into HTTP engine specs and their results into log lines.
+// Translating pipeline steps into HTTP engine specs and their results into log lines; the
+// validate step's stand-in for a runner given no validation engine.
 #include "pipeline/httpstepengines.h"
 
 #include "http/httpcheck.h"
@@ -56,6 +57,14 @@ BuiltinOutcome HttpStepEngines::loadTest(const LoadTestStep& step, BuiltinChanne
         return {RunStatus::Failed,
                 result.error.isEmpty() ? QStringLiteral("thresholds not met") : result.error};
     return {};
+}
+
+BuiltinOutcome HttpStepEngines::validate(const ValidateStep& step, const QString&,
+                                         BuiltinChannel&) const
+{
+    return {RunStatus::Failed,
+            QStringLiteral("cannot validate %1: this runner was given no validation engine")
+                .arg(step.path)};
 }
 
 } // namespace launchdeck

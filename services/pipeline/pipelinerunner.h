@@ -49,6 +49,8 @@ class PipelineRunner final : public QObject
     Q_DISABLE_COPY_MOVE(PipelineRunner)
 
 public:
+    // Without engines the runner has HttpStepEngines, which fail a validate step: a runner for
+    // the workspace's pipelines is given ValidatingStepEngines (services/validation).
     explicit PipelineRunner(RunnerOptions options, std::shared_ptr<const StepEngines> engines = {},
                             QObject* parent = nullptr);
     ~PipelineRunner() override;

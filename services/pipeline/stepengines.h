@@ -1,5 +1,6 @@
-// Built-in step kinds that run in-process on a pool thread: validate, and the HTTP engines
-// (http_check, load_test) reached through an interface so the runner does not depend on them.
+// Built-in step kinds that run in-process on a pool thread (validate, http_check, load_test),
+// reached through an interface so the runner depends on neither the validation nor the HTTP
+// engines: whoever builds the runner gives it theirs.
 #pragma once
 
 #include "pipeline/pipeline.h"
@@ -51,11 +52,10 @@ public:
     // and return early once channel.cancel is set.
     virtual BuiltinOutcome httpCheck(const HttpCheckStep& step, BuiltinChannel& channel) const = 0;
     virtual BuiltinOutcome loadTest(const LoadTestStep& step, BuiltinChannel& channel) const = 0;
+    // Validates `step.path` (below `workspace`) at the step's level: fails when a finding would
+    // block a deploy at that level.
+    virtual BuiltinOutcome validate(const ValidateStep& step, const QString& workspace,
+                                    BuiltinChannel& channel) const = 0;
 };
-
-// Runs the validation service on `step.path` (below `workspace`) at the step's level: fails when
-// a finding would block a deploy at that level.
-BuiltinOutcome runValidateStep(const ValidateStep& step, const QString& workspace,
-                               BuiltinChannel& channel);
 
 } // namespace launchdeck

@@ -106,7 +106,7 @@ void PipelineRunner::launchBuiltin(Run& run, int index)
     watcher->setFuture(QtConcurrent::run([spec, workspace, engines, channel]() -> BuiltinOutcome {
         switch (spec.kind) {
         case StepKind::Validate:
-            return runValidateStep(spec.validate, workspace, *channel);
+            return engines->validate(spec.validate, workspace, *channel);
         case StepKind::HttpCheck:
             return engines->httpCheck(spec.httpCheck, *channel);
         case StepKind::LoadTest:

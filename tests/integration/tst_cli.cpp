@@ -108,6 +108,57 @@ private Q_SLOTS:
         QVERIFY2(line.match(run.out).hasMatch(), qPrintable(run.out));
     }
 
+    void validateForAKubernetesRelease()
+    {
+        QTemporaryDir dir;
+        write(dir.filePath(QStringLiteral("psp.yaml")),
+              "apiVersion: policy/v1beta1\nkind: PodSecurityPolicy\nmetadata: {name: restricted}\n"
+              "spec:\n  seLinux: {rule: RunAsAny}\n");
+        write(dir.filePath(QStringLiteral("hpa.yaml")),
+              "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: web}\n"
+              "spec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n"
+              "  maxReplicas: 3\n");
+        write(dir.filePath(QStringLiteral("launchdeck.yaml")),
+              "targets:\n  cluster: {type: kubernetes, context: prod}\n"
+              "environments:\n  prod: {target: cluster, kubernetes_version: \"1.29\"}\n"
+              "  dev: {target: cluster}\n"
+              "manifests: [psp.yaml, hpa.yaml]\n");
+
+        // The workspace names the release its environment runs.
+        const Run workspace = runLaunchdeck({QStringLiteral("validate")}, dir.path());
+        QCOMPARE(workspace.exitCode, 1);
+        // Each distinct release is checked; dev names none and counts as the newest.
+        QVERIFY2(workspace.out.contains(u"psp.yaml:1:13: high: policy/v1beta1 PodSecurityPolicy "
+                                        u"was removed in Kubernetes 1.25 (environment prod runs "
+                                        u"1.29; Kubernetes 1.30 assumed for dev, which names no "
+                                        u"kubernetes_version)"),
+                 qPrintable(workspace.out));
+        QVERIFY2(!workspace.out.contains(u"hpa.yaml"), qPrintable(workspace.out));
+
+        // The flag overrides it: 1.24 still serves PodSecurityPolicy, not autoscaling/v2.
+        const Run older = runLaunchdeck(
+            {QStringLiteral("validate"), QStringLiteral("psp.yaml"), QStringLiteral("hpa.yaml"),
+             QStringLiteral("--kubernetes-version"), QStringLiteral("1.22")},
+            dir.path());
+        QCOMPARE(older.exitCode, 1);
+        QVERIFY2(!older.out.contains(u"[removed-api]"), qPrintable(older.out));
+        QVERIFY2(older.out.contains(u"hpa.yaml:1:13: high: autoscaling/v2 HorizontalPodAutoscaler "
+                                    u"is served from Kubernetes 1.23 on; this cluster runs 1.22"),
+                 qPrintable(older.out));
+        const Run served = runLaunchdeck({QStringLiteral("validate"), QStringLiteral("psp.yaml"),
+                                          QStringLiteral("--kubernetes-version=1.24")},
+                                         dir.path());
+        QCOMPARE(served.exitCode, 0);
+
+        const Run bad =
+            runLaunchdeck({QStringLiteral("validate"), QStringLiteral("psp.yaml"),
+                           QStringLiteral("--kubernetes-version"), QStringLiteral("1.29.3")},
+                          dir.path());
+        QCOMPARE(bad.exitCode, 2);
+        QVERIFY2(bad.err.contains(u"--kubernetes-version must be a Kubernetes release MAJOR.MINOR"),
+                 qPrintable(bad.err));
+    }
+
     void validateFollowsMergeKeysAndPlacesSyntaxErrors()
     {
         QTemporaryDir dir;

@@ -14,7 +14,7 @@ using namespace launchdeck;
 namespace {
 
 deploy::PairStatus pairStatus(const QString& application, const QString& environment, int revision,
-                              const QString& health)
+                              deploy::PairStatus::Health health)
 {
     deploy::PairStatus pair;
     pair.application = application;
@@ -64,17 +64,22 @@ private Q_SLOTS:
         QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
         QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
         const QList<deploy::PairStatus> first = {
-            pairStatus(QStringLiteral("web"), QStringLiteral("staging"), 3, u"healthy"_qs),
-            pairStatus(QStringLiteral("web"), QStringLiteral("production"), 2, u"healthy"_qs),
-            pairStatus(QStringLiteral("api"), QStringLiteral("staging"), 0, u"not deployed"_qs),
-            pairStatus(QStringLiteral("api"), QStringLiteral("production"), 5, u"starting"_qs)};
+            pairStatus(QStringLiteral("web"), QStringLiteral("staging"), 3,
+                       deploy::PairStatus::Health::Healthy),
+            pairStatus(QStringLiteral("web"), QStringLiteral("production"), 2,
+                       deploy::PairStatus::Health::Healthy),
+            pairStatus(QStringLiteral("api"), QStringLiteral("staging"), 0,
+                       deploy::PairStatus::Health::NotDeployed),
+            pairStatus(QStringLiteral("api"), QStringLiteral("production"), 5,
+                       deploy::PairStatus::Health::Starting)};
         model.applyStatus(first);
         QCOMPARE(changed.count(), 4);
         QCOMPARE(reset.count(), 0);
         const QModelIndex web = model.index(0, 0);
         QCOMPARE(web.data(DeploymentMatrixModel::RevisionRole).toInt(), 3);
         QCOMPARE(web.data(DeploymentMatrixModel::TagRole).toString(), u"1.3"_qs);
-        QCOMPARE(web.data(DeploymentMatrixModel::HealthRole).toString(), u"healthy"_qs);
+        QCOMPARE(web.data(DeploymentMatrixModel::HealthRole).value<deploy::PairStatus::Health>(),
+                 deploy::PairStatus::Health::Healthy);
         QCOMPARE(web.data(DeploymentMatrixModel::RunningReplicasRole).toInt(), 2);
         QVERIFY(web.data().toString().contains(u"r3"));
         QCOMPARE(model.index(1, 0).data(DeploymentMatrixModel::RevisionRole).toInt(), 0);
@@ -84,15 +89,17 @@ private Q_SLOTS:
         model.applyStatus(first);
         QCOMPARE(changed.count(), 0);
         QList<deploy::PairStatus> second = first;
-        second[3].health = QStringLiteral("unhealthy");
+        second[3].health = deploy::PairStatus::Health::Unhealthy;
         second[3].runningReplicas = 1;
         model.applyStatus(second);
         QCOMPARE(changed.count(), 1);
         const QModelIndex where = changed.first().at(0).toModelIndex();
         QCOMPARE(where, model.index(1, 1));
         QCOMPARE(changed.first().at(1).toModelIndex(), model.index(1, 1));
-        QCOMPARE(model.index(1, 1).data(DeploymentMatrixModel::HealthRole).toString(),
-                 u"unhealthy"_qs);
+        QCOMPARE(model.index(1, 1)
+                     .data(DeploymentMatrixModel::HealthRole)
+                     .value<deploy::PairStatus::Health>(),
+                 deploy::PairStatus::Health::Unhealthy);
         QCOMPARE(reset.count(), 0);
 
         // The same names do not reset; other names do.
@@ -111,8 +118,8 @@ private Q_SLOTS:
         QAbstractItemModelTester tester(&model,
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setNames({QStringLiteral("web")}, {QStringLiteral("staging")});
-        deploy::PairStatus pair =
-            pairStatus(QStringLiteral("web"), QStringLiteral("staging"), 4, u"healthy"_qs);
+        deploy::PairStatus pair = pairStatus(QStringLiteral("web"), QStringLiteral("staging"), 4,
+                                             deploy::PairStatus::Health::Healthy);
         DeploymentRecord last = record(QStringLiteral("d4"), 4, DeploymentStatus::Completed);
         last.finishedAt = QDateTime(QDate(2024, 5, 2), QTime(10, 30), Qt::UTC);
         pair.last = last;
@@ -142,8 +149,8 @@ private Q_SLOTS:
         const QModelIndex cell = model.index(0, 0);
 
         // A first deployment in MONITORING: nothing is live, its two replicas serve.
-        deploy::PairStatus pair =
-            pairStatus(QStringLiteral("web"), QStringLiteral("staging"), 0, u"healthy"_qs);
+        deploy::PairStatus pair = pairStatus(QStringLiteral("web"), QStringLiteral("staging"), 0,
+                                             deploy::PairStatus::Health::Healthy);
         pair.running = record(QStringLiteral("d1"), 1, std::nullopt);
         pair.running->stage = DeploymentStage::Monitoring;
         pair.servingRevision = 1;
@@ -154,7 +161,8 @@ private Q_SLOTS:
         QCOMPARE(cell.data(DeploymentMatrixModel::RevisionRole).toInt(), 0);
         QCOMPARE(cell.data(DeploymentMatrixModel::RolloutRevisionRole).toInt(), 1);
         QCOMPARE(cell.data(DeploymentMatrixModel::RolloutTagRole).toString(), u"1"_qs);
-        QCOMPARE(cell.data(DeploymentMatrixModel::HealthRole).toString(), u"healthy"_qs);
+        QCOMPARE(cell.data(DeploymentMatrixModel::HealthRole).value<deploy::PairStatus::Health>(),
+                 deploy::PairStatus::Health::Healthy);
         QCOMPARE(cell.data(DeploymentMatrixModel::RunningReplicasRole).toInt(), 2);
         const QString text = cell.data().toString();
         QVERIFY2(text.contains(u"r1 1") && text.contains(QStringLiteral("Monitoring")),
@@ -220,9 +228,10 @@ private Q_SLOTS:
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
         QSignalSpy rows(&model, &QAbstractItemModel::rowsInserted);
         QSignalSpy columns(&model, &QAbstractItemModel::columnsInserted);
-        model.applyStatus(
-            {pairStatus(QStringLiteral("web"), QStringLiteral("staging"), 1, u"healthy"_qs),
-             pairStatus(QStringLiteral("api"), QStringLiteral("production"), 2, u"healthy"_qs)});
+        model.applyStatus({pairStatus(QStringLiteral("web"), QStringLiteral("staging"), 1,
+                                      deploy::PairStatus::Health::Healthy),
+                           pairStatus(QStringLiteral("api"), QStringLiteral("production"), 2,
+                                      deploy::PairStatus::Health::Healthy)});
         QCOMPARE(rows.count(), 1);
         QCOMPARE(columns.count(), 1);
         QCOMPARE(model.rowCount(), 2);

@@ -20,7 +20,7 @@ deploy::PairStatus status(const QString& environment)
     deploy::PairStatus pair;
     pair.application = QStringLiteral("web");
     pair.environment = environment;
-    pair.health = QStringLiteral("not deployed");
+    pair.health = deploy::PairStatus::Health::NotDeployed;
     pair.desiredReplicas = 2;
     return pair;
 }
@@ -77,11 +77,11 @@ private Q_SLOTS:
 
         deploy::PairStatus deployed = status(u"staging"_qs);
         deployed.live = Revision{7, QStringLiteral("shop/web:2.4.1")};
-        deployed.health = QStringLiteral("healthy");
+        deployed.health = deploy::PairStatus::Health::Healthy;
         deployed.runningReplicas = 2;
         deployed.last = record(DeploymentStage::Completed, DeploymentStatus::Completed);
         deploy::PairStatus broken = status(u"production"_qs);
-        broken.health = QStringLiteral("unknown");
+        broken.health = deploy::PairStatus::Health::Unknown;
         broken.hostError = QStringLiteral("unix:///absent.sock: connection refused");
         deploy::PairStatus elsewhere = status(u"qa"_qs);
         elsewhere.running = record(DeploymentStage::Monitoring, std::nullopt);
@@ -122,14 +122,14 @@ private Q_SLOTS:
         deploy::PairStatus first = status(u"staging"_qs);
         first.running = record(DeploymentStage::Monitoring, std::nullopt);
         first.servingRevision = 7;
-        first.health = QStringLiteral("healthy");
+        first.health = deploy::PairStatus::Health::Healthy;
         first.runningReplicas = 2;
         // A redeploy over revision 6.
         deploy::PairStatus again = status(u"production"_qs);
         again.live = Revision{6, QStringLiteral("shop/web:2.4.0")};
         again.running = record(DeploymentStage::Deploying, std::nullopt);
         again.servingRevision = 6;
-        again.health = QStringLiteral("healthy");
+        again.health = deploy::PairStatus::Health::Healthy;
         again.runningReplicas = 2;
         model.applyStatus({first, again});
 
@@ -157,7 +157,7 @@ private Q_SLOTS:
         model.setNames({u"web"_qs}, {u"staging"_qs});
         deploy::PairStatus deployed = status(u"staging"_qs);
         deployed.live = Revision{7, QStringLiteral("shop/web:2.4.1")};
-        deployed.health = QStringLiteral("healthy");
+        deployed.health = deploy::PairStatus::Health::Healthy;
         model.applyStatus({deployed});
         QTableView view;
         view.setModel(&model);

@@ -11,7 +11,7 @@
 #include "deploymentstab.h"
 #include "metricsstore.h"
 #include "rollbackdialog.h"
-#include "store/historystore.h"
+#include "session/workspacesession.h"
 
 #include <QAbstractItemModelTester>
 #include <QCheckBox>
@@ -112,6 +112,16 @@ private:
     }
 
 private Q_SLOTS:
+    SessionOptions sessionOptions(const QString& dataDir) const
+    {
+        SessionOptions options;
+        options.root = m_dir.path() + u"/workspace";
+        options.dataDir = dataDir;
+        options.useKeyring = false;
+        options.connectHosts = false;
+        return options;
+    }
+
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true);
@@ -359,12 +369,10 @@ private Q_SLOTS:
     {
         QTemporaryDir data;
         QVERIFY(data.isValid());
-        auto store = std::make_shared<HistoryStore>(data.path());
-        QVERIFY(store->open());
+        WorkspaceSession session(sessionOptions(data.path()));
+        QVERIFY(session.openBlocking());
         DeploymentsTab tab(nullptr);
-        tab.setKeyringEnabled(false);
-        tab.setHistory(store, data.path());
-        const std::shared_ptr<DeploymentLedger> ledger = tab.context().ledger;
+        const std::shared_ptr<DeploymentLedger> ledger = session.ledger();
         QVERIFY(ledger);
 
         // Staging: an older deploy and the newest with its stages, a finding and a test.
@@ -408,7 +416,7 @@ private Q_SLOTS:
 
         // The first cell is selected as the workspace arrives: its newest deployment is shown
         // before any history row is picked.
-        tab.setWorkspace(m_workspace);
+        tab.setSession(&session);
         QCOMPARE(tab.selectedEnvironment(), u"staging"_qs);
         DeploymentProgressView* view = tab.progressView();
         QTRY_VERIFY_WITH_TIMEOUT(view->title().contains(u"shop/web:1.1"), kTimeoutMs);
@@ -436,8 +444,6 @@ private Q_SLOTS:
     {
         QTemporaryDir data;
         QVERIFY(data.isValid());
-        auto store = std::make_shared<HistoryStore>(data.path());
-        QVERIFY(store->open());
 
         MetricsStore metrics;
         DockerContainer container;
@@ -455,7 +461,6 @@ private Q_SLOTS:
             tab.matrix(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         QAbstractItemModelTester historyTester(
             tab.history(), QAbstractItemModelTester::FailureReportingMode::QtTest);
-        tab.setKeyringEnabled(false);
         tab.resize(1200, 800);
         tab.show();
         QVERIFY(!tab.isReady());
@@ -464,8 +469,9 @@ private Q_SLOTS:
 
         QSignalSpy reconciled(&tab, &DeploymentsTab::reconciled);
         QSignalSpy refreshed(&tab, &DeploymentsTab::statusRefreshed);
-        tab.setWorkspace(m_dir.path() + u"/workspace");
-        tab.setHistory(store, data.path());
+        WorkspaceSession session(sessionOptions(data.path()));
+        tab.setSession(&session);
+        session.open();
         QTRY_VERIFY_WITH_TIMEOUT(tab.isReady(), kTimeoutMs);
         QTRY_COMPARE_WITH_TIMEOUT(reconciled.count(), 1, kTimeoutMs);
         QCOMPARE(reconciled.first().at(0).toInt(), 0);

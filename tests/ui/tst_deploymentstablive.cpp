@@ -9,7 +9,7 @@
 #include "deploymentprogressview.h"
 #include "deploymentstab.h"
 #include "fakes/deploytestbed.h"
-#include "store/historystore.h"
+#include "session/workspacesession.h"
 
 #include <QAbstractItemModelTester>
 #include <QPushButton>
@@ -67,6 +67,7 @@ class TestDeploymentsTabLive final : public QObject
 
 private:
     std::unique_ptr<DeployTestBed> m_bed;
+    std::unique_ptr<WorkspaceSession> m_session; // the tab's, which owns the jobs it starts
 
     std::optional<DeployWorkspace> workspace(const QString& application)
     {
@@ -75,22 +76,24 @@ private:
 
     // A tab on the workspace and on the test bed's history database, ready, with `application`
     // in staging selected and its (empty) history shown.
-    static std::unique_ptr<DeploymentsTab>
-    openTab(const DeployWorkspace& ws, const QString& dataDir, const QString& application)
+    std::unique_ptr<DeploymentsTab> openTab(const DeployWorkspace& ws, const QString& dataDir,
+                                            const QString& application)
     {
-        auto store = std::make_shared<HistoryStore>(dataDir);
-        if (!store->open())
-            return {};
+        SessionOptions options;
+        options.root = ws.context.workspace.root;
+        options.dataDir = dataDir;
+        options.useKeyring = false;
+        options.connectHosts = false;
+        m_session = std::make_unique<WorkspaceSession>(options);
         auto tab = std::make_unique<DeploymentsTab>(nullptr);
-        tab->setKeyringEnabled(false);
         tab->resize(1200, 800);
         tab->show();
         QSignalSpy reconciled(tab.get(), &DeploymentsTab::reconciled);
         QSignalSpy refreshed(tab.get(), &DeploymentsTab::statusRefreshed);
         // The first cell is selected as the workspace arrives, and its history read.
         QSignalSpy shown(tab.get(), &DeploymentsTab::historyShown);
-        tab->setWorkspace(ws.context.workspace);
-        tab->setHistory(store, dataDir);
+        tab->setSession(m_session.get());
+        m_session->open();
         if (!QTest::qWaitFor([&] { return reconciled.count() == 1 && refreshed.count() >= 1; },
                              kReadyTimeoutMs)) {
             qWarning("the tab did not become ready");
@@ -153,7 +156,12 @@ private Q_SLOTS:
         QVERIFY2(m_bed->start(&error), qPrintable(error));
     }
 
-    void cleanup() { m_bed->clearHost(); }
+    void cleanup()
+    {
+        // A job still running (a failed check) is cancelled and joined with its session.
+        m_session.reset();
+        m_bed->clearHost();
+    }
 
     void cleanupTestCase() { m_bed.reset(); }
 

@@ -8,8 +8,11 @@
 #include "findreplacebar.h"
 #include "infrastructuretab.h"
 #include "mainwindow.h"
+#include "pipelinestab.h"
 #include "problemspanel.h"
 #include "renderpreview.h"
+#include "session/workspacesession.h"
+#include "store/historystore.h"
 #include "yamleditor.h"
 
 #include <QAbstractItemModelTester>
@@ -17,6 +20,7 @@
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
+#include <QListWidget>
 #include <QMenu>
 #include <QMessageBox>
 #include <QPushButton>
@@ -346,6 +350,56 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(m_tab->banner()->isVisible(), kTimeoutMs);
         QVERIFY(m_tab->banner()->text().contains(u"missing.yaml"));
         QVERIFY(m_tab->currentFile().isEmpty());
+    }
+
+    // Opening another workspace while a run of the open one goes on: asked, the old session
+    // lets the run end (or cancels it) and goes only then; the tabs are on the new one at once.
+    void switchingWorkspaceLetsRunsEnd_data()
+    {
+        QTest::addColumn<QString>("answer");
+        QTest::addColumn<RunStatus>("status");
+        QTest::newRow("keep") << u"keepButton"_qs << RunStatus::Succeeded;
+        QTest::newRow("cancel") << u"cancelButton"_qs << RunStatus::Cancelled;
+    }
+
+    void switchingWorkspaceLetsRunsEnd()
+    {
+        QFETCH(QString, answer);
+        QFETCH(RunStatus, status);
+        const QString slow = m_dir->path() + u"/slow";
+        QVERIFY(writeFile(slow + u"/pipelines/slow.yaml",
+                          "name: slow\nsteps:\n  - name: wait\n    run: sleep 2\n"));
+        m_window->openWorkspace(slow);
+        PipelinesTab* pipelines = m_window->pipelinesTab();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            pipelines->isHistoryReady() && pipelines->pipelineList()->count() == 1, kTimeoutMs);
+        pipelines->pipelineList()->setCurrentRow(0);
+        QSignalSpy ended(pipelines, &PipelinesTab::runEnded);
+        pipelines->runSelected();
+        const QPointer<WorkspaceSession> old = m_window->session();
+        QVERIFY(old);
+        QCOMPARE(old->runningPipelines(), 1);
+        QSignalSpy oldEnded(old.data(), &WorkspaceSession::pipelineEnded);
+
+        m_window->openWorkspace(m_root);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->workQuestion(), kTimeoutMs);
+        QCOMPARE(m_window->session(), old.data());
+        auto* button = m_window->workQuestion()->findChild<QPushButton*>(answer);
+        QVERIFY(button);
+        button->click();
+        QVERIFY(m_window->session() != old.data());
+        QCOMPARE(m_window->session()->root(), m_root);
+        QVERIFY(old);
+        QTRY_VERIFY_WITH_TIMEOUT(!old, kTimeoutMs);
+        QCOMPARE(oldEnded.count(), 1);
+        // The tab has moved on and did not hear the end; the history has it.
+        QCOMPARE(ended.count(), 0);
+        WorkspaceSession reader(SessionOptions{.dataDir = m_window->session()->dataDir()});
+        QVERIFY(reader.openBlocking());
+        const std::optional<RunRecord> run =
+            reader.historyStore()->run(oldEnded.first().at(0).toString());
+        QVERIFY(run);
+        QCOMPARE(run->status, status);
     }
 
     void recentWorkspacesAreRemembered()

@@ -3,13 +3,11 @@
 // the failed steps, and find the runs again from the history in a new tab.
 #include "envoverrideseditor.h"
 #include "logmodel.h"
-#include "pipeline/pipelinerecorder.h"
-#include "pipeline/pipelinerunnerhost.h"
 #include "pipelinestab.h"
 #include "runsfiltermodel.h"
 #include "runsmodel.h"
+#include "session/workspacesession.h"
 #include "stepsmodel.h"
-#include "store/historystore.h"
 
 #include <QDir>
 #include <QFile>
@@ -42,34 +40,32 @@ class TestPipelinesTab final : public QObject
 private:
     struct Console
     {
-        std::shared_ptr<HistoryStore> store;
-        std::unique_ptr<PipelineRecorder> recorder;
-        std::unique_ptr<PipelineRunnerHost> host;
+        std::unique_ptr<WorkspaceSession> session;
         std::unique_ptr<PipelinesTab> tab;
 
         ~Console()
         {
             tab.reset();
-            host.reset();
-            recorder.reset();
+            session.reset();
         }
     };
 
     std::unique_ptr<Console> makeConsole()
     {
         auto console = std::make_unique<Console>();
-        console->store = std::make_shared<HistoryStore>(m_data.path());
-        RunnerOptions options;
+        SessionOptions options;
+        options.root = m_workspace.path();
         options.dataDir = m_data.path();
-        options.killGrace = std::chrono::milliseconds(1000);
+        options.runner.killGrace = std::chrono::milliseconds(1000);
+        options.runner.useKeyring = false;
         options.useKeyring = false;
-        console->host = std::make_unique<PipelineRunnerHost>(options);
-        console->recorder =
-            std::make_unique<PipelineRecorder>(console->store.get(), console->host->runner());
-        console->tab = std::make_unique<PipelinesTab>(console->host.get(), console->store);
+        options.connectHosts = false;
+        console->session = std::make_unique<WorkspaceSession>(options);
+        console->tab = std::make_unique<PipelinesTab>();
         console->tab->resize(1200, 800);
         console->tab->show();
-        console->tab->setWorkspace(m_workspace.path());
+        console->tab->setSession(console->session.get());
+        console->session->open();
         return console;
     }
 

@@ -3,12 +3,10 @@
 // here a recording one next to a StatusNotifierWatcher on a private bus. Qt offers that tray on
 // the xcb platform only, so this test runs on a virtual X server (xvfb-run), not offscreen.
 #include "fakes/privatebus.h"
-#include "pipeline/pipelinerecorder.h"
-#include "pipeline/pipelinerunnerhost.h"
 #include "pipelinestab.h"
 #include "runsmodel.h"
 #include "runstatusstyle.h"
-#include "store/historystore.h"
+#include "session/workspacesession.h"
 
 #include <QApplication>
 #include <QDBusConnection>
@@ -143,9 +141,7 @@ class TestRunNotification final : public QObject
 
     QTemporaryDir m_workspace;
     QTemporaryDir m_data;
-    std::shared_ptr<HistoryStore> m_store;
-    std::unique_ptr<PipelineRunnerHost> m_host;
-    std::unique_ptr<PipelineRecorder> m_recorder;
+    std::unique_ptr<WorkspaceSession> m_session;
     std::unique_ptr<PipelinesTab> m_tab;
     std::unique_ptr<QWidget> m_otherWindow; // takes the focus away from the tab
 
@@ -271,16 +267,18 @@ private Q_SLOTS:
                   "  - name: fail\n"
                   "    run: echo failing; exit 2\n");
 
-        m_store = std::make_shared<HistoryStore>(m_data.path());
-        RunnerOptions options;
+        SessionOptions options;
+        options.root = m_workspace.path();
         options.dataDir = m_data.path();
+        options.runner.useKeyring = false;
         options.useKeyring = false;
-        m_host = std::make_unique<PipelineRunnerHost>(options);
-        m_recorder = std::make_unique<PipelineRecorder>(m_store.get(), m_host->runner());
-        m_tab = std::make_unique<PipelinesTab>(m_host.get(), m_store);
+        options.connectHosts = false;
+        m_session = std::make_unique<WorkspaceSession>(options);
+        m_tab = std::make_unique<PipelinesTab>();
         m_tab->resize(1000, 700);
         m_tab->show();
-        m_tab->setWorkspace(m_workspace.path());
+        m_tab->setSession(m_session.get());
+        m_session->open();
         QTRY_COMPARE_WITH_TIMEOUT(m_tab->pipelineList()->count(), 2, 10'000);
         QTRY_VERIFY_WITH_TIMEOUT(m_tab->isHistoryReady(), 10'000);
         m_otherWindow = std::make_unique<QWidget>();
@@ -293,8 +291,7 @@ private Q_SLOTS:
     {
         m_tab.reset();
         m_otherWindow.reset();
-        m_recorder.reset();
-        m_host.reset();
+        m_session.reset();
         m_servicesThread.quit();
         m_servicesThread.wait();
         QDBusConnection::disconnectFromBus(QStringLiteral("notification-services"));

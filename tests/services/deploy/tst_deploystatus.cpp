@@ -32,7 +32,7 @@ QString describe(const PairStatus& status)
              status.running ? QString::number(status.running->to.number) : QStringLiteral("none"),
              status.running ? deploymentStageName(status.running->stage) : QString())
         .arg(status.servingRevision)
-        .arg(status.health)
+        .arg(pairHealthName(status.health))
         .arg(status.runningReplicas)
         .arg(status.desiredReplicas)
         .arg(status.hostError);
@@ -83,7 +83,7 @@ private:
                 if (statuses.size() != 1)
                     return false;
                 status = statuses.first();
-                return status.health == u"healthy" && status.runningReplicas == 2;
+                return status.health == PairStatus::Health::Healthy && status.runningReplicas == 2;
             },
             kHealthyTimeoutMs);
         if (!healthy)
@@ -127,7 +127,7 @@ private Q_SLOTS:
         // Nothing completed yet: no live revision, but the revision rolled out serves.
         QVERIFY2(!status.live, qPrintable(describe(status)));
         QCOMPARE(status.servingRevision, 1);
-        QVERIFY2(status.health == u"healthy", qPrintable(describe(status)));
+        QVERIFY2(status.health == PairStatus::Health::Healthy, qPrintable(describe(status)));
         QCOMPARE(status.runningReplicas, 2);
         QCOMPARE(status.desiredReplicas, 2);
         QVERIFY(!status.activeGroup.isEmpty());
@@ -136,7 +136,7 @@ private Q_SLOTS:
         const QList<PairStatus> after = deploymentStatus(ws->context, application, kStaging);
         QCOMPARE(after.size(), 1);
         QVERIFY2(!after.first().running, qPrintable(describe(after.first())));
-        QCOMPARE(after.first().health, QStringLiteral("not deployed"));
+        QCOMPARE(after.first().health, PairStatus::Health::NotDeployed);
     }
 
     void redeployInMonitoring()
@@ -159,13 +159,14 @@ private Q_SLOTS:
         QCOMPARE(status.running->stage, DeploymentStage::Monitoring);
         // All traffic is on revision 2: its replicas make the health.
         QCOMPARE(status.servingRevision, 2);
-        QVERIFY2(status.health == u"healthy", qPrintable(describe(status)));
+        QVERIFY2(status.health == PairStatus::Health::Healthy, qPrintable(describe(status)));
         QCOMPARE(status.runningReplicas, 2);
 
         // Rolled back, revision 1 serves again.
         cancelAndWait(job);
         const PairStatus back = healthyStatus(ws->context, application);
-        QVERIFY2(!back.running && back.servingRevision == 1 && back.health == u"healthy",
+        QVERIFY2(!back.running && back.servingRevision == 1 &&
+                     back.health == PairStatus::Health::Healthy,
                  qPrintable(describe(back)));
     }
 };

@@ -2,11 +2,11 @@
 // left running), secrets masked everywhere, and a 100 MB line in bounded memory.
 #include "fakes/processmemory.h"
 #include "pipeline/pipelineparser.h"
-#include "pipeline/pipelinerecorder.h"
 #include "pipeline/pipelinerunnerhost.h"
 #include "pipeline/processtree.h"
 #include "pipeline/steplog.h"
 #include "store/historystore.h"
+#include "store/pipelinerecorder.h"
 
 #include <QDirIterator>
 #include <QTemporaryDir>

@@ -5,9 +5,9 @@
 #include "fakes/privatebus.h"
 #include "fakes/secretservice.h"
 #include "pipeline/pipelineparser.h"
-#include "pipeline/pipelinerecorder.h"
 #include "pipeline/pipelinerunnerhost.h"
 #include "store/historystore.h"
+#include "store/pipelinerecorder.h"
 
 #include <QCryptographicHash>
 #include <QDBusMessage>

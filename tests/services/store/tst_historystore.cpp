@@ -1,10 +1,10 @@
 // The history database: migrations from nothing, WAL, queries, and a console SIGKILLed mid-run
 // whose run is found interrupted at the next open with its log intact.
 #include "pipeline/pipelineparser.h"
-#include "pipeline/pipelinerecorder.h"
 #include "pipeline/pipelinerunnerhost.h"
 #include "pipeline/processtree.h"
 #include "store/historystore.h"
+#include "store/pipelinerecorder.h"
 
 #include <QSqlDatabase>
 #include <QSqlQuery>

@@ -1,5 +1,5 @@
 // Runner signals to history rows.
-#include "pipeline/pipelinerecorder.h"
+#include "store/pipelinerecorder.h"
 
 #include "pipeline/pipelinerunner.h"
 #include "pipeline/processtree.h"

@@ -1,5 +1,5 @@
 // The `validate` step kind: the workspace validation as a pipeline step.
-#include "pipeline/stepengines.h"
+#include "validation/validatingstepengines.h"
 
 #include "validation/validator.h"
 
@@ -8,8 +8,8 @@
 
 namespace launchdeck {
 
-BuiltinOutcome runValidateStep(const ValidateStep& step, const QString& workspace,
-                               BuiltinChannel& channel)
+BuiltinOutcome ValidatingStepEngines::validate(const ValidateStep& step, const QString& workspace,
+                                               BuiltinChannel& channel) const
 {
     const QString target = QDir(workspace).absoluteFilePath(step.path);
     if (!QFileInfo::exists(target))

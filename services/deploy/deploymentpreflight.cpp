@@ -1,0 +1,211 @@
+// The VALIDATING stage of a deployment: the workspace at the environment's level, the image on
+// the host, what the strategy needs, free ports, the host's resources and the dependencies.
+#include "deploy/deploymentrun.h"
+
+#include "validation/validator.h"
+
+#include <QDir>
+#include <QTcpServer>
+
+#include <algorithm>
+
+namespace launchdeck::deploy {
+
+namespace {
+
+bool portIsFree(const QString& host, int port)
+{
+    QTcpServer server;
+    const QHostAddress address =
+        host.isEmpty() || host == u"*" || host == u"0.0.0.0"
+            ? QHostAddress(QHostAddress::AnyIPv4)
+            : QHostAddress(host == u"localhost" ? QStringLiteral("127.0.0.1") : host);
+    return server.listen(address, quint16(port));
+}
+
+bool splitHostPort(const QString& listen, QString* host, int* port)
+{
+    const qsizetype colon = listen.lastIndexOf(u':');
+    if (colon < 0)
+        return false;
+    bool ok = false;
+    *port = listen.mid(colon + 1).toInt(&ok);
+    *host = listen.left(colon);
+    if (host->startsWith(u'[') && host->endsWith(u']'))
+        *host = host->mid(1, host->size() - 2);
+    return ok;
+}
+
+} // namespace
+
+// ---- VALIDATING ------------------------------------------------------------------------------
+
+bool DeploymentRun::validate()
+{
+    bool critical = false;
+    const auto finding = [&](Severity severity, const QString& rule, const QString& text) {
+        validation(severity, rule, text);
+        if (blocksDeploy(severity, m_subject.environment.validation))
+            critical = true;
+    };
+    const Application& app = m_subject.application;
+    const Environment& env = m_subject.environment;
+    const RevisionConfig& config = m_subject.toConfig;
+
+    // Workspace, templates and policy at the environment's level.
+    int files = 0;
+    for (const QString& path : validationTargets(m_context.workspace.root)) {
+        ++files;
+        for (const Diagnostic& diagnostic : validateFile(path, env.validation)) {
+            const QString where =
+                QDir(m_context.workspace.root).relativeFilePath(diagnostic.path) +
+                (diagnostic.line > 0
+                     ? QStringLiteral(":%1:%2").arg(diagnostic.line).arg(diagnostic.column)
+                     : QString());
+            finding(diagnostic.severity, diagnostic.rule, where + u": " + diagnostic.message);
+        }
+    }
+    log(QStringLiteral("checked %1 workspace files at the %2 level")
+            .arg(files)
+            .arg(validationLevelName(env.validation)));
+    progress(5);
+
+    // The image is on the host.
+    const Result<std::optional<QJsonObject>> image = m_client->inspectImage(config.image);
+    if (!image)
+        finding(Severity::Critical, QStringLiteral("docker-host"), image.error().toString());
+    else if (!image->has_value())
+        finding(Severity::Critical, QStringLiteral("image-present"),
+                QStringLiteral("image %1 is not on %2; build or load it there first")
+                    .arg(config.image, m_subject.endpoint.toString()));
+    else
+        log(QStringLiteral("image %1 is on the host").arg(config.image));
+
+    // Strategy needs.
+    if (m_request.kind == DeploymentKind::Deploy) {
+        const bool needsTraffic = m_subject.strategy == Strategy::Type::BlueGreen ||
+                                  m_subject.strategy == Strategy::Type::Canary;
+        if (needsTraffic && !m_subject.usesTraffic)
+            finding(Severity::Critical, QStringLiteral("traffic-entry-point"),
+                    QStringLiteral("%1 needs a traffic entry point: set traffic.listen on "
+                                   "environment %2")
+                        .arg(strategyName(m_subject.strategy), env.name));
+        if (!m_subject.usesTraffic && config.replicas > 1 && !declaredHostPorts().isEmpty())
+            finding(Severity::Critical, QStringLiteral("host-port-replicas"),
+                    QStringLiteral("%1 replicas cannot all publish host port %2; give environment "
+                                   "%3 a traffic entry point")
+                        .arg(config.replicas)
+                        .arg(declaredHostPorts().first())
+                        .arg(env.name));
+        if (m_subject.strategy == Strategy::Type::Canary) {
+            for (const AnalysisTemplate& analysis : app.strategy.analyses) {
+                if (Result<AnalysisRun> run = AnalysisRun::create(analysis); !run)
+                    finding(Severity::Critical, QStringLiteral("analysis"), run.error().toString());
+                else if (Result<std::optional<double>> probe =
+                             metricValue(analysis.metric, {}, {}, 0);
+                         !probe)
+                    finding(Severity::Critical, QStringLiteral("analysis"),
+                            QStringLiteral("analysis '%1': %2")
+                                .arg(analysis.name, probe.error().message));
+            }
+        }
+    }
+
+    // Ports: the entry point's, or the declared host ports.
+    if (m_subject.usesTraffic) {
+        QString host;
+        int port = 0;
+        if (!splitHostPort(env.trafficListen, &host, &port)) {
+            finding(Severity::Critical, QStringLiteral("traffic-listen"),
+                    QStringLiteral("traffic.listen '%1' is not host:port").arg(env.trafficListen));
+        } else {
+            const TrafficRouterOptions options = trafficOptions(m_context, env, config);
+            const bool ours = traffic::HaproxyProcess::attach(options.folder, options.process).ok();
+            if (!ours && !portIsFree(host, port))
+                finding(Severity::Critical, QStringLiteral("port-free"),
+                        QStringLiteral("port %1 of the traffic entry point is taken by another "
+                                       "program")
+                            .arg(env.trafficListen));
+        }
+    } else if (m_subject.endpoint.kind == DockerEndpoint::Kind::Unix) {
+        // Only a local daemon's ports can be tried from here; ports the pair holds are its own.
+        const QList<PairContainer>& mine = m_subject.containers;
+        const bool holding = std::any_of(mine.begin(), mine.end(),
+                                         [](const PairContainer& c) { return c.isRunning(); });
+        const QMap<int, int> declared = declaredHostPorts();
+        for (auto it = declared.begin(); it != declared.end(); ++it) {
+            if (!holding && !portIsFree(QString(), it.value()))
+                finding(Severity::Critical, QStringLiteral("port-free"),
+                        QStringLiteral("host port %1 is taken by another program").arg(it.value()));
+        }
+    }
+
+    // Resources of the host against the environment's requirements and the replicas' limits;
+    // the daemon's /info is slow to answer, so it is asked only when there is something to
+    // hold against it.
+    const Requirements& needs = env.requirements;
+    if (needs.cpu || needs.memory || config.memoryBytes > 0) {
+        if (const Result<QJsonObject> info = m_client->info(); !info) {
+            finding(Severity::Critical, QStringLiteral("docker-host"), info.error().toString());
+        } else {
+            const double cpus = info->value(QLatin1String("NCPU")).toDouble();
+            const double memory = info->value(QLatin1String("MemTotal")).toDouble();
+            if (needs.cpu && needs.cpu->value() > cpus)
+                finding(m_request.force ? Severity::High : Severity::Critical,
+                        QStringLiteral("resources"),
+                        QStringLiteral("environment %1 needs %2 CPUs; the host has %3")
+                            .arg(env.name)
+                            .arg(needs.cpu->value())
+                            .arg(cpus));
+            if (needs.memory && needs.memory->value() > memory)
+                finding(m_request.force ? Severity::High : Severity::Critical,
+                        QStringLiteral("resources"),
+                        QStringLiteral("environment %1 needs %2 MiB of memory; the host has %3 MiB")
+                            .arg(env.name)
+                            .arg(qint64(needs.memory->value() / 1048576.0))
+                            .arg(qint64(memory / 1048576.0)));
+            const double wanted = double(config.memoryBytes) * config.replicas;
+            if (wanted > memory)
+                finding(Severity::Critical, QStringLiteral("resources"),
+                        QStringLiteral("%1 replicas × %2 MiB exceed the host's %3 MiB")
+                            .arg(config.replicas)
+                            .arg(config.memoryBytes / 1048576)
+                            .arg(qint64(memory / 1048576.0)));
+        }
+    }
+    progress(8);
+
+    // Applications it depends on run healthy in the same environment.
+    for (const QString& dependency : app.dependsOn) {
+        PairWorkload other(*m_client, dependency, env.name);
+        const Result<QList<PairContainer>> containers = other.containers();
+        if (!containers) {
+            finding(Severity::Critical, QStringLiteral("dependency"),
+                    containers.error().toString());
+            continue;
+        }
+        const bool healthy =
+            std::any_of(containers->begin(), containers->end(), [](const PairContainer& c) {
+                return c.isRunning() && (c.health.isEmpty() || c.health == u"healthy");
+            });
+        if (!healthy)
+            finding(m_request.force ? Severity::High : Severity::Critical,
+                    QStringLiteral("dependency"),
+                    QStringLiteral("%1 depends on %2, which has no healthy container in %3")
+                        .arg(app.name, dependency, env.name));
+    }
+    progress(10);
+    return !critical;
+}
+
+QMap<int, int> DeploymentRun::declaredHostPorts() const
+{
+    QMap<int, int> ports;
+    for (const PortMapping& port : m_subject.application.ports) {
+        if (port.hostPort > 0)
+            ports.insert(port.containerPort, port.hostPort);
+    }
+    return ports;
+}
+
+} // namespace launchdeck::deploy

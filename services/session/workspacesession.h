@@ -1,0 +1,178 @@
+// The open workspace as one object: launchdeck.yaml parsed once off the GUI thread (and again
+// when it changes on disk), the history database with the deployment ledger, the pipeline
+// runner, one connection per target, and the deployments and runs started through it. The tabs
+// and the command line read from it; none of them parses the workspace or opens the database.
+#pragma once
+
+#include "core/diagnostic.h"
+#include "deploy/deploymentengine.h"
+#include "docker/dockerhost.h"
+#include "pipeline/pipelinerunner.h"
+#include "pipeline/stepengines.h"
+#include "workspace/workspace.h"
+
+#include <QHash>
+#include <QList>
+#include <QObject>
+#include <QSet>
+#include <QString>
+#include <QStringList>
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+class QFileSystemWatcher;
+class QTimer;
+
+namespace launchdeck {
+
+class DeploymentLedger;
+class HistoryStore;
+class PipelineRecorder;
+class PipelineRunnerHost;
+
+struct SessionOptions
+{
+    QString root;    // the workspace folder; empty: the history alone (`launchdeck history`)
+    QString dataDir; // history database, runs, traffic entry points, locks; empty: none of them
+    RunnerOptions runner;                           // its dataDir is the one above
+    std::shared_ptr<const StepEngines> stepEngines; // none: HTTP and validation steps
+    bool useKeyring = true;     // deployments' secrets; the runner has its own switch
+    bool watchWorkspace = true; // reload when launchdeck.yaml changes on disk
+    bool connectHosts = true;   // one live connection per target
+};
+
+class WorkspaceSession final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(WorkspaceSession)
+
+public:
+    explicit WorkspaceSession(SessionOptions options, QObject* parent = nullptr);
+    // Joins the runner's thread and the jobs' threads: destroy an idle session only, or let
+    // closeWhenIdle() do it.
+    ~WorkspaceSession() override;
+
+    // For the console: parses the workspace and opens the history on pool threads; the signals
+    // below follow. Connect first.
+    void open();
+    // For the command line: the same in the calling thread, with no watcher and no connections.
+    // False when the history could not be opened (historyError() says why).
+    bool openBlocking();
+
+    const QString& root() const { return m_options.root; }
+    const QString& dataDir() const { return m_options.dataDir; }
+    // The workspace's name, or its folder's before (or without) a readable launchdeck.yaml.
+    QString name() const;
+    bool isLoaded() const { return m_loaded; }
+    // Present whenever launchdeck.yaml could be parsed, findings or not.
+    const std::optional<Workspace>& workspace() const { return m_workspace; }
+    // What the last parse found, for the Problems panel and the command line.
+    const Diagnostics& findings() const { return m_findings; }
+    // The workspace's pipeline files, or the YAML files under pipelines/ without a workspace
+    // file. Lists a folder: off the GUI thread.
+    static QStringList pipelineFilesOf(const std::optional<Workspace>& workspace,
+                                       const QString& root);
+
+    bool isHistoryReady() const { return m_historyReady; }
+    const QString& historyError() const { return m_historyError; }
+    const std::shared_ptr<HistoryStore>& historyStore() const { return m_store; }
+    const std::shared_ptr<DeploymentLedger>& ledger() const { return m_ledger; }
+    PipelineRunnerHost* runnerHost() const { return m_runnerHost.get(); }
+    // What a deployment, its preview, the status and the reconciliation need.
+    deploy::DeploymentContext deploymentContext() const;
+
+    // Connections per target: the Docker hosts (several targets on one daemon share one).
+    DockerHost* dockerHost(const QString& targetName) const;
+    QList<DockerHost*> dockerHosts() const;
+    // Targets whose connection could not be made, one message each.
+    const QStringList& connectionProblems() const { return m_connectionProblems; }
+
+    // The tags of the application's image on its environment's Docker host, for the Deploy
+    // dialog. Blocking: off the GUI thread.
+    static Result<QStringList> localImageTags(const Workspace& workspace,
+                                              const QString& application,
+                                              const QString& environment);
+
+    // Work started through the session, which owns it.
+    QString startPipeline(RunRequest request);
+    deploy::DeploymentJob* startDeployment(const deploy::DeploymentRequest& request);
+    QList<deploy::DeploymentJob*> deployments() const { return m_jobs; }
+    int runningPipelines() const { return static_cast<int>(m_runs.size()); }
+    int runningDeployments() const { return static_cast<int>(m_jobs.size()); }
+    bool isBusy() const { return !m_runs.isEmpty() || !m_jobs.isEmpty(); }
+    // Cancels every run and deployment (a deployment past the traffic switch rolls back).
+    void cancelAll();
+    // Destroys the session once no run or deployment is left, never waiting here; with
+    // `cancel` they are cancelled first.
+    void closeWhenIdle(bool cancel);
+    bool isClosing() const { return m_closing; }
+
+    static constexpr int kReloadDebounceMs = 250;
+
+Q_SIGNALS:
+    // The first parse, then every reload of launchdeck.yaml.
+    void workspaceLoaded(const launchdeck::Diagnostics& findings);
+    void workspaceChanged(const launchdeck::Diagnostics& findings);
+    void historyReady();
+    void historyFailed(const QString& error);
+    // The new connections, started; the previous ones are deleted once receivers return.
+    void hostsChanged(const QList<launchdeck::DockerHost*>& hosts);
+    void deploymentStarted(launchdeck::deploy::DeploymentJob* job);
+    void deploymentEnded(launchdeck::deploy::DeploymentJob* job,
+                         launchdeck::DeploymentStatus status, const QString& message);
+    void pipelineEnded(const QString& runId);
+    // The last run or deployment ended.
+    void idle();
+
+private:
+    struct Loaded
+    {
+        std::optional<Workspace> workspace;
+        Diagnostics findings;
+    };
+    struct OpenedHistory
+    {
+        QString error;
+        std::shared_ptr<DeploymentLedger> ledger;
+    };
+    static Loaded load(const QString& root);
+    static OpenedHistory openHistory(const std::shared_ptr<HistoryStore>& store);
+    void loadAsync();
+    void applyLoaded(Loaded loaded);
+    void applyHistory(OpenedHistory opened);
+    void watchWorkspace();
+    void rearmWatch();
+    void applyConnections();
+    void workEnded();
+
+    SessionOptions m_options;
+    std::optional<Workspace> m_workspace;
+    Diagnostics m_findings;
+    bool m_loaded = false;
+    quint64 m_loadGeneration = 0; // drops parses superseded by a newer change
+    QByteArray m_fingerprint;     // of the text last parsed
+
+    std::shared_ptr<HistoryStore> m_store;
+    std::shared_ptr<DeploymentLedger> m_ledger;
+    bool m_historyReady = false;
+    QString m_historyError;
+    // Declared so the runner's thread is joined before the recorder goes, then the store.
+    std::unique_ptr<PipelineRecorder> m_recorder;
+    std::unique_ptr<PipelineRunnerHost> m_runnerHost;
+
+    std::vector<std::unique_ptr<DockerHost>> m_dockerHosts;
+    QHash<QString, DockerHost*> m_hostOfTarget;
+    QStringList m_connectionKeys; // the endpoints the hosts serve, to skip needless rebuilds
+    QStringList m_connectionProblems;
+
+    QFileSystemWatcher* m_watcher = nullptr;
+    QTimer* m_reload = nullptr;
+
+    QSet<QString> m_runs;
+    QList<deploy::DeploymentJob*> m_jobs;
+    bool m_closing = false;
+};
+
+} // namespace launchdeck
