@@ -23,7 +23,7 @@
 
 namespace launchdeck {
 
-Q_LOGGING_CATEGORY(lcSession, "launchdeck.session")
+Q_LOGGING_CATEGORY(lcSession, "launchdeck.session", QtInfoMsg)
 
 namespace {
 

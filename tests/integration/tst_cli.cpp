@@ -90,8 +90,11 @@ private Q_SLOTS:
         QVERIFY2(run.exitCode == 0, qPrintable(run.out + run.err));
         QVERIFY(
             run.out.contains(QRegularExpression(QStringLiteral("\\d+ files checked: 0 errors"))));
+        // The report is the whole output: no diagnostics of Launchdeck's own on stderr.
+        QVERIFY2(run.err.isEmpty(), qPrintable(run.err));
         const Run fromInside = runLaunchdeck({QStringLiteral("validate")}, kSample);
         QCOMPARE(fromInside.exitCode, 0);
+        QVERIFY2(fromInside.err.isEmpty(), qPrintable(fromInside.err));
     }
 
     void findingsAsText()
