@@ -4,6 +4,8 @@
 
 #include "docker/environmenthost.h"
 
+#include <QDir>
+#include <QFileInfo>
 #include <QLockFile>
 #include <QSysInfo>
 
@@ -33,6 +35,27 @@ bool lockPair(QLockFile& lock, qint64* holder)
     }
     if (holder)
         *holder = pid;
+    return false;
+}
+
+bool pairHeldElsewhere(const DeploymentContext& context, const QString& application,
+                       const QString& environment)
+{
+    // The ledger is shared by every workspace of the data folder, the locks are per workspace:
+    // a deployment of another workspace (another console, or a session this console switched
+    // away from) holds its own lock for the same application and environment names.
+    const QDir locks(context.dataDir + QStringLiteral("/locks"));
+    const QString suffix = QStringLiteral("-%1-%2.lock").arg(application, environment);
+    const QString own = QFileInfo(pairLockPath(context, application, environment)).fileName();
+    const QStringList files = locks.entryList({u'*' + suffix}, QDir::Files);
+    for (const QString& file : files) {
+        if (file == own)
+            continue;
+        QLockFile lock(locks.filePath(file));
+        qint64 holder = 0;
+        if (!lockPair(lock, &holder))
+            return true;
+    }
     return false;
 }
 

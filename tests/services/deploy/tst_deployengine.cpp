@@ -6,8 +6,10 @@
 #include "fakes/deploytestbed.h"
 #include "fakes/localhttpserver.h"
 
+#include <QDir>
 #include <QElapsedTimer>
 #include <QJsonArray>
+#include <QLockFile>
 #include <QTest>
 #include <QThread>
 
@@ -202,6 +204,44 @@ private Q_SLOTS:
         const QList<ReconcileOutcome> again = reconcileInterrupted(context);
         QVERIFY(std::none_of(again.begin(), again.end(),
                              [&](const ReconcileOutcome& o) { return o.deploymentId == *begun; }));
+    }
+
+    // The ledger is shared by the workspaces of one data folder; a deployment another workspace
+    // runs right now (its lock held under that workspace's name) is not a crash to reconcile.
+    void reconcileLeavesAnotherWorkspacesLiveDeployment()
+    {
+        DeployAppOptions options;
+        options.application = QStringLiteral("shared-name");
+        const auto ws = workspace(options);
+        QVERIFY(ws);
+        const DeploymentContext& context = ws->context;
+        DeploymentStart start;
+        start.application = options.application;
+        start.environment = kStaging;
+        start.to = Revision{1, QStringLiteral("app:v1")};
+        start.strategy = QStringLiteral("blue-green");
+        start.who = QStringLiteral("tester");
+        const Result<QString> begun = m_bed->ledger()->begin(start);
+        QVERIFY(begun.ok());
+        QVERIFY(m_bed->ledger()->recordTransition(*begun, DeploymentStage::Monitoring));
+
+        // What a live console holds while it deploys that pair in another workspace.
+        QVERIFY(QDir().mkpath(context.dataDir + QStringLiteral("/locks")));
+        QLockFile other(
+            context.dataDir +
+            QStringLiteral("/locks/other-%1-%2.lock").arg(options.application, kStaging));
+        other.setStaleLockTime(0);
+        QVERIFY(other.tryLock(0));
+        const auto reconciled = [&](const QList<ReconcileOutcome>& outcomes) {
+            return std::any_of(outcomes.begin(), outcomes.end(),
+                               [&](const ReconcileOutcome& o) { return o.deploymentId == *begun; });
+        };
+        QVERIFY(!reconciled(reconcileInterrupted(context)));
+        QVERIFY(!m_bed->ledger()->get(*begun)->status); // still running
+
+        other.unlock(); // that console is gone: now it was cut off
+        QVERIFY(reconciled(reconcileInterrupted(context)));
+        QCOMPARE(m_bed->ledger()->get(*begun)->status, DeploymentStatus::Interrupted);
     }
 
     void previewNamesTheChange()
