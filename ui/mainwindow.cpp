@@ -321,6 +321,8 @@ void MainWindow::replaceSession(const QString& root, bool cancelOld)
                           : tr("The work of %1 goes on until it ends.").arg(previous->name()),
                 10'000);
         // Never waited for here: it goes once its work has ended.
+        if (previous->isBusy())
+            m_retired.append(previous);
         previous->closeWhenIdle(cancelOld);
     }
     m_session->open();
@@ -354,12 +356,30 @@ void MainWindow::askAboutWork(const QString& title, const QString& text,
     box->open();
 }
 
+QList<WorkspaceSession*> MainWindow::busySessions() const
+{
+    QList<WorkspaceSession*> busy;
+    if (m_session && m_session->isBusy())
+        busy.append(m_session);
+    for (const QPointer<WorkspaceSession>& retired : m_retired) {
+        if (retired && retired->isBusy())
+            busy.append(retired.data());
+    }
+    return busy;
+}
+
 void MainWindow::askBeforeClosing()
 {
+    int deployments = 0;
+    int runs = 0;
+    for (const WorkspaceSession* session : busySessions()) {
+        deployments += session->runningDeployments();
+        runs += session->runningPipelines();
+    }
     askAboutWork(tr("Quit"),
                  tr("%1 and %2 are running.")
-                     .arg(tr("%n deployment(s)", nullptr, m_session->runningDeployments()),
-                          tr("%n pipeline run(s)", nullptr, m_session->runningPipelines())),
+                     .arg(tr("%n deployment(s)", nullptr, deployments),
+                          tr("%n pipeline run(s)", nullptr, runs)),
                  {{QStringLiteral("waitButton"), tr("&Wait for Them")},
                   {QStringLiteral("cancelButton"), tr("&Cancel Them")},
                   {QStringLiteral("leaveButton"), tr("&Leave Them to the Next Start")}},
@@ -367,8 +387,8 @@ void MainWindow::askBeforeClosing()
                      if (answer == u"waitButton") {
                          closeWhenIdle();
                      } else if (answer == u"cancelButton") {
-                         if (m_session)
-                             m_session->cancelAll();
+                         for (WorkspaceSession* session : busySessions())
+                             session->cancelAll();
                          closeWhenIdle();
                      } else if (answer == u"leaveButton") {
                          // Ended with the process; the next start reconciles the deployments
@@ -383,9 +403,10 @@ void MainWindow::closeWhenIdle()
 {
     m_closingWhenIdle = true;
     statusBar()->showMessage(tr("Launchdeck closes once the running work has ended…"));
-    if (m_session)
-        connect(m_session, &WorkspaceSession::idle, this, &QWidget::close, Qt::UniqueConnection);
-    if (!m_session || !m_session->isBusy())
+    // Each session's end tries again; closeEvent() lets the window go once none is busy.
+    for (WorkspaceSession* session : busySessions())
+        connect(session, &WorkspaceSession::idle, this, &QWidget::close, Qt::UniqueConnection);
+    if (busySessions().isEmpty())
         QTimer::singleShot(0, this, [this] { close(); });
 }
 
@@ -538,7 +559,7 @@ void MainWindow::closeEvent(QCloseEvent* event)
     }
     // Running work is asked about, and a close waiting for it goes on once it has ended; the
     // window never blocks on it.
-    if (m_session && m_session->isBusy() && !m_leaveWorkRunning) {
+    if (!busySessions().isEmpty() && !m_leaveWorkRunning) {
         event->ignore();
         if (!m_closingWhenIdle)
             askBeforeClosing();

@@ -5,6 +5,7 @@
 #include "core/diagnostic.h"
 
 #include <QMainWindow>
+#include <QPointer>
 
 #include <functional>
 #include <utility>
@@ -85,11 +86,15 @@ private:
     void updateLevel(const QString& environment, ValidationLevel level);
     void updateCursor();
     void saveSettings() const;
+    // The current session and those switched away from, while they have work running.
+    QList<WorkspaceSession*> busySessions() const;
     void restoreSettings();
     void showAbout();
 
     QString m_dataDir;
     WorkspaceSession* m_session = nullptr; // owned; see the destructor
+    // Sessions switched away from while their work went on; each deletes itself when it ends.
+    QList<QPointer<WorkspaceSession>> m_retired;
     QTabWidget* m_tabs;
     DeploymentsTab* m_deployments;
     InfrastructureTab* m_infrastructure;

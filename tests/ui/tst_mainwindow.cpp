@@ -402,6 +402,37 @@ private Q_SLOTS:
         QCOMPARE(run->status, status);
     }
 
+    // Work kept running in the workspace switched away from is still asked about on quitting,
+    // and "wait" closes the window once it has ended.
+    void quittingAsksAboutWorkOfTheWorkspaceLeft()
+    {
+        const QString slow = m_dir->path() + u"/slow";
+        QVERIFY(writeFile(slow + u"/pipelines/slow.yaml",
+                          "name: slow\nsteps:\n  - name: wait\n    run: sleep 2\n"));
+        m_window->show();
+        m_window->openWorkspace(slow);
+        PipelinesTab* pipelines = m_window->pipelinesTab();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            pipelines->isHistoryReady() && pipelines->pipelineList()->count() == 1, kTimeoutMs);
+        pipelines->pipelineList()->setCurrentRow(0);
+        pipelines->runSelected();
+        const QPointer<WorkspaceSession> old = m_window->session();
+        m_window->openWorkspace(m_root);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->workQuestion(), kTimeoutMs);
+        m_window->workQuestion()->findChild<QPushButton*>(u"keepButton"_qs)->click();
+        QTRY_VERIFY_WITH_TIMEOUT(!m_window->workQuestion(), kTimeoutMs);
+        QVERIFY2(old && old->isBusy(), "the run of the workspace left should still go on");
+
+        QVERIFY(!m_window->close());
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->workQuestion(), kTimeoutMs);
+        QVERIFY2(m_window->workQuestion()->text().contains(u"1 pipeline run"),
+                 qPrintable(m_window->workQuestion()->text()));
+        m_window->workQuestion()->findChild<QPushButton*>(u"waitButton"_qs)->click();
+        QVERIFY(m_window->isVisible()); // until the run has ended
+        QTRY_VERIFY_WITH_TIMEOUT(!old, kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_window->isVisible(), kTimeoutMs);
+    }
+
     void recentWorkspacesAreRemembered()
     {
         const QString second = m_dir->path() + u"/second";
