@@ -73,9 +73,18 @@ void JobControl::requestCancel()
 {
     {
         std::lock_guard lock(mutex);
+        if (rollingBack)
+            return;
         cancel = true;
     }
     wake.notify_all();
+}
+
+void JobControl::beginRollback()
+{
+    std::lock_guard lock(mutex);
+    rollingBack = true;
+    cancel = false;
 }
 
 void JobControl::requestPromotion()

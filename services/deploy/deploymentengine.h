@@ -114,6 +114,7 @@ struct JobControl
     std::atomic_int promotions{0};
     std::mutex mutex;
     std::condition_variable wake;
+    bool rollingBack = false; // under `mutex`: a cancel request no longer applies
 
     // Sleeps up to `duration`; false when cancelled meanwhile.
     bool sleepFor(std::chrono::milliseconds duration);
@@ -121,6 +122,9 @@ struct JobControl
     bool waitForPromotion(int seen);
     void requestCancel();
     void requestPromotion();
+    // The cancel that led here has been honoured: the rollback runs to its end, since one cut
+    // short would leave neither revision serving. Later cancel requests are ignored.
+    void beginRollback();
 };
 
 // One deploy or rollback, run on a thread of its own. Create, connect, start(); the job reports

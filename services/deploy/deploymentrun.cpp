@@ -294,6 +294,7 @@ DeploymentStatus DeploymentRun::run(QString* id, QString* message)
     if (!m_request.autoRollback && !cancelledNow)
         return finish(DeploymentStatus::Failed,
                       outcome.message + QStringLiteral(" (automatic rollback is off)"), message);
+    m_control.beginRollback();
     enter(DeploymentStage::RollingBack, outcome.message);
     const Outcome restored = restore(outcome.message);
     if (!restored.ok)

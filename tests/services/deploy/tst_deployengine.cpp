@@ -148,6 +148,50 @@ private Q_SLOTS:
         QCOMPARE(m_bed->ledger()->latestRevision(options.application, kStaging)->number, 1);
     }
 
+    // Cancelled after traffic moved, when the old revision's containers are already gone: the
+    // rollback starts them again instead of being cut short by the same cancel.
+    void cancelWhileMonitoringRollsBack()
+    {
+        DeployAppOptions options;
+        options.application = QStringLiteral("cancelled-late");
+        options.scaleDownDelay = QStringLiteral("0s");
+        options.monitor = QStringLiteral("1s");
+        const auto quick = workspace(options);
+        QVERIFY(quick);
+        const DeployOutcome first = DeployTestBed::run(
+            quick->context, deployRequest(options.application, QStringLiteral("v1")));
+        QVERIFY_OUTCOME(first, DeploymentStatus::Completed);
+
+        options.monitor = QStringLiteral("600s");
+        const auto ws = workspace(options);
+        QVERIFY(ws);
+        DeploymentJob job(ws->context, deployRequest(options.application, QStringLiteral("v2")));
+        QObject receiver;
+        bool cancelled = false;
+        connect(&job, &DeploymentJob::reported, &receiver, [&](const DeploymentEvent& event) {
+            if (event.kind != DeploymentEvent::Kind::Stage)
+                return;
+            if (!cancelled && event.stage == DeploymentStage::Monitoring) {
+                cancelled = true;
+                job.cancel();
+            } else if (event.stage == DeploymentStage::RollingBack) {
+                job.cancel(); // a second request does not cut the rollback short
+            }
+        });
+        job.start();
+        QVERIFY(QTest::qWaitFor([&] { return !job.isRunning(); }, 120000));
+        QVERIFY(cancelled);
+        const std::optional<DeploymentRecord> record = m_bed->ledger()->get(job.deploymentId());
+        QVERIFY(record);
+        QVERIFY2(record->status == DeploymentStatus::RolledBack, qPrintable(record->message));
+        const QList<PairContainer> left = m_bed->running(options.application);
+        QVERIFY(!left.isEmpty());
+        for (const PairContainer& container : left)
+            QCOMPARE(container.identity.revision, 1);
+        // The entry point kept the port it was started with by the first deployment.
+        QVERIFY(waitForBody(quick->entryUrl, QStringLiteral("v1"), 10s));
+    }
+
     void reconcileAfterACrash()
     {
         DeployAppOptions options;
