@@ -249,8 +249,10 @@ void MainWindow::createStatusBar()
     statusBar()->addWidget(m_workspaceLabel);
     statusBar()->addWidget(separator());
     statusBar()->addWidget(m_levelLabel);
-    statusBar()->addWidget(m_busyLabel);
-    statusBar()->addWidget(m_dockerStatus);
+    // Labels that show and hide themselves are permanent: a temporary message hides the normal
+    // widgets, and one of them showing itself meanwhile would be drawn across the message.
+    statusBar()->addPermanentWidget(m_busyLabel);
+    statusBar()->addPermanentWidget(m_dockerStatus);
     statusBar()->addPermanentWidget(m_cursorLabel);
     statusBar()->addPermanentWidget(separator());
     statusBar()->addPermanentWidget(m_countsLabel);
