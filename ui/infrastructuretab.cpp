@@ -278,9 +278,9 @@ void InfrastructureTab::applyScan(const WorkspaceScan& scan, const QString& pref
     for (const auto& [path, text] : scan.files) {
         // The open buffer, not the disk, is what the user is looking at.
         if (path == m_document->path())
-            m_client->validate(path, m_editor->toPlainText().toUtf8(), validationLevel());
+            m_client->validate(path, m_editor->toPlainText().toUtf8(), validationOptions());
         else
-            m_client->validate(path, text, validationLevel());
+            m_client->validate(path, text, validationOptions());
     }
     Q_EMIT workspaceOpened(m_root, m_workspaceName);
     Q_EMIT environmentChanged(environmentName(), validationLevel());
@@ -309,6 +309,15 @@ ValidationLevel InfrastructureTab::validationLevel() const
 {
     const int index = m_environment->currentIndex();
     return index >= 0 && index < m_levels.size() ? m_levels.at(index) : ValidationLevel::Standard;
+}
+
+ValidationOptions InfrastructureTab::validationOptions() const
+{
+    ValidationOptions options;
+    if (m_session && m_session->workspace())
+        options = validationOptionsFor(*m_session->workspace(), environmentName());
+    options.level = validationLevel();
+    return options;
 }
 
 void InfrastructureTab::setEnvironment(const QString& name)
@@ -365,7 +374,7 @@ void InfrastructureTab::validateCurrentNow()
     m_debounce->stop();
     if (!m_document->isOpen())
         return;
-    m_client->validate(m_document->path(), m_editor->toPlainText().toUtf8(), validationLevel());
+    m_client->validate(m_document->path(), m_editor->toPlainText().toUtf8(), validationOptions());
     requestRender();
 }
 

@@ -68,6 +68,8 @@ public:
 
     QString environmentName() const;
     ValidationLevel validationLevel() const;
+    // The chosen environment's level and Kubernetes release, for the editor's checks.
+    ValidationOptions validationOptions() const;
     void setEnvironment(const QString& name);
 
     DockerPanel* dockerPanel() const { return m_docker; }

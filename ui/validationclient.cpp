@@ -26,7 +26,8 @@ ValidationClient::~ValidationClient()
     m_thread.wait();
 }
 
-void ValidationClient::validate(const QString& path, const QByteArray& text, ValidationLevel level)
+void ValidationClient::validate(const QString& path, const QByteArray& text,
+                                const ValidationOptions& options)
 {
     const quint64 generation = ++m_generation;
     m_latestValidation.insert(path, generation);
@@ -34,8 +35,8 @@ void ValidationClient::validate(const QString& path, const QByteArray& text, Val
         Q_EMIT busyChanged(true);
     QMetaObject::invokeMethod(
         m_service,
-        [service = m_service, generation, path, text, level] {
-            service->validate(generation, path, text, level);
+        [service = m_service, generation, path, text, options] {
+            service->validate(generation, path, text, options);
         },
         Qt::QueuedConnection);
 }

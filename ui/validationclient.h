@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/diagnostic.h"
+#include "validation/validator.h"
 
 #include <QHash>
 #include <QObject>
@@ -21,7 +22,8 @@ public:
     explicit ValidationClient(QObject* parent = nullptr);
     ~ValidationClient() override;
 
-    void validate(const QString& path, const QByteArray& text, ValidationLevel level);
+    // `options`: the level and the Kubernetes release of the environment the editor checks for.
+    void validate(const QString& path, const QByteArray& text, const ValidationOptions& options);
     // Only one preview is shown: a render request supersedes every earlier one.
     void render(const QString& path, const QByteArray& text, const QString& target);
     // Forgets outstanding requests, e.g. when another workspace is opened.

@@ -12,12 +12,13 @@ ValidationService::ValidationService(QObject* parent)
 {
     qRegisterMetaType<Diagnostics>();
     qRegisterMetaType<ValidationLevel>();
+    qRegisterMetaType<ValidationOptions>();
 }
 
 void ValidationService::validate(quint64 generation, const QString& path, const QByteArray& text,
-                                 ValidationLevel level)
+                                 const ValidationOptions& options)
 {
-    Q_EMIT validated(generation, path, validateText(path, text, level));
+    Q_EMIT validated(generation, path, checkText(path, text, options).diagnostics);
 }
 
 void ValidationService::render(quint64 generation, const QString& path, const QByteArray& text,

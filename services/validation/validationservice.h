@@ -4,6 +4,7 @@
 #pragma once
 
 #include "core/diagnostic.h"
+#include "validation/validator.h"
 
 #include <QObject>
 
@@ -19,7 +20,7 @@ public:
 
     // `target` for render: "compose" or "kubernetes"; empty means the template's own provider.
     Q_INVOKABLE void validate(quint64 generation, const QString& path, const QByteArray& text,
-                              launchdeck::ValidationLevel level);
+                              const launchdeck::ValidationOptions& options);
     Q_INVOKABLE void render(quint64 generation, const QString& path, const QByteArray& text,
                             const QString& target);
 

@@ -280,6 +280,21 @@ ValidationOptions validationOptionsFor(const Workspace& workspace)
     return options;
 }
 
+ValidationOptions validationOptionsFor(const Workspace& workspace, const QString& environment)
+{
+    ValidationOptions options;
+    const Environment* chosen = workspace.environment(environment);
+    if (!chosen)
+        return options;
+    options.level = chosen->validation;
+    const Target* target = workspace.target(chosen->target);
+    if (chosen->kubernetesVersion)
+        options.kubernetes.append({*chosen->kubernetesVersion, {chosen->name}, false});
+    else if (target && target->type == Target::Type::Kubernetes)
+        options.kubernetes.append({newestKubeVersion(), {chosen->name}, true});
+    return options;
+}
+
 FileCheck checkText(const QString& path, const QByteArray& text, ValidationLevel level)
 {
     return checkText(path, text, ValidationOptions{level, {}});

@@ -6,6 +6,7 @@
 #include "core/kubeversion.h"
 
 #include <QByteArray>
+#include <QMetaType>
 #include <QString>
 #include <QStringList>
 
@@ -39,6 +40,9 @@ struct ValidationOptions
 // The options a workspace asks for: its strictest level, and each distinct Kubernetes release its
 // environments name (an environment on a Kubernetes target that names none runs the newest).
 ValidationOptions validationOptionsFor(const Workspace& workspace);
+// The options of one environment, as the editor checks for it: its level and its cluster's
+// release. An environment the workspace does not name gets the defaults.
+ValidationOptions validationOptionsFor(const Workspace& workspace, const QString& environment);
 
 // Validates text (from disk or an editor buffer) named `path`. Kubernetes manifests are
 // checked one document at a time, so memory follows the largest document, not the file.
@@ -57,3 +61,5 @@ Diagnostics validateFile(const QString& path, ValidationLevel level);
 QStringList validationTargets(const QString& path);
 
 } // namespace launchdeck
+
+Q_DECLARE_METATYPE(launchdeck::ValidationOptions)

@@ -149,6 +149,37 @@ private Q_SLOTS:
         QVERIFY(m_tab->diagnostics()->errorCount() > 0);
     }
 
+    // The editor checks for the chosen environment's cluster: an API that release still serves
+    // is no finding there, and is one for an environment on the newest release.
+    void editorChecksForTheEnvironmentsKubernetesRelease()
+    {
+        QFile workspaceFile(m_root + u"/launchdeck.yaml");
+        QVERIFY(workspaceFile.open(QIODevice::ReadOnly));
+        QString yaml = QString::fromUtf8(workspaceFile.readAll());
+        workspaceFile.close();
+        yaml.replace(u"    validation: standard\n"_qs,
+                     u"    validation: standard\n    kubernetes_version: \"1.24\"\n"_qs);
+        QVERIFY(writeFile(m_root + u"/launchdeck.yaml", yaml.toUtf8()));
+        const QString psp = m_root + u"/manifests/psp.yaml";
+        QVERIFY(writeFile(psp, "apiVersion: policy/v1beta1\nkind: PodSecurityPolicy\n"
+                               "metadata:\n  name: restricted\nspec: {}\n"));
+        const auto removedApi = [this, &psp] {
+            const Diagnostics findings = m_tab->diagnostics()->diagnosticsFor(psp);
+            return std::any_of(findings.begin(), findings.end(),
+                               [](const Diagnostic& d) { return d.rule == u"removed-api"; });
+        };
+        QSignalSpy opened(m_tab, &InfrastructureTab::workspaceOpened);
+        m_window->openWorkspace(m_root);
+        QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, kTimeoutMs);
+
+        m_tab->setEnvironment(u"production"_qs); // names no release: the newest
+        QTRY_VERIFY_WITH_TIMEOUT(removedApi(), kTimeoutMs);
+        m_tab->setEnvironment(u"staging"_qs); // 1.24 still serves policy/v1beta1
+        QTRY_VERIFY_WITH_TIMEOUT(!removedApi(), kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_tab->diagnostics()->diagnosticsFor(psp).isEmpty(),
+                                 kTimeoutMs); // checked, with the low no-schema note
+    }
+
     void editorUnderlinesTheFinding()
     {
         openManifest();
