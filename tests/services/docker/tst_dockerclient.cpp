@@ -182,7 +182,9 @@ private Q_SLOTS:
         busyStats->start();
         idleStats->start();
 
-        QTRY_VERIFY2_WITH_TIMEOUT(busiest > 50,
+        // A spinning process owns a core when the machine is quiet; a loaded two-core test run
+        // still gives it a fifth, far above the idle container's few hundredths.
+        QTRY_VERIFY2_WITH_TIMEOUT(busiest > 20,
                                   qPrintable(QStringLiteral("busiest sample %1 %").arg(busiest)),
                                   kStatsTimeoutMs);
         QTRY_VERIFY_WITH_TIMEOUT(idleCpu.size() >= 4, kStatsTimeoutMs);

@@ -309,8 +309,10 @@ private Q_SLOTS:
             const QList<double> samples = m_mirror->cpu.value(busy);
             return samples.isEmpty() ? 0.0 : *std::max_element(samples.begin(), samples.end());
         };
+        // A spinning process owns a core when the machine is quiet; a loaded two-core test run
+        // still gives it a fifth, far above the idle container's few hundredths.
         QTRY_VERIFY2_WITH_TIMEOUT(
-            busiest() > 50, qPrintable(QStringLiteral("busiest %1 %").arg(busiest())), kStatsMs);
+            busiest() > 20, qPrintable(QStringLiteral("busiest %1 %").arg(busiest())), kStatsMs);
         QTRY_VERIFY_WITH_TIMEOUT(m_mirror->cpu.value(idle).size() >= 4, kStatsMs);
         const QList<double> idleCpu = m_mirror->cpu.value(idle);
         // The first frame has no precpu and reads 0 whatever the load.
