@@ -113,6 +113,19 @@ private:
         return records.first();
     }
 
+    // The deployment ended rolled back, and the session, idle, went with the window.
+    void rolledBackAndReleased(const QString& application, const LatenessProbe& probe,
+                               const char* what)
+    {
+        const std::optional<DeploymentRecord> record = onlyRecord(application);
+        QVERIFY(record);
+        QVERIFY(record->status);
+        QCOMPARE(*record->status, DeploymentStatus::RolledBack);
+        m_window.reset();
+        QVERIFY(!m_session);
+        report(probe, what);
+    }
+
     static void report(const LatenessProbe& probe, const char* what)
     {
         qInfo("%s: the 10 ms timer was late by %lld ms at worst", what,
@@ -161,14 +174,7 @@ private Q_SLOTS:
         QVERIFY(cancel->isEnabled());
         cancel->click();
         QTRY_VERIFY_WITH_TIMEOUT(!m_window->isVisible(), kStageTimeoutMs);
-        const std::optional<DeploymentRecord> record = onlyRecord(application);
-        QVERIFY(record);
-        QVERIFY(record->status);
-        QCOMPARE(*record->status, DeploymentStatus::RolledBack);
-        // Idle, the session goes with the window.
-        m_window.reset();
-        QVERIFY(!m_session);
-        report(probe, "wait");
+        rolledBackAndReleased(application, probe, "wait");
     }
 
     void closeAndCancelIt()
@@ -183,13 +189,7 @@ private Q_SLOTS:
         QVERIFY(m_window->isVisible());
         QTRY_VERIFY_WITH_TIMEOUT(!m_window->isVisible(), kStageTimeoutMs);
         QVERIFY(!m_window->leavesWorkRunning());
-        const std::optional<DeploymentRecord> record = onlyRecord(application);
-        QVERIFY(record);
-        QVERIFY(record->status);
-        QCOMPARE(*record->status, DeploymentStatus::RolledBack);
-        m_window.reset();
-        QVERIFY(!m_session);
-        report(probe, "cancel");
+        rolledBackAndReleased(application, probe, "cancel");
     }
 
     void closeAndLeaveIt()
