@@ -323,6 +323,7 @@ void MainWindow::replaceSession(const QString& root, bool cancelOld)
                           : tr("The work of %1 goes on until it ends.").arg(previous->name()),
                 10'000);
         // Never waited for here: it goes once its work has ended.
+        m_retired.removeAll(nullptr); // those whose work has ended are gone
         if (previous->isBusy())
             m_retired.append(previous);
         previous->closeWhenIdle(cancelOld);

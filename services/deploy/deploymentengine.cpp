@@ -270,7 +270,7 @@ QList<ReconcileOutcome> reconcileInterrupted(const DeploymentContext& context)
         QDir().mkpath(QFileInfo(lockPath).absolutePath());
         QLockFile lock(lockPath);
         // A live process holds the lock of a deployment that still runs: leave it alone.
-        if (!lockPair(lock) || pairHeldElsewhere(context, record.application, record.environment))
+        if (!lockPair(lock))
             continue;
 
         ReconcileOutcome outcome;

@@ -51,10 +51,6 @@ qint64 estimateDuration(DeploymentLedger& ledger, const QString& application,
 // Takes the pair's lock, freeing one a dead process left; false with the holder's pid when a
 // live process holds it.
 bool lockPair(QLockFile& lock, qint64* holder = nullptr);
-// True when a live process holds the lock of the same application and environment names under
-// another workspace's name: the deployment the shared ledger lists may be that one, still running.
-bool pairHeldElsewhere(const DeploymentContext& context, const QString& application,
-                       const QString& environment);
 // The lock file that keeps two consoles from deploying the same pair at once.
 QString pairLockPath(const DeploymentContext& context, const QString& application,
                      const QString& environment);

@@ -4,8 +4,6 @@
 
 #include "docker/environmenthost.h"
 
-#include <QDir>
-#include <QFileInfo>
 #include <QLockFile>
 #include <QSysInfo>
 
@@ -38,27 +36,6 @@ bool lockPair(QLockFile& lock, qint64* holder)
     return false;
 }
 
-bool pairHeldElsewhere(const DeploymentContext& context, const QString& application,
-                       const QString& environment)
-{
-    // The ledger is shared by every workspace of the data folder, the locks are per workspace:
-    // a deployment of another workspace (another console, or a session this console switched
-    // away from) holds its own lock for the same application and environment names.
-    const QDir locks(context.dataDir + QStringLiteral("/locks"));
-    const QString suffix = QStringLiteral("-%1-%2.lock").arg(application, environment);
-    const QString own = QFileInfo(pairLockPath(context, application, environment)).fileName();
-    const QStringList files = locks.entryList({u'*' + suffix}, QDir::Files);
-    for (const QString& file : files) {
-        if (file == own)
-            continue;
-        QLockFile lock(locks.filePath(file));
-        qint64 holder = 0;
-        if (!lockPair(lock, &holder))
-            return true;
-    }
-    return false;
-}
-
 qint64 estimateDuration(DeploymentLedger& ledger, const QString& application,
                         const QString& environment, DeploymentKind kind)
 {
@@ -80,10 +57,9 @@ qint64 estimateDuration(DeploymentLedger& ledger, const QString& application,
 QString pairLockPath(const DeploymentContext& context, const QString& application,
                      const QString& environment)
 {
-    return context.dataDir + QStringLiteral("/locks/%1-%2-%3.lock")
-                                 .arg(context.workspace.name.isEmpty() ? QStringLiteral("workspace")
-                                                                       : context.workspace.name,
-                                      application, environment);
+    // Keyed as the ledger is, which every workspace of the data folder shares: a deployment of
+    // that pair recorded as running holds this lock whichever workspace started it.
+    return context.dataDir + QStringLiteral("/locks/%1-%2.lock").arg(application, environment);
 }
 
 TrafficRouterOptions trafficOptions(const DeploymentContext& context,

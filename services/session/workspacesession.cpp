@@ -33,14 +33,6 @@ QString workspaceFile(const QString& root)
                                    : root;
 }
 
-QByteArray fingerprint(const QString& root)
-{
-    QFile file(workspaceFile(root));
-    if (!file.open(QIODevice::ReadOnly))
-        return QByteArrayLiteral("unreadable");
-    return QCryptographicHash::hash(file.readAll(), QCryptographicHash::Sha256);
-}
-
 } // namespace
 
 WorkspaceSession::WorkspaceSession(SessionOptions options, QObject* parent)
@@ -89,11 +81,24 @@ QString WorkspaceSession::name() const
     return QFileInfo(m_options.root).fileName();
 }
 
-WorkspaceSession::Loaded WorkspaceSession::load(const QString& root)
+WorkspaceSession::Loaded WorkspaceSession::load(const QString& root, const QByteArray& known)
 {
     Loaded loaded;
-    if (!root.isEmpty())
-        loaded.workspace = loadWorkspace(root, loaded.findings);
+    if (root.isEmpty())
+        return loaded;
+    QFile file(workspaceFile(root));
+    if (!file.open(QIODevice::ReadOnly)) {
+        loaded.fingerprint = QByteArrayLiteral("unreadable");
+        loaded.workspace = loadWorkspace(root, loaded.findings); // says why, in its words
+        return loaded;
+    }
+    // One read serves both: the fingerprint tells a real change from a save of the same text,
+    // which is then not parsed again.
+    const QByteArray text = file.readAll();
+    loaded.fingerprint = QCryptographicHash::hash(text, QCryptographicHash::Sha256);
+    loaded.unchanged = loaded.fingerprint == known;
+    if (!loaded.unchanged)
+        loaded.workspace = parseWorkspace(file.fileName(), text, loaded.findings);
     return loaded;
 }
 
@@ -133,7 +138,7 @@ void WorkspaceSession::open()
 bool WorkspaceSession::openBlocking()
 {
     if (!m_options.root.isEmpty())
-        applyLoaded(load(m_options.root));
+        applyLoaded(load(m_options.root, {}));
     if (m_store)
         applyHistory(openHistory(m_store));
     return m_historyError.isEmpty();
@@ -143,22 +148,22 @@ void WorkspaceSession::loadAsync()
 {
     const quint64 generation = ++m_loadGeneration;
     QPointer<WorkspaceSession> guard(this);
-    QtConcurrent::run([root = m_options.root] {
-        return std::pair(load(root), fingerprint(root));
-    }).then(this, [this, guard, generation](std::pair<Loaded, QByteArray> answer) {
+    QtConcurrent::run([root = m_options.root, known = m_loaded ? m_fingerprint : QByteArray()] {
+        return load(root, known);
+    }).then(this, [this, guard, generation](Loaded loaded) {
         if (!guard || generation != m_loadGeneration)
             return;
         // Saving other files of the folder, or saving this one unchanged, is no reload.
-        if (m_loaded && answer.second == m_fingerprint)
+        if (loaded.unchanged)
             return;
-        m_fingerprint = answer.second;
-        applyLoaded(std::move(answer.first));
+        applyLoaded(std::move(loaded));
     });
 }
 
 void WorkspaceSession::applyLoaded(Loaded loaded)
 {
     const bool first = !m_loaded;
+    m_fingerprint = std::move(loaded.fingerprint);
     m_workspace = std::move(loaded.workspace);
     m_findings = std::move(loaded.findings);
     m_loaded = true;

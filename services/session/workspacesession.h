@@ -131,13 +131,16 @@ private:
     {
         std::optional<Workspace> workspace;
         Diagnostics findings;
+        QByteArray fingerprint; // of the text read
+        bool unchanged = false; // the text is the one parsed last: nothing else was done
     };
     struct OpenedHistory
     {
         QString error;
         std::shared_ptr<DeploymentLedger> ledger;
     };
-    static Loaded load(const QString& root);
+    // `known`: the fingerprint of the text parsed last, empty before the first parse.
+    static Loaded load(const QString& root, const QByteArray& known);
     static OpenedHistory openHistory(const std::shared_ptr<HistoryStore>& store);
     void loadAsync();
     void applyLoaded(Loaded loaded);

@@ -256,24 +256,37 @@ FileKind classifyFile(const QString& path, const QByteArray& text)
     return classify(path, parseYaml(path, text, ignored));
 }
 
+namespace {
+
+// The release an environment's cluster runs, with that environment: named, or the newest for a
+// Kubernetes target that names none; none for an environment on Docker.
+std::optional<KubeCluster> clusterOf(const Workspace& workspace, const Environment& environment)
+{
+    if (environment.kubernetesVersion)
+        return KubeCluster{*environment.kubernetesVersion, {environment.name}, false};
+    const Target* target = workspace.target(environment.target);
+    if (target && target->type == Target::Type::Kubernetes)
+        return KubeCluster{newestKubeVersion(), {environment.name}, true};
+    return std::nullopt;
+}
+
+} // namespace
+
 ValidationOptions validationOptionsFor(const Workspace& workspace)
 {
     ValidationOptions options{workspace.strictestLevel(), {}};
-    const auto add = [&options](KubeVersion version, const QString& environment, bool assumed) {
-        for (KubeCluster& cluster : options.kubernetes) {
-            if (cluster.version == version && cluster.assumed == assumed) {
-                cluster.environments.append(environment);
-                return;
-            }
-        }
-        options.kubernetes.append({version, {environment}, assumed});
-    };
     for (const Environment& environment : workspace.environments) {
-        const Target* target = workspace.target(environment.target);
-        if (environment.kubernetesVersion)
-            add(*environment.kubernetesVersion, environment.name, false);
-        else if (target && target->type == Target::Type::Kubernetes)
-            add(newestKubeVersion(), environment.name, true);
+        const std::optional<KubeCluster> found = clusterOf(workspace, environment);
+        if (!found)
+            continue;
+        const auto same = std::find_if(
+            options.kubernetes.begin(), options.kubernetes.end(), [&](const KubeCluster& c) {
+                return c.version == found->version && c.assumed == found->assumed;
+            });
+        if (same != options.kubernetes.end())
+            same->environments += found->environments;
+        else
+            options.kubernetes.append(*found);
     }
     std::sort(options.kubernetes.begin(), options.kubernetes.end(),
               [](const KubeCluster& a, const KubeCluster& b) { return a.version < b.version; });
@@ -287,11 +300,8 @@ ValidationOptions validationOptionsFor(const Workspace& workspace, const QString
     if (!chosen)
         return options;
     options.level = chosen->validation;
-    const Target* target = workspace.target(chosen->target);
-    if (chosen->kubernetesVersion)
-        options.kubernetes.append({*chosen->kubernetesVersion, {chosen->name}, false});
-    else if (target && target->type == Target::Type::Kubernetes)
-        options.kubernetes.append({newestKubeVersion(), {chosen->name}, true});
+    if (const std::optional<KubeCluster> cluster = clusterOf(workspace, *chosen))
+        options.kubernetes.append(*cluster);
     return options;
 }
 

@@ -251,7 +251,7 @@ private Q_SLOTS:
     }
 
     // The ledger is shared by the workspaces of one data folder; a deployment another workspace
-    // runs right now (its lock held under that workspace's name) is not a crash to reconcile.
+    // runs right now (holding the pair's lock) is not a crash to reconcile.
     void reconcileLeavesAnotherWorkspacesLiveDeployment()
     {
         DeployAppOptions options;
@@ -271,9 +271,8 @@ private Q_SLOTS:
 
         // What a live console holds while it deploys that pair in another workspace.
         QVERIFY(QDir().mkpath(context.dataDir + QStringLiteral("/locks")));
-        QLockFile other(
-            context.dataDir +
-            QStringLiteral("/locks/other-%1-%2.lock").arg(options.application, kStaging));
+        QLockFile other(context.dataDir +
+                        QStringLiteral("/locks/%1-%2.lock").arg(options.application, kStaging));
         other.setStaleLockTime(0);
         QVERIFY(other.tryLock(0));
         const auto reconciled = [&](const QList<ReconcileOutcome>& outcomes) {
