@@ -28,6 +28,9 @@ packages=(
     appstream desktop-file-utils xvfb xauth
     # local HTTP servers, a load generator and HAProxy for the HTTP, load-test and traffic tests
     busybox-static nginx wrk haproxy
+    # Prometheus and Alertmanager for the metrics, analysis and alert tests (amtool comes with
+    # Alertmanager)
+    prometheus prometheus-alertmanager
     # a private dockerd for the Docker integration tests (they import busybox-static as an image)
     docker.io
     # a private D-Bus daemon and Secret Service for the keyring test; QtKeychain loads libsecret

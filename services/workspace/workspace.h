@@ -24,6 +24,27 @@ struct TlsFiles
     bool verify = true;
 };
 
+// How Launchdeck signs in to a monitoring server (Prometheus, Alertmanager) or a webhook. The
+// token or password is never in the workspace: `secret` names the variable that holds it, read
+// from the process environment first, then from the OS keyring, as applications' secrets are.
+struct ServerAuth
+{
+    enum class Kind { None, Bearer, Basic };
+    Kind kind = Kind::None;
+    QString username; // basic
+    QString secret;   // bearer: the token; basic: the password
+};
+
+// A monitoring server of an environment: `prometheus: URL` or `prometheus: {url, auth, tls}`.
+struct MonitoringServer
+{
+    QString url; // empty: none
+    ServerAuth auth;
+    TlsFiles tls; // verify stays on unless the workspace turns it off
+    int line = 0;
+    bool isSet() const { return !url.isEmpty(); }
+};
+
 struct Target
 {
     enum class Type { Docker, Kubernetes };
@@ -50,8 +71,12 @@ struct Environment
     QString target;
     ValidationLevel validation = ValidationLevel::Standard;
     bool isProtected = false; // deploy and rollback ask for the environment's name typed
-    QString prometheus;       // URL of the environment's Prometheus server
-    QString trafficListen;    // host:port where the traffic entry point listens (Docker)
+    MonitoringServer prometheus;   // its Prometheus server
+    MonitoringServer alertmanager; // its Alertmanager (API v2)
+    QString trafficListen;         // host:port where the traffic entry point listens (Docker)
+    // host:port where the traffic entry point serves HAProxy's Prometheus exporter at /metrics
+    // (Docker); empty: not served.
+    QString trafficMetrics;
     std::optional<KubeVersion> kubernetesVersion; // the release its cluster runs; none: not said
     Requirements requirements;
     QList<std::pair<QString, QString>> env; // variables every application there gets
@@ -124,6 +149,16 @@ struct AppTest
     int line = 0;
 };
 
+// A PromQL condition of the rollback triggers: the query's result meets `condition`
+// ("result > 0.05") at every reading for `holdFor` (zero: at one reading).
+struct PromTrigger
+{
+    QString query;
+    QString condition;
+    std::chrono::milliseconds holdFor{0};
+    int line = 0;
+};
+
 struct RollbackPolicy
 {
     bool automatic = true;
@@ -133,6 +168,8 @@ struct RollbackPolicy
     std::optional<std::chrono::milliseconds> latencyP95;
     std::optional<int> restarts;
     std::optional<double> memoryShare; // fraction of the memory limit
+    QList<PromTrigger> prometheus;     // against the environment's Prometheus
+    QStringList alerts; // Alertmanager alert names that trip it while firing for the pair
 };
 
 struct Application
@@ -154,6 +191,49 @@ struct Application
     int line = 0;
 };
 
+// A chart of a dashboard: one PromQL query drawn as lines, one per series.
+struct DashboardPanel
+{
+    QString title;
+    QString query;  // may use $app, $env, $revision, $namespace, $pod, $container
+    QString unit;   // "", "bytes", "seconds", "percent", "req/s"
+    QString legend; // "{{label}} text {{other}}"; empty: the series' labels
+    int line = 0;
+};
+
+// Panels shown on Live Metrics for the applications and environments it names (empty: all).
+struct Dashboard
+{
+    QString name;
+    QStringList applications;
+    QStringList environments;
+    QList<DashboardPanel> panels;
+    int line = 0;
+};
+
+// A local alert rule, evaluated by Launchdeck itself without an Alertmanager: the query's
+// result meets the condition for `holdFor` on the environment's Prometheus.
+struct ThresholdRule
+{
+    QString name;
+    QString environment;
+    QString query;
+    QString condition; // "result > 0.05"
+    std::chrono::milliseconds holdFor{0};
+    int line = 0;
+};
+
+// Where Launchdeck tells people about firing alerts and failed or rolled-back deployments.
+struct Notifications
+{
+    QString webhook;       // a URL that takes a JSON POST with a Slack-compatible `text`…
+    QString webhookSecret; // …or the name of the secret holding that URL
+    bool desktop = true;
+    QStringList environments; // watched: alerts from these notify; empty: all
+    QList<ThresholdRule> rules;
+    int line = 0;
+};
+
 struct Workspace
 {
     QString root; // absolute folder
@@ -165,6 +245,8 @@ struct Workspace
     QStringList pipelineFiles; // absolute, resolved from the patterns
     QStringList templateFiles;
     QStringList manifestFiles;
+    QList<Dashboard> dashboards;
+    Notifications notifications;
 
     const Environment* environment(QStringView name) const;
     const Application* application(QStringView name) const;

@@ -115,9 +115,9 @@ Environment parseEnvironment(const QString& name, const YAML::Node& node, const 
         }
     }
     const YAML::Node prometheusNode = reader.take("prometheus");
-    environment.prometheus = reader.string("prometheus").value_or(QString());
-    if (!environment.prometheus.isEmpty() && !environment.prometheus.startsWith(u"http://") &&
-        !environment.prometheus.startsWith(u"https://")) {
+    environment.prometheus.url = reader.string("prometheus").value_or(QString());
+    if (environment.prometheus.isSet() && !environment.prometheus.url.startsWith(u"http://") &&
+        !environment.prometheus.url.startsWith(u"https://")) {
         reader.error(
             prometheusNode, QStringLiteral("bad-value"),
             QStringLiteral("prometheus of environment '%1' must be an http:// or https:// URL")
