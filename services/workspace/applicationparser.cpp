@@ -1,10 +1,8 @@
 // Parsing an application of launchdeck.yaml: image, ports, health check, strategy, tests and
-// rollback triggers.
+// rollback triggers (the PromQL and alert triggers are read in monitoringparser.cpp).
 #include "workspace/workspaceparser.h"
 
 #include "core/yamlsource.h"
-
-#include <QRegularExpression>
 
 namespace launchdeck::workspace_detail {
 
@@ -14,29 +12,6 @@ const QStringList kStrategies = {QStringLiteral("recreate"), QStringLiteral("rol
                                  QStringLiteral("blue-green"), QStringLiteral("canary")};
 const QStringList kMetrics = {QStringLiteral("error_rate"), QStringLiteral("latency_p95"),
                               QStringLiteral("restarts"), QStringLiteral("prometheus")};
-
-// Conditions as Argo Rollouts writes them, restricted to comparisons of `result`.
-bool isCondition(const QString& text)
-{
-    static const QRegularExpression comparison(
-        QStringLiteral("^\\s*result\\s*(<=|>=|==|!=|<|>)\\s*-?[0-9]+(\\.[0-9]+)?\\s*$"));
-    const QStringList parts = text.split(QRegularExpression(QStringLiteral("&&|\\|\\|")));
-    return std::all_of(parts.begin(), parts.end(),
-                       [](const QString& part) { return comparison.match(part).hasMatch(); });
-}
-
-std::optional<QString> readCondition(YamlMapReader& reader, const char* key)
-{
-    const YAML::Node node = reader.take(key);
-    const auto text = reader.string(key);
-    if (text && !isCondition(*text)) {
-        reader.error(
-            node, QStringLiteral("bad-condition"),
-            QStringLiteral("%1 '%2' must compare result with a number, e.g. \"result < 0.01\"")
-                .arg(QLatin1String(key), *text));
-    }
-    return text;
-}
 
 HealthCheck parseHealthCheck(const YAML::Node& node, const QString& what, const QString& path,
                              Diagnostics& out)
@@ -76,8 +51,11 @@ AnalysisTemplate parseAnalysis(const QString& name, const YAML::Node& node, cons
             QStringLiteral("analysis '%1' reads Prometheus and needs a 'query'").arg(name));
     analysis.interval = reader.duration("interval").value_or(analysis.interval);
     analysis.count = static_cast<int>(reader.integer("count", 1, 10'000).value_or(1));
-    analysis.successCondition = readCondition(reader, "success_condition").value_or(QString());
-    analysis.failureCondition = readCondition(reader, "failure_condition").value_or(QString());
+    const QString owner = QStringLiteral("analysis '%1'").arg(name);
+    analysis.successCondition =
+        readCondition(reader, "success_condition", owner).value_or(QString());
+    analysis.failureCondition =
+        readCondition(reader, "failure_condition", owner).value_or(QString());
     if (analysis.successCondition.isEmpty() && analysis.failureCondition.isEmpty())
         reader.error(
             node, QStringLiteral("missing-field"),
@@ -319,6 +297,8 @@ Application parseApplication(const QString& name, const YAML::Node& node, const 
             if (const auto n = t.integer("restarts", 1, 1000))
                 app.rollback.restarts = static_cast<int>(*n);
             app.rollback.memoryShare = readFraction(t, "memory");
+            app.rollback.prometheus = readPromTriggers(t, name);
+            app.rollback.alerts = readAlertNames(t, name);
             t.finish();
         }
         r.finish();

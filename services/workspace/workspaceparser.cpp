@@ -1,5 +1,6 @@
 // Parsing launchdeck.yaml: targets, environments and the file patterns; applications are read in
-// applicationparser.cpp.
+// applicationparser.cpp, monitoring servers in monitoringparser.cpp, dashboards and
+// notifications in dashboardparser.cpp.
 #include "workspace/workspaceparser.h"
 
 #include "core/yamlsource.h"
@@ -50,6 +51,31 @@ namespace {
 
 const QStringList kLevels = {QStringLiteral("basic"), QStringLiteral("standard"),
                              QStringLiteral("strict")};
+
+// "HOST:PORT" split in two; a bad one is reported at `node` with an example.
+std::optional<std::pair<QString, int>> readHostPort(YamlMapReader& reader, const YAML::Node& node,
+                                                    const QString& text, const char* key,
+                                                    const QString& example)
+{
+    if (text.isEmpty())
+        return std::nullopt;
+    const qsizetype colon = text.lastIndexOf(u':');
+    bool portOk = false;
+    const int port = colon > 0 ? text.mid(colon + 1).toInt(&portOk) : 0;
+    if (!portOk || port < 1 || port > 65535) {
+        reader.error(node, QStringLiteral("invalid-port"),
+                     QStringLiteral("%1 must be HOST:PORT, e.g. %2, not '%3'")
+                         .arg(QLatin1String(key), example, text));
+        return std::nullopt;
+    }
+    return std::pair{text.left(colon), port};
+}
+
+// Addresses that listen on every interface, and so clash with any other on the same port.
+bool isWildcardHost(const QString& host)
+{
+    return host == u"0.0.0.0" || host == u"*" || host == u"::" || host == u"[::]";
+}
 
 Target parseTarget(const QString& name, const YAML::Node& node, const QString& path,
                    Diagnostics& out)
@@ -114,29 +140,29 @@ Environment parseEnvironment(const QString& name, const YAML::Node& node, const 
             environment.kubernetesVersion = KubeVersion::parse(*version);
         }
     }
-    const YAML::Node prometheusNode = reader.take("prometheus");
-    environment.prometheus.url = reader.string("prometheus").value_or(QString());
-    if (environment.prometheus.isSet() && !environment.prometheus.url.startsWith(u"http://") &&
-        !environment.prometheus.url.startsWith(u"https://")) {
-        reader.error(
-            prometheusNode, QStringLiteral("bad-value"),
-            QStringLiteral("prometheus of environment '%1' must be an http:// or https:// URL")
-                .arg(name));
-    }
+    const QString owner = QStringLiteral("environment '%1'").arg(name);
+    environment.prometheus = readMonitoringServer(reader, "prometheus", owner);
+    environment.alertmanager = readMonitoringServer(reader, "alertmanager", owner);
     environment.env = reader.stringMap("env");
     if (const YAML::Node traffic = reader.take("traffic"); traffic.IsDefined()) {
         YamlMapReader trafficReader(traffic, path,
                                     QStringLiteral("traffic of environment '%1'").arg(name), out);
         const YAML::Node listenNode = trafficReader.take("listen");
         environment.trafficListen = trafficReader.string("listen", true).value_or(QString());
-        const qsizetype colon = environment.trafficListen.lastIndexOf(u':');
-        bool portOk = false;
-        const int port = colon > 0 ? environment.trafficListen.mid(colon + 1).toInt(&portOk) : 0;
-        if (!environment.trafficListen.isEmpty() && (!portOk || port < 1 || port > 65535)) {
+        const auto listen = readHostPort(trafficReader, listenNode, environment.trafficListen,
+                                         "listen", QStringLiteral("127.0.0.1:8080"));
+        const YAML::Node metricsNode = trafficReader.take("metrics");
+        environment.trafficMetrics = trafficReader.string("metrics").value_or(QString());
+        const auto metrics = readHostPort(trafficReader, metricsNode, environment.trafficMetrics,
+                                          "metrics", QStringLiteral("127.0.0.1:9101"));
+        if (listen && metrics && listen->second == metrics->second &&
+            (listen->first == metrics->first || isWildcardHost(listen->first) ||
+             isWildcardHost(metrics->first))) {
             trafficReader.error(
-                listenNode, QStringLiteral("invalid-port"),
-                QStringLiteral("listen must be HOST:PORT, e.g. 127.0.0.1:8080, not '%1'")
-                    .arg(environment.trafficListen));
+                metricsNode, QStringLiteral("bad-value"),
+                QStringLiteral("metrics of the traffic of environment '%1' must be another "
+                               "address than listen (%2)")
+                    .arg(name, environment.trafficListen));
         }
         trafficReader.finish();
     }
@@ -244,6 +270,7 @@ QList<Item> readNamedMap(YamlMapReader& reader, const char* key, const QString& 
 std::optional<Workspace> parseWorkspace(const QString& path, const QByteArray& text,
                                         Diagnostics& out)
 {
+    const SourceTextScope source(text);
     const YamlFile file = parseYaml(path, text, out);
     if (!file.readable)
         return std::nullopt;
@@ -281,6 +308,8 @@ std::optional<Workspace> parseWorkspace(const QString& path, const QByteArray& t
     workspace.templateFiles =
         readPatterns(reader, "templates", workspace.root, {QStringLiteral("templates/*.yaml")});
     workspace.manifestFiles = readPatterns(reader, "manifests", workspace.root, {});
+    workspace.dashboards = readDashboards(reader);
+    workspace.notifications = readNotifications(reader);
     reader.finish();
     checkReferences(workspace, root, path, out);
     return workspace;

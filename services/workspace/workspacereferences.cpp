@@ -1,4 +1,5 @@
-// Cross-checks within launchdeck.yaml: every name one part uses must be defined by another.
+// Cross-checks within launchdeck.yaml: every name one part uses must be defined by another, and
+// what queries Prometheus or Alertmanager needs an environment that names one.
 #include "workspace/workspaceparser.h"
 
 #include "core/yamlsource.h"
@@ -59,6 +60,131 @@ void reportDuplicatesOfDependencies(const Workspace& workspace, const YAML::Node
                              QStringLiteral("application '%1' depends on itself through depends_on")
                                  .arg(app.name)));
             return;
+        }
+    }
+}
+
+// The value of `key` in a mapping, or an undefined node. yaml-cpp throws when the node of a
+// missing key is asked its type, so every look below the root goes through here.
+YAML::Node childOf(const YAML::Node& node, const char* key)
+{
+    if (!node.IsDefined() || !node.IsMap())
+        return YAML::Node(YAML::NodeType::Undefined);
+    const YAML::Node child = node[key];
+    return child.IsDefined() ? child : YAML::Node(YAML::NodeType::Undefined);
+}
+
+// The name at `node` must be one of `known`, e.g. an environment of a dashboard.
+void checkName(const YAML::Node& node, const QStringList& known, const QString& kind,
+               const QString& owner, const QString& path, Diagnostics& out)
+{
+    if (!node.IsScalar() || known.contains(yamlText(node)))
+        return;
+    const QString name = yamlText(node);
+    const QString guess = closestMatch(name, known);
+    out.append(diagnosticAt(path, node, Severity::High, QStringLiteral("unknown-") + kind,
+                            QStringLiteral("%1 names %2 '%3', which is not defined%4")
+                                .arg(owner, kind, name,
+                                     guess.isEmpty()
+                                         ? QString()
+                                         : QStringLiteral(" (did you mean '%1'?)").arg(guess))));
+}
+
+void checkNamesIn(const YAML::Node& names, const QStringList& known, const QString& kind,
+                  const QString& owner, const QString& path, Diagnostics& out)
+{
+    if (!names.IsDefined() || !names.IsSequence())
+        return;
+    for (const YAML::Node& item : names)
+        checkName(item, known, kind, owner, path, out);
+}
+
+// Dashboards, notifications and their rules against the applications and environments; a rule
+// needs its environment's Prometheus, and triggers need some environment to have one.
+void checkMonitoringReferences(const Workspace& workspace, const YAML::Node& root,
+                               const QString& path, Diagnostics& out)
+{
+    QStringList appNames;
+    for (const Application& app : workspace.applications)
+        appNames.append(app.name);
+    QStringList environmentNames;
+    for (const Environment& environment : workspace.environments)
+        environmentNames.append(environment.name);
+    const QString application = QStringLiteral("application");
+    const QString environmentKind = QStringLiteral("environment");
+
+    if (const YAML::Node dashboards = childOf(root, "dashboards"); dashboards.IsSequence()) {
+        int index = 0;
+        for (const YAML::Node& dashboard : dashboards) {
+            ++index;
+            if (!dashboard.IsMap())
+                continue;
+            const YAML::Node name = childOf(dashboard, "name");
+            const QString owner = name.IsScalar()
+                                      ? QStringLiteral("dashboard '%1'").arg(yamlText(name))
+                                      : QStringLiteral("dashboard %1").arg(index);
+            checkNamesIn(childOf(dashboard, "applications"), appNames, application, owner, path,
+                         out);
+            checkNamesIn(childOf(dashboard, "environments"), environmentNames, environmentKind,
+                         owner, path, out);
+        }
+    }
+
+    const YAML::Node notifications = childOf(root, "notifications");
+    if (notifications.IsMap()) {
+        checkNamesIn(childOf(notifications, "environments"), environmentNames, environmentKind,
+                     QStringLiteral("notifications"), path, out);
+        if (const YAML::Node rules = childOf(notifications, "rules"); rules.IsSequence()) {
+            for (const YAML::Node& rule : rules) {
+                const YAML::Node environmentNode = childOf(rule, "environment");
+                if (!environmentNode.IsScalar())
+                    continue;
+                const YAML::Node name = childOf(rule, "name");
+                const QString owner = name.IsScalar()
+                                          ? QStringLiteral("rule '%1'").arg(yamlText(name))
+                                          : QStringLiteral("a rule of notifications");
+                const Environment* environment = workspace.environment(yamlText(environmentNode));
+                if (!environment) {
+                    checkName(environmentNode, environmentNames, environmentKind, owner, path, out);
+                } else if (!environment->prometheus.isSet()) {
+                    out.append(diagnosticAt(
+                        path, environmentNode, Severity::High, QStringLiteral("no-prometheus"),
+                        QStringLiteral("%1 queries the Prometheus of environment '%2', which "
+                                       "names none")
+                            .arg(owner, environment->name)));
+                }
+            }
+        }
+    }
+
+    const auto anyEnvironment = [&](auto has) {
+        return std::any_of(workspace.environments.begin(), workspace.environments.end(), has);
+    };
+    const bool anyPrometheus =
+        anyEnvironment([](const Environment& e) { return e.prometheus.isSet(); });
+    const bool anyAlertmanager =
+        anyEnvironment([](const Environment& e) { return e.alertmanager.isSet(); });
+    for (const Application& app : workspace.applications) {
+        const YAML::Node rollback = nodeOf(root, "applications", app.name, "rollback");
+        const YAML::Node triggers = childOf(rollback, "triggers");
+        // At the list when there is one, else at the nearest mapping that holds it.
+        const auto at = [&](const char* key) {
+            const YAML::Node node = childOf(triggers, key);
+            return node.IsDefined() ? node : triggers.IsDefined() ? triggers : rollback;
+        };
+        if (!app.rollback.prometheus.isEmpty() && !anyPrometheus) {
+            out.append(diagnosticAt(
+                path, at("prometheus"), Severity::Medium, QStringLiteral("no-prometheus"),
+                QStringLiteral("application '%1' has prometheus triggers, but no environment "
+                               "names a prometheus server")
+                    .arg(app.name)));
+        }
+        if (!app.rollback.alerts.isEmpty() && !anyAlertmanager) {
+            out.append(diagnosticAt(
+                path, at("alerts"), Severity::Medium, QStringLiteral("no-alertmanager"),
+                QStringLiteral("application '%1' has alert triggers, but no environment names "
+                               "an alertmanager")
+                    .arg(app.name)));
         }
     }
 }
@@ -164,6 +290,7 @@ void checkReferences(const Workspace& workspace, const YAML::Node& root, const Q
         }
     }
     reportDuplicatesOfDependencies(workspace, root, path, out);
+    checkMonitoringReferences(workspace, root, path, out);
 }
 
 } // namespace launchdeck::workspace_detail

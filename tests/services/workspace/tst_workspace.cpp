@@ -116,7 +116,7 @@ private Q_SLOTS:
                        "steps: [{set_weight: 10}]\n"
                        "      analysis:\n        a: {metric: error_rate, success_condition: \"rate "
                        "< 1\"}\n")
-            << QStringLiteral("bad-condition@16:52");
+            << QStringLiteral("bad-condition@16:53");
         QTest::newRow("bad share")
             << minimal(
                    "  web:\n    image: shop/web\n    rollback: {triggers: {error_rate: 150%}}\n")
