@@ -158,4 +158,13 @@ bool AnalysisCondition::evaluate(double result) const
     });
 }
 
+QString conditionValueText(double value)
+{
+    if (std::isnan(value))
+        return QStringLiteral("NaN");
+    if (std::isinf(value))
+        return value > 0 ? QStringLiteral("+Inf") : QStringLiteral("-Inf");
+    return QString::number(value, 'g', 6);
+}
+
 } // namespace launchdeck

@@ -44,4 +44,8 @@ private:
     QList<QList<Term>> m_anyOf; // OR of ANDs
 };
 
+// A value a condition weighs, as Prometheus writes it: "0.42", and NaN, +Inf and -Inf rather
+// than the C library's nan and inf.
+QString conditionValueText(double value);
+
 } // namespace launchdeck

@@ -120,4 +120,25 @@ QString describeCurlError(CURLcode code, const char* errorBuffer, std::chrono::m
     return kind + u" (" + QString::fromUtf8(errorBuffer) + u')';
 }
 
+std::optional<CURLcode> performCancellable(CURLM* multi, CURL* easy, const std::atomic_bool* cancel)
+{
+    constexpr int kPollMs = 50;
+    curl_multi_add_handle(multi, easy);
+    std::optional<CURLcode> result;
+    for (;;) {
+        int running = 0;
+        curl_multi_perform(multi, &running);
+        int queued = 0;
+        while (CURLMsg* message = curl_multi_info_read(multi, &queued)) {
+            if (message->msg == CURLMSG_DONE)
+                result = message->data.result;
+        }
+        if (result || (cancel && cancel->load(std::memory_order_relaxed)))
+            break;
+        curl_multi_poll(multi, nullptr, 0, kPollMs, nullptr);
+    }
+    curl_multi_remove_handle(multi, easy);
+    return result;
+}
+
 } // namespace launchdeck::http::detail

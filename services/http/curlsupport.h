@@ -7,8 +7,10 @@
 
 #include <curl/curl.h>
 
+#include <atomic>
 #include <chrono>
 #include <memory>
+#include <optional>
 
 namespace launchdeck::http::detail {
 
@@ -64,5 +66,10 @@ QString describeCurlError(CURLcode code, const char* errorBuffer,
 // The same sentence without libcurl's detail, which varies from request to request (elapsed
 // milliseconds, byte counts): a stable key for counting errors by kind.
 QString curlErrorKind(CURLcode code, const char* errorBuffer, std::chrono::milliseconds timeout);
+
+// Runs one transfer on `easy` through `multi` until it ends, looking at `cancel` (may be null)
+// every 50 ms. Returns the transfer's result, or none when it was cancelled first.
+std::optional<CURLcode> performCancellable(CURLM* multi, CURL* easy,
+                                           const std::atomic_bool* cancel);
 
 } // namespace launchdeck::http::detail

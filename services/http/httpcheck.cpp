@@ -47,31 +47,13 @@ Attempt attemptOnce(const HttpCheckSpec& spec, const std::atomic_bool* cancel)
     detail::configureRequest(easy.get(), options, errorBuffer);
 
     const auto started = Clock::now();
-    curl_multi_add_handle(multi.get(), easy.get());
-    CURLcode code = CURLE_OK;
-    bool done = false;
-    while (!done) {
-        int running = 0;
-        curl_multi_perform(multi.get(), &running);
-        int queued = 0;
-        while (CURLMsg* message = curl_multi_info_read(multi.get(), &queued)) {
-            if (message->msg == CURLMSG_DONE) {
-                code = message->data.result;
-                done = true;
-            }
-        }
-        if (done)
-            break;
-        if (isCancelled(cancel)) {
-            attempt.cancelled = true;
-            break;
-        }
-        curl_multi_poll(multi.get(), nullptr, 0, 50, nullptr);
-    }
+    const std::optional<CURLcode> result =
+        detail::performCancellable(multi.get(), easy.get(), cancel);
     attempt.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
-    curl_multi_remove_handle(multi.get(), easy.get());
+    attempt.cancelled = !result;
     if (attempt.cancelled)
         return attempt;
+    const CURLcode code = *result;
 
     if (code == CURLE_OK) {
         long status = 0;

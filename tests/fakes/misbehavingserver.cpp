@@ -1,4 +1,4 @@
-// QTcpServer in a worker thread, answering garbage or nothing.
+// QTcpServer in a worker thread, answering garbage, nothing, a given answer or an endless one.
 #include "fakes/misbehavingserver.h"
 
 #include <QHostAddress>
@@ -7,15 +7,41 @@
 
 namespace launchdeck::test {
 
+namespace {
+
+// The request is whole once its headers and the body their Content-Length announces are in.
+bool isWholeRequest(const QByteArray& request)
+{
+    const qsizetype end = request.indexOf("\r\n\r\n");
+    if (end < 0)
+        return false;
+    qsizetype length = 0;
+    for (const QByteArray& line : request.left(end).split('\n')) {
+        if (line.trimmed().toLower().startsWith("content-length:"))
+            length = line.mid(line.indexOf(':') + 1).trimmed().toLongLong();
+    }
+    return request.size() >= end + 4 + length;
+}
+
+// One series of a range answer, repeated for as long as the huge answer runs.
+QByteArray hugeSeries()
+{
+    QByteArray series = R"({"metric":{"__name__":"huge","job":"x"},"values":[)";
+    for (int i = 0; i < 2000; ++i)
+        series += (i ? "," : "") + QByteArray("[1700000000.123,\"0.5\"]");
+    return series + "]},";
+}
+
+} // namespace
+
 class MisbehavingWorker final : public QObject
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(MisbehavingWorker)
 
 public:
-    MisbehavingWorker(MisbehavingServer::Behaviour behaviour, std::atomic_int* connections)
-        : m_behaviour(behaviour)
-        , m_connections(connections)
+    explicit MisbehavingWorker(MisbehavingServer* owner)
+        : m_owner(owner)
         , m_server(this)
     {
         connect(&m_server, &QTcpServer::newConnection, this, &MisbehavingWorker::accept);
@@ -34,20 +60,75 @@ private:
     void accept()
     {
         while (QTcpSocket* socket = m_server.nextPendingConnection()) {
-            m_connections->fetch_add(1);
+            m_owner->m_connections.fetch_add(1);
             connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
-            connect(socket, &QTcpSocket::readyRead, socket, [this, socket] {
-                socket->readAll();
-                if (m_behaviour == MisbehavingServer::Behaviour::AnswerGarbage) {
-                    socket->write(MisbehavingServer::garbage());
-                    socket->disconnectFromHost();
-                }
-            });
+            auto* request = new QByteArray;
+            connect(socket, &QObject::destroyed, socket, [request] { delete request; });
+            connect(socket, &QTcpSocket::readyRead, socket,
+                    [this, socket, request] { received(socket, request); });
         }
     }
 
-    MisbehavingServer::Behaviour m_behaviour;
-    std::atomic_int* m_connections;
+    void received(QTcpSocket* socket, QByteArray* request)
+    {
+        request->append(socket->readAll());
+        switch (m_owner->m_behaviour) {
+        case MisbehavingServer::Behaviour::NeverAnswer:
+            return;
+        case MisbehavingServer::Behaviour::AnswerGarbage:
+            socket->write(MisbehavingServer::garbage());
+            socket->disconnectFromHost();
+            return;
+        case MisbehavingServer::Behaviour::AnswerGiven:
+            if (isWholeRequest(*request))
+                answerGiven(socket, *request);
+            return;
+        case MisbehavingServer::Behaviour::AnswerHuge:
+            if (isWholeRequest(*request) && !socket->property("streaming").toBool())
+                streamHuge(socket);
+            return;
+        }
+    }
+
+    void answerGiven(QTcpSocket* socket, const QByteArray& request)
+    {
+        MisbehavingServer::Answer answer;
+        {
+            const std::lock_guard lock(m_owner->m_mutex);
+            m_owner->m_lastRequest = request;
+            answer = m_owner->m_answer;
+        }
+        socket->write("HTTP/1.1 " + QByteArray::number(answer.status) +
+                      " Answer\r\nContent-Type: " + answer.contentType +
+                      "\r\nContent-Length: " + QByteArray::number(answer.body.size()) +
+                      "\r\nConnection: close\r\n\r\n" + answer.body);
+        socket->disconnectFromHost();
+    }
+
+    // Written as the client takes it, so the server holds one piece at a time whatever the
+    // client does.
+    void streamHuge(QTcpSocket* socket)
+    {
+        socket->setProperty("streaming", true);
+        socket->write(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n"
+            R"({"status":"success","data":{"resultType":"matrix","result":[)");
+        const QByteArray piece = hugeSeries();
+        const auto more = [this, socket, piece] {
+            while (socket->bytesToWrite() < 4 * piece.size()) {
+                if (m_owner->m_hugeSent.load() >= MisbehavingServer::hugeAnswerBytes()) {
+                    socket->disconnectFromHost();
+                    return;
+                }
+                socket->write(piece);
+                m_owner->m_hugeSent.fetch_add(piece.size());
+            }
+        };
+        connect(socket, &QTcpSocket::bytesWritten, socket, more);
+        more();
+    }
+
+    MisbehavingServer* m_owner;
     QTcpServer m_server;
 };
 
@@ -69,7 +150,7 @@ bool MisbehavingServer::start(QString* error)
 {
     if (m_worker)
         return m_port != 0;
-    m_worker = new MisbehavingWorker(m_behaviour, &m_connections);
+    m_worker = new MisbehavingWorker(this);
     m_worker->moveToThread(&m_thread);
     m_thread.start();
     QString failure;
@@ -89,6 +170,18 @@ QString MisbehavingServer::url(const QString& path) const
 QByteArray MisbehavingServer::garbage()
 {
     return QByteArrayLiteral("SSH-2.0-OpenSSH_9.2p1\r\n\x01\x02\x03 this is not HTTP\r\n\r\n");
+}
+
+void MisbehavingServer::setAnswer(int status, const QByteArray& contentType, const QByteArray& body)
+{
+    const std::lock_guard lock(m_mutex);
+    m_answer = Answer{status, contentType, body};
+}
+
+QByteArray MisbehavingServer::lastRequest() const
+{
+    const std::lock_guard lock(m_mutex);
+    return m_lastRequest;
 }
 
 } // namespace launchdeck::test

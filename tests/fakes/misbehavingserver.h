@@ -1,11 +1,14 @@
 // TCP servers that break HTTP on purpose, for the error paths of HTTP clients: one answers
-// bytes that are not HTTP, one accepts connections and never answers.
+// bytes that are not HTTP, one accepts connections and never answers, one answers whatever
+// status and body the test gives (and keeps the request it got), one streams an endless answer.
 #pragma once
 
+#include <QByteArray>
 #include <QString>
 #include <QThread>
 
 #include <atomic>
+#include <mutex>
 
 namespace launchdeck::test {
 
@@ -15,7 +18,12 @@ class MisbehavingWorker;
 class MisbehavingServer final
 {
 public:
-    enum class Behaviour { AnswerGarbage, NeverAnswer };
+    enum class Behaviour {
+        AnswerGarbage,
+        NeverAnswer,
+        AnswerGiven, // setAnswer()'s status, type and body to every request
+        AnswerHuge,  // 200, JSON, no Content-Length: hugeAnswerBytes() of a range answer
+    };
 
     explicit MisbehavingServer(Behaviour behaviour);
     ~MisbehavingServer();
@@ -29,13 +37,36 @@ public:
 
     // What AnswerGarbage sends once the request arrives, then it closes.
     static QByteArray garbage();
+    // How much AnswerHuge sends at most (200 MiB), in pieces as the client takes them.
+    static qint64 hugeAnswerBytes() { return 200ll * 1024 * 1024; }
+    // Bytes of the huge answer written to the socket so far (a client that stops reading stops
+    // it).
+    qint64 hugeBytesSent() const { return m_hugeSent.load(); }
+
+    // AnswerGiven: the answer to every request from now on.
+    void setAnswer(int status, const QByteArray& contentType, const QByteArray& body);
+    // AnswerGiven: the last request as it arrived (request line, headers and body).
+    QByteArray lastRequest() const;
+
+    struct Answer
+    {
+        int status = 200;
+        QByteArray contentType = "application/json";
+        QByteArray body;
+    };
 
 private:
+    friend class MisbehavingWorker;
+
     Behaviour m_behaviour;
     QThread m_thread;
     MisbehavingWorker* m_worker = nullptr;
     quint16 m_port = 0;
     std::atomic_int m_connections{0};
+    std::atomic<qint64> m_hugeSent{0};
+    mutable std::mutex m_mutex;
+    Answer m_answer;
+    QByteArray m_lastRequest;
 };
 
 } // namespace launchdeck::test

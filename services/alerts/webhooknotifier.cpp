@@ -1,0 +1,197 @@
+// The webhook's deliveries: Qt Network on the notifier's thread, a timer per retry, the log
+// file appended to after each delivery ends.
+#include "alerts/webhooknotifier.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QLoggingCategory>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QThread>
+#include <QTimer>
+#include <QUrl>
+
+namespace launchdeck::alerts {
+
+Q_LOGGING_CATEGORY(lcWebhook, "launchdeck.notifications", QtInfoMsg)
+
+class WebhookWorker final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(WebhookWorker)
+
+public:
+    WebhookWorker(QString url, QString logFile, WebhookOptions options)
+        : m_url(std::move(url))
+        , m_logFile(std::move(logFile))
+        , m_options(options)
+    {}
+
+    void send(const NotificationEvent& event)
+    {
+        if (!m_network)
+            m_network = new QNetworkAccessManager(this);
+        attempt(Delivery{webhookPayload(event), notificationTitle(event), 1});
+    }
+
+Q_SIGNALS:
+    void delivered(const launchdeck::alerts::WebhookDelivery& delivery);
+
+private:
+    struct Delivery
+    {
+        QByteArray payload;
+        QString title;
+        int attempt = 1;
+    };
+
+    void attempt(Delivery delivery)
+    {
+        QNetworkRequest request{QUrl(m_url)};
+        request.setHeader(QNetworkRequest::ContentTypeHeader,
+                          QByteArrayLiteral("application/json"));
+        request.setTransferTimeout(m_options.timeoutMs);
+        QNetworkReply* reply = m_network->post(request, delivery.payload);
+        connect(reply, &QNetworkReply::finished, this, [this, reply, delivery] {
+            reply->deleteLater();
+            answered(reply, delivery);
+        });
+    }
+
+    void answered(QNetworkReply* reply, const Delivery& delivery)
+    {
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        QString error;
+        if (status >= 300) {
+            const QString reason =
+                reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString();
+            error = reason.isEmpty() ? QStringLiteral("HTTP %1").arg(status)
+                                     : QStringLiteral("HTTP %1 %2").arg(status).arg(reason);
+        } else if (reply->error() != QNetworkReply::NoError || status == 0) {
+            error = scrubbed(reply->errorString());
+        }
+        // A refused request (4xx other than 429) will be refused again: no retry.
+        const bool permanent = status >= 400 && status < 500 && status != 429;
+        if (!error.isEmpty() && !permanent && delivery.attempt < m_options.attempts) {
+            const int backoff = m_options.firstBackoffMs << (delivery.attempt - 1);
+            qCInfo(lcWebhook).noquote() << "webhook" << WebhookNotifier::maskedUrl(m_url) << error
+                                        << "- attempt" << delivery.attempt << "of"
+                                        << m_options.attempts << "retrying in" << backoff << "ms";
+            Delivery next = delivery;
+            ++next.attempt;
+            QTimer::singleShot(backoff, this, [this, next] { attempt(next); });
+            return;
+        }
+        WebhookDelivery done;
+        done.at = QDateTime::currentDateTimeUtc();
+        done.event = delivery.title;
+        done.target = WebhookNotifier::maskedUrl(m_url);
+        done.httpStatus = status;
+        done.error = error;
+        done.attempts = delivery.attempt;
+        appendToLog(done);
+        Q_EMIT delivered(done);
+    }
+
+    // Qt's messages name the whole URL, token included.
+    QString scrubbed(QString message) const
+    {
+        const QUrl url(m_url);
+        const QString masked = WebhookNotifier::maskedUrl(m_url);
+        message.replace(m_url, masked);
+        message.replace(url.toString(), masked);
+        message.replace(url.toDisplayString(), masked);
+        if (url.path().size() > 1)
+            message.replace(url.path(), QStringLiteral("/…"));
+        return message;
+    }
+
+    void appendToLog(const WebhookDelivery& delivery)
+    {
+        const QString line = delivery.toLogLine();
+        if (delivery.delivered())
+            qCInfo(lcWebhook).noquote() << line;
+        else
+            qCWarning(lcWebhook).noquote() << line;
+        if (m_logFile.isEmpty())
+            return;
+        QDir().mkpath(QFileInfo(m_logFile).absolutePath());
+        QFile file(m_logFile);
+        if (!file.open(QIODevice::WriteOnly | QIODevice::Append | QIODevice::Text)) {
+            qCWarning(lcWebhook).noquote()
+                << "cannot write the notification log" << m_logFile << file.errorString();
+            return;
+        }
+        file.write(line.toUtf8() + '\n');
+    }
+
+    QString m_url;
+    QString m_logFile;
+    WebhookOptions m_options;
+    QNetworkAccessManager* m_network = nullptr;
+};
+
+QString WebhookDelivery::toLogLine() const
+{
+    const QString outcome = httpStatus > 0 && error.isEmpty()
+                                ? QStringLiteral("HTTP %1").arg(httpStatus)
+                            : error.isEmpty() ? QStringLiteral("sent")
+                                              : QStringLiteral("failed: ") + error;
+    return QStringLiteral("%1\t%2\t%3\t%4\t%5")
+        .arg(at.toUTC().toString(Qt::ISODate), event, target, outcome,
+             attempts == 1 ? QStringLiteral("1 attempt")
+                           : QStringLiteral("%1 attempts").arg(attempts));
+}
+
+WebhookNotifier::WebhookNotifier(QString url, QString logFile, WebhookOptions options,
+                                 QObject* parent)
+    : QObject(parent)
+    , m_url(std::move(url))
+    , m_options(options)
+    , m_thread(std::make_unique<QThread>())
+{
+    qRegisterMetaType<NotificationEvent>();
+    qRegisterMetaType<WebhookDelivery>();
+    m_thread->setObjectName(QStringLiteral("webhook"));
+    m_worker = new WebhookWorker(m_url, std::move(logFile), m_options);
+    m_worker->moveToThread(m_thread.get());
+    connect(m_thread.get(), &QThread::finished, m_worker, &QObject::deleteLater);
+    connect(m_worker, &WebhookWorker::delivered, this, [this](const WebhookDelivery& delivery) {
+        m_deliveries.append(delivery);
+        while (m_deliveries.size() > m_options.logCapacity)
+            m_deliveries.removeFirst();
+        Q_EMIT delivered(delivery);
+    });
+    m_thread->start();
+}
+
+WebhookNotifier::~WebhookNotifier()
+{
+    m_thread->quit();
+    m_thread->wait();
+}
+
+void WebhookNotifier::send(const NotificationEvent& event)
+{
+    QMetaObject::invokeMethod(
+        m_worker, [worker = m_worker, event] { worker->send(event); }, Qt::QueuedConnection);
+}
+
+QString WebhookNotifier::maskedUrl(const QString& url)
+{
+    const QUrl parsed(url);
+    if (!parsed.isValid() || parsed.host().isEmpty())
+        return QStringLiteral("(webhook URL)");
+    QString masked = parsed.scheme() + QStringLiteral("://") + parsed.host();
+    if (parsed.port() > 0)
+        masked += u':' + QString::number(parsed.port());
+    if (parsed.path().size() > 1 || parsed.hasQuery())
+        masked += QStringLiteral("/…");
+    return masked;
+}
+
+} // namespace launchdeck::alerts
+
+#include "webhooknotifier.moc"
