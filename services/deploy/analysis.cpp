@@ -1,4 +1,4 @@
-// Canary analysis and rollback triggers: the condition parser, Argo's measurement bookkeeping,
+// Canary analysis and rollback triggers: Argo's measurement bookkeeping,
 // the error rate from HAProxy's counters and the monitoring window's triggers.
 #include "deploy/analysis.h"
 
@@ -9,21 +9,6 @@ namespace launchdeck::deploy {
 
 namespace {
 
-bool isWordChar(QChar c)
-{
-    return c.isLetterOrNumber() || c == u'_';
-}
-
-bool isOperatorChar(QChar c)
-{
-    return c == u'<' || c == u'>' || c == u'=' || c == u'!';
-}
-
-bool isDigit(QChar c)
-{
-    return c >= u'0' && c <= u'9';
-}
-
 // A share as a percentage with at most one decimal: 0.075 -> "7.5%", 0.05 -> "5%".
 QString percent(double share)
 {
@@ -33,135 +18,7 @@ QString percent(double share)
     return text + u'%';
 }
 
-QString number(double value)
-{
-    return QString::number(value, 'g', 6);
-}
-
 } // namespace
-
-Result<AnalysisCondition> AnalysisCondition::parse(const QString& text)
-{
-    AnalysisCondition condition;
-    condition.m_text = text;
-    if (condition.isEmpty())
-        return condition;
-
-    const QStringView input(text);
-    const qsizetype size = input.size();
-    qsizetype pos = 0;
-    const auto fail = [&text](qsizetype at, QStringView what) {
-        return Error{QStringLiteral("condition '%1': %2 at column %3")
-                         .arg(text, what.toString(), QString::number(at + 1)),
-                     {}};
-    };
-    const auto skipSpace = [&] {
-        while (pos < size && input[pos].isSpace())
-            ++pos;
-    };
-    const auto isParenthesis = [&] {
-        return pos < size && (input[pos] == u'(' || input[pos] == u')');
-    };
-
-    QList<Term> allOf;
-    for (;;) {
-        skipSpace();
-        if (isParenthesis())
-            return fail(pos, u"parentheses are not supported");
-        const qsizetype wordStart = pos;
-        while (pos < size && isWordChar(input[pos]))
-            ++pos;
-        if (input.sliced(wordStart, pos - wordStart) != u"result")
-            return fail(wordStart, u"expected 'result'");
-
-        skipSpace();
-        const qsizetype opStart = pos;
-        while (pos < size && isOperatorChar(input[pos]))
-            ++pos;
-        const QStringView op = input.sliced(opStart, pos - opStart);
-        Term term;
-        if (op.isEmpty())
-            return fail(opStart, u"expected a comparison operator");
-        else if (op == u"<")
-            term.op = Term::Op::Less;
-        else if (op == u"<=")
-            term.op = Term::Op::LessEqual;
-        else if (op == u">")
-            term.op = Term::Op::Greater;
-        else if (op == u">=")
-            term.op = Term::Op::GreaterEqual;
-        else if (op == u"==")
-            term.op = Term::Op::Equal;
-        else if (op == u"!=")
-            term.op = Term::Op::NotEqual;
-        else
-            return fail(opStart, u"unknown operator");
-
-        skipSpace();
-        const qsizetype numberStart = pos;
-        if (pos < size && (input[pos] == u'-' || input[pos] == u'+'))
-            ++pos;
-        while (pos < size && (isDigit(input[pos]) || input[pos] == u'.'))
-            ++pos;
-        if (pos < size && (input[pos] == u'e' || input[pos] == u'E')) {
-            ++pos;
-            if (pos < size && (input[pos] == u'-' || input[pos] == u'+'))
-                ++pos;
-            while (pos < size && isDigit(input[pos]))
-                ++pos;
-        }
-        bool ok = false;
-        term.value = input.sliced(numberStart, pos - numberStart).toDouble(&ok);
-        if (!ok || !std::isfinite(term.value))
-            return fail(numberStart, u"expected a number");
-        skipSpace();
-        if (pos < size && input[pos] == u'%') {
-            term.value /= 100.0;
-            ++pos;
-        }
-        allOf.append(term);
-
-        skipSpace();
-        if (pos == size)
-            break;
-        if (isParenthesis())
-            return fail(pos, u"parentheses are not supported");
-        const QStringView joiner = input.sliced(pos, std::min<qsizetype>(2, size - pos));
-        if (joiner == u"||") {
-            condition.m_anyOf.append(allOf);
-            allOf.clear();
-        } else if (joiner != u"&&") {
-            return fail(pos, u"expected && or ||");
-        }
-        pos += 2;
-    }
-    condition.m_anyOf.append(allOf);
-    return condition;
-}
-
-bool AnalysisCondition::evaluate(double result) const
-{
-    const auto holds = [result](const Term& term) {
-        switch (term.op) {
-        case Term::Op::Less:
-            return result < term.value;
-        case Term::Op::LessEqual:
-            return result <= term.value;
-        case Term::Op::Greater:
-            return result > term.value;
-        case Term::Op::GreaterEqual:
-            return result >= term.value;
-        case Term::Op::Equal:
-            return result == term.value;
-        case Term::Op::NotEqual:
-            return result != term.value;
-        }
-        return false;
-    };
-    return std::any_of(m_anyOf.cbegin(), m_anyOf.cend(), [&holds](const QList<Term>& allOf) {
-        return std::all_of(allOf.cbegin(), allOf.cend(), holds);
-    });
-}
 
 QString measurementPhaseName(MeasurementPhase phase)
 {
@@ -219,6 +76,36 @@ Result<AnalysisRun> AnalysisRun::create(const AnalysisTemplate& analysis)
     return AnalysisRun(analysis, std::move(success).value(), std::move(failure).value());
 }
 
+MeasurementPhase AnalysisRun::judge(double value, QString* why) const
+{
+    // As Argo: with one condition only, the other is its negation, so a template with just a
+    // success condition fails readings that miss it rather than leaving them inconclusive. NaN
+    // goes through the conditions as any value does (Argo stopped special-casing it in v0.10):
+    // every comparison with it is false but !=, so with both conditions it is inconclusive.
+    const bool hasSuccess = !m_success.isEmpty();
+    const bool hasFailure = !m_failure.isEmpty();
+    bool succeeded = m_success.evaluate(value);
+    bool failed = m_failure.evaluate(value);
+    if (!hasFailure)
+        failed = !succeeded;
+    if (!hasSuccess)
+        succeeded = !failed;
+    const QString success = m_success.text().trimmed();
+    const QString failure = m_failure.text().trimmed();
+    if (failed) {
+        *why = hasFailure ? QStringLiteral("failure condition '%1' held").arg(failure)
+                          : QStringLiteral("success condition '%1' did not hold").arg(success);
+        return MeasurementPhase::Failed;
+    }
+    if (succeeded) {
+        *why = hasSuccess ? QStringLiteral("success condition '%1' held").arg(success)
+                          : QStringLiteral("failure condition '%1' did not hold").arg(failure);
+        return MeasurementPhase::Successful;
+    }
+    *why = QStringLiteral("neither '%1' nor '%2' held").arg(success, failure);
+    return MeasurementPhase::Inconclusive;
+}
+
 const Measurement& AnalysisRun::measure(std::optional<double> value, const QString& error,
                                         const QDateTime& at)
 {
@@ -230,40 +117,57 @@ const Measurement& AnalysisRun::measure(std::optional<double> value, const QStri
         measurement.message =
             error.isEmpty() ? QStringLiteral("the metric could not be read") : error;
     } else {
-        // As Argo: with one condition only, the other is its negation, so a template with just a
-        // success condition fails readings that miss it rather than leaving them inconclusive.
-        const bool hasSuccess = !m_success.isEmpty();
-        const bool hasFailure = !m_failure.isEmpty();
-        bool succeeded = m_success.evaluate(*value);
-        bool failed = m_failure.evaluate(*value);
-        if (!hasFailure)
-            failed = !succeeded;
-        if (!hasSuccess)
-            succeeded = !failed;
-        const QString success = m_success.text().trimmed();
-        const QString failure = m_failure.text().trimmed();
-        if (failed) {
-            measurement.phase = MeasurementPhase::Failed;
-            measurement.message =
-                hasFailure ? QStringLiteral("failure condition '%1' held").arg(failure)
-                           : QStringLiteral("success condition '%1' did not hold").arg(success);
-        } else if (succeeded) {
-            measurement.phase = MeasurementPhase::Successful;
-            measurement.message =
-                hasSuccess ? QStringLiteral("success condition '%1' held").arg(success)
-                           : QStringLiteral("failure condition '%1' did not hold").arg(failure);
-        } else {
-            measurement.phase = MeasurementPhase::Inconclusive;
-            measurement.message =
-                QStringLiteral("neither '%1' nor '%2' held").arg(success, failure);
+        measurement.phase = judge(*value, &measurement.message);
+    }
+    return record(std::move(measurement));
+}
+
+const Measurement& AnalysisRun::measureEach(const QList<SeriesValue>& values, const QDateTime& at)
+{
+    if (values.isEmpty())
+        return measure(std::nullopt,
+                       QStringLiteral("the query returned an empty result (no series)"), at);
+    if (values.size() == 1 && values.first().series.isEmpty())
+        return measure(values.first().value, {}, at);
+    Measurement measurement;
+    measurement.at = at;
+    int decidingRank = -1;
+    QString decidingSeries;
+    for (const SeriesValue& each : values) {
+        QString why;
+        const MeasurementPhase phase = judge(each.value, &why);
+        // Failed outranks Inconclusive, which outranks Successful; the first of a rank decides.
+        const int rank = phase == MeasurementPhase::Failed         ? 2
+                         : phase == MeasurementPhase::Inconclusive ? 1
+                                                                   : 0;
+        if (rank > decidingRank) {
+            decidingRank = rank;
+            measurement.phase = phase;
+            measurement.value = each.value;
+            measurement.message = why;
+            decidingSeries = each.series;
         }
     }
-    m_measurements.append(measurement);
+    const QString series = decidingSeries.isEmpty() ? QStringLiteral("{}") : decidingSeries;
+    if (values.size() == 1)
+        measurement.message += u" for " + series;
+    else if (measurement.phase == MeasurementPhase::Successful)
+        measurement.message += QStringLiteral(" for all %1 series").arg(values.size());
+    else
+        measurement.message +=
+            QStringLiteral(" for %1 (one of %2 series)").arg(series).arg(values.size());
+    return record(std::move(measurement));
+}
+
+const Measurement& AnalysisRun::record(Measurement measurement)
+{
+    m_measurements.append(std::move(measurement));
+    const Measurement& last = m_measurements.constLast();
     // The counters stop with the decision, so the summary keeps describing it.
     if (isDone())
-        return m_measurements.constLast();
+        return last;
 
-    switch (measurement.phase) {
+    switch (last.phase) {
     case MeasurementPhase::Successful:
         ++m_successes;
         break;
@@ -277,8 +181,7 @@ const Measurement& AnalysisRun::measure(std::optional<double> value, const QStri
         ++m_errors;
         break;
     }
-    m_consecutiveErrors =
-        measurement.phase == MeasurementPhase::Error ? m_consecutiveErrors + 1 : 0;
+    m_consecutiveErrors = last.phase == MeasurementPhase::Error ? m_consecutiveErrors + 1 : 0;
 
     const int taken = m_successes + m_failures + m_inconclusives + m_errors;
     if (m_failures > m_template.failureLimit)
@@ -289,7 +192,7 @@ const Measurement& AnalysisRun::measure(std::optional<double> value, const QStri
         m_phase = AnalysisPhase::Error;
     else if (taken >= std::max(m_template.count, 1))
         m_phase = AnalysisPhase::Successful;
-    return m_measurements.constLast();
+    return last;
 }
 
 QString AnalysisRun::summary() const
@@ -323,7 +226,7 @@ QString AnalysisRun::summary() const
     if (taken > 0) {
         const Measurement& last = m_measurements.at(taken - 1);
         if (last.value)
-            text += u", last " + number(*last.value);
+            text += u", last " + conditionValueText(*last.value);
         else
             text += u", last error: " + last.message;
     }

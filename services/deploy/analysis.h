@@ -3,6 +3,7 @@
 // and response time drawn from HAProxy's counters, and the rollback triggers of an application.
 #pragma once
 
+#include "core/analysiscondition.h"
 #include "core/result.h"
 #include "workspace/workspace.h"
 
@@ -14,32 +15,20 @@
 
 namespace launchdeck::deploy {
 
-// `result OP number` terms (OP one of < <= > >= == !=) joined by && and ||, && binding tighter;
-// numbers may end in % (0.5% = 0.005). An empty text is a condition that is never met.
-class AnalysisCondition final
-{
-public:
-    static Result<AnalysisCondition> parse(const QString& text);
-    bool isEmpty() const { return m_text.trimmed().isEmpty(); }
-    bool evaluate(double result) const;
-    const QString& text() const { return m_text; }
-
-private:
-    struct Term
-    {
-        enum class Op { Less, LessEqual, Greater, GreaterEqual, Equal, NotEqual };
-        Op op = Op::Less;
-        double value = 0;
-    };
-    QString m_text;
-    QList<QList<Term>> m_anyOf; // OR of ANDs
-};
+using launchdeck::AnalysisCondition;
 
 enum class MeasurementPhase { Successful, Failed, Inconclusive, Error };
 enum class AnalysisPhase { Running, Successful, Failed, Inconclusive, Error };
 
 QString measurementPhaseName(MeasurementPhase phase); // "Successful", …
 QString analysisPhaseName(AnalysisPhase phase);
+
+// One value of a reading that has several: a PromQL vector gives one per series.
+struct SeriesValue
+{
+    QString series; // its labels, `{server="green1"}`; empty for a scalar
+    double value = 0;
+};
 
 struct Measurement
 {
@@ -65,6 +54,13 @@ public:
     // Records one reading (value, or an error text when it could not be read) and returns it.
     const Measurement& measure(std::optional<double> value, const QString& error = {},
                                const QDateTime& at = QDateTime::currentDateTimeUtc());
+    // Records one reading of several values, each judged alone: Failed when any is Failed,
+    // else Inconclusive when any is Inconclusive, else Successful — so the failure condition
+    // needs one bad series and success needs every series good. The measurement keeps the
+    // deciding value (the first that failed, the first inconclusive, or the first). No value at
+    // all is an Error, as Argo's conditions cannot be evaluated over an empty result.
+    const Measurement& measureEach(const QList<SeriesValue>& values,
+                                   const QDateTime& at = QDateTime::currentDateTimeUtc());
 
     AnalysisPhase phase() const { return m_phase; }
     bool isDone() const { return m_phase != AnalysisPhase::Running; }
@@ -78,6 +74,9 @@ public:
 
 private:
     AnalysisRun(AnalysisTemplate analysis, AnalysisCondition success, AnalysisCondition failure);
+    // The phase of one value and the words saying why.
+    MeasurementPhase judge(double value, QString* why) const;
+    const Measurement& record(Measurement measurement);
 
     AnalysisTemplate m_template;
     AnalysisCondition m_success;

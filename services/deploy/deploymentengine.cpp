@@ -121,9 +121,19 @@ void DeploymentJob::start()
         return;
     m_running = true;
     // Secret names come from the workspace's application; a rollback to a revision that had
-    // others finds them unset and says so in its log.
+    // others finds them unset and says so in its log. The sign-in secrets of the environment's
+    // Prometheus and Alertmanager are looked up with them, for analysis and triggers; only the
+    // application's own reach its containers.
     const Application* application = m_context.workspace.application(m_request.application);
-    const QStringList names = application ? application->secrets : QStringList();
+    QStringList names = application ? application->secrets : QStringList();
+    if (const Environment* environment = m_context.workspace.environment(m_request.environment)) {
+        for (const MonitoringServer* server :
+             {&environment->prometheus, &environment->alertmanager}) {
+            if (server->isSet() && server->auth.kind != ServerAuth::Kind::None &&
+                !server->auth.secret.isEmpty() && !names.contains(server->auth.secret))
+                names.append(server->auth.secret);
+        }
+    }
     if (names.isEmpty()) {
         launch();
         return;

@@ -51,6 +51,19 @@ bool DeploymentRun::validate()
     const Application& app = m_subject.application;
     const Environment& env = m_subject.environment;
     const RevisionConfig& config = m_subject.toConfig;
+    // What reads the environment's Prometheus needs it configured, with its secret at hand.
+    const auto checkPrometheus = [&](const QString& what) {
+        if (!env.prometheus.isSet())
+            finding(Severity::Critical, QStringLiteral("prometheus"),
+                    QStringLiteral("%1 queries Prometheus, and environment %2 has no Prometheus "
+                                   "server: set prometheus: URL on it")
+                        .arg(what, env.name));
+        else if (const Result<prometheus::ServerEndpoint> endpoint =
+                     monitoringEndpoint(env.prometheus);
+                 !endpoint)
+            finding(Severity::Critical, QStringLiteral("prometheus"),
+                    what + u": " + endpoint.error().toString());
+    };
 
     // Workspace, templates and policy at the environment's level.
     int files = 0;
@@ -97,10 +110,13 @@ bool DeploymentRun::validate()
                         .arg(config.replicas)
                         .arg(declaredHostPorts().first())
                         .arg(env.name));
-        if (m_subject.strategy == Strategy::Type::Canary) {
+        if (m_subject.strategy == Strategy::Type::Canary ||
+            m_subject.strategy == Strategy::Type::BlueGreen) {
             for (const AnalysisTemplate& analysis : app.strategy.analyses) {
                 if (Result<AnalysisRun> run = AnalysisRun::create(analysis); !run)
                     finding(Severity::Critical, QStringLiteral("analysis"), run.error().toString());
+                else if (analysis.metric == u"prometheus")
+                    checkPrometheus(QStringLiteral("analysis '%1'").arg(analysis.name));
                 else if (Result<std::optional<double>> probe =
                              metricValue(analysis.metric, {}, {}, 0);
                          !probe)
@@ -108,6 +124,35 @@ bool DeploymentRun::validate()
                             QStringLiteral("analysis '%1': %2")
                                 .arg(analysis.name, probe.error().message));
             }
+        }
+        // A trigger that cannot be watched here is a High finding: a warning where validation
+        // is basic or standard, a stop at strict, where nothing should go unwatched.
+        const RollbackPolicy& rollback = app.rollback;
+        if (!rollback.prometheus.isEmpty()) {
+            if (Result<PromTriggerWatch> watch = PromTriggerWatch::create(rollback.prometheus);
+                !watch)
+                finding(Severity::Critical, QStringLiteral("rollback-triggers"),
+                        watch.error().toString());
+            if (!env.prometheus.isSet())
+                finding(Severity::High, QStringLiteral("rollback-triggers"),
+                        QStringLiteral("the PromQL rollback triggers are not watched in "
+                                       "environment %1: it has no Prometheus server")
+                            .arg(env.name));
+            else
+                checkPrometheus(QStringLiteral("the PromQL rollback triggers"));
+        }
+        if (!rollback.alerts.isEmpty()) {
+            if (!env.alertmanager.isSet())
+                finding(Severity::High, QStringLiteral("rollback-triggers"),
+                        QStringLiteral("the alert rollback triggers (%1) are not watched in "
+                                       "environment %2: it has no Alertmanager")
+                            .arg(rollback.alerts.join(QStringLiteral(", ")), env.name));
+            else if (const Result<prometheus::ServerEndpoint> endpoint =
+                         monitoringEndpoint(env.alertmanager);
+                     !endpoint)
+                finding(Severity::Critical, QStringLiteral("rollback-triggers"),
+                        QStringLiteral("the alert rollback triggers: ") +
+                            endpoint.error().toString());
         }
     }
 
@@ -126,6 +171,19 @@ bool DeploymentRun::validate()
                         QStringLiteral("port %1 of the traffic entry point is taken by another "
                                        "program")
                             .arg(env.trafficListen));
+            if (!env.trafficMetrics.isEmpty()) {
+                QString metricsHost;
+                int metricsPort = 0;
+                if (!splitHostPort(env.trafficMetrics, &metricsHost, &metricsPort))
+                    finding(Severity::Critical, QStringLiteral("traffic-metrics"),
+                            QStringLiteral("traffic.metrics '%1' is not host:port")
+                                .arg(env.trafficMetrics));
+                else if (!ours && !portIsFree(metricsHost, metricsPort))
+                    finding(Severity::Critical, QStringLiteral("port-free"),
+                            QStringLiteral("port %1 of the entry point's exporter "
+                                           "(traffic.metrics) is taken by another program")
+                                .arg(env.trafficMetrics));
+            }
         }
     } else if (m_subject.endpoint.kind == DockerEndpoint::Kind::Unix) {
         // Only a local daemon's ports can be tried from here; ports the pair holds are its own.

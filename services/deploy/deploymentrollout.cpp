@@ -2,10 +2,14 @@
 // and canary analysis.
 #include "deploy/deploymentrun.h"
 
+#include "prometheus/prometheusclient.h"
+#include "prometheus/serverendpoints.h"
+
 #include <QElapsedTimer>
 #include <QJsonArray>
 
 #include <algorithm>
+#include <cmath>
 
 namespace launchdeck::deploy {
 
@@ -313,17 +317,10 @@ DeploymentRun::Outcome DeploymentRun::deployByStrategy()
             !up)
             return {false, up.error().toString()};
         progress(60);
-        if (!strategy.prePromotionAnalysis.isEmpty()) {
-            const auto found = std::find_if(
-                strategy.analyses.begin(), strategy.analyses.end(),
-                [&](const AnalysisTemplate& a) { return a.name == strategy.prePromotionAnalysis; });
-            if (found != strategy.analyses.end()) {
-                log(QStringLiteral("pre-promotion analysis %1").arg(found->name));
-                const Outcome analysed = runAnalysis(*found);
-                if (!analysed.ok)
-                    return analysed;
-            }
-        }
+        if (const Outcome analysed =
+                runNamedAnalysis(strategy.prePromotionAnalysis, QStringLiteral("pre-promotion"));
+            !analysed.ok)
+            return analysed;
         QElapsedTimer switchClock;
         switchClock.start();
         if (Result<bool> shared = m_router->setShares({{m_newGroup, 100}}); !shared)
@@ -336,6 +333,11 @@ DeploymentRun::Outcome DeploymentRun::deployByStrategy()
                 .arg(switchClock.elapsed())
                 .arg(oldGroup.isEmpty() ? QStringLiteral("nothing") : oldGroup)
                 .arg(strategy.scaleDownDelay.count() / 1000));
+        // As Argo: after the switch, with the old group still warm; a failure switches back.
+        if (const Outcome analysed =
+                runNamedAnalysis(strategy.postPromotionAnalysis, QStringLiteral("post-promotion"));
+            !analysed.ok)
+            return analysed;
         progress(74);
         return {true, {}};
     }
@@ -428,57 +430,105 @@ DeploymentRun::Outcome DeploymentRun::runCanarySteps()
     return {true, {}};
 }
 
+DeploymentRun::Outcome DeploymentRun::runNamedAnalysis(const QString& name, const QString& when)
+{
+    if (name.isEmpty())
+        return {true, {}};
+    const QList<AnalysisTemplate>& analyses = m_subject.application.strategy.analyses;
+    const auto found = std::find_if(analyses.begin(), analyses.end(),
+                                    [&](const AnalysisTemplate& a) { return a.name == name; });
+    if (found == analyses.end())
+        return {false, QStringLiteral("no analysis named '%1'").arg(name)};
+    log(QStringLiteral("%1 analysis %2").arg(when, found->name));
+    return runAnalysis(*found);
+}
+
 DeploymentRun::Outcome DeploymentRun::runAnalysis(const AnalysisTemplate& analysis)
 {
     Result<AnalysisRun> created = AnalysisRun::create(analysis);
     if (!created)
         return {false, created.error().toString()};
     AnalysisRun run = std::move(created).value();
-    log(QStringLiteral("analysis %1: %2 every %3 s, %4 measurements")
-            .arg(analysis.name, analysis.metric)
-            .arg(analysis.interval.count() / 1000.0)
-            .arg(analysis.count));
-    Result<TrafficCounters> before = m_router->counters(m_newGroup);
-    int restartsBefore = 0;
-    const auto restartsNow = [this] {
-        int total = 0;
-        for (const PairContainer& container : std::as_const(m_started)) {
-            if (const Result<ContainerCondition> condition = m_workload->condition(container))
-                total += condition->restartCount + (condition->oomKilled ? 1 : 0);
-        }
-        return total;
-    };
-    restartsBefore = restartsNow();
-    while (!run.isDone()) {
-        if (!m_control.sleepFor(analysis.interval))
-            return {false, QStringLiteral("cancelled during analysis %1").arg(analysis.name)};
-        const Result<TrafficCounters> after = m_router->counters(m_newGroup);
-        std::optional<double> value;
-        QString error;
-        if (!before || !after) {
-            error = (!after ? after.error() : before.error()).toString();
-        } else {
-            const int restarts = restartsNow();
-            const Result<std::optional<double>> measured =
-                metricValue(analysis.metric, *before, *after, restarts - restartsBefore);
-            if (!measured)
-                error = measured.error().message;
-            else if (!*measured)
-                error = QStringLiteral("no requests reached the canary");
-            else
-                value = *measured;
-        }
-        const Measurement& measurement = run.measure(value, error);
+    const bool promql = analysis.metric == u"prometheus";
+    std::optional<prometheus::PrometheusClient> prometheus;
+    QString query;
+    if (promql) {
+        const Result<prometheus::ServerEndpoint> endpoint =
+            monitoringEndpoint(m_subject.environment.prometheus);
+        if (!endpoint)
+            return {
+                false,
+                QStringLiteral("analysis %1: %2").arg(analysis.name, endpoint.error().toString())};
+        prometheus.emplace(*endpoint);
+        query = prometheus::expandVariables(analysis.query, queryVariables(queryScope()));
+        log(QStringLiteral("analysis %1: PromQL on %2 every %3 s, %4 measurements: %5")
+                .arg(analysis.name, endpoint->url)
+                .arg(analysis.interval.count() / 1000.0)
+                .arg(analysis.count)
+                .arg(query.simplified()));
+    } else {
+        log(QStringLiteral("analysis %1: %2 every %3 s, %4 measurements")
+                .arg(analysis.name, analysis.metric)
+                .arg(analysis.interval.count() / 1000.0)
+                .arg(analysis.count));
+    }
+    const auto logMeasurement = [&](const Measurement& measurement) {
+        QString seen = measurement.value ? conditionValueText(*measurement.value) : measurement.message;
+        if (promql && measurement.value)
+            seen += u" (" + measurement.message + u')';
         log(QStringLiteral("analysis %1: %2 → %3")
-                .arg(analysis.name,
-                     measurement.value ? QString::number(*measurement.value, 'g', 4)
-                                       : measurement.message,
-                     measurementPhaseName(measurement.phase)));
-        before = after;
+                .arg(analysis.name, seen, measurementPhaseName(measurement.phase)));
+    };
+    if (promql) {
+        // A failed query is an Error measurement, counted against consecutive_error_limit.
+        while (!run.isDone()) {
+            if (!m_control.sleepFor(analysis.interval))
+                return {false, QStringLiteral("cancelled during analysis %1").arg(analysis.name)};
+            const Result<QList<SeriesValue>> values = readQuery(*prometheus, query);
+            logMeasurement(values ? run.measureEach(*values)
+                                  : run.measure(std::nullopt, values.error().toString()));
+        }
+    } else {
+        Result<TrafficCounters> before = m_router->counters(m_newGroup);
+        const auto restartsNow = [this] {
+            int total = 0;
+            for (const PairContainer& container : std::as_const(m_started)) {
+                if (const Result<ContainerCondition> condition = m_workload->condition(container))
+                    total += condition->restartCount + (condition->oomKilled ? 1 : 0);
+            }
+            return total;
+        };
+        const int restartsBefore = restartsNow();
+        while (!run.isDone()) {
+            if (!m_control.sleepFor(analysis.interval))
+                return {false, QStringLiteral("cancelled during analysis %1").arg(analysis.name)};
+            const Result<TrafficCounters> after = m_router->counters(m_newGroup);
+            std::optional<double> value;
+            QString error;
+            if (!before || !after) {
+                error = (!after ? after.error() : before.error()).toString();
+            } else {
+                const int restarts = restartsNow();
+                const Result<std::optional<double>> measured =
+                    metricValue(analysis.metric, *before, *after, restarts - restartsBefore);
+                if (!measured)
+                    error = measured.error().message;
+                else if (!*measured)
+                    error = QStringLiteral("no requests reached the canary");
+                else
+                    value = *measured;
+            }
+            logMeasurement(run.measure(value, error));
+            before = after;
+        }
     }
     QJsonArray values;
     for (const Measurement& measurement : run.measurements())
-        values.append(measurement.value ? QJsonValue(*measurement.value) : QJsonValue());
+        // JSON has no NaN or infinity: those are kept as Prometheus writes them.
+        values.append(!measurement.value ? QJsonValue()
+                      : std::isfinite(*measurement.value)
+                          ? QJsonValue(*measurement.value)
+                          : QJsonValue(conditionValueText(*measurement.value)));
     const bool ok = run.phase() == AnalysisPhase::Successful;
     if (run.phase() == AnalysisPhase::Inconclusive && !m_request.autoPromote) {
         testResult(QStringLiteral("analysis %1").arg(analysis.name), false,

@@ -7,8 +7,10 @@
 
 #include "deploy/deploymentengine.h"
 #include "deploy/pairworkload.h"
+#include "deploy/promqlreadings.h"
 #include "deploy/trafficrouter.h"
 #include "docker/dockerclient.h"
+#include "prometheus/prometheustypes.h"
 
 #include <QElapsedTimer>
 #include <QLockFile>
@@ -99,8 +101,17 @@ private:
     Result<bool> openRouter(int slotsPerGroup);
     QMap<int, int> declaredHostPorts() const;
     Outcome runCanarySteps();
-    // Measures the new group's traffic against the template until the run decides.
+    // Measures the new group's traffic, or runs the template's PromQL query on the
+    // environment's Prometheus, against the template until the run decides.
     Outcome runAnalysis(const AnalysisTemplate& analysis);
+    // Runs the blue-green analysis named `name` (pre- or post-promotion), if any.
+    Outcome runNamedAnalysis(const QString& name, const QString& when);
+
+    // Prometheus and Alertmanager
+    // The environment's server with its secret from the values looked up before the job began.
+    Result<prometheus::ServerEndpoint> monitoringEndpoint(const MonitoringServer& server) const;
+    // What the queries of this deployment may name ($app, $canary, …).
+    QueryScope queryScope() const;
 
     // Ledger and reporting
     // An event of `kind` at the current stage, progress and estimate, stamped now.

@@ -72,6 +72,7 @@ TrafficRouterOptions trafficOptions(const DeploymentContext& context,
         context.dataDir + QStringLiteral("/traffic/%1-%2").arg(workspaceName, environment.name);
     options.environment = environment.name;
     options.listen = environment.trafficListen;
+    options.metricsListen = environment.trafficMetrics;
     if (!config.healthPath.isEmpty())
         options.health.path = config.healthPath;
     else

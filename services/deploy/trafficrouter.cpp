@@ -120,11 +120,31 @@ QList<QByteArray> healthLines(const QByteArray& config)
     return lines;
 }
 
+// The exporter's frontend as configured, for telling whether it must be added, moved or
+// dropped: its section's lines up to the blank line that ends it.
+QList<QByteArray> metricsLines(const QByteArray& config, const QString& environment)
+{
+    const QByteArray header = "frontend " + environment.toUtf8() + "_metrics";
+    QList<QByteArray> lines;
+    bool inside = false;
+    for (const QByteArray& line : config.split('\n')) {
+        const QByteArray trimmed = line.trimmed();
+        if (trimmed == header)
+            inside = true;
+        else if (inside && trimmed.isEmpty())
+            break;
+        if (inside)
+            lines.append(trimmed);
+    }
+    return lines;
+}
+
 HaproxyConfig baseConfig(const TrafficRouterOptions& options)
 {
     HaproxyConfig config;
     config.environment = options.environment;
     config.listen = options.listen;
+    config.metricsListen = options.metricsListen;
     config.health = options.health;
     return config;
 }
@@ -252,8 +272,11 @@ Result<bool> TrafficRouter::reconcile(int slotsPerGroup)
     if (!running.open(QIODevice::ReadOnly))
         return Error{u"cannot read the running configuration: " + running.errorString(),
                      m_options.folder.configPath()};
-    const bool healthChanged = healthLines(running.readAll()) != healthLines(*text);
-    if (added == 0 && !healthChanged)
+    const QByteArray runningText = running.readAll();
+    const bool healthChanged = healthLines(runningText) != healthLines(*text);
+    const bool metricsChanged = metricsLines(runningText, m_options.environment) !=
+                                metricsLines(*text, m_options.environment);
+    if (added == 0 && !healthChanged && !metricsChanged)
         return true;
 
     const qint64 previous = m_process.pid();
@@ -261,7 +284,8 @@ Result<bool> TrafficRouter::reconcile(int slotsPerGroup)
         return reloaded.error();
     qCInfo(lcTrafficRouter) << "reloaded the entry point of" << m_options.environment << "("
                             << added << "new slots," << (healthChanged ? "new" : "same")
-                            << "health check), pid" << previous << "->" << m_process.pid();
+                            << "health check," << (metricsChanged ? "new" : "same")
+                            << "exporter), pid" << previous << "->" << m_process.pid();
     return true;
 }
 

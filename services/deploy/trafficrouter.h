@@ -46,6 +46,7 @@ struct TrafficRouterOptions
     traffic::HaproxyFolder folder;      // one per environment, under the console's data folder
     QString environment;                // names the backend
     QString listen;                     // the environment's traffic.listen
+    QString metricsListen;              // its traffic.metrics: HAProxy's exporter; empty: none
     traffic::HaproxyHealthCheck health; // path from the application's health check
     traffic::HaproxyProcessOptions process;
 };
@@ -87,7 +88,7 @@ private:
     TrafficRouter(TrafficRouterOptions options, traffic::HaproxyProcess process);
 
     // Grows the groups of an attached instance to `slotsPerGroup` and applies the wanted health
-    // check, reloading with the live state only when either is needed.
+    // check and exporter frontend, reloading with the live state only when one is needed.
     Result<bool> reconcile(int slotsPerGroup);
     Error failure(const QString& message) const; // where: the instance's folder
 

@@ -95,6 +95,24 @@ Result<bool> validateHaproxyConfig(const HaproxyConfig& config)
         return fieldError(
             QStringLiteral("listen"),
             QStringLiteral("'%1' is not host:port with a port from 1 to 65535").arg(config.listen));
+    if (!config.metricsListen.isEmpty()) {
+        QString metricsHost;
+        int metricsPort = 0;
+        if (!splitListen(config.metricsListen, &metricsHost, &metricsPort) ||
+            !isValidHost(metricsHost))
+            return fieldError(QStringLiteral("metricsListen"),
+                              QStringLiteral("'%1' is not host:port with a port from 1 to 65535")
+                                  .arg(config.metricsListen));
+        // Two frontends on one address: HAProxy would share the connections between them.
+        const auto anyAddress = [](const QString& h) {
+            return h.isEmpty() || h == u"*";
+        };
+        if (metricsPort == port &&
+            (metricsHost == host || anyAddress(metricsHost) || anyAddress(host)))
+            return fieldError(QStringLiteral("metricsListen"),
+                              QStringLiteral("'%1' uses the port of the entry point ('%2')")
+                                  .arg(config.metricsListen, config.listen));
+    }
     if (config.servers.isEmpty())
         return fieldError(QStringLiteral("servers"), QStringLiteral("the backend has no server"));
 
@@ -198,6 +216,17 @@ Result<QByteArray> renderHaproxyConfig(const HaproxyConfig& config, const Haprox
     text += u"    bind " + endpoint(bindHost, port) + u'\n';
     text += u"    default_backend " + config.backendName() + u'\n';
     text += u'\n';
+    if (!config.metricsListen.isEmpty()) {
+        QString metricsHost;
+        int metricsPort = 0;
+        splitListen(config.metricsListen, &metricsHost, &metricsPort);
+        // Only /metrics is served; anything else gets HAProxy's 503, as it has no backend.
+        text += u"frontend " + config.metricsFrontendName() + u'\n';
+        text += u"    bind " +
+                endpoint(metricsHost == u"*" ? QString() : metricsHost, metricsPort) + u'\n';
+        text += u"    http-request use-service prometheus-exporter if { path /metrics }\n";
+        text += u'\n';
+    }
     text += u"backend " + config.backendName() + u'\n';
     text += u"    balance roundrobin\n";
     text += u"    option httpchk GET " + health.path + u'\n';

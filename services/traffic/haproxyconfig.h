@@ -1,5 +1,6 @@
-// The haproxy.cfg of one environment's traffic entry point: a frontend on `traffic.listen` and one
-// backend whose named servers (blue, green, stable, canary…) share traffic by weight.
+// The haproxy.cfg of one environment's traffic entry point: a frontend on `traffic.listen`, one
+// backend whose named servers (blue, green, stable, canary…) share traffic by weight, and, when
+// asked, a second frontend serving HAProxy's own Prometheus exporter.
 #pragma once
 
 #include "core/result.h"
@@ -61,6 +62,9 @@ struct HaproxyConfig
 {
     QString environment; // names the backend; the frontend is "<environment>_entry"
     QString listen;      // "host:port", "[v6]:port" or ":port" for every address
+    // Where HAProxy's Prometheus exporter answers GET /metrics, in the same forms as `listen`;
+    // empty: not served.
+    QString metricsListen;
     QList<HaproxyServer> servers;
     HaproxyHealthCheck health;
     HaproxyTimeouts timeouts;
@@ -68,6 +72,7 @@ struct HaproxyConfig
 
     QString backendName() const { return environment; }
     QString frontendName() const { return environment + u"_entry"; }
+    QString metricsFrontendName() const { return environment + u"_metrics"; }
 };
 
 // Checks names, ports, weights and the listen address; the error's `where` names the field.

@@ -256,6 +256,13 @@ std::optional<DeployWorkspace> DeployTestBed::workspace(const DeployAppOptions& 
 {
     DeployWorkspace made;
     made.listenPort = options.traffic ? pickFreeLoopbackPort() : 0;
+    if (options.traffic && options.trafficMetrics) {
+        // The two ports must differ: the entry point's is free only until HAProxy binds it.
+        do
+            made.metricsPort = pickFreeLoopbackPort();
+        while (made.metricsPort == made.listenPort);
+        made.metricsListen = QStringLiteral("127.0.0.1:%1").arg(made.metricsPort);
+    }
     const QString root = m_folders.filePath(QStringLiteral("workspace-%1").arg(++m_folderCount));
 
     QString yaml;
@@ -266,6 +273,12 @@ std::optional<DeployWorkspace> DeployTestBed::workspace(const DeployAppOptions& 
                            "    validation: basic\n");
     if (options.traffic)
         yaml += QStringLiteral("    traffic:\n      listen: 127.0.0.1:%1\n").arg(made.listenPort);
+    if (!made.metricsListen.isEmpty())
+        yaml += QStringLiteral("      metrics: %1\n").arg(made.metricsListen);
+    if (!options.prometheus.isEmpty())
+        yaml += QStringLiteral("    prometheus: %1\n").arg(options.prometheus);
+    if (!options.alertmanager.isEmpty())
+        yaml += QStringLiteral("    alertmanager: %1\n").arg(options.alertmanager);
     yaml += QStringLiteral("  production:\n    target: test-docker\n    validation: basic\n"
                            "    protected: true\n");
     yaml += QStringLiteral("applications:\n  %1:\n    image: app\n    version: v1\n")
@@ -283,14 +296,25 @@ std::optional<DeployWorkspace> DeployTestBed::workspace(const DeployAppOptions& 
         for (const QString& step : options.canarySteps)
             yaml += QStringLiteral("        - %1\n").arg(step);
     }
-    yaml += QStringLiteral("      analysis:\n        error-rate:\n          metric: error_rate\n"
-                           "          interval: 1s\n          count: 3\n"
-                           "          failure_limit: 0\n"
-                           "          success_condition: \"result < 0.05\"\n"
-                           "          failure_condition: \"result >= 0.2\"\n");
+    if (!options.prePromotionAnalysis.isEmpty())
+        yaml +=
+            QStringLiteral("      pre_promotion_analysis: %1\n").arg(options.prePromotionAnalysis);
+    if (!options.postPromotionAnalysis.isEmpty())
+        yaml += QStringLiteral("      post_promotion_analysis: %1\n")
+                    .arg(options.postPromotionAnalysis);
+    yaml += QStringLiteral("      analysis:\n");
+    if (!options.analysisYaml.isEmpty())
+        yaml += options.analysisYaml;
+    else
+        yaml += QStringLiteral("        error-rate:\n          metric: error_rate\n"
+                               "          interval: 1s\n          count: 3\n"
+                               "          failure_limit: 0\n"
+                               "          success_condition: \"result < 0.05\"\n"
+                               "          failure_condition: \"result >= 0.2\"\n");
     yaml += QStringLiteral("    rollback:\n      auto: true\n      monitor: %1\n"
                            "      triggers:\n        health_failures: 2\n")
                 .arg(options.monitor);
+    yaml += options.triggersYaml;
     if (options.httpCheckTest)
         yaml += QStringLiteral("    tests:\n      - http_check: {path: /healthz, expect_status: "
                                "200, timeout: 2s, retries: 2}\n");

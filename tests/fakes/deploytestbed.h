@@ -45,6 +45,17 @@ struct DeployAppOptions
     QString scaleDownDelay = QStringLiteral("2s");
     QStringList canarySteps; // YAML flow items, e.g. "{set_weight: 50}"
     bool httpCheckTest = false;
+    // Monitoring of staging: HAProxy's exporter on a free loopback port (traffic.metrics), the
+    // Prometheus and Alertmanager URLs (empty: none).
+    bool trafficMetrics = false;
+    QString prometheus;
+    QString alertmanager;
+    // YAML lines replacing the error-rate analysis under `analysis:` (indented 8 spaces), and
+    // lines added under the rollback `triggers:` (indented 8 spaces).
+    QString analysisYaml;
+    QString triggersYaml;
+    QString prePromotionAnalysis; // blue-green
+    QString postPromotionAnalysis;
 };
 
 inline constexpr int kV4HealthySeconds = 9;
@@ -52,8 +63,10 @@ inline constexpr int kV4HealthySeconds = 9;
 struct DeployWorkspace
 {
     deploy::DeploymentContext context;
-    quint16 listenPort = 0; // the staging entry point; 0 without traffic
-    QString entryUrl;       // "http://127.0.0.1:<listenPort>/", or the declared host port's
+    quint16 listenPort = 0;  // the staging entry point; 0 without traffic
+    quint16 metricsPort = 0; // its exporter (traffic.metrics); 0 without
+    QString metricsListen;   // "127.0.0.1:<metricsPort>", what Prometheus scrapes
+    QString entryUrl;        // "http://127.0.0.1:<listenPort>/", or the declared host port's
 };
 
 // A job run to its end: how it ended and everything it reported.

@@ -1,8 +1,12 @@
-// Canary analysis: the condition parser and its errors, evaluation, Argo's measurement limits,
-// the error rate from HAProxy's counters, metric values and the rollback triggers.
+// Canary analysis: Argo's measurement limits, readings of several values (a PromQL vector), empty
+// results and NaN, the error rate from HAProxy's counters, metric values and the rollback
+// triggers (the condition parser has its own suite in the core).
 #include "deploy/analysis.h"
 
 #include <QtTest>
+
+#include <cmath>
+#include <limits>
 
 using namespace launchdeck;
 using namespace launchdeck::deploy;
@@ -50,106 +54,6 @@ class TestAnalysis final : public QObject
     Q_OBJECT
 
 private slots:
-    void parseValid_data()
-    {
-        QTest::addColumn<QString>("text");
-        QTest::addColumn<double>("value");
-        QTest::addColumn<bool>("expected");
-
-        QTest::newRow("less, true") << QStringLiteral("result < 0.01") << 0.005 << true;
-        QTest::newRow("less, false") << QStringLiteral("result < 0.01") << 0.01 << false;
-        QTest::newRow("no spaces") << QStringLiteral("result<=5") << 5.0 << true;
-        QTest::newRow("lots of spaces") << QStringLiteral("  result   >=   5  ") << 4.0 << false;
-        QTest::newRow("greater") << QStringLiteral("result > 5") << 6.0 << true;
-        QTest::newRow("equal") << QStringLiteral("result == 3") << 3.0 << true;
-        QTest::newRow("not equal") << QStringLiteral("result != 3") << 3.0 << false;
-        QTest::newRow("exponent") << QStringLiteral("result < 1e-3") << 0.0009 << true;
-        QTest::newRow("exponent, false") << QStringLiteral("result < 1e-3") << 0.001 << false;
-        QTest::newRow("percent") << QStringLiteral("result < 5%") << 0.049 << true;
-        QTest::newRow("percent, false") << QStringLiteral("result < 5%") << 0.05 << false;
-        QTest::newRow("fractional percent") << QStringLiteral("result <= 0.5%") << 0.004 << true;
-        QTest::newRow("negative") << QStringLiteral("result > -2") << -1.0 << true;
-        QTest::newRow("and, inside") << QStringLiteral("result > 1 && result < 3") << 2.0 << true;
-        QTest::newRow("and, outside") << QStringLiteral("result > 1 && result < 3") << 3.0 << false;
-        QTest::newRow("or, low") << QStringLiteral("result < 1 || result > 3") << 0.0 << true;
-        QTest::newRow("or, between") << QStringLiteral("result < 1 || result > 3") << 2.0 << false;
-        // && binds tighter: (result < 1) || (result > 3 && result < 5)
-        QTest::newRow("precedence, first alternative")
-            << QStringLiteral("result < 1 || result > 3 && result < 5") << 0.5 << true;
-        QTest::newRow("precedence, second alternative")
-            << QStringLiteral("result < 1 || result > 3 && result < 5") << 4.0 << true;
-        QTest::newRow("precedence, neither")
-            << QStringLiteral("result < 1 || result > 3 && result < 5") << 6.0 << false;
-        QTest::newRow("precedence, and first")
-            << QStringLiteral("result > 3 && result < 5 || result == 10") << 10.0 << true;
-        QTest::newRow("empty") << QString() << 0.0 << false;
-        QTest::newRow("blank") << QStringLiteral("   ") << 1.0 << false;
-    }
-    void parseValid()
-    {
-        QFETCH(QString, text);
-        QFETCH(double, value);
-        QFETCH(bool, expected);
-        const auto condition = AnalysisCondition::parse(text);
-        QVERIFY2(condition.ok(), qPrintable(condition ? QString() : condition.error().toString()));
-        QCOMPARE(condition->text(), text);
-        QCOMPARE(condition->isEmpty(), text.trimmed().isEmpty());
-        QCOMPARE(condition->evaluate(value), expected);
-    }
-
-    void parseInvalid_data()
-    {
-        QTest::addColumn<QString>("text");
-        QTest::addColumn<QString>("message");
-
-        QTest::newRow("unknown operator")
-            << QStringLiteral("result <> 3")
-            << QStringLiteral("condition 'result <> 3': unknown operator at column 8");
-        QTest::newRow("single equals")
-            << QStringLiteral("result = 3")
-            << QStringLiteral("condition 'result = 3': unknown operator at column 8");
-        QTest::newRow("other name")
-            << QStringLiteral("rate < 1")
-            << QStringLiteral("condition 'rate < 1': expected 'result' at column 1");
-        QTest::newRow("number on the left")
-            << QStringLiteral("0.01 > result")
-            << QStringLiteral("condition '0.01 > result': expected 'result' at column 1");
-        QTest::newRow("no operator")
-            << QStringLiteral("result 3")
-            << QStringLiteral("condition 'result 3': expected a comparison operator at column 8");
-        QTest::newRow("no number")
-            << QStringLiteral("result <")
-            << QStringLiteral("condition 'result <': expected a number at column 9");
-        QTest::newRow("word for a number")
-            << QStringLiteral("result < low")
-            << QStringLiteral("condition 'result < low': expected a number at column 10");
-        QTest::newRow("two points")
-            << QStringLiteral("result < 1.2.3")
-            << QStringLiteral("condition 'result < 1.2.3': expected a number at column 10");
-        QTest::newRow("dangling and")
-            << QStringLiteral("result < 1 &&")
-            << QStringLiteral("condition 'result < 1 &&': expected 'result' at column 14");
-        QTest::newRow("single ampersand")
-            << QStringLiteral("result < 1 & result > 0")
-            << QStringLiteral(
-                   "condition 'result < 1 & result > 0': expected && or || at column 12");
-        QTest::newRow("unit after the number")
-            << QStringLiteral("result < 5ms")
-            << QStringLiteral("condition 'result < 5ms': expected && or || at column 11");
-        QTest::newRow("parentheses")
-            << QStringLiteral("(result < 1)")
-            << QStringLiteral("condition '(result < 1)': parentheses are not supported at "
-                              "column 1");
-    }
-    void parseInvalid()
-    {
-        QFETCH(QString, text);
-        QFETCH(QString, message);
-        const auto condition = AnalysisCondition::parse(text);
-        QVERIFY(!condition.ok());
-        QCOMPARE(condition.error().message, message);
-    }
-
     void phaseNames()
     {
         QCOMPARE(measurementPhaseName(MeasurementPhase::Successful), u"Successful");
@@ -493,6 +397,96 @@ private slots:
         reading.memoryShare = 0.93;
         QCOMPARE(reason(triggers.observe(reading)),
                  QStringLiteral("memory at 93% of its limit (limit 90%)"));
+    }
+
+    // ---- several values at once (a PromQL vector), an empty result, NaN ----
+
+    void seriesFailOnOneAndSucceedOnAll()
+    {
+        const QString g1 = QStringLiteral("{server=\"green1\"}");
+        const QString g2 = QStringLiteral("{server=\"green2\"}");
+        const QString g3 = QStringLiteral("{server=\"green3\"}");
+        AnalysisRun run = makeRun(errorRateTemplate(5, 5, 5));
+        const Measurement good = run.measureEach({{g1, 0.001}, {g2, 0.0}});
+        QCOMPARE(good.phase, MeasurementPhase::Successful);
+        QCOMPARE(good.value, std::optional(0.001));
+        QVERIFY2(good.message.endsWith(u"held for all 2 series"), qPrintable(good.message));
+
+        const Measurement oneBad = run.measureEach({{g1, 0.001}, {g2, 0.3}, {g3, 0.02}});
+        QCOMPARE(oneBad.phase, MeasurementPhase::Failed);
+        QCOMPARE(oneBad.value, std::optional(0.3));
+        QCOMPARE(oneBad.message,
+                 u"failure condition 'result >= 0.05' held for " + g2 + u" (one of 3 series)");
+
+        // One in between and none bad: neither every series good nor one bad.
+        const Measurement between = run.measureEach({{g1, 0.001}, {g3, 0.02}});
+        QCOMPARE(between.phase, MeasurementPhase::Inconclusive);
+        QCOMPARE(between.value, std::optional(0.02));
+        QVERIFY2(between.message.contains(g3), qPrintable(between.message));
+
+        QCOMPARE(run.successes(), 1);
+        QCOMPARE(run.failures(), 1);
+        QCOMPARE(run.inconclusives(), 1);
+        QCOMPARE(run.measurements().size(), 3);
+    }
+
+    void oneValueReadsAsThatValue()
+    {
+        AnalysisRun run = makeRun(errorRateTemplate(5, 5, 5));
+        const Measurement scalar = run.measureEach({{QString(), 0.3}});
+        QCOMPARE(scalar.phase, MeasurementPhase::Failed);
+        QCOMPARE(scalar.message, QStringLiteral("failure condition 'result >= 0.05' held"));
+        const Measurement series = run.measureEach({{QStringLiteral("{code=\"5xx\"}"), 0.001}});
+        QCOMPARE(series.phase, MeasurementPhase::Successful);
+        QCOMPARE(series.message,
+                 QStringLiteral("success condition 'result < 0.01' held for {code=\"5xx\"}"));
+    }
+
+    void emptyResultIsAnError()
+    {
+        // Argo cannot evaluate result[0] over an empty vector: an Error measurement, counted
+        // against consecutive_error_limit like any other.
+        AnalysisRun run = makeRun(errorRateTemplate(5, 0, 0, 1));
+        const Measurement empty = run.measureEach({});
+        QCOMPARE(empty.phase, MeasurementPhase::Error);
+        QVERIFY(!empty.value);
+        QVERIFY2(empty.message.contains(u"empty result"), qPrintable(empty.message));
+        QCOMPARE(run.phase(), AnalysisPhase::Running);
+        run.measureEach({});
+        QCOMPARE(run.phase(), AnalysisPhase::Error);
+        QVERIFY2(run.summary().endsWith(u"(2 consecutive errors > limit 1), last error: the query "
+                                        u"returned an empty result (no series)"),
+                 qPrintable(run.summary()));
+    }
+
+    void nanGoesThroughTheConditions()
+    {
+        const double nan = std::numeric_limits<double>::quiet_NaN();
+        // Both conditions: neither holds for NaN, so it is inconclusive.
+        AnalysisRun both = makeRun(errorRateTemplate(5, 5, 5));
+        const Measurement inconclusive = both.measure(nan);
+        QCOMPARE(inconclusive.phase, MeasurementPhase::Inconclusive);
+        QVERIFY(inconclusive.value && std::isnan(*inconclusive.value));
+        QCOMPARE(both.measureEach({{QStringLiteral("{server=\"green1\"}"), 0.001},
+                                   {QStringLiteral("{server=\"green2\"}"), nan}})
+                     .phase,
+                 MeasurementPhase::Inconclusive);
+        QCOMPARE(both.summary(),
+                 QStringLiteral("error-rate: Running, 2 of 5 measurements, last NaN"));
+
+        // One condition: the other is its negation, so NaN fails a success condition and
+        // passes a failure condition, as Argo documents.
+        AnalysisTemplate successOnly = errorRateTemplate(5, 5);
+        successOnly.failureCondition.clear();
+        QCOMPARE(makeRun(successOnly).measure(nan).phase, MeasurementPhase::Failed);
+        AnalysisTemplate failureOnly = errorRateTemplate(5, 5);
+        failureOnly.successCondition.clear();
+        QCOMPARE(makeRun(failureOnly).measure(nan).phase, MeasurementPhase::Successful);
+        // Only != holds for NaN.
+        AnalysisTemplate notEqual = errorRateTemplate(5, 5);
+        notEqual.successCondition = QStringLiteral("result != 0");
+        notEqual.failureCondition.clear();
+        QCOMPARE(makeRun(notEqual).measure(nan).phase, MeasurementPhase::Successful);
     }
 };
 

@@ -1,6 +1,7 @@
 // The blue/green traffic router against a real HAProxy in front of busybox httpd backends: start
 // and attach, assigning slots, shares, canary proportions, growing and health check reloads that
-// keep traffic where it was, release, waiting for health, counters, stop.
+// keep traffic where it was, release, waiting for health, counters, the exporter added and
+// removed by a reload, stop.
 #include "deploy/trafficrouter.h"
 #include "fakes/httpget.h"
 #include "fakes/localhttpserver.h"
@@ -412,6 +413,50 @@ private slots:
         QVERIFY(idle.ok());
         QCOMPARE(idle->requests, 0);
         QCOMPARE(idle->http5xx, 0);
+    }
+
+    void exporterServesTheSlotsSeries()
+    {
+        // Added to a running instance: a reload that keeps traffic on green brings the exporter.
+        const quint16 metricsPort = launchdeck::test::pickFreeLoopbackPort();
+        QVERIFY(metricsPort > 0);
+        const QString metrics = u"http://127.0.0.1:" + QString::number(metricsPort);
+        TrafficRouterOptions withMetrics = options(QStringLiteral("/ready"));
+        withMetrics.metricsListen = u"127.0.0.1:" + QString::number(metricsPort);
+        const int slotsPerGroup = int(m_router->slotStates()->size() / 2);
+        const qint64 before = m_router->pid();
+        reopenUnderLoad(withMetrics, slotsPerGroup);
+        if (QTest::currentTestFailed())
+            return;
+        QVERIFY(m_router->pid() != before);
+        QVERIFY(configText().contains("frontend web_metrics\n"));
+
+        QCOMPARE(spread(3, QStringLiteral("/cgi-bin/error")),
+                 (QMap<QByteArray, int>{{"status 500", 3}}));
+        const HttpAnswer answer = httpGet(metrics + u"/metrics");
+        QCOMPARE(answer.status, 200L);
+        for (const QByteArray& series :
+             {QByteArray("haproxy_server_http_responses_total{proxy=\"web\",server=\"green1\","
+                         "code=\"2xx\"} "),
+              QByteArray("haproxy_server_http_responses_total{proxy=\"web\",server=\"green1\","
+                         "code=\"5xx\"} 3\n"),
+              QByteArray("haproxy_server_http_responses_total{proxy=\"web\",server=\"blue1\","),
+              QByteArray("haproxy_server_status{proxy=\"web\",server=\"green1\",state=\"UP\"} 1")})
+            QVERIFY2(answer.body.contains(series), series.constData());
+        QCOMPARE(httpGet(metrics + u"/other").status, 503L); // only /metrics is served
+        QCOMPARE(httpGet(entry()).body.trimmed(), QByteArray("green"));
+
+        // The same options: nothing to change. Without the exporter: a reload takes it away.
+        const qint64 current = m_router->pid();
+        auto same = TrafficRouter::open(withMetrics, slotsPerGroup);
+        QVERIFY2(same.ok(), qPrintable(errorText(same)));
+        QCOMPARE(same->pid(), current);
+        reopenUnderLoad(options(QStringLiteral("/ready")), slotsPerGroup);
+        if (QTest::currentTestFailed())
+            return;
+        QVERIFY(m_router->pid() != current);
+        QVERIFY(!configText().contains("prometheus-exporter"));
+        QTRY_COMPARE_WITH_TIMEOUT(httpGet(metrics + u"/metrics").status, 0L, 5000);
     }
 
     void stopLeavesNoProcess()

@@ -79,6 +79,9 @@ private slots:
         QTest::newRow("weight") << 6 << QStringLiteral("servers[0]");
         QTest::newRow("no servers") << 7 << QStringLiteral("servers");
         QTest::newRow("health path") << 8 << QStringLiteral("health.path");
+        QTest::newRow("metrics port") << 9 << QStringLiteral("metricsListen");
+        QTest::newRow("metrics on the entry point") << 10 << QStringLiteral("metricsListen");
+        QTest::newRow("metrics on every address") << 11 << QStringLiteral("metricsListen");
     }
 
     void rejectsBadValues()
@@ -113,6 +116,15 @@ private slots:
             break;
         case 8:
             config.health.path = QStringLiteral("/health z");
+            break;
+        case 9:
+            config.metricsListen = QStringLiteral("127.0.0.1:0");
+            break;
+        case 10:
+            config.metricsListen = config.listen;
+            break;
+        case 11:
+            config.metricsListen = QStringLiteral(":8080");
             break;
         }
         const auto valid = validateHaproxyConfig(config);
@@ -166,12 +178,38 @@ private slots:
         QVERIFY(text.error().message.contains(u"longer than a unix socket allows"));
     }
 
+    void servesTheExporterOnItsOwnFrontend()
+    {
+        const HaproxyFolder folder{QStringLiteral("/srv/x")};
+        HaproxyConfig config = sampleConfig();
+        QVERIFY(!renderHaproxyConfig(config, folder)->contains("prometheus-exporter"));
+        config.metricsListen = QStringLiteral("127.0.0.1:9101");
+        const auto text = renderHaproxyConfig(config, folder);
+        QVERIFY2(text.ok(), qPrintable(text.ok() ? QString() : text.error().toString()));
+        QVERIFY2(text->contains("frontend production_metrics\n"
+                                "    bind 127.0.0.1:9101\n"
+                                "    http-request use-service prometheus-exporter if { path "
+                                "/metrics }\n\n"),
+                 text->constData());
+        // The entry point's own frontend does not serve it.
+        const qsizetype entry = text->indexOf("frontend production_entry\n");
+        const qsizetype backend = text->indexOf("backend production\n");
+        QVERIFY(entry >= 0 && backend > entry);
+        QVERIFY(!text->mid(entry, backend - entry).contains("prometheus-exporter"));
+        config.metricsListen = QStringLiteral("[::1]:9102");
+        QVERIFY(renderHaproxyConfig(config, folder)->contains("    bind [::1]:9102\n"));
+        config.metricsListen = QStringLiteral("*:9103");
+        QVERIFY(renderHaproxyConfig(config, folder)->contains("    bind :9103\n"));
+    }
+
     void haproxyAcceptsTheOutput()
     {
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
         const HaproxyFolder folder{dir.path()};
-        const auto text = renderHaproxyConfig(sampleConfig(), folder);
+        HaproxyConfig config = sampleConfig();
+        config.metricsListen = QStringLiteral("127.0.0.1:9101");
+        const auto text = renderHaproxyConfig(config, folder);
         QVERIFY(text.ok());
         QFile file(folder.configPath());
         QVERIFY(file.open(QIODevice::WriteOnly));
