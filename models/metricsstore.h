@@ -5,6 +5,7 @@
 
 #include "docker/dockertypes.h"
 #include "metricsring.h"
+#include "metricssource.h"
 
 #include <QHash>
 #include <QList>
@@ -19,19 +20,6 @@ class QIODevice;
 
 namespace launchdeck {
 
-struct MetricsKey
-{
-    QString host;
-    QString containerId;
-
-    friend bool operator==(const MetricsKey&, const MetricsKey&) = default;
-};
-
-inline size_t qHash(const MetricsKey& key, size_t seed = 0)
-{
-    return qHashMulti(seed, key.host, key.containerId);
-}
-
 // One sample without strings or dates: 56 bytes, so an hour of a container is about 200 KB.
 struct MetricsSample
 {
@@ -45,18 +33,7 @@ struct MetricsSample
     float netTxBytesPerSecond = 0;
 };
 
-enum class MetricsField { Cpu, Memory, MemoryLimit, NetRx, NetTx, BlockRead, BlockWrite };
-
 double metricsValue(const MetricsSample& sample, MetricsField field);
-
-enum class MetricsMarkerKind { Start, Die, Oom, Deploy, Rollback, Other };
-
-struct MetricsMarker
-{
-    qint64 timeMs = 0;
-    MetricsMarkerKind kind = MetricsMarkerKind::Other;
-    QString label; // e.g. "exit 137", "v1.4.2"
-};
 
 struct MetricsContainer
 {
@@ -65,7 +42,7 @@ struct MetricsContainer
     QString state; // running, exited... as the daemon says; "removed" once gone
 };
 
-class MetricsStore final : public QObject
+class MetricsStore final : public QObject, public MetricsSource
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(MetricsStore)
@@ -100,7 +77,7 @@ public:
 
     // Every container known, ordered by host then name.
     QList<MetricsContainer> containers() const;
-    QString containerName(const MetricsKey& key) const;
+    QString containerName(const MetricsKey& key) const override;
     bool contains(const MetricsKey& key) const { return m_series.contains(key); }
 
     qsizetype sampleCount(const MetricsKey& key) const;
@@ -112,8 +89,8 @@ public:
     // The points of `field` in [fromMs, toMs] plus one neighbour each side, so a line reaches
     // the plot's edges; with `columns` > 0 reduced to at most four points per column.
     QList<QPointF> points(const MetricsKey& key, MetricsField field, qint64 fromMs, qint64 toMs,
-                          int columns = 0) const;
-    QList<MetricsMarker> markers(const MetricsKey& key, qint64 fromMs, qint64 toMs) const;
+                          int columns = 0) const override;
+    QList<MetricsMarker> markers(const MetricsKey& key, qint64 fromMs, qint64 toMs) const override;
 
     // Writes the samples of `keys` in [fromMs, toMs] as CSV with a header row; false when the
     // device failed.

@@ -25,6 +25,136 @@
     </message>
 </context>
 <context>
+    <name>launchdeck::AlertsModel</name>
+    <message>
+        <source>Environment</source>
+        <translation>Umgebung</translation>
+    </message>
+    <message>
+        <source>Alert</source>
+        <translation>Alarm</translation>
+    </message>
+    <message>
+        <source>Labels</source>
+        <translation>Labels</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Since</source>
+        <translation>Seit</translation>
+    </message>
+    <message>
+        <source>Summary</source>
+        <translation>Zusammenfassung</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>Quelle</translation>
+    </message>
+    <message>
+        <source>%1: %2 (until %3)</source>
+        <translation>%1: %2 (bis %3)</translation>
+    </message>
+    <message>
+        <source>suppressed — silenced by %1</source>
+        <translation>unterdrückt — stummgeschaltet von %1</translation>
+    </message>
+</context>
+<context>
+    <name>launchdeck::AlertsView</name>
+    <message>
+        <source>&amp;Silence…</source>
+        <translation>&amp;Stummschalten …</translation>
+    </message>
+    <message>
+        <source>E&amp;xpire Silence</source>
+        <translation>Stummschaltung b&amp;eenden</translation>
+    </message>
+    <message>
+        <source>A&amp;pplication:</source>
+        <translation>An&amp;wendung:</translation>
+    </message>
+    <message>
+        <source>Silences</source>
+        <translation>Stummschaltungen</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>Alle</translation>
+    </message>
+    <message>
+        <source>Silence %1 created in %2</source>
+        <translation>Stummschaltung %1 in %2 angelegt</translation>
+    </message>
+    <message>
+        <source>Silence %1 expired in %2</source>
+        <translation>Stummschaltung %1 in %2 beendet</translation>
+    </message>
+    <message>
+        <source>%1: Alertmanager unreachable — %2 (attempt %3, retrying in %4 s)</source>
+        <translation>%1: Alertmanager nicht erreichbar — %2 (Versuch %3, neuer Versuch in %4 s)</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>No environment has an Alertmanager or a threshold rule.</source>
+        <translation>Keine Umgebung hat einen Alertmanager oder eine Schwellenwertregel.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n firing, %1 suppressed</source>
+        <translation>
+            <numerusform>%n ausgelöst, %1 unterdrückt</numerusform>
+            <numerusform>%n ausgelöst, %1 unterdrückt</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source> in 1 environment</source>
+        <translation> in 1 Umgebung</translation>
+    </message>
+    <message numerus="yes">
+        <source> in %n environments</source>
+        <translation>
+            <numerusform> in %n Umgebung</numerusform>
+            <numerusform> in %n Umgebungen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>; 1 rule pending</source>
+        <translation>; 1 Regel ausstehend</translation>
+    </message>
+    <message numerus="yes">
+        <source>; %n rules pending</source>
+        <translation>
+            <numerusform>; %n Regel ausstehend</numerusform>
+            <numerusform>; %n Regeln ausstehend</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Alerts</source>
+        <translation>Alarme</translation>
+    </message>
+    <message>
+        <source>E&amp;nvironment:</source>
+        <translation>&amp;Umgebung:</translation>
+    </message>
+    <message>
+        <source>1 alert firing</source>
+        <translation>1 Alarm ausgelöst</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n alerts firing</source>
+        <translation>
+            <numerusform>%n Alarm ausgelöst</numerusform>
+            <numerusform>%n Alarme ausgelöst</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>launchdeck::BannerWidget</name>
     <message>
         <source>Dismiss</source>
@@ -111,6 +241,57 @@
     <message>
         <source>&amp;Clear</source>
         <translation>&amp;Leeren</translation>
+    </message>
+</context>
+<context>
+    <name>launchdeck::DashboardsView</name>
+    <message>
+        <source>&amp;Application:</source>
+        <translation>An&amp;wendung:</translation>
+    </message>
+    <message>
+        <source>No workspace is open.</source>
+        <translation>Kein Arbeitsbereich geöffnet.</translation>
+    </message>
+    <message>
+        <source>The workspace names no application or no environment.</source>
+        <translation>Der Arbeitsbereich nennt keine Anwendung oder keine Umgebung.</translation>
+    </message>
+    <message>
+        <source>No dashboard for %1 on %2: add one under dashboards: in launchdeck.yaml, or enter a PromQL query above.</source>
+        <translation>Kein Dashboard für %1 in %2: Legen Sie eines unter dashboards: in launchdeck.yaml an oder geben Sie oben eine PromQL-Abfrage ein.</translation>
+    </message>
+    <message>
+        <source>Environment %1 names no Prometheus server (prometheus: in launchdeck.yaml)</source>
+        <translation>Die Umgebung %1 nennt keinen Prometheus-Server (prometheus: in launchdeck.yaml)</translation>
+    </message>
+    <message>
+        <source>Prometheus: %1</source>
+        <translation>Prometheus: %1</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>läuft</translation>
+    </message>
+    <message>
+        <source>r%1 (%2)</source>
+        <translation>r%1 (%2)</translation>
+    </message>
+    <message>
+        <source>Query: %1</source>
+        <translation>Abfrage: %1</translation>
+    </message>
+    <message>
+        <source>E&amp;nvironment:</source>
+        <translation>&amp;Umgebung:</translation>
+    </message>
+    <message>
+        <source>r%1 → r%2</source>
+        <translation>r%1 → r%2</translation>
+    </message>
+    <message>
+        <source>r%1</source>
+        <translation>r%1</translation>
     </message>
 </context>
 <context>
@@ -583,34 +764,10 @@
     </message>
 </context>
 <context>
-    <name>launchdeck::DeploymentsTab</name>
-    <message>
-        <source>&amp;Deploy…</source>
-        <translation>A&amp;usrollen …</translation>
-    </message>
-    <message>
-        <source>R&amp;ollback…</source>
-        <translation>&amp;Zurückrollen …</translation>
-    </message>
+    <name>launchdeck::DeploymentsController</name>
     <message>
         <source>Waiting for the workspace and the history…</source>
         <translation>Warte auf den Arbeitsbereich und den Verlauf …</translation>
-    </message>
-    <message>
-        <source>Deploy a version of an application to an environment</source>
-        <translation>Eine Version einer Anwendung in eine Umgebung ausrollen</translation>
-    </message>
-    <message>
-        <source>Return the selected application and environment to an earlier revision</source>
-        <translation>Die ausgewählte Anwendung in der ausgewählten Umgebung auf eine frühere Revision zurücksetzen</translation>
-    </message>
-    <message>
-        <source>History of the selected cell</source>
-        <translation>Verlauf der ausgewählten Zelle</translation>
-    </message>
-    <message>
-        <source>The workspace %1 cannot be read: %2</source>
-        <translation>Der Arbeitsbereich %1 kann nicht gelesen werden: %2</translation>
     </message>
     <message>
         <source>Checking for deployments cut off earlier…</source>
@@ -635,12 +792,12 @@
         <translation>Aktualisiert %1</translation>
     </message>
     <message>
-        <source>No deployment of %1 in %2 yet</source>
-        <translation>Noch kein Deployment von %1 in %2</translation>
-    </message>
-    <message>
         <source>Reading the deployments of %1 in %2…</source>
         <translation>Lese die Deployments von %1 in %2 …</translation>
+    </message>
+    <message>
+        <source>No deployment of %1 in %2 yet</source>
+        <translation>Noch kein Deployment von %1 in %2</translation>
     </message>
     <message>
         <source>A deployment of %1 in %2 is running already.</source>
@@ -665,6 +822,33 @@
     <message>
         <source>deploy %1: %2</source>
         <translation>Deployment %1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>launchdeck::DeploymentsTab</name>
+    <message>
+        <source>&amp;Deploy…</source>
+        <translation>A&amp;usrollen …</translation>
+    </message>
+    <message>
+        <source>R&amp;ollback…</source>
+        <translation>&amp;Zurückrollen …</translation>
+    </message>
+    <message>
+        <source>Waiting for the workspace and the history…</source>
+        <translation>Warte auf den Arbeitsbereich und den Verlauf …</translation>
+    </message>
+    <message>
+        <source>Deploy a version of an application to an environment</source>
+        <translation>Eine Version einer Anwendung in eine Umgebung ausrollen</translation>
+    </message>
+    <message>
+        <source>Return the selected application and environment to an earlier revision</source>
+        <translation>Die ausgewählte Anwendung in der ausgewählten Umgebung auf eine frühere Revision zurücksetzen</translation>
+    </message>
+    <message>
+        <source>History of the selected cell</source>
+        <translation>Verlauf der ausgewählten Zelle</translation>
     </message>
     <message>
         <source>&amp;Refresh</source>
@@ -1025,13 +1209,6 @@
     </message>
 </context>
 <context>
-    <name>launchdeck::DockerHosts</name>
-    <message>
-        <source>Target %1 (line %2): %3</source>
-        <translation>Ziel %1 (Zeile %2): %3</translation>
-    </message>
-</context>
-<context>
     <name>launchdeck::DockerImagesModel</name>
     <message>
         <source>Repository:tag</source>
@@ -1287,6 +1464,17 @@
     </message>
 </context>
 <context>
+    <name>launchdeck::EditorDocument</name>
+    <message>
+        <source>Could not open %1</source>
+        <translation>%1 konnte nicht geöffnet werden</translation>
+    </message>
+    <message>
+        <source>Could not save %1</source>
+        <translation>%1 konnte nicht gespeichert werden</translation>
+    </message>
+</context>
+<context>
     <name>launchdeck::EnvOverridesEditor</name>
     <message>
         <source>Variable</source>
@@ -1397,14 +1585,6 @@
     <message>
         <source>Could not read %1</source>
         <translation>%1 konnte nicht gelesen werden</translation>
-    </message>
-    <message>
-        <source>Could not open %1</source>
-        <translation>%1 konnte nicht geöffnet werden</translation>
-    </message>
-    <message>
-        <source>Could not save %1</source>
-        <translation>%1 konnte nicht gespeichert werden</translation>
     </message>
     <message>
         <source>Revert</source>
@@ -1717,6 +1897,10 @@
         <source>P&amp;revious Tab</source>
         <translation>&amp;Vorheriger Tab</translation>
     </message>
+    <message>
+        <source>Alerts</source>
+        <translation>Alarme</translation>
+    </message>
 </context>
 <context>
     <name>launchdeck::MetricsChart</name>
@@ -1837,6 +2021,18 @@
     <message>
         <source>&amp;Resume</source>
         <translation>&amp;Fortsetzen</translation>
+    </message>
+    <message>
+        <source>Containers</source>
+        <translation>Container</translation>
+    </message>
+    <message>
+        <source>Dashboards</source>
+        <translation>Dashboards</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
     </message>
 </context>
 <context>
@@ -1961,6 +2157,32 @@
     <message>
         <source>Inf&amp;o (%1)</source>
         <translation>H&amp;inweise (%1)</translation>
+    </message>
+</context>
+<context>
+    <name>launchdeck::PromQlPanel</name>
+    <message>
+        <source>No Prometheus server</source>
+        <translation>Kein Prometheus-Server</translation>
+    </message>
+    <message>
+        <source>Prometheus at %1 refused the query: %2</source>
+        <translation>Prometheus unter %1 hat die Abfrage abgelehnt: %2</translation>
+    </message>
+    <message>
+        <source>Prometheus at %1 is not answering: %2; retrying in %3 s</source>
+        <translation>Prometheus unter %1 antwortet nicht: %2; neuer Versuch in %3 s</translation>
+    </message>
+    <message>
+        <source>Prometheus at %1 is not answering: %2; retrying now</source>
+        <translation>Prometheus unter %1 antwortet nicht: %2; neuer Versuch läuft</translation>
+    </message>
+</context>
+<context>
+    <name>launchdeck::PromQlQueryBar</name>
+    <message>
+        <source>PromQL query, e.g. rate(http_requests_total[1m]) — Enter draws it</source>
+        <translation>PromQL-Abfrage, z. B. rate(http_requests_total[1m]) — die Eingabetaste zeichnet sie</translation>
     </message>
 </context>
 <context>
@@ -2172,6 +2394,108 @@
     </message>
 </context>
 <context>
+    <name>launchdeck::SilenceDialog</name>
+    <message>
+        <source>30 minutes</source>
+        <translation>30 Minuten</translation>
+    </message>
+    <message>
+        <source>1 hour</source>
+        <translation>1 Stunde</translation>
+    </message>
+    <message>
+        <source>2 hours</source>
+        <translation>2 Stunden</translation>
+    </message>
+    <message>
+        <source>4 hours</source>
+        <translation>4 Stunden</translation>
+    </message>
+    <message>
+        <source>8 hours</source>
+        <translation>8 Stunden</translation>
+    </message>
+    <message>
+        <source>1 day</source>
+        <translation>1 Tag</translation>
+    </message>
+    <message>
+        <source>3 days</source>
+        <translation>3 Tage</translation>
+    </message>
+    <message>
+        <source>1 week</source>
+        <translation>1 Woche</translation>
+    </message>
+    <message>
+        <source>Silence Alerts in %1</source>
+        <translation>Alarme in %1 stummschalten</translation>
+    </message>
+    <message>
+        <source>Label</source>
+        <translation>Label</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Wert</translation>
+    </message>
+    <message>
+        <source>Regex</source>
+        <translation>Regex</translation>
+    </message>
+    <message>
+        <source>Why, and what is being done about it</source>
+        <translation>Warum, und was dagegen unternommen wird</translation>
+    </message>
+    <message>
+        <source>Duration:</source>
+        <translation>Dauer:</translation>
+    </message>
+    <message>
+        <source>Comment:</source>
+        <translation>Kommentar:</translation>
+    </message>
+    <message>
+        <source>Created by:</source>
+        <translation>Erstellt von:</translation>
+    </message>
+    <message>
+        <source>Alerts matching every checked label are silenced:</source>
+        <translation>Alarme, auf die alle angehakten Labels zutreffen, werden stummgeschaltet:</translation>
+    </message>
+    <message>
+        <source>&amp;Silence</source>
+        <translation>&amp;Stummschalten</translation>
+    </message>
+</context>
+<context>
+    <name>launchdeck::SilencesModel</name>
+    <message>
+        <source>Environment</source>
+        <translation>Umgebung</translation>
+    </message>
+    <message>
+        <source>Matchers</source>
+        <translation>Matcher</translation>
+    </message>
+    <message>
+        <source>Comment</source>
+        <translation>Kommentar</translation>
+    </message>
+    <message>
+        <source>Created by</source>
+        <translation>Erstellt von</translation>
+    </message>
+    <message>
+        <source>Expires</source>
+        <translation>Läuft ab</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Status</translation>
+    </message>
+</context>
+<context>
     <name>launchdeck::StepsModel</name>
     <message>
         <source>Step</source>
@@ -2215,78 +2539,6 @@
     <message>
         <source>Could not set up the sample workspace: %1</source>
         <translation>Der Beispiel-Arbeitsbereich konnte nicht eingerichtet werden: %1</translation>
-    </message>
-</context>
-<context>
-    <name>launchdeck::DeploymentsController</name>
-    <message>
-        <source>Waiting for the workspace and the history…</source>
-        <translation>Warte auf den Arbeitsbereich und den Verlauf …</translation>
-    </message>
-    <message>
-        <source>Checking for deployments cut off earlier…</source>
-        <translation>Suche nach früher abgebrochenen Deployments …</translation>
-    </message>
-    <message>
-        <source>%1 in %2 was cut off while %3</source>
-        <translation>%1 in %2 wurde abgebrochen bei: %3</translation>
-    </message>
-    <message>
-        <source>still needs attention: %1</source>
-        <translation>braucht noch Aufmerksamkeit: %1</translation>
-    </message>
-    <message>
-        <source>Interrupted deployments were reconciled:
-%1</source>
-        <translation>Unterbrochene Deployments wurden bereinigt:
-%1</translation>
-    </message>
-    <message>
-        <source>Updated %1</source>
-        <translation>Aktualisiert %1</translation>
-    </message>
-    <message>
-        <source>Reading the deployments of %1 in %2…</source>
-        <translation>Lese die Deployments von %1 in %2 …</translation>
-    </message>
-    <message>
-        <source>No deployment of %1 in %2 yet</source>
-        <translation>Noch kein Deployment von %1 in %2</translation>
-    </message>
-    <message>
-        <source>A deployment of %1 in %2 is running already.</source>
-        <translation>Ein Deployment von %1 in %2 läuft bereits.</translation>
-    </message>
-    <message>
-        <source>Rollback of %1 in %2</source>
-        <translation>Rollback von %1 in %2</translation>
-    </message>
-    <message>
-        <source>Deploy of %1 %2 to %3</source>
-        <translation>Deployment von %1 %2 nach %3</translation>
-    </message>
-    <message>
-        <source>%1: %2</source>
-        <translation>%1: %2</translation>
-    </message>
-    <message>
-        <source>rollback: %1</source>
-        <translation>Rollback: %1</translation>
-    </message>
-    <message>
-        <source>deploy %1: %2</source>
-        <translation>Deployment %1: %2</translation>
-    </message>
-</context>
-<context>
-    <name>launchdeck::EditorDocument</name>
-    <message>
-        <source>Could not open %1</source>
-        <translation>%1 konnte nicht geöffnet werden</translation>
-    </message>
-    <message>
-        <source>Could not save %1</source>
-        <translation>%1 konnte nicht gespeichert werden</translation>
     </message>
 </context>
 </TS>

@@ -2,7 +2,9 @@
 #include "mainwindow.h"
 
 #include "aboutdialog.h"
+#include "alertsview.h"
 #include "deploymentstab.h"
+#include "desktopnotifier.h"
 #include "diagnosticsmodel.h"
 #include "dockerstatuslabel.h"
 #include "findreplacebar.h"
@@ -73,6 +75,14 @@ MainWindow::MainWindow(const QString& dataDir, QWidget* parent)
                                       MetricsStore::kDefaultMarkerCapacity, this);
     m_metrics = new MetricsTab(m_metricsStore, this);
     m_tabs->addTab(m_metrics, tr("Live Metrics"));
+    m_alertsView = new AlertsView(this);
+    m_metrics->addView(m_alertsView, tr("Alerts"));
+    m_desktopNotifier = new DesktopNotifier(this);
+    m_alertsLabel = m_alertsView->createStatusLabel(this);
+    connect(m_alertsLabel, &QLabel::linkActivated, this, &MainWindow::showAlerts);
+    connect(m_desktopNotifier, &DesktopNotifier::notified, this,
+            [this](const QString& title) { statusBar()->showMessage(title, 10'000); });
+    connect(m_desktopNotifier, &DesktopNotifier::activated, this, &MainWindow::showAlerts);
     // First, over the engine.
     m_deployments = new DeploymentsTab(m_metricsStore, this);
     m_tabs->insertTab(0, m_deployments, tr("Deployments"));
@@ -111,6 +121,8 @@ MainWindow::~MainWindow()
     m_pipelines->setSession(nullptr);
     m_infrastructure->setSession(nullptr);
     m_metrics->setSession(nullptr);
+    m_alertsView->setSession(nullptr);
+    m_desktopNotifier->setSession(nullptr);
     m_dockerStatus->setHosts({});
     if (!m_session)
         return;
@@ -252,11 +264,18 @@ void MainWindow::createStatusBar()
     // Labels that show and hide themselves are permanent: a temporary message hides the normal
     // widgets, and one of them showing itself meanwhile would be drawn across the message.
     statusBar()->addPermanentWidget(m_busyLabel);
+    statusBar()->addPermanentWidget(m_alertsLabel);
     statusBar()->addPermanentWidget(m_dockerStatus);
     statusBar()->addPermanentWidget(m_cursorLabel);
     statusBar()->addPermanentWidget(separator());
     statusBar()->addPermanentWidget(m_countsLabel);
     m_workspaceLabel->setText(tr("No workspace"));
+}
+
+void MainWindow::showAlerts()
+{
+    showTab(m_tabs->indexOf(m_metrics));
+    m_metrics->showView(m_alertsView);
 }
 
 void MainWindow::chooseWorkspace()
@@ -309,6 +328,8 @@ void MainWindow::replaceSession(const QString& root, bool cancelOld)
     m_pipelines->setSession(m_session);
     m_infrastructure->setSession(m_session);
     m_metrics->setSession(m_session);
+    m_alertsView->setSession(m_session);
+    m_desktopNotifier->setSession(m_session);
     m_dockerStatus->setHosts({});
     connect(m_session, &WorkspaceSession::hostsChanged, this,
             [this](const QList<DockerHost*>& hosts) {

@@ -17,7 +17,9 @@ class QTabWidget;
 
 namespace launchdeck {
 
+class AlertsView;
 class DeploymentsTab;
+class DesktopNotifier;
 class DockerStatusLabel;
 class InfrastructureTab;
 class MetricsStore;
@@ -55,6 +57,9 @@ public:
     InfrastructureTab* infrastructureTab() const { return m_infrastructure; }
     PipelinesTab* pipelinesTab() const { return m_pipelines; }
     MetricsTab* metricsTab() const { return m_metrics; }
+    AlertsView* alertsView() const { return m_alertsView; }
+    // Live Metrics with its Alerts view in front.
+    void showAlerts();
     QMenu* recentMenu() const { return m_recentMenu; }
 
     static constexpr int kMaxRecentWorkspaces = 8;
@@ -101,6 +106,9 @@ private:
     PipelinesTab* m_pipelines;
     MetricsStore* m_metricsStore;
     MetricsTab* m_metrics;
+    AlertsView* m_alertsView;
+    DesktopNotifier* m_desktopNotifier;
+    QLabel* m_alertsLabel; // "2 alerts firing", hidden while none is
     DockerStatusLabel* m_dockerStatus;
     QMenu* m_recentMenu = nullptr;
     QAction* m_saveAction = nullptr;

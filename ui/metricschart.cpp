@@ -16,6 +16,7 @@
 #include <QValueAxis>
 
 #include <algorithm>
+#include <cmath>
 #include <iterator>
 #include <limits>
 
@@ -66,7 +67,17 @@ QString markerWord(MetricsMarkerKind kind)
 
 } // namespace
 
-MetricsChart::MetricsChart(const MetricsStore* store, const QString& title, MetricsUnit unit,
+const QList<QColor>& metricsPalette()
+{
+    static const QList<QColor> palette = {QColor(0x1f, 0x77, 0xb4), QColor(0xff, 0x7f, 0x0e),
+                                          QColor(0x2c, 0xa0, 0x2c), QColor(0xd6, 0x27, 0x28),
+                                          QColor(0x94, 0x67, 0xbd), QColor(0x8c, 0x56, 0x4b),
+                                          QColor(0xe3, 0x77, 0xc2), QColor(0x7f, 0x7f, 0x7f),
+                                          QColor(0xbc, 0xbd, 0x22), QColor(0x17, 0xbe, 0xcf)};
+    return palette;
+}
+
+MetricsChart::MetricsChart(const MetricsSource* store, const QString& title, MetricsUnit unit,
                            QWidget* parent)
     : QChartView(parent)
     , m_store(store)
@@ -197,18 +208,24 @@ void MetricsChart::redraw(qint64 fromMs, qint64 toMs, bool decimate)
     QList<QList<QPointF>> points;
     points.reserve(m_bindings.size());
     double maxValue = 0;
+    double minValue = 0; // below zero only for a PromQL series that goes there
     for (const Binding& binding : std::as_const(m_bindings)) {
         points.append(
             m_store->points(binding.line.key, binding.line.field, m_fromMs, m_toMs, columns));
         if (!binding.series->isVisible())
             continue;
         for (const QPointF& point : std::as_const(points.last())) {
-            if (point.x() >= double(m_fromMs) && point.x() <= double(m_toMs))
+            if (point.x() >= double(m_fromMs) && point.x() <= double(m_toMs)) {
                 maxValue = std::max(maxValue, point.y());
+                minValue = std::min(minValue, point.y());
+            }
         }
     }
-    m_scale = metricsScale(m_unit, maxValue);
-    const MetricsTicks ticks = metricsTicks(maxValue / m_scale.divisor);
+    m_scale = metricsScale(m_unit, std::max(maxValue, -minValue));
+    const MetricsTicks ticks = metricsTicks(std::max(maxValue, -minValue) / m_scale.divisor);
+    const double lowest =
+        minValue < 0 ? -std::ceil(-minValue / m_scale.divisor / ticks.step - 1e-9) * ticks.step
+                     : 0.0;
     for (qsizetype i = 0; i < m_bindings.size(); ++i) {
         QList<QPointF>& list = points[i];
         if (m_scale.divisor != 1) {
@@ -217,7 +234,7 @@ void MetricsChart::redraw(qint64 fromMs, qint64 toMs, bool decimate)
         }
         m_bindings[i].series->replace(list);
     }
-    m_valueAxis->setRange(0, ticks.max);
+    m_valueAxis->setRange(lowest, maxValue > 0 || minValue >= 0 ? ticks.max : 0.0);
     m_valueAxis->setTickInterval(ticks.step);
     QString suffix = m_scale.suffix;
     suffix.replace(QStringLiteral("%"), QStringLiteral("%%")); // the format is printf's
@@ -242,6 +259,12 @@ void MetricsChart::redraw(qint64 fromMs, qint64 toMs, bool decimate)
                 text += QStringLiteral(" (") % marker.label % u')';
             m_markers.append({marker.timeMs, marker.kind, text, markerColor(marker.kind)});
         }
+    }
+    for (const MetricsMarker& marker : std::as_const(m_chartMarkers)) {
+        if (marker.timeMs >= m_fromMs && marker.timeMs <= m_toMs)
+            m_markers.append({marker.timeMs, marker.kind,
+                              markerWord(marker.kind) % u' ' % marker.label,
+                              markerColor(marker.kind)});
     }
     // A crash loop can leave hundreds of markers in a window; the newest ones matter.
     std::sort(m_markers.begin(), m_markers.end(),

@@ -1,9 +1,10 @@
 // One live chart of the Live Metrics tab: a line per picked container (or per direction for
-// network) over a time axis, drawn from the store's decimated windows, with event markers, the
-// hosts' connection overlay, a hover callout and legend markers that toggle their line.
+// network, or per series of a PromQL panel) over a time axis, drawn from a source's decimated
+// windows, with event markers, a connection overlay, a hover callout and legend markers that
+// toggle their line.
 #pragma once
 
-#include "metricsstore.h"
+#include "metricssource.h"
 #include "metricsunits.h"
 
 #include <QChartView>
@@ -23,6 +24,9 @@ class QValueAxis;
 
 namespace launchdeck {
 
+// The colours lines take, in order, so neighbouring lines stay apart.
+const QList<QColor>& metricsPalette();
+
 struct MetricsLine
 {
     MetricsKey key;
@@ -38,8 +42,8 @@ class MetricsChart final : public QChartView
     Q_DISABLE_COPY_MOVE(MetricsChart)
 
 public:
-    // The store is not owned and must outlive the chart.
-    MetricsChart(const MetricsStore* store, const QString& title, MetricsUnit unit,
+    // The source is not owned and must outlive the chart.
+    MetricsChart(const MetricsSource* source, const QString& title, MetricsUnit unit,
                  QWidget* parent = nullptr);
     ~MetricsChart() override;
 
@@ -66,6 +70,10 @@ public:
     QValueAxis* valueAxis() const { return m_valueAxis; }
     // The scale of the points now in the series, e.g. a divisor of 2^20 with " MiB".
     const MetricsScale& scale() const { return m_scale; }
+
+    // Markers of the whole chart rather than of one line (a PromQL panel's deployments), drawn
+    // by the next redraw as "<kind> <label>".
+    void setChartMarkers(const QList<MetricsMarker>& markers) { m_chartMarkers = markers; }
 
     // Shows `text` over the plot (the hosts that are not connected); empty hides it.
     void setOverlayText(const QString& text);
@@ -96,7 +104,7 @@ private:
     void placeMarkers();
     void placeOverlay();
 
-    const MetricsStore* m_store;
+    const MetricsSource* m_store;
     MetricsUnit m_unit;
     QChart* m_chart;
     QDateTimeAxis* m_timeAxis;
@@ -115,6 +123,7 @@ private:
         QColor color;
     };
     QList<DrawnMarker> m_markers;
+    QList<MetricsMarker> m_chartMarkers;
     QList<QGraphicsLineItem*> m_markerLines;
     QList<QGraphicsSimpleTextItem*> m_markerLabels;
     int m_markersShown = 0;

@@ -2,10 +2,12 @@
 // (skipped while hidden or paused) and counts down the hosts' next retry in the overlay.
 #include "metricstab.h"
 
+#include "dashboardsview.h"
 #include "docker/dockerhost.h"
 #include "metricschart.h"
 #include "metricspicker.h"
 
+#include <QButtonGroup>
 #include <QComboBox>
 #include <QDateTime>
 #include <QFileDialog>
@@ -19,7 +21,9 @@
 #include <QPushButton>
 #include <QSaveFile>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QTimer>
+#include <QToolButton>
 #include <QTreeView>
 #include <QVBoxLayout>
 
@@ -28,16 +32,6 @@
 #include <iterator>
 
 namespace launchdeck {
-
-namespace {
-
-const QColor kPalette[] = {QColor(0x1f, 0x77, 0xb4), QColor(0xff, 0x7f, 0x0e),
-                           QColor(0x2c, 0xa0, 0x2c), QColor(0xd6, 0x27, 0x28),
-                           QColor(0x94, 0x67, 0xbd), QColor(0x8c, 0x56, 0x4b),
-                           QColor(0xe3, 0x77, 0xc2), QColor(0x7f, 0x7f, 0x7f),
-                           QColor(0xbc, 0xbd, 0x22), QColor(0x17, 0xbe, 0xcf)};
-
-} // namespace
 
 MetricsTab::MetricsTab(MetricsStore* store, QWidget* parent)
     : QWidget(parent)
@@ -49,6 +43,13 @@ MetricsTab::MetricsTab(MetricsStore* store, QWidget* parent)
                                  MetricsUnit::BytesPerSecond, this))
     , m_windowBox(new QComboBox(this))
     , m_pause(new QPushButton(tr("&Pause"), this))
+    , m_exportPng(new QPushButton(tr("Export P&NG…"), this))
+    , m_exportCsv(new QPushButton(tr("Export &CSV…"), this))
+    , m_viewButtons(new QHBoxLayout)
+    , m_viewGroup(new QButtonGroup(this))
+    , m_views(new QStackedWidget(this))
+    , m_containersView(new QWidget(this))
+    , m_dashboards(new DashboardsView(this))
     , m_timer(new QTimer(this))
     , m_clock([] { return QDateTime::currentMSecsSinceEpoch(); })
 {
@@ -58,12 +59,19 @@ MetricsTab::MetricsTab(MetricsStore* store, QWidget* parent)
     m_windowBox->addItem(tr("1 h"), kWindows[3]);
     m_windowBox->setCurrentIndex(1);
     m_pause->setCheckable(true);
-    auto* exportPngButton = new QPushButton(tr("Export P&NG…"), this);
-    auto* exportCsvButton = new QPushButton(tr("Export &CSV…"), this);
+    QPushButton* const exportPngButton = m_exportPng;
+    QPushButton* const exportCsvButton = m_exportCsv;
+    m_viewButtons->setSpacing(0);
+    m_viewGroup->setExclusive(true);
     auto* windowLabel = new QLabel(tr("&Window:"), this);
     windowLabel->setBuddy(m_windowBox);
+    m_chartControls = {windowLabel, m_windowBox, m_pause, exportPngButton, exportCsvButton};
 
     auto* bar = new QHBoxLayout;
+    // The views as segmented buttons left of the bar: before the window box in reading order,
+    // so Tab from the window box still walks the bar and then the containers.
+    bar->addLayout(m_viewButtons);
+    bar->addSpacing(16);
     bar->addWidget(windowLabel);
     bar->addWidget(m_windowBox);
     bar->addWidget(m_pause);
@@ -80,15 +88,21 @@ MetricsTab::MetricsTab(MetricsStore* store, QWidget* parent)
         chartsLayout->addWidget(chart, 1);
     }
 
-    auto* splitter = new QSplitter(Qt::Horizontal, this);
+    auto* splitter = new QSplitter(Qt::Horizontal, m_containersView);
     splitter->addWidget(m_picker);
     splitter->addWidget(chartsPane);
     splitter->setStretchFactor(1, 1);
     splitter->setSizes({240, 960});
+    auto* containersLayout = new QVBoxLayout(m_containersView);
+    containersLayout->setContentsMargins(0, 0, 0, 0);
+    containersLayout->addWidget(splitter);
+    addView(m_containersView, tr("Containers"));
+    addView(m_dashboards, tr("Dashboards"));
+    m_dashboards->setWindowMs(m_windowMs);
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(bar);
-    layout->addWidget(splitter, 1);
+    layout->addWidget(m_views, 1);
     // Tab follows the screen: the bar, then the containers (created first, as the charts and
     // the bar follow the picker).
     QWidget* const order[] = {
@@ -103,10 +117,62 @@ MetricsTab::MetricsTab(MetricsStore* store, QWidget* parent)
     connect(exportPngButton, &QPushButton::clicked, this, &MetricsTab::chooseExportPng);
     connect(exportCsvButton, &QPushButton::clicked, this, &MetricsTab::chooseExportCsv);
     connect(m_picker, &MetricsPicker::pickedChanged, this, &MetricsTab::applyPicked);
+    connect(m_views, &QStackedWidget::currentChanged, this, &MetricsTab::updateExports);
     connect(m_store, &MetricsStore::containersChanged, this, &MetricsTab::applyPicked);
     connect(m_timer, &QTimer::timeout, this, &MetricsTab::onTick);
     m_timer->start(kRedrawIntervalMs);
     applyPicked();
+}
+
+void MetricsTab::addView(QWidget* view, const QString& title)
+{
+    auto* button = new QToolButton(this);
+    button->setText(title);
+    button->setCheckable(true);
+    button->setAutoRaise(false);
+    button->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    button->setObjectName(QStringLiteral("view:") + title);
+    m_viewGroup->addButton(button);
+    m_viewButtons->addWidget(button);
+    m_views->addWidget(view);
+    // Ctrl and the view's place: the titles' letters are taken by the bar's own keys.
+    if (m_views->count() <= 9) {
+        const QKeySequence key(Qt::CTRL | Qt::Key(Qt::Key_0 + m_views->count()));
+        button->setShortcut(key);
+        button->setToolTip(tr("%1 (%2)").arg(title, key.toString(QKeySequence::NativeText)));
+    }
+    button->setChecked(m_views->count() == 1);
+    connect(button, &QToolButton::toggled, this, [this, view](bool checked) {
+        if (checked)
+            m_views->setCurrentWidget(view);
+    });
+    connect(view, &QObject::destroyed, button, &QObject::deleteLater);
+}
+
+void MetricsTab::showView(QWidget* view)
+{
+    const int index = m_views->indexOf(view);
+    if (index < 0)
+        return;
+    // The buttons are in the views' order.
+    if (QAbstractButton* button = m_viewGroup->buttons().value(index))
+        button->setChecked(true);
+}
+
+QWidget* MetricsTab::currentView() const
+{
+    return m_views->currentWidget();
+}
+
+void MetricsTab::updateExports()
+{
+    // The window, pause and exports are the charts'; other views (Alerts) have no use for them.
+    const bool charts = currentView() == m_containersView || currentView() == m_dashboards;
+    for (QWidget* control : std::as_const(m_chartControls))
+        control->setVisible(charts);
+    // The containers' charts missed the seconds they were hidden.
+    if (currentView() == m_containersView)
+        redraw();
 }
 
 MetricsTab::~MetricsTab()
@@ -123,6 +189,7 @@ void MetricsTab::setClock(std::function<qint64()> clock)
 void MetricsTab::setWindowMs(qint64 window)
 {
     m_windowMs = std::max<qint64>(window, 1000);
+    m_dashboards->setWindowMs(m_windowMs);
     const int index = m_windowBox->findData(m_windowMs);
     if (index >= 0 && index != m_windowBox->currentIndex())
         m_windowBox->setCurrentIndex(index);
@@ -138,6 +205,7 @@ void MetricsTab::setPaused(bool paused)
     if (m_pause->isChecked() != paused)
         m_pause->setChecked(paused);
     m_pause->setText(paused ? tr("&Resume") : tr("&Pause"));
+    m_dashboards->setPaused(paused, m_pausedAtMs);
     redraw();
 }
 
@@ -147,17 +215,17 @@ QColor MetricsTab::colourFor(const MetricsKey& key)
     if (it != m_colours.cend())
         return *it;
     // The least used colour among those in use, so lines stay apart as containers come and go.
-    int uses[std::size(kPalette)] = {};
+    const QList<QColor>& palette = metricsPalette();
+    QList<int> uses(palette.size(), 0);
     for (const QColor& colour : std::as_const(m_colours)) {
-        for (std::size_t i = 0; i < std::size(kPalette); ++i) {
-            if (kPalette[i] == colour)
+        for (qsizetype i = 0; i < palette.size(); ++i) {
+            if (palette[i] == colour)
                 ++uses[i];
         }
     }
-    const std::size_t least =
-        std::size_t(std::min_element(std::begin(uses), std::end(uses)) - std::begin(uses));
-    m_colours.insert(key, kPalette[least]);
-    return kPalette[least];
+    const qsizetype least = std::min_element(uses.cbegin(), uses.cend()) - uses.cbegin();
+    m_colours.insert(key, palette[least]);
+    return palette[least];
 }
 
 void MetricsTab::applyPicked()
@@ -182,6 +250,8 @@ void MetricsTab::applyPicked()
         network.append({key, MetricsField::NetRx, name % QStringLiteral(" rx"), colour, false});
         network.append({key, MetricsField::NetTx, name % QStringLiteral(" tx"), colour, true});
     }
+    m_dashboards->setContainer(picked.isEmpty() ? QString()
+                                                : m_store->containerName(picked.first()));
     m_cpu->setLines(cpu);
     m_memory->setLines(memory);
     m_network->setLines(network);
@@ -198,7 +268,7 @@ void MetricsTab::redraw()
 void MetricsTab::onTick()
 {
     updateOverlay();
-    if (m_paused || !isVisible())
+    if (m_paused || !m_containersView->isVisible())
         return;
     redraw();
 }
@@ -248,6 +318,8 @@ QString MetricsTab::overlayText() const
 
 bool MetricsTab::exportPng(const QString& path)
 {
+    if (currentView() == m_dashboards)
+        return m_dashboards->exportPng(path);
     int width = 0;
     int height = 0;
     for (MetricsChart* chart : charts()) {
@@ -272,6 +344,8 @@ bool MetricsTab::exportPng(const QString& path)
 
 bool MetricsTab::exportCsv(const QString& path)
 {
+    if (currentView() == m_dashboards)
+        return m_dashboards->exportCsv(path);
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly))
         return false;

@@ -1,6 +1,7 @@
 // The Live Metrics tab: pick containers of the Docker hosts, watch their CPU, memory and
 // network over a shared time window, pause the view while recording goes on, and export what
-// is shown as PNG or CSV.
+// is shown as PNG or CSV. Beside the containers, the Dashboards view shows the workspace's
+// PromQL panels over the same window; other views are added with addView().
 #pragma once
 
 #include "metricsstore.h"
@@ -13,8 +14,11 @@
 
 #include <functional>
 
+class QButtonGroup;
 class QComboBox;
+class QHBoxLayout;
 class QPushButton;
+class QStackedWidget;
 class QTimer;
 
 namespace launchdeck {
@@ -23,6 +27,7 @@ namespace launchdeck {
 class DockerHost;
 struct DockerHostStatus;
 enum class DockerConnectionState;
+class DashboardsView;
 class MetricsChart;
 class MetricsPicker;
 class WorkspaceSession;
@@ -60,9 +65,16 @@ public:
     // Draws the window ending now (or where the pause left it).
     void redraw();
 
-    // All three charts stacked into one image.
+    // Adds a view after Containers and Dashboards, switched to by a button of the tab's bar.
+    void addView(QWidget* view, const QString& title);
+    void showView(QWidget* view);
+    QWidget* currentView() const;
+    QWidget* containersView() const { return m_containersView; }
+    DashboardsView* dashboardsView() const { return m_dashboards; }
+
+    // All three charts stacked into one image (Dashboards: its panels).
     bool exportPng(const QString& path);
-    // The picked containers' samples of the window shown.
+    // The picked containers' samples of the window shown (Dashboards: its panels' series).
     bool exportCsv(const QString& path);
 
     MetricsPicker* picker() const { return m_picker; }
@@ -95,6 +107,7 @@ private:
     QColor colourFor(const MetricsKey& key);
     void chooseExportPng();
     void chooseExportCsv();
+    void updateExports();
 
     MetricsStore* m_store;
     MetricsPicker* m_picker;
@@ -103,6 +116,14 @@ private:
     MetricsChart* m_network;
     QComboBox* m_windowBox;
     QPushButton* m_pause;
+    QPushButton* m_exportPng;
+    QPushButton* m_exportCsv;
+    QList<QWidget*> m_chartControls; // shown with the chart views only
+    QHBoxLayout* m_viewButtons;
+    QButtonGroup* m_viewGroup;
+    QStackedWidget* m_views;
+    QWidget* m_containersView;
+    DashboardsView* m_dashboards;
     QTimer* m_timer;
     std::function<qint64()> m_clock;
     qint64 m_windowMs = kWindows[1];

@@ -1,7 +1,8 @@
-// MetricsTab::setHosts, kept in a file of its own so programs that feed the tab themselves (the
-// tests, the benchmark) do not link the Docker host worker.
+// MetricsTab::setHosts and setSession, kept in a file of its own so programs that feed the tab
+// themselves (the tests, the benchmark) do not link the Docker host worker.
 #include "metricstab.h"
 
+#include "dashboardsview.h"
 #include "docker/dockerhost.h"
 #include "session/workspacesession.h"
 
@@ -11,6 +12,7 @@ void MetricsTab::setSession(WorkspaceSession* session)
 {
     disconnect(m_sessionConnection);
     setHosts(session ? session->dockerHosts() : QList<DockerHost*>());
+    m_dashboards->setSession(session);
     if (session)
         m_sessionConnection =
             connect(session, &WorkspaceSession::hostsChanged, this, &MetricsTab::setHosts);

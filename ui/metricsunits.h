@@ -1,5 +1,5 @@
-// Units for the live charts: the scale an axis shows its values in (%, MiB/GiB, KB/s/MB/s),
-// round tick steps, and the text a hovered value reads as.
+// Units for the live charts: the scale an axis shows its values in (%, MiB/GiB, KB/s/MB/s, ms/s,
+// req/s, plain numbers), round tick steps, and the text a hovered value reads as.
 #pragma once
 
 #include <QString>
@@ -8,9 +8,16 @@ namespace launchdeck {
 
 enum class MetricsUnit {
     Percent,
-    Bytes,          // binary multiples: KiB, MiB, GiB, as memory limits are set
-    BytesPerSecond, // decimal multiples: KB/s, MB/s, as network rates are quoted
+    Bytes,             // binary multiples: KiB, MiB, GiB, as memory limits are set
+    BytesPerSecond,    // decimal multiples: KB/s, MB/s, as network rates are quoted
+    Seconds,           // µs, ms, s, as latencies are read
+    RequestsPerSecond, // decimal multiples: req/s, k req/s
+    Number,            // decimal multiples without a unit: k, M, G
 };
+
+// A dashboard panel's `unit:` ("bytes", "seconds", "percent", "req/s"); anything else, and no
+// unit, is a plain number.
+MetricsUnit metricsUnitFromName(QStringView name);
 
 struct MetricsScale
 {

@@ -7,6 +7,7 @@
 #include "docker/dockerhost.h"
 #include "docker/environmenthost.h"
 #include "pipeline/pipelinerunnerhost.h"
+#include "sessionalerts.h"
 #include "store/historystore.h"
 #include "store/pipelinerecorder.h"
 #include "validation/validatingstepengines.h"
@@ -41,6 +42,7 @@ WorkspaceSession::WorkspaceSession(SessionOptions options, QObject* parent)
 {
     if (!m_options.root.isEmpty())
         m_options.root = QFileInfo(m_options.root).absoluteFilePath();
+    m_alerts = new SessionAlerts(m_options.dataDir, m_options.useKeyring, {}, this);
     if (m_options.dataDir.isEmpty())
         return;
     m_store = std::make_shared<HistoryStore>(m_options.dataDir);
@@ -130,6 +132,7 @@ void WorkspaceSession::open()
     }
     if (m_options.root.isEmpty())
         return;
+    m_alertsWanted = m_options.watchAlerts && m_options.connectHosts;
     if (m_options.watchWorkspace)
         watchWorkspace();
     loadAsync();
@@ -137,6 +140,11 @@ void WorkspaceSession::open()
 
 bool WorkspaceSession::openBlocking()
 {
+    // The command line reads the workspace and the history; it keeps no live connection (a
+    // connection's thread would outlive the command, and some commands run without an event
+    // loop).
+    m_options.connectHosts = false;
+    m_options.watchWorkspace = false;
     if (!m_options.root.isEmpty())
         applyLoaded(load(m_options.root, {}));
     if (m_store)
@@ -170,6 +178,9 @@ void WorkspaceSession::applyLoaded(Loaded loaded)
     qCDebug(lcSession) << "workspace" << m_options.root << (first ? "loaded" : "reloaded")
                        << m_findings.size() << "findings";
     applyConnections();
+    applyPrometheusServers();
+    if (m_alertsWanted && m_workspace)
+        m_alerts->apply(*m_workspace);
     if (first)
         Q_EMIT workspaceLoaded(m_findings);
     else
@@ -344,6 +355,8 @@ deploy::DeploymentJob* WorkspaceSession::startDeployment(const deploy::Deploymen
     connect(job, &deploy::DeploymentJob::finished, this,
             [this, job](DeploymentStatus status, const QString& message) {
                 m_jobs.removeOne(job);
+                m_alerts->deploymentEnded(job->request().application, job->request().environment,
+                                          status, message, job->deploymentId());
                 Q_EMIT deploymentEnded(job, status, message);
                 // Its thread has returned from its work: deleting it joins at once.
                 job->deleteLater();

@@ -9,6 +9,7 @@
 #include "docker/dockerhost.h"
 #include "pipeline/pipelinerunner.h"
 #include "pipeline/stepengines.h"
+#include "prometheus/prometheusserver.h"
 #include "workspace/workspace.h"
 
 #include <QHash>
@@ -18,6 +19,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -31,6 +33,7 @@ class DeploymentLedger;
 class HistoryStore;
 class PipelineRecorder;
 class PipelineRunnerHost;
+class SessionAlerts;
 
 struct SessionOptions
 {
@@ -41,6 +44,8 @@ struct SessionOptions
     bool useKeyring = true;     // deployments' secrets; the runner has its own switch
     bool watchWorkspace = true; // reload when launchdeck.yaml changes on disk
     bool connectHosts = true;   // one live connection per target
+    // The console (open()) with connections: alerts of the environments and notifications.
+    bool watchAlerts = true;
 };
 
 class WorkspaceSession final : public QObject
@@ -83,11 +88,21 @@ public:
     // What a deployment, its preview, the status and the reconciliation need.
     deploy::DeploymentContext deploymentContext() const;
 
+    // The alerts watcher and the notifications (desktop, webhook) of the workspace.
+    SessionAlerts* alerts() const { return m_alerts; }
+
     // Connections per target: the Docker hosts (several targets on one daemon share one).
     DockerHost* dockerHost(const QString& targetName) const;
     QList<DockerHost*> dockerHosts() const;
     // Targets whose connection could not be made, one message each.
     const QStringList& connectionProblems() const { return m_connectionProblems; }
+
+    // One Prometheus server per distinct server of the environments (those naming the same one
+    // share it), its secret read from the process environment, then the keyring; null when the
+    // environment names none or its server could not be made (prometheusProblem() says why).
+    prometheus::PrometheusServer* prometheusServer(const QString& environment) const;
+    QList<prometheus::PrometheusServer*> prometheusServers() const;
+    QString prometheusProblem(const QString& environment) const;
 
     // The tags of the application's image on its environment's Docker host, for the Deploy
     // dialog. Blocking: off the GUI thread.
@@ -119,6 +134,8 @@ Q_SIGNALS:
     void historyFailed(const QString& error);
     // The new connections, started; the previous ones are deleted once receivers return.
     void hostsChanged(const QList<launchdeck::DockerHost*>& hosts);
+    // The same for the Prometheus servers: the new ones started, replaced ones deleted after.
+    void prometheusServersChanged(const QList<launchdeck::prometheus::PrometheusServer*>& servers);
     void deploymentStarted(launchdeck::deploy::DeploymentJob* job);
     void deploymentEnded(launchdeck::deploy::DeploymentJob* job,
                          launchdeck::DeploymentStatus status, const QString& message);
@@ -148,6 +165,8 @@ private:
     void watchWorkspace();
     void rearmWatch();
     void applyConnections();
+    void applyPrometheusServers();
+    void buildPrometheusServers(const QHash<QString, QString>& secrets);
     void workEnded();
 
     SessionOptions m_options;
@@ -170,12 +189,21 @@ private:
     QStringList m_connectionKeys; // the endpoints the hosts serve, to skip needless rebuilds
     QStringList m_connectionProblems;
 
+    // By what makes their endpoint (URL, sign-in, TLS), so a reload reuses a server unchanged.
+    std::map<QString, std::unique_ptr<prometheus::PrometheusServer>> m_prometheusServers;
+    QHash<QString, prometheus::PrometheusServer*> m_prometheusOf; // by environment
+    QHash<QString, QString> m_prometheusProblems;                 // by environment
+    QStringList m_prometheusKeys;       // environment=endpoint, to skip needless rebuilds
+    quint64 m_prometheusGeneration = 0; // drops secret lookups superseded by a reload
+
     QFileSystemWatcher* m_watcher = nullptr;
     QTimer* m_reload = nullptr;
 
     QSet<QString> m_runs;
     QList<deploy::DeploymentJob*> m_jobs;
     bool m_closing = false;
+    SessionAlerts* m_alerts = nullptr; // a child
+    bool m_alertsWanted = false;       // opened by open(), with connections
 };
 
 } // namespace launchdeck
