@@ -26,6 +26,17 @@ constexpr std::ptrdiff_t kSplitBytes = 1 << 20;
 
 struct SeriesTail;
 
+// [time, "value"], the value's text kept until the result type says what it is. Outside the
+// decoder: clang 14 does not see a nested struct with member initialisers as constructible
+// inside its enclosing class, which std::optional::emplace() needs.
+struct Pair
+{
+    double time = 0;
+    const char* text = nullptr;
+    size_t length = 0;
+    std::string unescaped;
+};
+
 class AnswerDecoder final
 {
 public:
@@ -52,15 +63,6 @@ public:
     QString error;
 
 private:
-    // [time, "value"], the value's text kept until the result type says what it is.
-    struct Pair
-    {
-        double time = 0;
-        const char* text = nullptr;
-        size_t length = 0;
-        std::string unescaped;
-    };
-
     void startTail();
     bool adoptTail(QueryResult* out);
 
