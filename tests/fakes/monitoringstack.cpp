@@ -4,6 +4,7 @@
 
 #include "fakes/httpget.h"
 #include "fakes/localhttpserver.h"
+#include "fakes/testfiles.h"
 
 #include <QDeadlineTimer>
 #include <QDir>
@@ -68,16 +69,6 @@ QString tailOf(const QString& path, qint64 from, int lineCount)
 qint64 sizeOf(const QString& path)
 {
     return QFile(path).size(); // 0 for a file not there yet
-}
-
-bool writeText(const QString& path, const QByteArray& text, QString* error)
-{
-    QFile file(path);
-    if (file.open(QIODevice::WriteOnly | QIODevice::Truncate) && file.write(text) == text.size())
-        return true;
-    if (error)
-        *error = u"cannot write " + path + u": " + file.errorString();
-    return false;
 }
 
 // A YAML flow sequence of single-quoted strings.
