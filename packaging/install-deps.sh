@@ -31,6 +31,8 @@ packages=(
     # Prometheus and Alertmanager for the metrics, analysis and alert tests (amtool comes with
     # Alertmanager)
     prometheus prometheus-alertmanager
+    # the test CA and certificates of the HTTPS and Kubernetes API tests
+    openssl
     # a private dockerd for the Docker integration tests (they import busybox-static as an image)
     docker.io
     # a private D-Bus daemon and Secret Service for the keyring test; QtKeychain loads libsecret
