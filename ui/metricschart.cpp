@@ -8,6 +8,7 @@
 #include <QGraphicsLineItem>
 #include <QGraphicsRectItem>
 #include <QGraphicsSimpleTextItem>
+#include <QGraphicsTextItem>
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
@@ -104,8 +105,8 @@ MetricsChart::MetricsChart(const MetricsSource* store, const QString& title, Met
     m_overlay->setBrush(QColor(255, 243, 224, 230));
     m_overlay->setPen(QPen(QColor(0xef, 0x6c, 0x00)));
     m_overlay->setZValue(kOverlayZ);
-    m_overlayText = new QGraphicsSimpleTextItem(m_overlay);
-    m_overlayText->setBrush(QColor(0xbf, 0x36, 0x0c));
+    m_overlayText = new QGraphicsTextItem(m_overlay);
+    m_overlayText->setDefaultTextColor(QColor(0xbf, 0x36, 0x0c));
     m_overlay->hide();
 
     m_callout = new QGraphicsRectItem(m_chart);
@@ -332,23 +333,28 @@ void MetricsChart::placeMarkers()
 
 void MetricsChart::setOverlayText(const QString& text)
 {
-    m_overlayText->setText(text);
+    m_overlayText->setPlainText(text);
     m_overlay->setVisible(!text.isEmpty());
     placeOverlay();
 }
 
 QString MetricsChart::overlayText() const
 {
-    return m_overlay->isVisible() ? m_overlayText->text() : QString();
+    return m_overlay->isVisible() ? m_overlayText->toPlainText() : QString();
 }
 
 void MetricsChart::placeOverlay()
 {
     const QRectF plot = m_chart->plotArea();
+    // A long message (a server's error) wraps inside the plot instead of running off the chart.
+    const qreal widest = qMax<qreal>(80, plot.width() - 24);
+    m_overlayText->setTextWidth(-1);
+    if (m_overlayText->boundingRect().width() > widest)
+        m_overlayText->setTextWidth(widest);
     const QRectF text = m_overlayText->boundingRect();
-    m_overlay->setRect(0, 0, text.width() + 12, text.height() + 8);
-    m_overlayText->setPos(6, 4);
-    m_overlay->setPos(plot.right() - text.width() - 20, plot.top() + 6);
+    m_overlay->setRect(0, 0, text.width() + 4, text.height());
+    m_overlayText->setPos(2, 0);
+    m_overlay->setPos(plot.right() - text.width() - 12, plot.top() + 6);
 }
 
 QString MetricsChart::calloutText() const

@@ -19,6 +19,7 @@ class QGraphicsItem;
 class QGraphicsLineItem;
 class QGraphicsRectItem;
 class QGraphicsSimpleTextItem;
+class QGraphicsTextItem;
 class QLineSeries;
 class QValueAxis;
 
@@ -129,7 +130,7 @@ private:
     int m_markersShown = 0;
 
     QGraphicsRectItem* m_overlay;
-    QGraphicsSimpleTextItem* m_overlayText;
+    QGraphicsTextItem* m_overlayText; // wraps to the plot's width
     QGraphicsRectItem* m_callout;
     QGraphicsSimpleTextItem* m_calloutText;
 };

@@ -29,10 +29,15 @@ qint64 nowMs()
 // The client's message names the server's URL already; the panel says it once.
 QString withoutUrl(const QString& error, const QString& url)
 {
-    if (!error.startsWith(url))
-        return error;
-    const qsizetype colon = error.indexOf(QStringLiteral(": "), url.size());
-    return colon < 0 ? error : error.mid(colon + 2);
+    // The client names the server ("Prometheus at URL: …", or the URL and path); the panel's
+    // message names it already.
+    for (const QString& prefix : QStringList{QStringLiteral("Prometheus at ") + url, url}) {
+        if (!url.isEmpty() && error.startsWith(prefix)) {
+            const qsizetype colon = error.indexOf(QStringLiteral(": "), prefix.size());
+            return colon < 0 ? error : error.mid(colon + 2);
+        }
+    }
+    return error;
 }
 
 } // namespace

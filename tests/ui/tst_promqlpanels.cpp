@@ -287,6 +287,8 @@ private Q_SLOTS:
         QVERIFY2(panel->statusText().startsWith(QStringLiteral("Prometheus at ") + url),
                  qPrintable(panel->statusText()));
         QVERIFY2(panel->statusText().contains(u"retrying"), qPrintable(panel->statusText()));
+        // The server is named once, not again by the client's error.
+        QVERIFY2(panel->statusText().count(url) == 1, qPrintable(panel->statusText()));
         // What was drawn stays drawn under the message.
         QVERIFY(!panel->chart()->lineSeries().isEmpty());
 
