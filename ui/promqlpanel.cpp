@@ -26,20 +26,6 @@ qint64 nowMs()
     return QDateTime::currentMSecsSinceEpoch();
 }
 
-// The client's message names the server's URL already; the panel says it once.
-QString withoutUrl(const QString& error, const QString& url)
-{
-    // The client names the server ("Prometheus at URL: …", or the URL and path); the panel's
-    // message names it already.
-    for (const QString& prefix : QStringList{QStringLiteral("Prometheus at ") + url, url}) {
-        if (!url.isEmpty() && error.startsWith(prefix)) {
-            const qsizetype colon = error.indexOf(QStringLiteral(": "), prefix.size());
-            return colon < 0 ? error : error.mid(colon + 2);
-        }
-    }
-    return error;
-}
-
 } // namespace
 
 PromQlPanel::PromQlPanel(DashboardPanel spec, QWidget* parent)
@@ -199,7 +185,7 @@ void PromQlPanel::onAnswer(const prometheus::QueryAnswer& answer)
             return;
         }
         m_failing = true;
-        m_failure = withoutUrl(answer.error, url);
+        m_failure = answer.reason.isEmpty() ? answer.error : answer.reason;
         m_retryAtMs = nowMs() + kRetryMs;
         updateCountdown();
         m_countdown->start();

@@ -100,6 +100,16 @@ void PrometheusServer::runQuery(std::function<Delivery(PrometheusClient&, QStrin
     });
 }
 
+namespace {
+
+void fail(QueryAnswer& answer, const Error& error, QString* failure)
+{
+    answer.error = *failure = error.toString();
+    answer.reason = error.message;
+}
+
+} // namespace
+
 quint64 PrometheusServer::query(const QString& expr, const QDateTime& at)
 {
     const quint64 request = ++m_lastRequest;
@@ -109,7 +119,7 @@ quint64 PrometheusServer::query(const QString& expr, const QDateTime& at)
         if (result)
             answer.result = *result;
         else
-            answer.error = *failure = result.error().toString();
+            fail(answer, result.error(), failure);
         return [answer](PrometheusServer* server) {
             Q_EMIT server->queryAnswered(answer);
         };
@@ -128,7 +138,7 @@ quint64 PrometheusServer::queryRange(const QString& expr, const QDateTime& start
         if (result)
             answer.result = std::move(result).value();
         else
-            answer.error = *failure = result.error().toString();
+            fail(answer, result.error(), failure);
         return [answer = std::move(answer)](PrometheusServer* server) {
             Q_EMIT server->queryAnswered(answer);
         };

@@ -51,6 +51,7 @@ struct QueryAnswer
     QString error;          // empty on success; names the server and what failed
     QueryError position;    // Prometheus's errorType, line and column, when it reported them
     double stepSeconds = 0; // range queries: the step used
+    QString reason;         // the error without the server's name, for a view that names the server
 };
 
 class PrometheusServer final : public QObject

@@ -75,6 +75,15 @@ QString endpoint(const QString& host, int port)
     return bracketed(host) + u':' + QString::number(port);
 }
 
+// A validated "host:port" as a bind address; "*" binds every address.
+QString bindAddress(const QString& listen)
+{
+    QString host;
+    int port = 0;
+    splitListen(listen, &host, &port);
+    return endpoint(host == u"*" ? QString() : host, port);
+}
+
 Error fieldError(const QString& field, const QString& message)
 {
     return Error{message, u"haproxy config: " + field};
@@ -182,9 +191,6 @@ Result<QByteArray> renderHaproxyConfig(const HaproxyConfig& config, const Haprox
                               .arg(folder.socketPath())
                               .arg(maxSocketPathBytes));
 
-    QString host;
-    int port = 0;
-    splitListen(config.listen, &host, &port);
     const HaproxyHealthCheck& health = config.health;
     const HaproxyTimeouts& t = config.timeouts;
 
@@ -212,18 +218,13 @@ Result<QByteArray> renderHaproxyConfig(const HaproxyConfig& config, const Haprox
     text += u"    timeout check " + duration(t.check) + u'\n';
     text += u'\n';
     text += u"frontend " + config.frontendName() + u'\n';
-    const QString bindHost = host == u"*" ? QString() : host;
-    text += u"    bind " + endpoint(bindHost, port) + u'\n';
+    text += u"    bind " + bindAddress(config.listen) + u'\n';
     text += u"    default_backend " + config.backendName() + u'\n';
     text += u'\n';
     if (!config.metricsListen.isEmpty()) {
-        QString metricsHost;
-        int metricsPort = 0;
-        splitListen(config.metricsListen, &metricsHost, &metricsPort);
         // Only /metrics is served; anything else gets HAProxy's 503, as it has no backend.
         text += u"frontend " + config.metricsFrontendName() + u'\n';
-        text += u"    bind " +
-                endpoint(metricsHost == u"*" ? QString() : metricsHost, metricsPort) + u'\n';
+        text += u"    bind " + bindAddress(config.metricsListen) + u'\n';
         text += u"    http-request use-service prometheus-exporter if { path /metrics }\n";
         text += u'\n';
     }
