@@ -158,7 +158,11 @@ bool KubeApiServer::start(QString* error)
     m_process->setArguments({u"-B"_qs, QStringLiteral(LAUNCHDECK_KUBEAPI_SCRIPT), u"--cert"_qs,
                              path(u"server.crt"_qs), u"--key"_qs, path(u"server.key"_qs),
                              u"--client-ca"_qs, caPath(), u"--token"_qs, m_token,
-                             u"--viewer-token"_qs, m_viewerToken, u"--port-file"_qs, portFile});
+                             u"--viewer-token"_qs, m_viewerToken, u"--port-file"_qs, portFile,
+                             u"--ready-seconds"_qs, QString::number(m_options.readySeconds),
+                             u"--log-interval-ms"_qs, QString::number(m_options.logIntervalMs)});
+    if (!m_options.metrics)
+        m_process->setArguments(m_process->arguments() << u"--no-metrics"_qs);
     m_process->setStandardOutputFile(path(u"server.log"_qs), QIODevice::Append);
     m_process->setStandardErrorFile(path(u"server.log"_qs), QIODevice::Append);
     // A test that crashes or is killed by its timeout must not leave the server behind.
@@ -249,6 +253,35 @@ KubeAnswer KubeApiServer::request(const QByteArray& method, const QString& path,
 KubeAnswer KubeApiServer::requestAs(const QString& token, const QByteArray& method,
                                     const QString& path, const QByteArray& body) const
 {
+    return send(token, method, path, body, "application/json");
+}
+
+KubeAnswer KubeApiServer::patch(const QString& path, const QByteArray& body,
+                                const QByteArray& contentType) const
+{
+    return send(m_token, "PATCH", path, body, contentType);
+}
+
+bool KubeApiServer::appendLog(const QString& namespaceName, const QString& pod,
+                              const QString& container, const QByteArray& lines,
+                              QString* error) const
+{
+    const QString path = u"/fake/logs?namespace="_qs + namespaceName + u"&pod="_qs + pod +
+                         u"&container="_qs + container;
+    const KubeAnswer answer = send(m_token, "POST", path, lines, "text/plain");
+    if (answer.status == 200)
+        return true;
+    if (error)
+        *error = u"POST "_qs + path + u" answered "_qs +
+                 (answer.status
+                      ? QString::number(answer.status) + u": "_qs + QString::fromUtf8(answer.body)
+                      : answer.error);
+    return false;
+}
+
+KubeAnswer KubeApiServer::send(const QString& token, const QByteArray& method, const QString& path,
+                               const QByteArray& body, const QByteArray& contentType) const
+{
     static const CURLcode initialised = curl_global_init(CURL_GLOBAL_DEFAULT);
     (void)initialised;
     KubeAnswer answer;
@@ -260,7 +293,8 @@ KubeAnswer KubeApiServer::requestAs(const QString& token, const QByteArray& meth
     const QByteArray address = (url() + path).toUtf8();
     const QByteArray ca = caPath().toUtf8();
     const QByteArray authorization = "Authorization: Bearer " + token.toUtf8();
-    curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
+    const QByteArray typeHeader = "Content-Type: " + contentType;
+    curl_slist* headers = curl_slist_append(nullptr, typeHeader.constData());
     if (!token.isEmpty())
         headers = curl_slist_append(headers, authorization.constData());
     char reason[CURL_ERROR_SIZE] = {};
@@ -306,6 +340,46 @@ int KubeApiServer::openWatches() const
     if (answer.status != 200)
         return -1;
     return QJsonDocument::fromJson(answer.body).object().value(u"open").toInt(-1);
+}
+
+QProcessEnvironment KubeApiServer::kubectlEnvironment() const
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("KUBECONFIG"), kubeconfigPath());
+    env.insert(QStringLiteral("HOME"), path(u"home"_qs));
+    env.remove(QStringLiteral("KUBECTL_EXTERNAL_DIFF"));
+    return env;
+}
+
+KubectlResult KubeApiServer::kubectl(const QStringList& arguments, const QByteArray& input,
+                                     int timeoutMs) const
+{
+    KubectlResult result;
+    const QString program = QStandardPaths::findExecutable(QStringLiteral("kubectl"));
+    if (program.isEmpty()) {
+        result.err = QStringLiteral("kubectl is not on PATH");
+        return result;
+    }
+    QProcess process;
+    process.setProcessEnvironment(kubectlEnvironment());
+    process.start(program, arguments);
+    if (!process.waitForStarted(10'000)) {
+        result.err = u"cannot start kubectl: "_qs + process.errorString();
+        return result;
+    }
+    process.write(input);
+    process.closeWriteChannel();
+    if (!process.waitForFinished(timeoutMs))
+        process.kill();
+    else if (process.exitStatus() == QProcess::NormalExit)
+        result.exitCode = process.exitCode();
+    process.waitForFinished(5000);
+    result.out = QString::fromUtf8(process.readAllStandardOutput());
+    result.err = QString::fromUtf8(process.readAllStandardError());
+    if (result.exitCode == -1)
+        result.err += u"\n(kubectl "_qs + arguments.join(u' ') + u" did not end within "_qs +
+                      QString::number(timeoutMs) + u" ms)"_qs;
+    return result;
 }
 
 QString KubeApiServer::output() const

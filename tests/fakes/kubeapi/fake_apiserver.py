@@ -1,22 +1,29 @@
 #!/usr/bin/env python3
-# A fake Kubernetes API server for Launchdeck's tests: discovery, CRUD, paged lists and watches of
-# the common kinds over TLS, with client-certificate and bearer-token authentication. Python's
-# standard library only. It listens on a loopback port it picks, writes that port to --port-file
-# once it accepts connections, and runs until killed.
+# A fake Kubernetes API server for Launchdeck's tests: discovery and OpenAPI v3, CRUD, PATCH,
+# paged lists and watches of the common kinds over TLS, with client-certificate and bearer-token
+# authentication; the scale, status and log subresources; metrics.k8s.io; and controllers that
+# run Deployments, ReplicaSets, StatefulSets, DaemonSets and their pods. Python's standard
+# library only. It listens on a loopback port it picks, writes that port to --port-file once it
+# accepts connections, and runs until killed.
 #
 #   fake_apiserver.py --cert server.crt --key server.key --client-ca ca.crt \
-#       --token admin-token --viewer-token read-only-token --port-file port
+#       --token admin-token --viewer-token read-only-token --port-file port \
+#       [--ready-seconds 1] [--log-interval-ms 500] [--no-metrics]
 
 import argparse
 import os
 import signal
+import socket
 import ssl
 import sys
 from http.server import ThreadingHTTPServer
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from handler import Handler  # noqa: E402 - after the path is set
+import resources  # noqa: E402 - after the path is set
+from controller import Controllers  # noqa: E402
+from handler import Handler  # noqa: E402
+from logs import LogBook  # noqa: E402
 from resources import BY_PATH  # noqa: E402
 from store import Store  # noqa: E402
 
@@ -26,6 +33,13 @@ DEFAULT_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"
 class Server(ThreadingHTTPServer):
     daemon_threads = True
     verbose = False
+
+    def get_request(self):
+        # Headers and body go out in separate writes: without TCP_NODELAY every answer on a
+        # kept-alive connection waits out the client's delayed acknowledgement (about 40 ms).
+        connection, address = super().get_request()
+        connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return connection, address
 
     def handle_error(self, request, client_address):
         # A client that hangs up or fails the TLS handshake is not the server's fault.
@@ -43,10 +57,16 @@ def seed(store):
     store.create(BY_PATH[("", "nodes")], None, {
         "metadata": {"name": "fake-node-1", "labels": {"kubernetes.io/hostname": "fake-node-1",
                                                        "kubernetes.io/os": "linux"}},
-        "spec": {},
-        "status": {"conditions": [{"type": "Ready", "status": "True", "reason": "KubeletReady"}],
+        "spec": {"podCIDR": "10.244.0.0/24"},
+        "status": {"conditions": [{"type": "Ready", "status": "True", "reason": "KubeletReady",
+                                   "message": "kubelet is posting ready status"}],
+                   "addresses": [{"type": "InternalIP", "address": "10.0.0.1"},
+                                 {"type": "Hostname", "address": "fake-node-1"}],
+                   "capacity": {"cpu": "4", "memory": "8148172Ki", "pods": "110"},
+                   "allocatable": {"cpu": "4", "memory": "8045772Ki", "pods": "110"},
                    "nodeInfo": {"kubeletVersion": "v1.31.0", "architecture": "amd64",
-                                "operatingSystem": "linux"}}})
+                                "operatingSystem": "linux",
+                                "containerRuntimeVersion": "containerd://1.7.18"}}})
     for name in DEFAULT_NAMESPACES:
         store.create(BY_PATH[("", "serviceaccounts")], name, {"metadata": {"name": "default"}})
 
@@ -64,6 +84,12 @@ def main():
     parser.add_argument("--port-file", help="where to write the port once listening")
     parser.add_argument("--bookmark-seconds", type=float, default=1.0,
                         help="how often a watch that allows bookmarks gets one")
+    parser.add_argument("--ready-seconds", type=float, default=1.0,
+                        help="how long a pod takes to become Running and Ready")
+    parser.add_argument("--log-interval-ms", type=float, default=500,
+                        help="how often a running container writes a log line")
+    parser.add_argument("--no-metrics", action="store_true",
+                        help="serve no metrics.k8s.io group, as a cluster without metrics-server")
     parser.add_argument("--verbose", action="store_true", help="log every request")
     args = parser.parse_args()
 
@@ -72,9 +98,13 @@ def main():
     context.load_verify_locations(args.client_ca)
     context.verify_mode = ssl.CERT_OPTIONAL
 
+    if args.no_metrics:
+        resources.disable_group(resources.METRICS_GROUP)
     store = Store()
     seed(store)
+    logbook = LogBook(args.log_interval_ms)
     Handler.store = store
+    Handler.logbook = logbook
     Handler.bookmark_seconds = args.bookmark_seconds
     Handler.tokens = {token: ("admin", True) for token in args.token}
     Handler.tokens.update({token: ("viewer", False) for token in args.viewer_token})
@@ -89,6 +119,7 @@ def main():
         with open(args.port_file + ".part", "w") as out:
             out.write("%d\n" % port)
         os.replace(args.port_file + ".part", args.port_file)
+    Controllers(store, logbook, args.ready_seconds).start()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     print("fake API server listening on https://127.0.0.1:%d" % port, flush=True)
     server.serve_forever()

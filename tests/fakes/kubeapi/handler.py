@@ -1,7 +1,7 @@
 # The HTTP face of the fake API server: authentication (client certificate or bearer token),
-# routing of discovery, CRUD, lists and watches, and the /fake/ admin endpoints tests use to
-# change the server's behaviour. Watches stream chunked, one JSON event per line, as the real
-# server does.
+# routing of discovery and OpenAPI, CRUD, PATCH, lists and watches, the scale, status and log
+# subresources, metrics.k8s.io, and the /fake/ admin endpoints tests use to change the server's
+# behaviour. Watches stream chunked, one JSON event per line, as the real server does.
 
 import json
 import select
@@ -9,7 +9,12 @@ import time
 from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 
+import logs
+import metrics
+import openapi
+import patch
 import resources
+import subresources
 from resources import BY_PATH, SERVED_VERBS
 from status import (ApiError, bad_request, forbidden, method_not_allowed, path_not_found,
                     success, too_old_resource_version, unauthorized)
@@ -27,9 +32,10 @@ CLIENT_CHECK_SECONDS = 1.0
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "fake-apiserver"
-    # Set by the server: the Store, the accepted tokens (token -> (user, may_write)), and how
-    # often a watch that asked for bookmarks gets one.
+    # Set by the server: the Store, the containers' logs (logs.LogBook), the accepted tokens
+    # (token -> (user, may_write)), and how often a watch that asked for bookmarks gets one.
     store = None
+    logbook = None
     tokens = {}
     bookmark_seconds = 1.0
 
@@ -90,9 +96,13 @@ class Handler(BaseHTTPRequestHandler):
             return self._send_text(200, "ok")
         if path.startswith("/fake/"):
             self.query = query
+            self._body = body
             return self._admin(method, path)
-        if method != "GET" and path in ("/version", "/api", "/apis") or path.startswith("/openapi"):
+        if method != "GET" and path in ("/version", "/api", "/apis"):
             raise path_not_found()
+        if path.startswith("/openapi/"):
+            document = openapi.document(path, query) if method == "GET" else None
+            return self._send_document(document)
         if path == "/version":
             return self._send_json(200, resources.SERVER_VERSION)
         if path == "/api":
@@ -105,7 +115,7 @@ class Handler(BaseHTTPRequestHandler):
         elif parts[0] == "apis" and len(parts) >= 2:
             if len(parts) == 2:
                 return self._send_document(resources.group(parts[1]))
-            if parts[2] != "v1":
+            if parts[2] != resources.served_version(parts[1]):
                 raise path_not_found()
             group, rest = parts[1], parts[3:]
         else:
@@ -119,20 +129,35 @@ class Handler(BaseHTTPRequestHandler):
         if rest[0] == "namespaces" and len(rest) >= 3:
             namespace, rest = rest[1], rest[2:]
         resource = BY_PATH.get((group, rest[0]))
-        if resource is None or len(rest) > 2 or (namespace and not resource.namespaced):
+        if resource is None or len(rest) > 3 or (namespace and not resource.namespaced):
             raise path_not_found()
-        name = rest[1] if len(rest) == 2 else None
+        name = rest[1] if len(rest) >= 2 else None
+        sub = rest[2] if len(rest) == 3 else None
         if resource.namespaced and name and namespace is None:
             raise path_not_found()
-        watching = query.get("watch") in ("1", "true")
+        if sub and sub not in subresources.of(resource):
+            raise path_not_found()
+        watching = query.get("watch") in ("1", "true") and not sub
         verb = {"GET": "watch" if watching else ("get" if name else "list"), "POST": "create",
                 "PUT": "update", "DELETE": "delete", "PATCH": "patch"}[method]
         if (verb in ("create",) and name) or (verb in ("update", "delete", "patch") and not name):
             raise method_not_allowed()
-        if verb not in SERVED_VERBS:
+        if verb not in SERVED_VERBS or verb not in resource.verbs or (
+                sub == "log" and verb != "get") or (sub and verb not in ("get", "update", "patch")):
             raise method_not_allowed()
         if not user[1] and verb not in READ_VERBS:
-            raise forbidden(user[0], verb, resource, namespace, name)
+            raise forbidden(user[0], verb, resource, namespace, name, sub)
+        if not resource.stored:
+            return self._send_json(200, metrics.document(self.store, resource, namespace, name,
+                                                         query))
+        dry_run = query.get("dryRun")
+        if dry_run not in (None, "All"):
+            raise bad_request('Invalid dry run value: "%s", must be one of: All' % dry_run)
+        self.dry_run = bool(dry_run)
+        if sub == "log":
+            return logs.serve(self, namespace, name, query)
+        if sub:
+            return self._subresource(verb, resource, namespace, name, sub, query, body)
         store = self.store
         if verb == "get":
             return self._send_json(200, store.get(resource, namespace, name))
@@ -145,13 +170,67 @@ class Handler(BaseHTTPRequestHandler):
                 return self._watch(resource, wanted, query)
             return self._list(resource, wanted, query)
         if verb == "delete":
-            gone = store.delete(resource, namespace, name)
+            # kubectl sends a delete's dryRun in the DeleteOptions body.
+            try:
+                options = json.loads(body) if body.strip() else {}
+            except ValueError:
+                raise bad_request("the body of the request is not DeleteOptions JSON") from None
+            options = options if isinstance(options, dict) else {}
+            dry_run = self.dry_run or "All" in (options.get("dryRun") or [])
+            gone = store.delete(resource, namespace, name, dry_run=dry_run)
             return self._send_json(200, gone if resource.name == "pods" and not group
                                    else success(resource, name))
+        if verb == "patch":
+            return self._patch(resource, namespace, name, query, body)
         obj = self._decode(body)
         if verb == "create":
-            return self._send_json(201, store.create(resource, namespace, obj))
-        return self._send_json(200, store.replace(resource, namespace, name, obj))
+            return self._send_json(201, store.create(resource, namespace, obj, self.dry_run))
+        return self._send_json(200, store.replace(resource, namespace, name, obj, self.dry_run))
+
+    def _content_type(self):
+        return self.headers.get("Content-Type", "application/json").split(";")[0].strip()
+
+    def _patch(self, resource, namespace, name, query, body):
+        content_type = self._content_type()
+        if content_type not in patch.PATCH_TYPES:
+            raise patch.unsupported_media_type()
+        if content_type == patch.APPLY_PATCH:
+            code, obj = subresources.server_side_apply(self.store, resource, namespace, name,
+                                                       query, body)
+            return self._send_json(code, obj)
+        return self._send_json(200, self.store.modify(
+            resource, namespace, name, lambda current: patch.apply(content_type, current, body),
+            keep_status=resource.status, dry_run=self.dry_run))
+
+    def _subresource(self, verb, resource, namespace, name, sub, query, body):
+        store = self.store
+        content_type = self._content_type()
+        if verb == "patch" and content_type not in patch.PATCH_TYPES:
+            raise patch.unsupported_media_type()
+        if verb == "patch" and content_type == patch.APPLY_PATCH:
+            content_type = patch.STRATEGIC_PATCH  # a whole-object apply merges as a patch
+        if sub == "status":
+            if verb == "get":
+                return self._send_json(200, store.get(resource, namespace, name))
+            if verb == "update":
+                obj = self._decode(body)
+                changed = store.modify(resource, namespace, name, lambda _: obj,
+                                       only_status=True, dry_run=self.dry_run)
+            else:
+                changed = store.modify(resource, namespace, name,
+                                       lambda current: patch.apply(content_type, current, body),
+                                       only_status=True, dry_run=self.dry_run)
+            return self._send_json(200, changed)
+        if verb == "get":
+            return self._send_json(200, subresources.to_scale(store.get(resource, namespace,
+                                                                        name)))
+        if verb == "update":
+            scale = self._decode(body)
+            return self._send_json(200, subresources.set_scale(store, resource, namespace, name,
+                                                               lambda _: scale, self.dry_run))
+        return self._send_json(200, subresources.set_scale(
+            store, resource, namespace, name,
+            lambda current: patch.apply(content_type, current, body), self.dry_run))
 
     def _decode(self, body):
         content_type = self.headers.get("Content-Type", "application/json").split(";")[0]
@@ -273,6 +352,14 @@ class Handler(BaseHTTPRequestHandler):
             # How many watches are open, so that a test knows a client's watch has arrived.
             with self.store.lock:
                 return self._send_json(200, {"open": self.store.open_watches})
+        if method == "POST" and path == "/fake/logs":
+            # Lines a test adds to a container's log (the body, one line per line), as if the
+            # container had written them now.
+            count = self.logbook.append(self.store, self.query.get("namespace") or "default",
+                                        self.query.get("pod", ""),
+                                        self.query.get("container", ""),
+                                        self._body.decode("utf-8", "replace"))
+            return self._send_json(200, {"appended": count})
         raise path_not_found()
 
     def _send_document(self, document):

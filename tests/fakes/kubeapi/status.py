@@ -99,12 +99,13 @@ def unauthorized():
     return ApiError(401, "Unauthorized", "Unauthorized")
 
 
-def forbidden(user, verb, resource, namespace, name=None):
+def forbidden(user, verb, resource, namespace, name=None, subresource=None):
     subject = _qualified(resource) + (' "%s"' % name if name else "")
     where = ' in the namespace "%s"' % namespace if namespace else " at the cluster scope"
+    plural = resource.name + ("/" + subresource if subresource else "")
     return ApiError(403, "Forbidden",
                     '%s is forbidden: User "%s" cannot %s resource "%s" in API group "%s"%s'
-                    % (subject, user, verb, resource.name, resource.group, where),
+                    % (subject, user, verb, plural, resource.group, where),
                     _details(resource, name or ""))
 
 

@@ -9,10 +9,13 @@ import json
 import threading
 import uuid
 
+import defaults
 from resources import BY_PATH
 from status import already_exists, bad_request, conflict, expired_continue, invalid, not_found
 
 ADDED, MODIFIED, DELETED = "ADDED", "MODIFIED", "DELETED"
+# Kinds the fake's controllers and kubelet act on.
+SIMULATED = {"Pod", "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"}
 
 
 def now():
@@ -79,8 +82,11 @@ def _split_outside_parens(text):
     return parts
 
 
+# The fields the real server lets a selector use (events: those `kubectl describe` filters on).
 FIELD_SELECTABLE = {"metadata.name", "metadata.namespace", "spec.nodeName", "status.phase",
-                    "type", "involvedObject.name", "involvedObject.kind"}
+                    "type", "reason", "involvedObject.name", "involvedObject.kind",
+                    "involvedObject.namespace", "involvedObject.uid",
+                    "involvedObject.apiVersion", "involvedObject.fieldPath"}
 
 
 def parse_field_selector(text, resource):
@@ -134,6 +140,12 @@ class Store:
         self.history = []  # (revision, type, resource, object, previous)
         self.watch_epoch = 0  # bumped to end every open watch with 410
         self.open_watches = 0
+        # Uids of pods and workloads created with a status of their own: the controllers and
+        # the kubelet leave them as they are, so that tests can seed any state.
+        self.seeded = set()
+        # Uids of deleted objects: the garbage collector removes what they owned (and not an
+        # object whose owner never existed here).
+        self.deleted_uids = set()
 
     def _key(self, resource, namespace, name):
         return (resource.name, resource.group, namespace or "", name)
@@ -149,7 +161,7 @@ class Store:
                 raise not_found(resource, name)
             return json.loads(json.dumps(obj))
 
-    def create(self, resource, namespace, obj):
+    def create(self, resource, namespace, obj, dry_run=False):
         meta = obj.setdefault("metadata", {})
         if not meta.get("name") and meta.get("generateName"):
             meta["name"] = meta["generateName"] + uuid.uuid4().hex[:5]
@@ -158,12 +170,16 @@ class Store:
             raise invalid(resource, name, [("metadata.name", "FieldValueRequired",
                                             "Required value: name or generateName is required")])
         self._check_body(resource, namespace, obj, name)
+        defaults.apply(resource, obj)
         with self.lock:
             key = self._key(resource, namespace, name)
             if key in self.objects:
                 raise already_exists(resource, name)
             if resource.namespaced:
                 self._require_namespace(namespace)
+            if dry_run:  # ?dryRun=All: the object as it would be, nothing kept
+                meta.update({"uid": str(uuid.uuid4()), "creationTimestamp": now()})
+                return json.loads(json.dumps(obj))
             self.revision += 1
             meta.update({"uid": str(uuid.uuid4()), "resourceVersion": str(self.revision),
                          "creationTimestamp": now()})
@@ -171,14 +187,17 @@ class Store:
                 meta["namespace"] = namespace
             if resource.generation:
                 meta["generation"] = 1
+            if obj.get("status") and resource.kind in SIMULATED:
+                self.seeded.add(meta["uid"])
             for field in ("deletionTimestamp", "deletionGracePeriodSeconds", "selfLink"):
                 meta.pop(field, None)
             self.objects[key] = obj
             self._record(ADDED, resource, obj, None)
             return json.loads(json.dumps(obj))
 
-    def replace(self, resource, namespace, name, obj):
+    def replace(self, resource, namespace, name, obj, dry_run=False):
         self._check_body(resource, namespace, obj, name)
+        defaults.apply(resource, obj)
         meta = obj.setdefault("metadata", {})
         with self.lock:
             key = self._key(resource, namespace, name)
@@ -188,6 +207,9 @@ class Store:
             wanted = meta.get("resourceVersion")
             if wanted and wanted != old["metadata"]["resourceVersion"]:
                 raise conflict(resource, name)
+            if dry_run:
+                return self.modify(resource, namespace, name, lambda _: obj,
+                                   keep_status=resource.status, dry_run=True)
             self.revision += 1
             for field in ("uid", "creationTimestamp", "namespace", "generation"):
                 if field in old["metadata"]:
@@ -204,9 +226,74 @@ class Store:
             self._record(MODIFIED, resource, obj, old)
             return json.loads(json.dumps(obj))
 
-    def delete(self, resource, namespace, name):
+    def modify(self, resource, namespace, name, change, keep_status=False, only_status=False,
+               expected_version=None, dry_run=False):
+        """Read, change and write back one object under the lock, so that a controller's or a
+        patch's write never loses another's. `change` edits a copy (it may raise an ApiError);
+        nothing is written when it changes nothing. keep_status: a write of the object through
+        its main resource, which keeps the stored status; only_status: a write through the
+        /status subresource, which keeps everything but the status."""
         with self.lock:
             key = self._key(resource, namespace, name)
+            old = self.objects.get(key)
+            if old is None:
+                raise not_found(resource, name)
+            if expected_version and expected_version != old["metadata"]["resourceVersion"]:
+                raise conflict(resource, name)
+            obj = change(json.loads(json.dumps(old))) or None
+            if obj is None:
+                return json.loads(json.dumps(old))
+            self._check_body(resource, namespace, obj, name)
+            defaults.apply(resource, obj)
+            meta = obj.setdefault("metadata", {})
+            wanted = meta.get("resourceVersion")
+            if wanted and wanted != old["metadata"]["resourceVersion"]:
+                raise conflict(resource, name)
+            if only_status:
+                status = obj.get("status")
+                obj = json.loads(json.dumps(old))
+                if status is None:
+                    obj.pop("status", None)
+                else:
+                    obj["status"] = status
+            elif keep_status:
+                if "status" in old:
+                    obj["status"] = old["status"]
+                else:
+                    obj.pop("status", None)
+            for field in ("uid", "creationTimestamp", "namespace", "generation",
+                          "resourceVersion"):
+                if field in old["metadata"]:
+                    obj["metadata"][field] = old["metadata"][field]
+                else:
+                    obj["metadata"].pop(field, None)
+            if obj == old:
+                return json.loads(json.dumps(old))
+            if dry_run:
+                return json.loads(json.dumps(obj))
+            self.revision += 1
+            obj["metadata"]["resourceVersion"] = str(self.revision)
+            if resource.generation and obj.get("spec") != old.get("spec"):
+                obj["metadata"]["generation"] = old["metadata"].get("generation", 0) + 1
+            self.objects[key] = obj
+            self._record(MODIFIED, resource, obj, old)
+            return json.loads(json.dumps(obj))
+
+    def select(self, resource, namespace=None):
+        """Copies of every object of `resource` (in `namespace` when given), in key order."""
+        with self.lock:
+            return [json.loads(json.dumps(v)) for k, v in sorted(
+                (k, v) for k, v in self.objects.items()
+                if (k[0], k[1]) == (resource.name, resource.group)
+                and (namespace is None or k[2] == namespace))]
+
+    def delete(self, resource, namespace, name, dry_run=False):
+        with self.lock:
+            key = self._key(resource, namespace, name)
+            if dry_run:
+                if key not in self.objects:
+                    raise not_found(resource, name)
+                return json.loads(json.dumps(self.objects[key]))
             old = self.objects.pop(key, None)
             if old is None:
                 raise not_found(resource, name)
@@ -220,6 +307,7 @@ class Store:
         self._remove_recorded(BY_PATH[(key[1], key[0])], old)
 
     def _remove_recorded(self, resource, old):
+        self.deleted_uids.add(old["metadata"].get("uid"))
         self.revision += 1
         gone = json.loads(json.dumps(old))
         gone["metadata"]["resourceVersion"] = str(self.revision)
