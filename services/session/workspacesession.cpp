@@ -179,6 +179,7 @@ void WorkspaceSession::applyLoaded(Loaded loaded)
                        << m_findings.size() << "findings";
     applyConnections();
     applyPrometheusServers();
+    applyClusters();
     if (m_alertsWanted && m_workspace)
         m_alerts->apply(*m_workspace);
     if (first)

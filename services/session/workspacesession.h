@@ -7,6 +7,7 @@
 #include "core/diagnostic.h"
 #include "deploy/deploymentengine.h"
 #include "docker/dockerhost.h"
+#include "kubernetes/kubecluster.h"
 #include "pipeline/pipelinerunner.h"
 #include "pipeline/stepengines.h"
 #include "prometheus/prometheusserver.h"
@@ -104,6 +105,17 @@ public:
     QList<prometheus::PrometheusServer*> prometheusServers() const;
     QString prometheusProblem(const QString& environment) const;
 
+    // One cluster per distinct kubeconfig context of the Kubernetes targets (targets naming the
+    // same file and context share it); null when the target's kubeconfig or context could not
+    // be resolved, and clusterProblem() says what is missing ("no kubeconfig: KUBECONFIG is
+    // unset and ~/.kube/config does not exist", "context prod is not in …").
+    kube::KubeCluster* kubeCluster(const QString& targetName) const;
+    QList<kube::KubeCluster*> kubeClusters() const;
+    QString clusterProblem(const QString& targetName) const;
+    // On request: a cluster for every context of the default kubeconfig besides the
+    // workspace's (clustersChanged follows).
+    void addKubeconfigContexts();
+
     // The tags of the application's image on its environment's Docker host, for the Deploy
     // dialog. Blocking: off the GUI thread.
     static Result<QStringList> localImageTags(const Workspace& workspace,
@@ -136,6 +148,8 @@ Q_SIGNALS:
     void hostsChanged(const QList<launchdeck::DockerHost*>& hosts);
     // The same for the Prometheus servers: the new ones started, replaced ones deleted after.
     void prometheusServersChanged(const QList<launchdeck::prometheus::PrometheusServer*>& servers);
+    // The same for the clusters.
+    void clustersChanged(const QList<launchdeck::kube::KubeCluster*>& clusters);
     void deploymentStarted(launchdeck::deploy::DeploymentJob* job);
     void deploymentEnded(launchdeck::deploy::DeploymentJob* job,
                          launchdeck::DeploymentStatus status, const QString& message);
@@ -167,6 +181,10 @@ private:
     void applyConnections();
     void applyPrometheusServers();
     void buildPrometheusServers(const QHash<QString, QString>& secrets);
+    struct ResolvedClusters; // the targets' kubeconfigs, read off the session's thread
+    void applyClusters();
+    void buildClusters(const ResolvedClusters& resolved);
+    void addClusters(const ResolvedClusters& resolved);
     void workEnded();
 
     SessionOptions m_options;
@@ -195,6 +213,17 @@ private:
     QHash<QString, QString> m_prometheusProblems;                 // by environment
     QStringList m_prometheusKeys;       // environment=endpoint, to skip needless rebuilds
     quint64 m_prometheusGeneration = 0; // drops secret lookups superseded by a reload
+
+    // By what makes them (kubeconfig files, context, namespace, server), so a reload that
+    // leaves a target as it was keeps its cluster with its watches.
+    std::map<QString, std::unique_ptr<kube::KubeCluster>> m_clusters;
+    QHash<QString, kube::KubeCluster*> m_clusterOf; // by target
+    QHash<QString, QString> m_clusterProblems;      // by target
+    QStringList m_clusterKeys;                      // target=identity, to skip needless rebuilds
+    QSet<QString> m_clusterContexts;                // files|context of the targets' clusters
+    quint64 m_clusterGeneration = 0;                // drops kubeconfig reads superseded by a reload
+    // addKubeconfigContexts(): the other contexts of the default kubeconfig, by files|context.
+    std::map<QString, std::unique_ptr<kube::KubeCluster>> m_otherClusters;
 
     QFileSystemWatcher* m_watcher = nullptr;
     QTimer* m_reload = nullptr;
