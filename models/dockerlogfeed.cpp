@@ -1,6 +1,7 @@
 // Docker log lines as LogModel batches: masking, stream mapping, and dropping the lines a
 // reopened stream repeats.
 #include "dockerlogfeed.h"
+#include "logchunkbuilder.h"
 
 #include <QJsonArray>
 
@@ -14,63 +15,6 @@ namespace {
 // stderr is told apart in the view's own colour language: the delegate draws SGR colours and
 // every plain-text role strips them, so search and copy see the line as the container wrote it.
 constexpr QByteArrayView kStderrColour = "\x1b[31m";
-
-class ChunkBuilder final
-{
-public:
-    explicit ChunkBuilder(LogBatch& batch)
-        : m_batch(batch)
-    {}
-
-    void startStep(const QString& step)
-    {
-        if (!m_chunk.entries.isEmpty() && m_chunk.step == step)
-            return;
-        finish();
-        m_chunk.step = step;
-    }
-
-    void add(QByteArrayView prefix, QByteArrayView text, qint64 number, qint64 timeMs,
-             bool continuation)
-    {
-        if (m_chunk.entries.isEmpty())
-            m_chunk.baseNumber = number;
-        LogEntry entry;
-        entry.offset = static_cast<quint32>(m_chunk.bytes.size());
-        m_chunk.bytes.append(prefix);
-        m_chunk.bytes.append(text);
-        entry.lengthAndFlag = static_cast<quint32>(prefix.size() + text.size()) |
-                              (continuation ? LogEntry::kContinuation : 0u);
-        entry.numberDelta = static_cast<quint32>(number - m_chunk.baseNumber);
-        m_chunk.entries.append(entry);
-        m_times.append(timeMs);
-    }
-
-    void finish()
-    {
-        if (m_chunk.entries.isEmpty())
-            return;
-        // Times are deltas from the earliest known one; lines without a time keep 0.
-        qint64 base = 0;
-        for (qint64 time : std::as_const(m_times))
-            if (time > 0 && (base == 0 || time < base))
-                base = time;
-        m_chunk.baseTimeMs = base;
-        for (qsizetype i = 0; i < m_chunk.entries.size(); ++i)
-            m_chunk.entries[i].timeDelta =
-                m_times[i] > 0 ? static_cast<quint32>(m_times[i] - base) : 0u;
-        const QString step = m_chunk.step;
-        m_batch.append(std::move(m_chunk));
-        m_chunk = LogChunk();
-        m_chunk.step = step;
-        m_times.clear();
-    }
-
-private:
-    LogBatch& m_batch;
-    LogChunk m_chunk;
-    QList<qint64> m_times;
-};
 
 } // namespace
 
@@ -176,7 +120,7 @@ void DockerLogFeed::noteSeen(const QDateTime& time)
 LogBatch DockerLogFeed::convert(const QList<DockerLogLine>& lines)
 {
     LogBatch batch;
-    ChunkBuilder builder(batch);
+    LogChunkBuilder builder(batch);
     for (const DockerLogLine& line : lines) {
         if (isRepeat(line))
             continue;

@@ -166,6 +166,416 @@
     </message>
 </context>
 <context>
+    <name>launchdeck::ClusterActions</name>
+    <message>
+        <source>Scale %1 %2</source>
+        <translation>%1 %2 skalieren</translation>
+    </message>
+    <message>
+        <source>Replicas</source>
+        <translation>Replikate</translation>
+    </message>
+    <message>
+        <source>Namespace:</source>
+        <translation>Namespace:</translation>
+    </message>
+    <message>
+        <source>Currently:</source>
+        <translation>Derzeit:</translation>
+    </message>
+    <message>
+        <source>&amp;Replicas:</source>
+        <translation>&amp;Replikate:</translation>
+    </message>
+    <message>
+        <source>&amp;Scale</source>
+        <translation>&amp;Skalieren</translation>
+    </message>
+    <message>
+        <source>Scale %1 %2 to %3</source>
+        <translation>%1 %2 auf %3 skalieren</translation>
+    </message>
+    <message>
+        <source>Restart %1</source>
+        <translation>%1 neu starten</translation>
+    </message>
+    <message>
+        <source>Restart %1 %2 in %3?</source>
+        <translation>%1 %2 in %3 neu starten?</translation>
+    </message>
+    <message>
+        <source>Its pods are replaced as in a rollout, following the update strategy.</source>
+        <translation>Seine Pods werden wie bei einem Rollout ersetzt, nach der Update-Strategie.</translation>
+    </message>
+    <message>
+        <source>&amp;Restart</source>
+        <translation>&amp;Neu starten</translation>
+    </message>
+    <message>
+        <source>Restart %1 %2</source>
+        <translation>%1 %2 neu starten</translation>
+    </message>
+    <message>
+        <source>Set image of %1 %2</source>
+        <translation>Image von %1 %2 setzen</translation>
+    </message>
+    <message>
+        <source>&amp;Container:</source>
+        <translation>&amp;Container:</translation>
+    </message>
+    <message>
+        <source>&amp;Image:</source>
+        <translation>&amp;Image:</translation>
+    </message>
+    <message>
+        <source>&amp;Set Image</source>
+        <translation>Image &amp;setzen</translation>
+    </message>
+    <message>
+        <source>Set image of %1 %2 (container %3) to %4</source>
+        <translation>Image von %1 %2 (Container %3) auf %4 setzen</translation>
+    </message>
+    <message>
+        <source>The pod has no owner: nothing will recreate it.</source>
+        <translation>Der Pod hat keinen Besitzer: Nichts wird ihn neu erstellen.</translation>
+    </message>
+    <message>
+        <source>Its owner will create a replacement.</source>
+        <translation>Sein Besitzer wird einen Ersatz erstellen.</translation>
+    </message>
+    <message>
+        <source>Delete %1</source>
+        <translation>%1 löschen</translation>
+    </message>
+    <message>
+        <source>Delete %1 %2 in %3?</source>
+        <translation>%1 %2 in %3 löschen?</translation>
+    </message>
+    <message>
+        <source>&amp;Delete</source>
+        <translation>&amp;Löschen</translation>
+    </message>
+    <message>
+        <source>Delete %1 %2</source>
+        <translation>%1 %2 löschen</translation>
+    </message>
+</context>
+<context>
+    <name>launchdeck::ClusterObjectDetails</name>
+    <message>
+        <source>(not valid base64)</source>
+        <translation>(kein gültiges Base64)</translation>
+    </message>
+    <message numerus="yes">
+        <source>(%n byte(s) of binary data)</source>
+        <translation>
+            <numerusform>(%n Byte Binärdaten)</numerusform>
+            <numerusform>(%n Byte Binärdaten)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The record of which manager set which field, folded away because it is long and rarely what one looks for</source>
+        <translation>Die Aufzeichnung, welcher Manager welches Feld gesetzt hat, eingeklappt, weil sie lang ist und selten das Gesuchte</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Typ</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Grund</translation>
+    </message>
+    <message>
+        <source>Last Seen</source>
+        <translation>Zuletzt gesehen</translation>
+    </message>
+    <message>
+        <source>Count</source>
+        <translation>Anzahl</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Von</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Meldung</translation>
+    </message>
+    <message>
+        <source>Envir&amp;onment:</source>
+        <translation>&amp;Umgebung:</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>Schlüssel</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Wert</translation>
+    </message>
+    <message>
+        <source>Values stay masked until revealed, one key at a time.</source>
+        <translation>Werte bleiben maskiert, bis sie aufgedeckt werden, jeweils ein Schlüssel.</translation>
+    </message>
+    <message>
+        <source>&amp;YAML</source>
+        <translation>&amp;YAML</translation>
+    </message>
+    <message>
+        <source>Even&amp;ts</source>
+        <translation>Ereigniss&amp;e</translation>
+    </message>
+    <message>
+        <source>D&amp;rift</source>
+        <translation>&amp;Drift</translation>
+    </message>
+    <message>
+        <source>Dat&amp;a</source>
+        <translation>Da&amp;ten</translation>
+    </message>
+    <message>
+        <source>The live object beside what the workspace would apply</source>
+        <translation>Das Live-Objekt neben dem, was der Arbeitsbereich anwenden würde</translation>
+    </message>
+    <message>
+        <source>Events could not be listed: %1</source>
+        <translation>Ereignisse konnten nicht aufgelistet werden: %1</translation>
+    </message>
+    <message>
+        <source>No events for this object.</source>
+        <translation>Keine Ereignisse für dieses Objekt.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n event(s)</source>
+        <translation>
+            <numerusform>%n Ereignis</numerusform>
+            <numerusform>%n Ereignisse</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No cluster.</source>
+        <translation>Kein Cluster.</translation>
+    </message>
+    <message>
+        <source>Listing events…</source>
+        <translation>Ereignisse werden aufgelistet …</translation>
+    </message>
+    <message>
+        <source>Not in the workspace: none of its environments is on this cluster.</source>
+        <translation>Nicht im Arbeitsbereich: Keine seiner Umgebungen liegt auf diesem Cluster.</translation>
+    </message>
+    <message>
+        <source>Rendering the workspace…</source>
+        <translation>Arbeitsbereich wird gerendert …</translation>
+    </message>
+    <message>
+        <source>Not in the workspace: no template or manifest for %1 sets %2 %3.</source>
+        <translation>Nicht im Arbeitsbereich: Keine Vorlage und kein Manifest für %1 setzt %2 %3.</translation>
+    </message>
+    <message>
+        <source>(Some files could not be read: %1)</source>
+        <translation>(Einige Dateien konnten nicht gelesen werden: %1)</translation>
+    </message>
+    <message>
+        <source>Drifted from %1 (%2): − what the workspace sets, + what the cluster holds.</source>
+        <translation>Abweichung von %1 (%2): − was der Arbeitsbereich setzt, + was der Cluster hält.</translation>
+    </message>
+    <message>
+        <source>In step with %1 (%2) on every field it sets.</source>
+        <translation>Im Einklang mit %1 (%2) in jedem Feld, das es setzt.</translation>
+    </message>
+    <message>
+        <source>Reveal</source>
+        <translation>Aufdecken</translation>
+    </message>
+    <message>
+        <source>Mask %1 again</source>
+        <translation>%1 wieder maskieren</translation>
+    </message>
+    <message>
+        <source>Show the value of %1</source>
+        <translation>Den Wert von %1 anzeigen</translation>
+    </message>
+    <message>
+        <source>Show mana&amp;gedFields</source>
+        <translation>mana&amp;gedFields anzeigen</translation>
+    </message>
+    <message>
+        <source>Re&amp;load</source>
+        <translation>Neu &amp;laden</translation>
+    </message>
+</context>
+<context>
+    <name>launchdeck::ClusterPanel</name>
+    <message>
+        <source>Show all &amp;kubeconfig contexts</source>
+        <translation>Alle &amp;kubeconfig-Kontexte anzeigen</translation>
+    </message>
+    <message>
+        <source>Retry &amp;now</source>
+        <translation>&amp;Jetzt erneut versuchen</translation>
+    </message>
+    <message>
+        <source>Selector: %1</source>
+        <translation>Selektor: %1</translation>
+    </message>
+    <message>
+        <source>%1…</source>
+        <translation>%1 …</translation>
+    </message>
+    <message>
+        <source>%1: done.</source>
+        <translation>%1: erledigt.</translation>
+    </message>
+    <message>
+        <source>%1 failed: %2</source>
+        <translation>%1 fehlgeschlagen: %2</translation>
+    </message>
+    <message>
+        <source>Cannot list the pods of %1: %2</source>
+        <translation>Die Pods von %1 können nicht aufgelistet werden: %2</translation>
+    </message>
+    <message>
+        <source>%1 has no pods.</source>
+        <translation>%1 hat keine Pods.</translation>
+    </message>
+    <message>
+        <source>Cannot show %1: %2</source>
+        <translation>%1 kann nicht angezeigt werden: %2</translation>
+    </message>
+    <message>
+        <source>Cannot list namespaces: %1</source>
+        <translation>Namespaces können nicht aufgelistet werden: %1</translation>
+    </message>
+    <message>
+        <source>All namespaces</source>
+        <translation>Alle Namespaces</translation>
+    </message>
+    <message>
+        <source>No Kubernetes cluster: the workspace&apos;s targets name none.</source>
+        <translation>Kein Kubernetes-Cluster: Die Ziele des Arbeitsbereichs nennen keinen.</translation>
+    </message>
+    <message>
+        <source>Choose a cluster.</source>
+        <translation>Wählen Sie einen Cluster.</translation>
+    </message>
+    <message>
+        <source>⚠ %1</source>
+        <translation>⚠ %1</translation>
+    </message>
+    <message>
+        <source>&amp;Cluster:</source>
+        <translation>&amp;Cluster:</translation>
+    </message>
+    <message>
+        <source>Add a cluster for every context of the default kubeconfig, not only the workspace&apos;s</source>
+        <translation>Einen Cluster für jeden Kontext der Standard-kubeconfig hinzufügen, nicht nur für die des Arbeitsbereichs</translation>
+    </message>
+    <message>
+        <source>Try to reach the API server now instead of waiting</source>
+        <translation>Den API-Server jetzt zu erreichen versuchen, statt zu warten</translation>
+    </message>
+    <message>
+        <source>Na&amp;mespace:</source>
+        <translation>Na&amp;mespace:</translation>
+    </message>
+    <message>
+        <source>Filter by name or any column…</source>
+        <translation>Nach Name oder beliebiger Spalte filtern …</translation>
+    </message>
+    <message>
+        <source>Label selector, e.g. app=web,tier!=cache</source>
+        <translation>Label-Selektor, z. B. app=web,tier!=cache</translation>
+    </message>
+    <message>
+        <source>As kubectl&apos;s -l: =, ==, !=, in (…), notin (…), key, !key</source>
+        <translation>Wie kubectl -l: =, ==, !=, in (…), notin (…), key, !key</translation>
+    </message>
+    <message>
+        <source>Objects</source>
+        <translation>Objekte</translation>
+    </message>
+    <message>
+        <source>&amp;Scale…</source>
+        <translation>&amp;Skalieren …</translation>
+    </message>
+    <message>
+        <source>Set the number of replicas</source>
+        <translation>Die Anzahl der Replikate festlegen</translation>
+    </message>
+    <message>
+        <source>&amp;Restart</source>
+        <translation>&amp;Neu starten</translation>
+    </message>
+    <message>
+        <source>Replace the pods as kubectl rollout restart does</source>
+        <translation>Die Pods ersetzen, wie kubectl rollout restart es tut</translation>
+    </message>
+    <message>
+        <source>Set &amp;Image…</source>
+        <translation>&amp;Image setzen …</translation>
+    </message>
+    <message>
+        <source>Change the image of one container</source>
+        <translation>Das Image eines Containers ändern</translation>
+    </message>
+    <message>
+        <source>&amp;Delete</source>
+        <translation>&amp;Löschen</translation>
+    </message>
+    <message>
+        <source>Delete the pod</source>
+        <translation>Den Pod löschen</translation>
+    </message>
+    <message>
+        <source>&amp;Logs</source>
+        <translation>&amp;Logs</translation>
+    </message>
+    <message>
+        <source>Follow the pod&apos;s logs</source>
+        <translation>Den Logs des Pods folgen</translation>
+    </message>
+    <message>
+        <source>Logs: %1</source>
+        <translation>Logs: %1</translation>
+    </message>
+    <message>
+        <source>%1 in %2 on %3 (%4 closes the tab)</source>
+        <translation>%1 in %2 auf %3 (%4 schließt den Tab)</translation>
+    </message>
+</context>
+<context>
+    <name>launchdeck::ClusterStatusText</name>
+    <message>
+        <source>Connecting to %1 (%2)…</source>
+        <translation>Verbindung zu %1 (%2) wird aufgebaut …</translation>
+    </message>
+    <message>
+        <source>connecting…</source>
+        <translation>verbinde …</translation>
+    </message>
+    <message>
+        <source>Connected to %1 (%2): Kubernetes %3</source>
+        <translation>Verbunden mit %1 (%2): Kubernetes %3</translation>
+    </message>
+    <message>
+        <source>Kubernetes %1</source>
+        <translation>Kubernetes %1</translation>
+    </message>
+    <message>
+        <source>retry %1 in %2 s</source>
+        <translation>Versuch %1 in %2 s</translation>
+    </message>
+    <message>
+        <source>disconnected — %1</source>
+        <translation>getrennt — %1</translation>
+    </message>
+    <message>
+        <source>Disconnected from %1 (%2)%3. Showing the last known state; %4.</source>
+        <translation>Getrennt von %1 (%2)%3. Der letzte bekannte Stand wird angezeigt; %4.</translation>
+    </message>
+</context>
+<context>
     <name>launchdeck::ContainerLogView</name>
     <message>
         <source>%1 was removed.</source>
@@ -1630,6 +2040,14 @@
         <source>E&amp;nvironment:</source>
         <translation>&amp;Umgebung:</translation>
     </message>
+    <message>
+        <source>Browse and act on the workspace&apos;s Kubernetes clusters</source>
+        <translation>Die Kubernetes-Cluster des Arbeitsbereichs durchsuchen und bedienen</translation>
+    </message>
+    <message>
+        <source>Cl&amp;usters</source>
+        <translation>Cl&amp;uster</translation>
+    </message>
 </context>
 <context>
     <name>launchdeck::LogDelegate</name>
@@ -2130,6 +2548,167 @@
     <message>
         <source>Re-run F&amp;ailed Steps</source>
         <translation>&amp;Fehlgeschlagene Schritte erneut ausführen</translation>
+    </message>
+</context>
+<context>
+    <name>launchdeck::PodLogView</name>
+    <message>
+        <source>&amp;Previous</source>
+        <translation>&amp;Vorheriger Lauf</translation>
+    </message>
+    <message>
+        <source>Follow &amp;new lines</source>
+        <translation>&amp;Neuen Zeilen folgen</translation>
+    </message>
+    <message>
+        <source>The log of %1 ended.</source>
+        <translation>Das Log von %1 ist beendet.</translation>
+    </message>
+    <message numerus="yes">
+        <source>The logs of %n pods ended.</source>
+        <translation>
+            <numerusform>Das Log von %n Pod ist beendet.</numerusform>
+            <numerusform>Die Logs von %n Pods sind beendet.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The container whose log is read</source>
+        <translation>Der Container, dessen Log gelesen wird</translation>
+    </message>
+    <message>
+        <source>Default container</source>
+        <translation>Standard-Container</translation>
+    </message>
+    <message>
+        <source>Show the lines of one pod or of all</source>
+        <translation>Die Zeilen eines Pods oder aller anzeigen</translation>
+    </message>
+    <message>
+        <source>All pods</source>
+        <translation>Alle Pods</translation>
+    </message>
+    <message>
+        <source>Read the log of the previous, terminated container</source>
+        <translation>Das Log des vorherigen, beendeten Containers lesen</translation>
+    </message>
+    <message>
+        <source>All lines</source>
+        <translation>Alle Zeilen</translation>
+    </message>
+    <message>
+        <source>Last %1 lines</source>
+        <translation>Letzte %1 Zeilen</translation>
+    </message>
+    <message>
+        <source>How much of the existing log to read</source>
+        <translation>Wie viel des vorhandenen Logs gelesen wird</translation>
+    </message>
+    <message>
+        <source>Any time</source>
+        <translation>Beliebige Zeit</translation>
+    </message>
+    <message>
+        <source>Last 5 minutes</source>
+        <translation>Letzte 5 Minuten</translation>
+    </message>
+    <message>
+        <source>Last hour</source>
+        <translation>Letzte Stunde</translation>
+    </message>
+    <message>
+        <source>Last 24 hours</source>
+        <translation>Letzte 24 Stunden</translation>
+    </message>
+    <message>
+        <source>Only the lines written since then</source>
+        <translation>Nur die seitdem geschriebenen Zeilen</translation>
+    </message>
+    <message>
+        <source>Keep the stream open and show new lines as they are written</source>
+        <translation>Den Stream offen halten und neue Zeilen zeigen, sobald sie geschrieben werden</translation>
+    </message>
+    <message>
+        <source>Show the time the container wrote each line</source>
+        <translation>Die Zeit zeigen, zu der der Container jede Zeile schrieb</translation>
+    </message>
+    <message numerus="yes">
+        <source>Last %n seconds</source>
+        <translation>
+            <numerusform>Letzte %n Sekunde</numerusform>
+            <numerusform>Letzte %n Sekunden</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No pod to read the log of.</source>
+        <translation>Kein Pod, dessen Log gelesen werden könnte.</translation>
+    </message>
+    <message>
+        <source>Reading %1…</source>
+        <translation>%1 wird gelesen …</translation>
+    </message>
+    <message numerus="yes">
+        <source>Reading %n pods…</source>
+        <translation>
+            <numerusform>%n Pod wird gelesen …</numerusform>
+            <numerusform>%n Pods werden gelesen …</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Waiting for %1 to connect…</source>
+        <translation>Warten auf die Verbindung zu %1 …</translation>
+    </message>
+    <message>
+        <source>%1 is unreachable (%2); reconnecting…</source>
+        <translation>%1 ist nicht erreichbar (%2); Verbindung wird wiederhergestellt …</translation>
+    </message>
+    <message>
+        <source>Following %1</source>
+        <translation>Folge %1</translation>
+    </message>
+    <message>
+        <source>Reading the log of %1</source>
+        <translation>Das Log von %1 wird gelesen</translation>
+    </message>
+    <message numerus="yes">
+        <source>Following %n pods</source>
+        <translation>
+            <numerusform>Folge %n Pod</numerusform>
+            <numerusform>Folge %n Pods</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Reading the logs of %n pods</source>
+        <translation>
+            <numerusform>Das Log von %n Pod wird gelesen</numerusform>
+            <numerusform>Die Logs von %n Pods werden gelesen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source> (container %1)</source>
+        <translation> (Container %1)</translation>
+    </message>
+    <message>
+        <source>, previous run</source>
+        <translation>, vorheriger Lauf</translation>
+    </message>
+    <message>
+        <source> — reading again…</source>
+        <translation> — wird erneut gelesen …</translation>
+    </message>
+</context>
+<context>
+    <name>launchdeck::PodMetricsSource</name>
+    <message>
+        <source>%1: no metrics API (metrics-server is not installed)</source>
+        <translation>%1: keine Metrics-API (metrics-server ist nicht installiert)</translation>
+    </message>
+    <message>
+        <source>%1: reading pod metrics failed, retry %2</source>
+        <translation>%1: Lesen der Pod-Metriken fehlgeschlagen, Versuch %2</translation>
+    </message>
+    <message>
+        <source>%1: some pod metrics could not be read</source>
+        <translation>%1: einige Pod-Metriken konnten nicht gelesen werden</translation>
     </message>
 </context>
 <context>

@@ -10,13 +10,13 @@
 #include "dockerimagespage.h"
 #include "dockerinspectdialog.h"
 #include "dockerresourcemodels.h"
+#include "statusdot.h"
 
 #include <QDeadlineTimer>
 #include <QHBoxLayout>
 #include <QHash>
 #include <QHeaderView>
 #include <QLabel>
-#include <QPainter>
 #include <QPointer>
 #include <QPushButton>
 #include <QShortcut>
@@ -39,18 +39,6 @@ namespace {
 constexpr int kEntryRole = Qt::UserRole + 1;
 constexpr int kPageRole = Qt::UserRole + 2;
 constexpr int kHostItem = -1;
-
-QIcon dot(const QColor& colour)
-{
-    QPixmap pixmap(12, 12);
-    pixmap.fill(Qt::transparent);
-    QPainter painter(&pixmap);
-    painter.setRenderHint(QPainter::Antialiasing);
-    painter.setPen(Qt::NoPen);
-    painter.setBrush(colour);
-    painter.drawEllipse(1, 1, 10, 10);
-    return QIcon(pixmap);
-}
 
 QTableView* makeTable(QSortFilterProxyModel* sorted, int sortRole, QWidget* parent)
 {
@@ -502,7 +490,7 @@ void DockerPanel::updateHostItem(HostEntry* entry)
         colour = dockerStateColour(QStringLiteral("running"));
     else if (status.state == DockerConnectionState::Disconnected)
         colour = dockerStateColour(QStringLiteral("dead"));
-    entry->item->setIcon(0, dot(colour));
+    entry->item->setIcon(0, statusDot(colour));
     updateCounts(entry);
 }
 

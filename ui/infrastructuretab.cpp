@@ -3,6 +3,7 @@
 #include "infrastructuretab.h"
 
 #include "bannerwidget.h"
+#include "clusterpanel.h"
 #include "diagnosticsmodel.h"
 #include "dockerpanel.h"
 #include "documentio.h"
@@ -54,6 +55,7 @@ InfrastructureTab::InfrastructureTab(QWidget* parent)
     , m_horizontal(new QSplitter(Qt::Horizontal, this))
     , m_vertical(new QSplitter(Qt::Vertical, this))
     , m_docker(new DockerPanel(this))
+    , m_clusters(new ClusterPanel(this))
     , m_sections(new QTabWidget(this))
     , m_debounce(new QTimer(this))
 {
@@ -177,8 +179,10 @@ void InfrastructureTab::buildLayout()
     m_sections->setDocumentMode(true);
     m_sections->addTab(workspacePage, tr("&Workspace"));
     m_sections->addTab(m_docker, tr("&Docker"));
+    m_sections->addTab(m_clusters, tr("Cl&usters"));
     m_sections->setTabToolTip(0, tr("Edit and validate the workspace's templates and manifests"));
     m_sections->setTabToolTip(1, tr("Browse and act on the workspace's Docker hosts"));
+    m_sections->setTabToolTip(2, tr("Browse and act on the workspace's Kubernetes clusters"));
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -191,6 +195,11 @@ void InfrastructureTab::buildLayout()
 void InfrastructureTab::showDocker(bool docker)
 {
     m_sections->setCurrentWidget(docker ? static_cast<QWidget*>(m_docker) : m_sections->widget(0));
+}
+
+void InfrastructureTab::showClusters()
+{
+    m_sections->setCurrentWidget(m_clusters);
 }
 
 QString InfrastructureTab::currentFile() const
@@ -227,6 +236,7 @@ void InfrastructureTab::setSession(WorkspaceSession* session)
     m_preview->setApplicable(false);
     ++m_scanGeneration;
     m_docker->setHosts(session ? session->dockerHosts() : QList<DockerHost*>());
+    m_clusters->setSession(session);
     if (!session)
         return;
     m_tree->setRootIndex(m_files->setWorkspaceRoot(m_root));

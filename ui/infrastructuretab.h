@@ -1,6 +1,6 @@
 // The Infrastructure tab: the offline editor (workspace file tree, YAML editor with inline
 // findings, render preview, Problems panel, validated as the user types) beside the live
-// Docker view.
+// Docker and Kubernetes cluster views.
 #pragma once
 
 #include "core/diagnostic.h"
@@ -23,6 +23,7 @@ class QTreeView;
 namespace launchdeck {
 
 class BannerWidget;
+class ClusterPanel;
 class DiagnosticsModel;
 class DockerHost;
 class DockerPanel;
@@ -75,6 +76,8 @@ public:
     DockerPanel* dockerPanel() const { return m_docker; }
     // Brings the Docker view (or the editor) forward.
     void showDocker(bool docker = true);
+    ClusterPanel* clusterPanel() const { return m_clusters; }
+    void showClusters();
 
     QByteArray saveLayout() const;
     void restoreLayout(const QByteArray& state);
@@ -127,7 +130,8 @@ private:
     QSplitter* m_horizontal;
     QSplitter* m_vertical;
     DockerPanel* m_docker;
-    QTabWidget* m_sections; // the workspace editor and the Docker view
+    ClusterPanel* m_clusters;
+    QTabWidget* m_sections; // the workspace editor, the Docker view and the cluster view
     QTimer* m_debounce;
 
     QString m_root;

@@ -78,8 +78,27 @@ void MetricsPicker::describeHost(QStandardItem* item)
 {
     const QString host = item->data(HostRole).toString();
     const QString state = m_hostStates.value(host);
-    item->setText(state.isEmpty() ? host : host % QStringLiteral(" (") % state % u')');
-    item->setForeground(state.isEmpty() ? QBrush() : QBrush(QColor(0xbf, 0x36, 0x0c)));
+    const auto [message, detail] = m_hostMessages.value(host);
+    if (!message.isEmpty())
+        item->setText(message);
+    else
+        item->setText(state.isEmpty() ? host : host % QStringLiteral(" (") % state % u')');
+    item->setToolTip(detail);
+    item->setForeground(state.isEmpty() && message.isEmpty() ? QBrush()
+                                                             : QBrush(QColor(0xbf, 0x36, 0x0c)));
+}
+
+void MetricsPicker::setHostMessage(const QString& host, const QString& message,
+                                   const QString& detail)
+{
+    if (message.isEmpty())
+        m_hostMessages.remove(host);
+    else
+        m_hostMessages.insert(host, {message, detail});
+    const bool wasSyncing = m_syncing;
+    m_syncing = true;
+    describeHost(hostItem(host));
+    m_syncing = wasSyncing;
 }
 
 void MetricsPicker::setHostState(const QString& host, const QString& state)

@@ -1,6 +1,6 @@
-// The container picker of the Live Metrics tab: the store's containers grouped by host with
-// their state, checkable several at once, filtered by text; the choice is remembered by host
-// and container name so a recreated container is picked again.
+// The container picker of the Live Metrics tab: the store's containers (and pods) grouped by
+// host (or cluster) with their state, checkable several at once, filtered by text; the choice is
+// remembered by host and container name so a recreated container is picked again.
 #pragma once
 
 #include "metricsstore.h"
@@ -8,6 +8,8 @@
 #include <QHash>
 #include <QSet>
 #include <QWidget>
+
+#include <utility>
 
 class QLineEdit;
 class QSortFilterProxyModel;
@@ -32,6 +34,9 @@ public:
     void setPicked(const MetricsKey& key, bool picked);
     // e.g. "disconnected"; empty for a connected host.
     void setHostState(const QString& host, const QString& state);
+    // Shown in place of the host's name and state (a cluster without the metrics API), with
+    // `detail` as its tooltip; empty gives the name back.
+    void setHostMessage(const QString& host, const QString& message, const QString& detail = {});
 
     QLineEdit* filterField() const { return m_filter; }
     QTreeView* view() const { return m_view; }
@@ -60,6 +65,7 @@ private:
     QSortFilterProxyModel* m_proxy;
     QHash<QString, QStandardItem*> m_hosts;
     QHash<QString, QString> m_hostStates;
+    QHash<QString, std::pair<QString, QString>> m_hostMessages; // message, detail
     QHash<MetricsKey, QStandardItem*> m_items;
     QSet<QString> m_remembered; // "host/name"
     QSet<MetricsKey> m_checked;

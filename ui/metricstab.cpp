@@ -6,6 +6,7 @@
 #include "docker/dockerhost.h"
 #include "metricschart.h"
 #include "metricspicker.h"
+#include "podmetricssource.h"
 
 #include <QButtonGroup>
 #include <QComboBox>
@@ -52,6 +53,7 @@ MetricsTab::MetricsTab(MetricsStore* store, QWidget* parent)
     , m_dashboards(new DashboardsView(this))
     , m_timer(new QTimer(this))
     , m_clock([] { return QDateTime::currentMSecsSinceEpoch(); })
+    , m_pods(new PodMetricsSource(store, this))
 {
     m_windowBox->addItem(tr("1 m"), kWindows[0]);
     m_windowBox->addItem(tr("5 m"), kWindows[1]);
@@ -120,6 +122,7 @@ MetricsTab::MetricsTab(MetricsStore* store, QWidget* parent)
     connect(m_views, &QStackedWidget::currentChanged, this, &MetricsTab::updateExports);
     connect(m_store, &MetricsStore::containersChanged, this, &MetricsTab::applyPicked);
     connect(m_timer, &QTimer::timeout, this, &MetricsTab::onTick);
+    connect(m_pods, &PodMetricsSource::noteChanged, m_picker, &MetricsPicker::setHostMessage);
     m_timer->start(kRedrawIntervalMs);
     applyPicked();
 }
@@ -170,6 +173,7 @@ void MetricsTab::updateExports()
     const bool charts = currentView() == m_containersView || currentView() == m_dashboards;
     for (QWidget* control : std::as_const(m_chartControls))
         control->setVisible(charts);
+    m_pods->setActive(m_containersView->isVisible());
     // The containers' charts missed the seconds they were hidden.
     if (currentView() == m_containersView)
         redraw();
@@ -178,6 +182,8 @@ void MetricsTab::updateExports()
 MetricsTab::~MetricsTab()
 {
     for (const QMetaObject::Connection& connection : std::as_const(m_hostConnections))
+        disconnect(connection);
+    for (const QMetaObject::Connection& connection : std::as_const(m_clusterConnections))
         disconnect(connection);
 }
 
@@ -247,6 +253,9 @@ void MetricsTab::applyPicked()
         const QColor colour = colourFor(key);
         cpu.append({key, MetricsField::Cpu, name, colour, false});
         memory.append({key, MetricsField::Memory, name, colour, false});
+        // metrics.k8s.io has no network figures: a pod would only add a line at zero.
+        if (PodMetricsSource::isPodKey(key))
+            continue;
         network.append({key, MetricsField::NetRx, name % QStringLiteral(" rx"), colour, false});
         network.append({key, MetricsField::NetTx, name % QStringLiteral(" tx"), colour, true});
     }
@@ -268,6 +277,8 @@ void MetricsTab::redraw()
 void MetricsTab::onTick()
 {
     updateOverlay();
+    // The clusters' metrics are read while someone can see them.
+    m_pods->setActive(m_containersView->isVisible());
     if (m_paused || !m_containersView->isVisible())
         return;
     redraw();

@@ -1,7 +1,7 @@
-// The Live Metrics tab: pick containers of the Docker hosts, watch their CPU, memory and
-// network over a shared time window, pause the view while recording goes on, and export what
-// is shown as PNG or CSV. Beside the containers, the Dashboards view shows the workspace's
-// PromQL panels over the same window; other views are added with addView().
+// The Live Metrics tab: pick containers of the Docker hosts and pods of the Kubernetes clusters,
+// watch their CPU, memory and network over a shared time window, pause the view while recording
+// goes on, and export what is shown as PNG or CSV. Beside the containers, the Dashboards view shows
+// the workspace's PromQL panels over the same window; other views are added with addView().
 #pragma once
 
 #include "metricsstore.h"
@@ -30,7 +30,11 @@ enum class DockerConnectionState;
 class DashboardsView;
 class MetricsChart;
 class MetricsPicker;
+class PodMetricsSource;
 class WorkspaceSession;
+namespace kube {
+class KubeCluster;
+}
 
 class MetricsTab final : public QWidget
 {
@@ -45,6 +49,9 @@ public:
     // Records the hosts' samples, events and containers into the store and shows their
     // connection state; the hosts are not owned. Replaces the hosts given before.
     void setHosts(const QList<DockerHost*>& hosts);
+    // Reads the pods' metrics of the clusters' namespaces into the store while the charts show;
+    // the clusters are not owned. Replaces the clusters given before.
+    void setClusters(const QList<kube::KubeCluster*>& clusters);
     // Follows the connections of `session` (not owned) as they are made and replaced.
     void setSession(WorkspaceSession* session);
     void setHostStatus(const QString& host, const DockerHostStatus& status);
@@ -78,6 +85,7 @@ public:
     bool exportCsv(const QString& path);
 
     MetricsPicker* picker() const { return m_picker; }
+    PodMetricsSource* podMetrics() const { return m_pods; }
     MetricsChart* cpuChart() const { return m_cpu; }
     MetricsChart* memoryChart() const { return m_memory; }
     MetricsChart* networkChart() const { return m_network; }
@@ -135,6 +143,9 @@ private:
     QString m_overlay;
     QList<QMetaObject::Connection> m_hostConnections;
     QMetaObject::Connection m_sessionConnection;
+    PodMetricsSource* m_pods;
+    QList<QMetaObject::Connection> m_clusterConnections;
+    QMetaObject::Connection m_sessionClustersConnection;
 };
 
 } // namespace launchdeck

@@ -11,11 +11,16 @@ namespace launchdeck {
 void MetricsTab::setSession(WorkspaceSession* session)
 {
     disconnect(m_sessionConnection);
+    disconnect(m_sessionClustersConnection);
     setHosts(session ? session->dockerHosts() : QList<DockerHost*>());
+    setClusters(session ? session->kubeClusters() : QList<kube::KubeCluster*>());
     m_dashboards->setSession(session);
-    if (session)
-        m_sessionConnection =
-            connect(session, &WorkspaceSession::hostsChanged, this, &MetricsTab::setHosts);
+    if (!session)
+        return;
+    m_sessionConnection =
+        connect(session, &WorkspaceSession::hostsChanged, this, &MetricsTab::setHosts);
+    m_sessionClustersConnection =
+        connect(session, &WorkspaceSession::clustersChanged, this, &MetricsTab::setClusters);
 }
 
 void MetricsTab::setHosts(const QList<DockerHost*>& hosts)

@@ -250,7 +250,12 @@ void KubeClusterWorker::fail(const QString& error)
     m_heartbeat.stop();
     m_shared->disconnected();
     m_status.state = ClusterState::Disconnected;
-    m_status.error = error;
+    // The views name the cluster and its server beside the reason already.
+    QString server = m_shared->connection().server.trimmed();
+    while (server.endsWith(u'/'))
+        server.chop(1);
+    const QString where = u"cluster " + m_shared->name() + u" (" + server + u"): ";
+    m_status.error = error.startsWith(where) ? error.mid(where.size()) : error;
     m_status.serverVersion.clear();
     ++m_status.attempt;
     m_status.retryInMs = backoffMs(m_status.attempt);

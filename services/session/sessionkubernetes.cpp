@@ -11,6 +11,8 @@
 #include <QPointer>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <utility>
+
 namespace launchdeck {
 
 Q_LOGGING_CATEGORY(lcSessionClusters, "launchdeck.session.clusters", QtInfoMsg)
@@ -141,7 +143,7 @@ void WorkspaceSession::applyClusters()
 
 void WorkspaceSession::buildClusters(const ResolvedClusters& resolved)
 {
-    m_clusterProblems.clear();
+    const QHash<QString, QString> previousProblems = std::exchange(m_clusterProblems, {});
     QStringList keys;
     QMap<QString, QStringList> targetsOf; // by files|context, for the cluster's name
     for (const ResolvedCluster& one : resolved.clusters) {
@@ -153,9 +155,13 @@ void WorkspaceSession::buildClusters(const ResolvedClusters& resolved)
         keys.append(one.target + u'=' + one.identity);
         targetsOf[one.contexts].append(one.target);
     }
-    // A reload that leaves every target's cluster as it was keeps them, watches and all.
-    if (keys == m_clusterKeys)
+    // A reload that leaves every target's cluster as it was keeps them, watches and all; the
+    // views hear of it only when what is missing for a target changed.
+    if (keys == m_clusterKeys) {
+        if (m_clusterProblems != previousProblems)
+            Q_EMIT clustersChanged(kubeClusters());
         return;
+    }
     m_clusterKeys = keys;
 
     auto previous = std::move(m_clusters);

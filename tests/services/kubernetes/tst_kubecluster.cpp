@@ -544,6 +544,9 @@ void TestKubeCluster::stoppedServerDisconnectsAndReconnects()
     m_server.stop();
     WAIT_FOR_STATE(cluster, ClusterState::Disconnected);
     QVERIFY(!cluster.status().error.isEmpty());
+    // The views put the cluster's name and server before the reason: it does not repeat them.
+    QVERIFY2(!cluster.status().error.contains(u"cluster fake"_qs),
+             qPrintable(cluster.status().error));
     QVERIFY(cluster.status().retryInMs > 0);
 
     QString error;

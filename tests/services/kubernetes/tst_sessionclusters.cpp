@@ -159,8 +159,11 @@ void TestSessionClusters::missingKubeconfigSaysWhatIsMissing()
                             workspaceText("  prod-cluster:\n    type: kubernetes\n"
                                           "    context: prod\n")));
     WorkspaceSession session(optionsFor(root.path()));
+    // The views learn of what is missing as they learn of clusters.
+    QSignalSpy changed(&session, &WorkspaceSession::clustersChanged);
     session.open();
     QTRY_VERIFY_WITH_TIMEOUT(!session.clusterProblem(u"prod-cluster"_qs).isEmpty(), kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(changed.count(), 1, kWaitMs);
     QCOMPARE(session.clusterProblem(u"prod-cluster"_qs),
              u"target prod-cluster: no kubeconfig — KUBECONFIG is not set and ~/.kube/config "
              u"does not exist; set kubeconfig: in launchdeck.yaml or KUBECONFIG"_qs);
