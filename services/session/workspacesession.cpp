@@ -71,6 +71,8 @@ WorkspaceSession::~WorkspaceSession()
         delete job;
     }
     m_jobs.clear();
+    // Opening SQLite takes milliseconds; only a session closed in its first moments waits here.
+    m_historyOpening.waitForFinished();
     m_dockerHosts.clear();
     m_runnerHost.reset();
     m_recorder.reset();
@@ -124,11 +126,11 @@ void WorkspaceSession::open()
 {
     if (m_store) {
         QPointer<WorkspaceSession> guard(this);
-        QtConcurrent::run(&WorkspaceSession::openHistory, m_store)
-            .then(this, [this, guard](OpenedHistory opened) {
-                if (guard)
-                    applyHistory(std::move(opened));
-            });
+        m_historyOpening = QtConcurrent::run(&WorkspaceSession::openHistory, m_store);
+        m_historyOpening.then(this, [this, guard](OpenedHistory opened) {
+            if (guard)
+                applyHistory(std::move(opened));
+        });
     }
     if (m_options.root.isEmpty())
         return;

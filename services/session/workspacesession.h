@@ -13,6 +13,7 @@
 #include "prometheus/prometheusserver.h"
 #include "workspace/workspace.h"
 
+#include <QFuture>
 #include <QHash>
 #include <QList>
 #include <QObject>
@@ -196,6 +197,9 @@ private:
 
     std::shared_ptr<HistoryStore> m_store;
     std::shared_ptr<DeploymentLedger> m_ledger;
+    // The history being opened on a pool thread: a session that goes first waits for it, so no
+    // SQLite work outlives it into the application's teardown.
+    QFuture<OpenedHistory> m_historyOpening;
     bool m_historyReady = false;
     QString m_historyError;
     // Declared so the runner's thread is joined before the recorder goes, then the store.

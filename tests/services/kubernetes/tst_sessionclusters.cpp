@@ -6,6 +6,8 @@
 #include "fakes/testfiles.h"
 #include "session/workspacesession.h"
 
+#include <QDirIterator>
+#include <QMutex>
 #include <QPointer>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -47,6 +49,7 @@ private Q_SLOTS:
     void missingContextIsNamed();
     void sampleWorkspaceClusterTarget();
     void noClustersWithoutConnections();
+    void tokensReachNoPersistedByteNorLog();
 
 private:
     QByteArray kubeconfigWithStaging() const;
@@ -256,6 +259,81 @@ void TestSessionClusters::noClustersWithoutConnections()
     QTRY_COMPARE_WITH_TIMEOUT(changed.count(), 2, kWaitMs);
     // cert, token and viewer: cert is the workspace's target, the two others are added.
     QCOMPARE(connected.kubeClusters().size(), 3);
+}
+
+namespace {
+
+QMutex logMutex;
+QStringList* logLines = nullptr;
+
+void keepMessage(QtMsgType, const QMessageLogContext&, const QString& message)
+{
+    const QMutexLocker locker(&logMutex);
+    if (logLines)
+        logLines->append(message);
+}
+
+} // namespace
+
+// A session on a token-signed context that connects, watches, is refused an action and loses
+// its server: neither the data folder nor anything logged holds the token.
+void TestSessionClusters::tokensReachNoPersistedByteNorLog()
+{
+    QTemporaryDir root;
+    QVERIFY(test::writeFile(root.filePath(u"kube/config"_qs),
+                            test::readFile(m_server.kubeconfigPath())));
+    QVERIFY(test::writeFile(root.filePath(u"launchdeck.yaml"_qs),
+                            workspaceText("  viewer-cluster:\n    type: kubernetes\n"
+                                          "    context: viewer\n    kubeconfig: kube/config\n")));
+    const QString token = m_server.viewerToken();
+    QVERIFY(!token.isEmpty());
+    QStringList logged;
+    {
+        const QMutexLocker locker(&logMutex);
+        logLines = &logged;
+    }
+    const QtMessageHandler previous = qInstallMessageHandler(keepMessage);
+    QStringList said; // every status and action message the views would show
+    {
+        SessionOptions options = optionsFor(root.path());
+        options.dataDir = root.filePath(u"data"_qs);
+        WorkspaceSession session(options);
+        session.open();
+        QTRY_VERIFY_WITH_TIMEOUT(session.kubeCluster(u"viewer-cluster"_qs), kWaitMs);
+        kube::KubeCluster* cluster = session.kubeCluster(u"viewer-cluster"_qs);
+        QTRY_VERIFY_WITH_TIMEOUT(cluster->status().state == kube::ClusterState::Connected, kWaitMs);
+        QSignalSpy resets(cluster, &kube::KubeCluster::objectsReset);
+        QSignalSpy finished(cluster, &kube::KubeCluster::actionFinished);
+        cluster->watch(u"configmaps"_qs, {});
+        QTRY_VERIFY_WITH_TIMEOUT(resets.count() >= 1, kWaitMs);
+        cluster->remove(u"Namespace"_qs, {}, u"default"_qs); // the viewer may not
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kWaitMs);
+        said.append(finished.at(0).at(1).toString());
+        QVERIFY2(said.last().contains(u"forbidden"_qs), qPrintable(said.last()));
+        m_server.stop();
+        QTRY_VERIFY_WITH_TIMEOUT(cluster->status().state == kube::ClusterState::Disconnected,
+                                 kWaitMs);
+        said.append(cluster->status().error);
+    }
+    qInstallMessageHandler(previous);
+    {
+        const QMutexLocker locker(&logMutex);
+        logLines = nullptr;
+    }
+    QString error;
+    QVERIFY2(m_server.start(&error), qPrintable(error));
+
+    for (const QString& text : std::as_const(said) + logged)
+        QVERIFY2(!text.contains(token), qPrintable(text));
+    int files = 0;
+    QDirIterator data(root.filePath(u"data"_qs), QDir::Files | QDir::Hidden,
+                      QDirIterator::Subdirectories);
+    while (data.hasNext()) {
+        const QString file = data.next();
+        ++files;
+        QVERIFY2(!test::readFile(file).contains(token.toUtf8()), qPrintable(file));
+    }
+    QVERIFY2(files > 0, "the session wrote nothing to look at");
 }
 
 QTEST_GUILESS_MAIN(TestSessionClusters)
