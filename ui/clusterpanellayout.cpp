@@ -1,5 +1,6 @@
 // The cluster view's widgets and their arrangement, and its actions with their keys.
 #include "bannerwidget.h"
+#include "closabletabs.h"
 #include "clusterobjectdetails.h"
 #include "clusterpanel.h"
 #include "kubernetes/kubecluster.h"
@@ -16,9 +17,7 @@
 #include <QListWidget>
 #include <QMenu>
 #include <QPushButton>
-#include <QShortcut>
 #include <QSplitter>
-#include <QTabBar>
 #include <QTabWidget>
 #include <QTableView>
 #include <QToolBar>
@@ -124,24 +123,7 @@ void ClusterPanel::buildLayout()
     objects->setStretchFactor(1, 1);
     objects->setChildrenCollapsible(false);
 
-    m_tabs->setDocumentMode(true);
-    m_tabs->setTabsClosable(true);
-    m_tabs->addTab(objects, tr("Objects"));
-    // The objects page stays; only log tabs close.
-    m_tabs->tabBar()->setTabButton(0, QTabBar::RightSide, nullptr);
-    m_tabs->tabBar()->setTabButton(0, QTabBar::LeftSide, nullptr);
-    const auto closeTab = [this](int index) {
-        if (index <= 0)
-            return;
-        QWidget* page = m_tabs->widget(index);
-        m_tabs->removeTab(index);
-        page->deleteLater();
-    };
-    connect(m_tabs, &QTabWidget::tabCloseRequested, this, closeTab);
-    auto* close = new QShortcut(QKeySequence::Close, m_tabs, nullptr, nullptr,
-                                Qt::WidgetWithChildrenShortcut);
-    connect(close, &QShortcut::activated, this,
-            [this, closeTab] { closeTab(m_tabs->currentIndex()); });
+    setUpClosableTabs(m_tabs, objects, tr("Objects"));
 
     m_statusLine->setTextFormat(Qt::PlainText);
     m_statusLine->setWordWrap(true);

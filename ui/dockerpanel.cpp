@@ -3,6 +3,7 @@
 #include "dockerpanel.h"
 
 #include "bannerwidget.h"
+#include "closabletabs.h"
 #include "containerlogview.h"
 #include "docker/dockerhost.h"
 #include "dockercontainersmodel.h"
@@ -19,11 +20,9 @@
 #include <QLabel>
 #include <QPointer>
 #include <QPushButton>
-#include <QShortcut>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QStackedWidget>
-#include <QTabBar>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
@@ -178,25 +177,7 @@ void DockerPanel::buildLayout()
     m_stack->addWidget(m_networks);
     m_stack->addWidget(m_volumes);
 
-    m_tabs->setDocumentMode(true);
-    m_tabs->setTabsClosable(true);
-    m_tabs->addTab(m_stack, tr("Resources"));
-    // The resources page stays; only log tabs close.
-    m_tabs->tabBar()->setTabButton(0, QTabBar::RightSide, nullptr);
-    m_tabs->tabBar()->setTabButton(0, QTabBar::LeftSide, nullptr);
-    const auto closeTab = [this](int index) {
-        if (index <= 0)
-            return;
-        QWidget* page = m_tabs->widget(index);
-        m_tabs->removeTab(index);
-        page->deleteLater();
-    };
-    connect(m_tabs, &QTabWidget::tabCloseRequested, this, closeTab);
-    // The tabs' close buttons take no focus: the keyboard closes the current log tab instead.
-    auto* close = new QShortcut(QKeySequence::Close, m_tabs, nullptr, nullptr,
-                                Qt::WidgetWithChildrenShortcut);
-    connect(close, &QShortcut::activated, this,
-            [this, closeTab] { closeTab(m_tabs->currentIndex()); });
+    setUpClosableTabs(m_tabs, m_stack, tr("Resources"));
 
     auto* right = new QWidget(this);
     auto* rightLayout = new QVBoxLayout(right);
