@@ -3,6 +3,7 @@
 #include "podlogview.h"
 
 #include "kubernetes/kubecluster.h"
+#include "kubernetes/podlogstream.h"
 #include "logmodel.h"
 #include "logview.h"
 
@@ -15,6 +16,7 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <utility>
 
 namespace launchdeck {
 
@@ -23,6 +25,17 @@ namespace {
 const QLatin1String kDefaultContainerAnnotation("kubectl.kubernetes.io/default-container");
 constexpr int kReadAttempts = 2;
 constexpr int kReadRetryMs = 1000;
+// How long the pods' streams stay quiet before their first lines are shown merged, and how long
+// at most they are held.
+constexpr int kBacklogQuietMs = 150;
+constexpr qint64 kBacklogMaxMs = 1000;
+
+qint64 nanosecondsOf(const kube::PodLogLine& line)
+{
+    qint64 ns = 0;
+    return kube::parseRfc3339Nano(line.timeText, &ns) ? ns
+                                                      : line.time.toMSecsSinceEpoch() * 1'000'000;
+}
 
 } // namespace
 
@@ -42,8 +55,11 @@ PodLogView::PodLogView(kube::KubeCluster* cluster, const QString& nameSpace,
     , m_follow(new QCheckBox(tr("Follow &new lines"), this))
     , m_status(new QLabel(this))
     , m_readRetry(new QTimer(this))
+    , m_backlogQuiet(new QTimer(this))
 {
     buildLayout();
+    m_backlogQuiet->setSingleShot(true);
+    connect(m_backlogQuiet, &QTimer::timeout, this, &PodLogView::flushBacklog);
     connect(m_cluster, &kube::KubeCluster::objectRead, this, &PodLogView::onPodRead);
     connect(m_cluster, &kube::KubeCluster::statusChanged, this, &PodLogView::onClusterStatus);
     connect(m_cluster, &kube::KubeCluster::logLines, this,
@@ -54,14 +70,23 @@ PodLogView::PodLogView(kube::KubeCluster* cluster, const QString& nameSpace,
                     m_reconnecting = false;
                     setStatus(followingText());
                 }
-                const LogBatch batch = m_feed.convert(lines);
-                if (!batch.isEmpty())
-                    m_model->enqueue(batch);
+                if (!m_gatheringBacklog) {
+                    showLines(lines);
+                    return;
+                }
+                if (m_backlog.isEmpty())
+                    m_backlogAge.start();
+                m_backlog.append(lines);
+                if (m_backlogAge.elapsed() >= kBacklogMaxMs)
+                    flushBacklog();
+                else
+                    m_backlogQuiet->start(kBacklogQuietMs);
             });
     connect(m_cluster, &kube::KubeCluster::logEnded, this,
             [this](quint64 id, const QString& error) {
                 if (id != m_streamId)
                     return;
+                flushBacklog();
                 m_streamId = 0;
                 m_reconnecting = false;
                 if (!error.isEmpty())
@@ -368,11 +393,34 @@ void PodLogView::onClusterStatus(const kube::ClusterStatus& status)
     }
 }
 
+void PodLogView::showLines(const QList<kube::PodLogLine>& lines)
+{
+    const LogBatch batch = m_feed.convert(lines);
+    if (!batch.isEmpty())
+        m_model->enqueue(batch);
+}
+
+void PodLogView::flushBacklog()
+{
+    m_backlogQuiet->stop();
+    if (!std::exchange(m_gatheringBacklog, false))
+        return;
+    QList<kube::PodLogLine> lines = std::exchange(m_backlog, {});
+    // Stable: the lines of one pod keep their order where their times are equal.
+    std::stable_sort(lines.begin(), lines.end(),
+                     [](const kube::PodLogLine& a, const kube::PodLogLine& b) {
+                         return nanosecondsOf(a) < nanosecondsOf(b);
+                     });
+    showLines(lines);
+}
+
 void PodLogView::openStream()
 {
     stopStream();
     m_feed.restart();
     m_model->clear();
+    m_backlog.clear();
+    m_backlogQuiet->stop();
     kube::PodLogRequest request;
     request.nameSpace = m_nameSpace;
     for (const QString& pod : std::as_const(m_pods))
@@ -385,6 +433,7 @@ void PodLogView::openStream()
     request.sinceSeconds = m_sinceSeconds;
     if (request.pods.isEmpty())
         return;
+    m_gatheringBacklog = request.pods.size() > 1;
     m_streamId = m_cluster->followLogs(request);
     setStatus(followingText());
 }
@@ -397,6 +446,9 @@ void PodLogView::stopStream()
         m_cluster->stopLogs(m_streamId);
     m_streamId = 0;
     m_reconnecting = false;
+    m_gatheringBacklog = false;
+    m_backlog.clear();
+    m_backlogQuiet->stop();
 }
 
 QString PodLogView::followingText() const

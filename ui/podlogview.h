@@ -5,6 +5,7 @@
 
 #include "podlogfeed.h"
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QJsonObject>
 #include <QPointer>
@@ -93,6 +94,8 @@ private:
     void fillContainers(const QJsonObject& pod);
     QString followingText() const;
     void setStatus(const QString& text);
+    void showLines(const QList<kube::PodLogLine>& lines);
+    void flushBacklog();
 
     QPointer<kube::KubeCluster> m_cluster;
     QString m_nameSpace;
@@ -108,6 +111,12 @@ private:
     QCheckBox* m_follow;
     QLabel* m_status;
     QTimer* m_readRetry;
+    // The first lines of several pods arrive pod by pod: they are held until the streams go
+    // quiet (or a second has passed) and shown in time order, as one log.
+    QTimer* m_backlogQuiet;
+    QElapsedTimer m_backlogAge;
+    bool m_gatheringBacklog = false;
+    QList<kube::PodLogLine> m_backlog;
 
     PodLogFeed m_feed;
     // Pod reads in flight, by request id; the stream opens when none is left.

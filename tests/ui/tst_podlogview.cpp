@@ -16,6 +16,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
+#include <QSet>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -58,6 +59,7 @@ private Q_SLOTS:
     void choicesReadTheLogAnew();
     void destructionStopsTheStream();
     void aPodThatCannotBeReadIsNamedAndTheRestFollowed();
+    void mergedBacklogInTimeOrder();
     // Last: it stops the server.
     void saysReconnectingWhileTheClusterIsAway();
 
@@ -260,6 +262,38 @@ void TestPodLogView::aPodThatCannotBeReadIsNamedAndTheRestFollowed()
     QVERIFY2(status.startsWith(u"Following shop-1"_qs), qPrintable(status));
     QVERIFY2(status.contains(u"gone-1"_qs) && status.contains(u"not found"_qs), qPrintable(status));
     QCOMPARE(view.model()->steps(), QStringList{u"shop-1"_qs});
+}
+
+// Two pods that have written for a while: their logs read without following come as one log in
+// time order, not one pod's lines after the other's.
+void TestPodLogView::mergedBacklogInTimeOrder()
+{
+    createRunningPod(u"tick-1"_qs);
+    createRunningPod(u"tick-2"_qs);
+    const auto lines = [this](const QString& pod) {
+        const auto answer = m_fake.request("GET", u"/api/v1/namespaces/default/pods/"_qs + pod +
+                                                      u"/log?container=app"_qs);
+        return answer.body.count('\n');
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(lines(u"tick-1"_qs) >= 4 && lines(u"tick-2"_qs) >= 4, kTimeoutMs);
+
+    const auto cluster = makeCluster();
+    PodLogView view(cluster.get(), u"default"_qs, {u"tick-1"_qs, u"tick-2"_qs});
+    QSignalSpy ended(&view, &PodLogView::streamEnded);
+    view.setFollow(false);
+    QTRY_VERIFY_WITH_TIMEOUT(!ended.isEmpty(), kTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(view.model()->rowCount() >= 8, kTimeoutMs);
+
+    QSet<QString> pods;
+    qint64 previous = 0;
+    for (int row = 0; row < view.model()->rowCount(); ++row) {
+        const QModelIndex index = view.model()->index(row);
+        const qint64 time = index.data(LogModel::TimeRole).toLongLong();
+        QVERIFY2(time >= previous, qPrintable(view.model()->plainText(row)));
+        previous = time;
+        pods.insert(index.data(LogModel::StepRole).toString());
+    }
+    QCOMPARE(pods, (QSet<QString>{u"tick-1"_qs, u"tick-2"_qs}));
 }
 
 void TestPodLogView::saysReconnectingWhileTheClusterIsAway()
