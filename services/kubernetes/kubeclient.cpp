@@ -433,7 +433,7 @@ KubeClient::KubeClient(ClusterConnection connection, QString clusterName,
     QString server = d->connection.server.trimmed();
     while (server.endsWith(u'/'))
         server.chop(1);
-    d->where = u"cluster " + d->clusterName + u" (" + server + u')';
+    d->where = clusterLabel(d->clusterName, server);
     if (d->connection.hasExec)
         d->plugin =
             plugin ? std::move(plugin) : std::make_shared<ExecCredentialProvider>(d->connection);
@@ -496,6 +496,14 @@ KubeAnswer KubeClient::stream(const QString& pathAndQuery,
 {
     return d->run(QByteArrayLiteral("GET"), pathAndQuery, {}, {}, 0, control.cancel, &onData,
                   control.idleTimeoutMs);
+}
+
+QString clusterLabel(const QString& clusterName, const QString& server)
+{
+    QString url = server.trimmed();
+    while (url.endsWith(u'/'))
+        url.chop(1);
+    return u"cluster " + clusterName + u" (" + url + u')';
 }
 
 QString statusMessage(long httpStatus, const QByteArray& body, QString* reason)

@@ -83,6 +83,10 @@ private:
     std::unique_ptr<Private> d;
 };
 
+// "cluster NAME (https://server)": how a client names its cluster at the start of a transport
+// error (refused, TLS, timed out).
+QString clusterLabel(const QString& clusterName, const QString& server);
+
 // "NotFound (HTTP 404): deployments.apps \"web\" not found" from a metav1.Status body; for a
 // body that is not one, the HTTP status and the start of the body as text. Never more than
 // 300 characters of the server's text.

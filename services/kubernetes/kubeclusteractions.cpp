@@ -75,7 +75,8 @@ QString failure(ClusterShared& shared, quint64 generation, const KubeAnswer& ans
         return {};
     if (answer.unreachable)
         shared.lost(generation, answer.error);
-    return QStringLiteral("cannot %1 on cluster %2: %3").arg(what, shared.name(), answer.error);
+    return QStringLiteral("cannot %1 on cluster %2: %3")
+        .arg(what, shared.name(), shared.reasonOf(answer.error));
 }
 
 using Act = std::function<QString(ClusterShared& shared, KubeClient& client, quint64 generation,
@@ -282,10 +283,10 @@ quint64 KubeCluster::podMetrics(const QString& nameSpace)
     const quint64 request = ++d->lastId;
     d->call([request, nameSpace](ClusterShared& shared, KubeClient& client, quint64) {
         const PodMetricsAnswer answer = readPodMetrics(client, nameSpace, shared.closing());
-        const QString error =
-            answer.error.isEmpty()
-                ? QString()
-                : QStringLiteral("cluster %1: %2").arg(shared.name(), answer.error);
+        const QString error = answer.error.isEmpty()
+                                  ? QString()
+                                  : QStringLiteral("cluster %1: %2")
+                                        .arg(shared.name(), shared.reasonOf(answer.error));
         shared.post([request, pods = answer.pods, error](KubeCluster* cluster) {
             Q_EMIT cluster->podMetricsRead(request, pods, error);
         });

@@ -26,11 +26,17 @@ ClusterShared::ClusterShared(QString name, ClusterConnection connection, Cluster
                              KubeCluster* owner)
     : m_name(std::move(name))
     , m_connection(std::move(connection))
+    , m_labelPrefix(clusterLabel(m_name, m_connection.server) + u": ")
     , m_plugin(m_connection.hasExec ? std::make_shared<ExecCredentialProvider>(m_connection)
                                     : nullptr)
     , m_options(options)
     , m_owner(owner)
 {}
+
+QString ClusterShared::reasonOf(const QString& error) const
+{
+    return error.startsWith(m_labelPrefix) ? error.mid(m_labelPrefix.size()) : error;
+}
 
 std::unique_ptr<KubeClient> ClusterShared::makeClient() const
 {
@@ -251,11 +257,7 @@ void KubeClusterWorker::fail(const QString& error)
     m_shared->disconnected();
     m_status.state = ClusterState::Disconnected;
     // The views name the cluster and its server beside the reason already.
-    QString server = m_shared->connection().server.trimmed();
-    while (server.endsWith(u'/'))
-        server.chop(1);
-    const QString where = u"cluster " + m_shared->name() + u" (" + server + u"): ";
-    m_status.error = error.startsWith(where) ? error.mid(where.size()) : error;
+    m_status.error = m_shared->reasonOf(error);
     m_status.serverVersion.clear();
     ++m_status.attempt;
     m_status.retryInMs = backoffMs(m_status.attempt);

@@ -46,6 +46,9 @@ public:
     ClusterShared& operator=(const ClusterShared&) = delete;
 
     const QString& name() const { return m_name; }
+    // A client's error without the cluster's label in front ("cluster NAME (URL): "), for a
+    // message or view that names the cluster itself.
+    QString reasonOf(const QString& error) const;
     const ClusterConnection& connection() const { return m_connection; }
     const ClusterOptions& options() const { return m_options; }
     const std::atomic_bool* closing() const { return &m_closing; }
@@ -79,6 +82,7 @@ public:
 private:
     const QString m_name;
     const ClusterConnection m_connection;
+    const QString m_labelPrefix; // clusterLabel() and ": "
     // The exec plugin every client of the cluster signs in with: it runs once per credential.
     const std::shared_ptr<ExecCredentialProvider> m_plugin;
     const ClusterOptions m_options;

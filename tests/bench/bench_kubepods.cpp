@@ -32,31 +32,14 @@
 
 using namespace launchdeck;
 
+using launchdeck::bench::percentile;
+using launchdeck::bench::statusKiB;
+
 namespace {
 
 constexpr int kNamespaces = 20;
 constexpr int kPodsPerNamespace = 250;
 constexpr int kChurnPerSecond = 100;
-
-double percentile(const QList<double>& sorted, double share)
-{
-    if (sorted.isEmpty())
-        return 0;
-    return sorted[std::min<qsizetype>(sorted.size() - 1, qsizetype(share * double(sorted.size())))];
-}
-
-qint64 statusKiB(const QByteArray& field)
-{
-    QFile status(QStringLiteral("/proc/self/status"));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    const QByteArray key = field + ':';
-    for (const QByteArray& line : status.readAll().split('\n')) {
-        if (line.startsWith(key))
-            return line.mid(key.size()).trimmed().split(' ').first().toLongLong();
-    }
-    return -1;
-}
 
 // A pod as a kubelet leaves a running one: two containers, ready, with the fields the columns
 // read. Already Running, so the fake's controller leaves it as it is.

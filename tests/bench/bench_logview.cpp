@@ -1,8 +1,9 @@
 // Benchmark: GUI event-loop lateness while the log view follows a step that prints millions of
 // lines through the real runner, the console's memory, and whether the view ends on the newest
 // lines with the last one in view. Prints figures; exits 1 when the end state is wrong.
-#include "logmodel.h"
+#include "benchruns.h"
 #include "loglistview.h"
+#include "logmodel.h"
 #include "logview.h"
 #include "pipeline/pipelineparser.h"
 #include "pipeline/pipelinerunnerhost.h"
@@ -18,30 +19,8 @@
 
 using namespace launchdeck;
 
-namespace {
-
-double percentile(const QList<double>& sorted, double share)
-{
-    if (sorted.isEmpty())
-        return 0;
-    return sorted[std::min<qsizetype>(sorted.size() - 1, qsizetype(share * double(sorted.size())))];
-}
-
-// A field of /proc/self/status in KiB: "VmRSS" now, "VmHWM" at the peak.
-qint64 statusKiB(const QByteArray& field)
-{
-    QFile status(QStringLiteral("/proc/self/status"));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    const QByteArray key = field + ':';
-    for (const QByteArray& line : status.readAll().split('\n')) {
-        if (line.startsWith(key))
-            return line.mid(key.size()).trimmed().split(' ').first().toLongLong();
-    }
-    return -1;
-}
-
-} // namespace
+using launchdeck::bench::percentile;
+using launchdeck::bench::statusKiB;
 
 int main(int argc, char* argv[])
 {

@@ -2,6 +2,9 @@
 // runs that failed with why. A failed run is counted and shown, never averaged in or dropped.
 #pragma once
 
+#include <QByteArray>
+#include <QFile>
+#include <QList>
 #include <QString>
 #include <QStringList>
 
@@ -68,6 +71,28 @@ private:
 inline double ratio(double value, double reference)
 {
     return reference > 0 ? value / reference : 0;
+}
+
+// The value below which `share` (0.99: p99) of the sorted samples lie; 0 for none.
+inline double percentile(const QList<double>& sorted, double share)
+{
+    if (sorted.isEmpty())
+        return 0;
+    return sorted[std::min<qsizetype>(sorted.size() - 1, qsizetype(share * double(sorted.size())))];
+}
+
+// A field of /proc/self/status in KiB: "VmRSS" now, "VmHWM" at the peak; -1 when unreadable.
+inline qint64 statusKiB(const QByteArray& field)
+{
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    const QByteArray key = field + ':';
+    for (const QByteArray& line : status.readAll().split('\n')) {
+        if (line.startsWith(key))
+            return line.mid(key.size()).trimmed().split(' ').first().toLongLong();
+    }
+    return -1;
 }
 
 } // namespace launchdeck::bench

@@ -548,6 +548,13 @@ void TestKubeCluster::stoppedServerDisconnectsAndReconnects()
     QVERIFY2(!cluster.status().error.contains(u"cluster fake"_qs),
              qPrintable(cluster.status().error));
     QVERIFY(cluster.status().retryInMs > 0);
+    // An action meanwhile fails naming the cluster once.
+    QSignalSpy finished(&cluster, &KubeCluster::actionFinished);
+    cluster.remove(u"ConfigMap"_qs, u"default"_qs, u"gone"_qs);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kWaitMs);
+    const QString actionError = finished.at(0).at(1).toString();
+    QVERIFY2(!actionError.isEmpty(), "the action succeeded with no server");
+    QCOMPARE(actionError.count(u"cluster fake"_qs), 1);
 
     QString error;
     QVERIFY2(m_server.start(&error), qPrintable(error));
