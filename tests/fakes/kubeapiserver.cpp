@@ -99,8 +99,7 @@ bool KubeApiServer::makeCertificates(QString* error)
 
 bool KubeApiServer::writeKubeconfig(QString* error)
 {
-    const QString text =
-        QStringLiteral(R"(apiVersion: v1
+    const QString text = QStringLiteral(R"(apiVersion: v1
 kind: Config
 clusters:
 - name: fake
@@ -118,6 +117,9 @@ users:
 - name: viewer
   user:
     token: %6
+- name: restricted
+  user:
+    token: %7
 contexts:
 - name: cert
   context: {cluster: fake, user: cert}
@@ -125,9 +127,12 @@ contexts:
   context: {cluster: fake, user: token}
 - name: viewer
   context: {cluster: fake, user: viewer}
+- name: restricted
+  context: {cluster: fake, user: restricted}
 current-context: cert
 )")
-            .arg(url(), caPath(), clientCertificatePath(), clientKeyPath(), m_token, m_viewerToken);
+                             .arg(url(), caPath(), clientCertificatePath(), clientKeyPath(),
+                                  m_token, m_viewerToken, m_restrictedToken);
     return writeText(kubeconfigPath(), text.toUtf8(), error);
 }
 
@@ -150,6 +155,7 @@ bool KubeApiServer::start(QString* error)
         return false;
     m_token = randomToken();
     m_viewerToken = randomToken();
+    m_restrictedToken = randomToken();
     const QString portFile = path(u"port"_qs);
     QFile::remove(portFile);
     m_process = std::make_unique<QProcess>();
@@ -161,8 +167,13 @@ bool KubeApiServer::start(QString* error)
                              u"--viewer-token"_qs, m_viewerToken, u"--port-file"_qs, portFile,
                              u"--ready-seconds"_qs, QString::number(m_options.readySeconds),
                              u"--log-interval-ms"_qs, QString::number(m_options.logIntervalMs)});
+    QStringList arguments = m_process->arguments();
+    arguments << u"--restricted-token"_qs << m_restrictedToken;
+    for (const QString& rule : m_options.restrictedDeny)
+        arguments << u"--restricted-deny"_qs << rule;
     if (!m_options.metrics)
-        m_process->setArguments(m_process->arguments() << u"--no-metrics"_qs);
+        arguments << u"--no-metrics"_qs;
+    m_process->setArguments(arguments);
     m_process->setStandardOutputFile(path(u"server.log"_qs), QIODevice::Append);
     m_process->setStandardErrorFile(path(u"server.log"_qs), QIODevice::Append);
     // A test that crashes or is killed by its timeout must not leave the server behind.

@@ -2,7 +2,10 @@
 // loopback port with TLS from a test CA made with openssl, a client certificate and bearer
 // tokens, and a kubeconfig written for it, so that kubectl and Launchdeck's client reach it as
 // they reach a cluster. Its controllers run Deployments and their pods, whose containers write
-// log lines; it serves metrics.k8s.io unless told not to. Stopped by pid when the object goes.
+// log lines; it serves metrics.k8s.io unless told not to. It answers SelfSubjectAccessReviews,
+// enforces ResourceQuotas on pod creation and keeps managedFields for server-side apply, with
+// its conflicts. Image tags ending in "-never-ready", "-crash-loop" or "-image-pull" fail as the
+// pod annotation fake.launchdeck.dev/fail does. Stopped by pid when the object goes.
 #pragma once
 
 #include <QByteArray>
@@ -41,6 +44,10 @@ struct KubeApiServerOptions
     int logIntervalMs = 500;
     // false: no metrics.k8s.io group, as a cluster without metrics-server.
     bool metrics = true;
+    // What the "restricted" user (restrictedToken()) may not do, each "VERB RESOURCE[.GROUP]
+    // [/SUBRESOURCE]": "patch deployments.apps", "create services", "get services/proxy".
+    // Everything else it may; refusals and SelfSubjectAccessReviews answer accordingly.
+    QStringList restrictedDeny;
 };
 
 class KubeApiServer final
@@ -64,14 +71,17 @@ public:
     QString url() const; // https://127.0.0.1:PORT
     quint16 port() const { return m_port; }
     // The kubeconfig: clusters "fake"; users "cert" (client certificate), "token" (bearer token
-    // with full access), "viewer" (a token that may only get, list and watch); contexts of the
-    // same names; current-context "cert".
+    // with full access), "viewer" (a token that may only get, list and watch), "restricted" (a
+    // token denied what KubeApiServerOptions::restrictedDeny lists); contexts of the same names;
+    // current-context "cert".
     QString kubeconfigPath() const;
     QString caPath() const;
     QString clientCertificatePath() const;
     QString clientKeyPath() const;
     QString token() const { return m_token; }
     QString viewerToken() const { return m_viewerToken; }
+    // The token of the user "restricted" (see KubeApiServerOptions::restrictedDeny).
+    QString restrictedToken() const { return m_restrictedToken; }
 
     // A request with the full-access token, verified against the test CA.
     KubeAnswer request(const QByteArray& method, const QString& path,
@@ -118,6 +128,7 @@ private:
     quint16 m_port = 0;
     QString m_token;
     QString m_viewerToken;
+    QString m_restrictedToken;
     KubeApiServerOptions m_options;
 };
 

@@ -3,8 +3,10 @@
 # distinct pod template (named after the template's hash, with the pod-template-hash label and
 # the deployment.kubernetes.io/revision annotation), rolls between them with RollingUpdate
 # (maxSurge, maxUnavailable) or Recreate, keeps revisionHistoryLimit old ones, and reports the
-# status and conditions kubectl rollout status reads. Every write goes through the store, so
-# watches see the controllers at work.
+# status and conditions kubectl rollout status reads. A pod creation the API refuses (an exceeded
+# ResourceQuota) is a FailedCreate event and the ReplicaFailure condition, retried a little later,
+# as the real controllers do. Every write goes through the store, so watches see the controllers
+# at work; the quota controller's pass keeps ResourceQuota usage.
 
 import sys
 import threading
@@ -12,9 +14,10 @@ import time
 import traceback
 
 from defaults import (HASH_LABEL, controller_uid, owner_reference, random_suffix, resolve,
-                      template_hash, without_hash)
+                      same_template, template_hash, without_hash)
 from events import Recorder, timestamp
 from kubelet import Kubelet, is_ready
+from quota import refresh as refresh_quotas
 from resources import BY_PATH
 from status import ApiError
 from workloads import Workloads
@@ -33,6 +36,8 @@ TICK_SECONDS = 0.05
 # thousands of seeded pods do not cost the server a full pass every tick; while a Deployment is
 # still rolling out a pass runs this often for what only time decides (its progress deadline).
 IDLE_PASS_SECONDS = 0.25
+# How long a controller waits before it tries again to create a pod the API refused.
+CREATE_RETRY_SECONDS = 1.0
 
 
 def revision(obj):
@@ -73,6 +78,8 @@ class Controllers:
         self.progress = {}  # deployment uid -> (signature, monotonic time of the last progress)
         self.seen_revision = -1  # the store's revision after the last pass
         self.last_pass = 0.0
+        # owner uid -> (monotonic time of the next try, pod name, the API's refusal)
+        self.failed_creates = {}
 
     def start(self):
         threading.Thread(target=self._run, name="controllers", daemon=True).start()
@@ -87,7 +94,9 @@ class Controllers:
 
     def tick(self):
         now = time.monotonic()
+        retry_due = any(at <= now for at, _, _ in self.failed_creates.values())
         if self.store.revision == self.seen_revision and not self.kubelet.waiting() and \
+                not retry_due and \
                 (now - self.last_pass < IDLE_PASS_SECONDS or not self._rolling_out()):
             return
         self.last_pass = now
@@ -123,6 +132,9 @@ class Controllers:
                 self._guard(self._sync_replicaset, replicaset, pods)
         self.workloads.sync(self.store.select(PODS), self.store.select(NODES))
         self.kubelet.sync(self.store.select(PODS), self.store.select(NODES))
+        refresh_quotas(self.store)
+        for uid in [u for u in self.failed_creates if u in self.store.deleted_uids]:
+            del self.failed_creates[uid]
 
     @staticmethod
     def _guard(sync, *args):
@@ -133,7 +145,19 @@ class Controllers:
 
     # --- ReplicaSets ------------------------------------------------------------------------
 
+    def _pod_name(self, owner):
+        """A new pod's name; the refused one again while a creation is being retried, so that
+        its FailedCreate event counts up instead of multiplying."""
+        failed = self.failed_creates.get(owner["metadata"]["uid"])
+        return failed[1] if failed else owner["metadata"]["name"] + "-" + random_suffix()
+
     def _create_pod(self, owner, template, name, extra_labels=None, node=None):
+        """The created pod; raises the API's refusal (again, without asking, until the retry is
+        due) after recording it as the owner's FailedCreate event."""
+        uid = owner["metadata"]["uid"]
+        failed = self.failed_creates.get(uid)
+        if failed and time.monotonic() < failed[0]:
+            raise failed[2]
         meta = template.get("metadata") or {}
         pod = {"metadata": {"name": name, "generateName": owner["metadata"]["name"] + "-",
                             "labels": dict(meta.get("labels") or {}, **(extra_labels or {})),
@@ -143,9 +167,24 @@ class Controllers:
             pod["metadata"]["annotations"] = dict(meta["annotations"])
         if node:
             pod["spec"]["nodeName"] = node
-        created = self.store.create(PODS, owner["metadata"]["namespace"], pod)
+        component = owner["kind"].lower() + "-controller"
+        try:
+            created = self.store.create(PODS, owner["metadata"]["namespace"], pod)
+        except ApiError as error:
+            if error.code == 404:
+                raise  # the namespace is going away
+            self.failed_creates[uid] = (time.monotonic() + CREATE_RETRY_SECONDS, name, error)
+            message = error.status["message"]
+            if owner["kind"] == "StatefulSet":
+                message = "create Pod %s in StatefulSet %s failed error: %s" % (
+                    name, owner["metadata"]["name"], message)
+            else:
+                message = "Error creating: " + message
+            self.recorder.record(owner, "FailedCreate", message, "Warning", component)
+            raise
+        self.failed_creates.pop(uid, None)
         self.recorder.record(owner, "SuccessfulCreate", "Created pod: " + name,
-                             component=owner["kind"].lower() + "-controller")
+                             component=component)
         return created
 
     def _delete_pod(self, owner, pod):
@@ -160,11 +199,20 @@ class Controllers:
         meta = rs["metadata"]
         owned = [p for p in pods if controller_uid(p) == meta["uid"]]
         wanted = replicas(rs)
+        failure = None
         if len(owned) < wanted:
             for _ in range(wanted - len(owned)):
-                owned.append(self._create_pod(rs, rs["spec"].get("template") or {},
-                                              meta["name"] + "-" + random_suffix()))
-        elif len(owned) > wanted:
+                try:
+                    owned.append(self._create_pod(rs, rs["spec"].get("template") or {},
+                                                  self._pod_name(rs)))
+                except ApiError as error:
+                    if error.code == 404:
+                        raise
+                    failure = error.status["message"]
+                    break
+        else:
+            self.failed_creates.pop(meta["uid"], None)
+        if len(owned) > wanted:
             # Not ready first, then the newest, as the real controller picks.
             newest = sorted(owned, key=lambda p: int(p["metadata"]["resourceVersion"]),
                             reverse=True)
@@ -178,6 +226,14 @@ class Controllers:
                   "observedGeneration": meta.get("generation", 1)}
         status = {k: v for k, v in status.items() if v or k in ("replicas",
                                                                  "observedGeneration")}
+        # ReplicaFailure stays as first set while creations keep failing (as the real
+        # controller leaves it) and goes with the first pass that creates what it must.
+        previous = next((c for c in (rs.get("status") or {}).get("conditions", [])
+                         if c.get("type") == "ReplicaFailure"), None)
+        if failure is not None:
+            status["conditions"] = [previous or {
+                "type": "ReplicaFailure", "status": "True", "lastTransitionTime": timestamp(),
+                "reason": "FailedCreate", "message": failure}]
 
         def write(current):
             current["status"] = status
@@ -228,8 +284,7 @@ class Controllers:
         uid = meta["uid"]
         owned = [rs for rs in all_replicasets if controller_uid(rs) == uid]
         template = spec.get("template") or {}
-        new = next((rs for rs in owned if without_hash(rs["spec"].get("template")) == template),
-                   None)
+        new = next((rs for rs in owned if same_template(rs["spec"].get("template"), template)), None)
         top = max((revision(rs) for rs in owned), default=0)
         created = False
         if new is None and not spec.get("paused"):
@@ -361,6 +416,16 @@ class Controllers:
         else:
             progressing = ("True", before["reason"], before.get("message", ""))
         conditions.append(_condition("Progressing", *progressing, previous))
+        # The ReplicaSets' failure to create pods shows on the Deployment, the new one's first.
+        failure = next((c for rs in ([new] if new is not None else []) + olds
+                        for c in (rs.get("status") or {}).get("conditions", [])
+                        if c.get("type") == "ReplicaFailure"), None)
+        if failure is not None:
+            conditions.append({"type": "ReplicaFailure", "status": failure.get("status"),
+                               "lastUpdateTime": failure.get("lastTransitionTime"),
+                               "lastTransitionTime": failure.get("lastTransitionTime"),
+                               "reason": failure.get("reason"),
+                               "message": failure.get("message")})
         status["conditions"] = conditions
         status = {k: v for k, v in status.items() if v or k == "observedGeneration"}
         number = revision(new) if new is not None else None

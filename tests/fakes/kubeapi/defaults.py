@@ -40,6 +40,20 @@ def pod_spec(spec):
     spec.setdefault("schedulerName", "default-scheduler")
 
 
+def _requests_from_limits(spec):
+    # A pod's (not a template's) container that sets a limit and no request for a resource
+    # requests its limit, as SetDefaults_Pod does: what a ResourceQuota counts.
+    for field in ("containers", "initContainers"):
+        for container in spec.get(field) or []:
+            resources = container.get("resources") if isinstance(container, dict) else None
+            if isinstance(resources, dict) and isinstance(resources.get("limits"), dict) and \
+                    resources["limits"]:
+                requests = resources.setdefault("requests", {})
+                if isinstance(requests, dict):
+                    for name, value in resources["limits"].items():
+                        requests.setdefault(name, value)
+
+
 def _template(spec):
     template = spec.get("template")
     if isinstance(template, dict):
@@ -55,6 +69,7 @@ def apply(resource, obj):
     kind = resource.kind
     if kind == "Pod":
         pod_spec(spec)
+        _requests_from_limits(spec)
         return
     if kind not in ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"):
         return
@@ -90,6 +105,19 @@ def without_hash(template):
     if labels:
         labels.pop(HASH_LABEL, None)
     return template
+
+
+def same_template(replicaset_template, template):
+    """Whether a ReplicaSet runs `template`, as the Deployment controller compares them: the
+    hash label aside and a null creationTimestamp (what a typed client such as kubectl's writes
+    into a template) equal to none."""
+    def plain(value):
+        value = without_hash(value)
+        meta = value.get("metadata")
+        if isinstance(meta, dict) and meta.get("creationTimestamp", 0) is None:
+            del meta["creationTimestamp"]
+        return value
+    return plain(replicaset_template) == plain(template)
 
 
 def template_hash(template, salt=""):

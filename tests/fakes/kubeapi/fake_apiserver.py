@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 # A fake Kubernetes API server for Launchdeck's tests: discovery and OpenAPI v3, CRUD, PATCH,
 # paged lists and watches of the common kinds over TLS, with client-certificate and bearer-token
-# authentication; the scale, status and log subresources; metrics.k8s.io; and controllers that
-# run Deployments, ReplicaSets, StatefulSets, DaemonSets and their pods. Python's standard
-# library only. It listens on a loopback port it picks, writes that port to --port-file once it
-# accepts connections, and runs until killed.
+# authentication; the scale, status and log subresources; metrics.k8s.io; server-side apply
+# with managedFields and conflicts; SelfSubjectAccessReview and per-user denials; ResourceQuota
+# admission; and controllers that run Deployments, ReplicaSets, StatefulSets, DaemonSets and
+# their pods. Python's standard library only. It listens on a loopback port it picks, writes
+# that port to --port-file once it accepts connections, and runs until killed.
 #
 #   fake_apiserver.py --cert server.crt --key server.key --client-ca ca.crt \
 #       --token admin-token --viewer-token read-only-token --port-file port \
+#       [--restricted-token token --restricted-deny "patch deployments.apps" ...] \
 #       [--ready-seconds 1] [--log-interval-ms 500] [--no-metrics]
 
 import argparse
@@ -20,10 +22,12 @@ from http.server import ThreadingHTTPServer
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import resources  # noqa: E402 - after the path is set
+import access  # noqa: E402 - after the path is set
+import resources  # noqa: E402
 from controller import Controllers  # noqa: E402
 from handler import Handler  # noqa: E402
 from logs import LogBook  # noqa: E402
+from quota import QuotaAdmission  # noqa: E402
 from resources import BY_PATH  # noqa: E402
 from store import Store  # noqa: E402
 
@@ -80,6 +84,11 @@ def main():
                         help="a bearer token with full access (repeatable)")
     parser.add_argument("--viewer-token", action="append", default=[],
                         help="a bearer token that may only get, list and watch (repeatable)")
+    parser.add_argument("--restricted-token", action="append", default=[],
+                        help='a bearer token of the user "restricted" (repeatable)')
+    parser.add_argument("--restricted-deny", action="append", default=[],
+                        help='what "restricted" may not do: "VERB RESOURCE[.GROUP][/SUB]" '
+                             '(repeatable), e.g. "patch deployments.apps"')
     parser.add_argument("--port", type=int, default=0, help="0: a free port")
     parser.add_argument("--port-file", help="where to write the port once listening")
     parser.add_argument("--bookmark-seconds", type=float, default=1.0,
@@ -100,7 +109,12 @@ def main():
 
     if args.no_metrics:
         resources.disable_group(resources.METRICS_GROUP)
+    try:
+        access.deny("restricted", args.restricted_deny)
+    except ValueError as error:
+        parser.error(str(error))
     store = Store()
+    store.admission.append(QuotaAdmission(store))
     seed(store)
     logbook = LogBook(args.log_interval_ms)
     Handler.store = store
@@ -108,6 +122,7 @@ def main():
     Handler.bookmark_seconds = args.bookmark_seconds
     Handler.tokens = {token: ("admin", True) for token in args.token}
     Handler.tokens.update({token: ("viewer", False) for token in args.viewer_token})
+    Handler.tokens.update({token: ("restricted", True) for token in args.restricted_token})
 
     server = Server(("127.0.0.1", args.port), Handler)
     server.verbose = args.verbose

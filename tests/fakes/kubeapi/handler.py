@@ -1,7 +1,8 @@
 # The HTTP face of the fake API server: authentication (client certificate or bearer token),
-# routing of discovery and OpenAPI, CRUD, PATCH, lists and watches, the scale, status and log
-# subresources, metrics.k8s.io, and the /fake/ admin endpoints tests use to change the server's
-# behaviour. Watches stream chunked, one JSON event per line, as the real server does.
+# authorization (access.py) and SelfSubjectAccessReviews, routing of discovery and OpenAPI, CRUD,
+# PATCH and server-side apply, lists and watches, the scale, status and log subresources,
+# metrics.k8s.io, and the /fake/ admin endpoints tests use to change the server's behaviour.
+# Watches stream chunked, one JSON event per line, as the real server does.
 
 import json
 import select
@@ -9,20 +10,23 @@ import time
 from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 
+import access
 import logs
+import managedfields
 import metrics
 import openapi
 import patch
 import resources
+import serversideapply
+import serviceproxy
 import subresources
 from resources import BY_PATH, SERVED_VERBS
-from status import (ApiError, bad_request, forbidden, method_not_allowed, path_not_found,
-                    success, too_old_resource_version, unauthorized)
+from status import (ApiError, bad_request, method_not_allowed, path_not_found, success,
+                    too_old_resource_version, unauthorized)
 from store import Filter
 
 # Paths anyone may read, as kube-apiserver's system:public-info-viewer role allows.
 PUBLIC = {"/readyz", "/livez", "/healthz", "/version"}
-READ_VERBS = {"get", "list", "watch"}
 # A watch without timeoutSeconds ends after this, as the real server ends one after 30-60 min.
 DEFAULT_WATCH_SECONDS = 1800
 # How often an idle watch looks whether its client has gone.
@@ -65,6 +69,11 @@ class Handler(BaseHTTPRequestHandler):
         body = self._read_body()
         try:
             user = self._authenticate(path)
+            proxied = serviceproxy.parse(self.path)
+            if proxied:  # services/proxy: one of the Service's pods answers, not the server
+                access.authorize(user, serviceproxy.verb(method), serviceproxy.SERVICES,
+                                 proxied.namespace, proxied.segment, "proxy")
+                return serviceproxy.serve(self, method, proxied, body)
             self._route(method, path, query, body, user)
         except ApiError as error:
             self._send_json(error.code, error.status)
@@ -145,8 +154,10 @@ class Handler(BaseHTTPRequestHandler):
         if verb not in SERVED_VERBS or verb not in resource.verbs or (
                 sub == "log" and verb != "get") or (sub and verb not in ("get", "update", "patch")):
             raise method_not_allowed()
-        if not user[1] and verb not in READ_VERBS:
-            raise forbidden(user[0], verb, resource, namespace, name, sub)
+        access.authorize(user, verb, resource, namespace, name, sub)
+        self.user = user
+        if resource.group == access.GROUP:
+            return self._send_json(201, access.review(user, self._decode(body)))
         if not resource.stored:
             return self._send_json(200, metrics.document(self.store, resource, namespace, name,
                                                          query))
@@ -154,6 +165,9 @@ class Handler(BaseHTTPRequestHandler):
         if dry_run not in (None, "All"):
             raise bad_request('Invalid dry run value: "%s", must be one of: All' % dry_run)
         self.dry_run = bool(dry_run)
+        # Who the write is recorded for in managedFields (an apply names its own manager).
+        self.manager = managedfields.manager_for(query, self.headers.get("User-Agent"), resource,
+                                                 sub)
         if sub == "log":
             return logs.serve(self, namespace, name, query)
         if sub:
@@ -184,8 +198,10 @@ class Handler(BaseHTTPRequestHandler):
             return self._patch(resource, namespace, name, query, body)
         obj = self._decode(body)
         if verb == "create":
-            return self._send_json(201, store.create(resource, namespace, obj, self.dry_run))
-        return self._send_json(200, store.replace(resource, namespace, name, obj, self.dry_run))
+            return self._send_json(201, store.create(resource, namespace, obj, self.dry_run,
+                                                     self.manager))
+        return self._send_json(200, store.replace(resource, namespace, name, obj, self.dry_run,
+                                                  self.manager))
 
     def _content_type(self):
         return self.headers.get("Content-Type", "application/json").split(";")[0].strip()
@@ -195,12 +211,15 @@ class Handler(BaseHTTPRequestHandler):
         if content_type not in patch.PATCH_TYPES:
             raise patch.unsupported_media_type()
         if content_type == patch.APPLY_PATCH:
-            code, obj = subresources.server_side_apply(self.store, resource, namespace, name,
-                                                       query, body)
+            # Creating the object through an apply also needs the create permission.
+            code, obj = serversideapply.apply(
+                self.store, resource, namespace, name, query, body,
+                lambda: access.authorize(self.user, "create", resource, namespace, name),
+                self.dry_run)
             return self._send_json(code, obj)
         return self._send_json(200, self.store.modify(
             resource, namespace, name, lambda current: patch.apply(content_type, current, body),
-            keep_status=resource.status, dry_run=self.dry_run))
+            keep_status=resource.status, dry_run=self.dry_run, manager=self.manager))
 
     def _subresource(self, verb, resource, namespace, name, sub, query, body):
         store = self.store
@@ -215,11 +234,13 @@ class Handler(BaseHTTPRequestHandler):
             if verb == "update":
                 obj = self._decode(body)
                 changed = store.modify(resource, namespace, name, lambda _: obj,
-                                       only_status=True, dry_run=self.dry_run)
+                                       only_status=True, dry_run=self.dry_run,
+                                       manager=self.manager)
             else:
                 changed = store.modify(resource, namespace, name,
                                        lambda current: patch.apply(content_type, current, body),
-                                       only_status=True, dry_run=self.dry_run)
+                                       only_status=True, dry_run=self.dry_run,
+                                       manager=self.manager)
             return self._send_json(200, changed)
         if verb == "get":
             return self._send_json(200, subresources.to_scale(store.get(resource, namespace,
@@ -227,10 +248,12 @@ class Handler(BaseHTTPRequestHandler):
         if verb == "update":
             scale = self._decode(body)
             return self._send_json(200, subresources.set_scale(store, resource, namespace, name,
-                                                               lambda _: scale, self.dry_run))
+                                                               lambda _: scale, self.dry_run,
+                                                               self.manager))
         return self._send_json(200, subresources.set_scale(
             store, resource, namespace, name,
-            lambda current: patch.apply(content_type, current, body), self.dry_run))
+            lambda current: patch.apply(content_type, current, body), self.dry_run,
+            self.manager))
 
     def _decode(self, body):
         content_type = self.headers.get("Content-Type", "application/json").split(";")[0]

@@ -2,8 +2,10 @@
 # and becomes Running and Ready after its ready delay (the server's --ready-seconds, or the pod
 # annotation fake.launchdeck.dev/ready-seconds). The annotation fake.launchdeck.dev/fail asks
 # for a failure: image-pull (ErrImagePull, then ImagePullBackOff), crash-loop (runs, exits 1,
-# CrashLoopBackOff with a growing restartCount) or never-ready (running, never Ready). A pod
-# created with a status of its own is left as it is, so that tests can seed any state.
+# CrashLoopBackOff with a growing restartCount) or never-ready (running, never Ready); so does an
+# image whose tag ends in "-image-pull", "-crash-loop" or "-never-ready"
+# (storefront/web:3.0-never-ready). A pod created with a status of its own is left as it is, so
+# that tests can seed any state.
 
 import hashlib
 import time
@@ -31,7 +33,7 @@ class PodState:
             self.ready_seconds = ready_seconds
         self.fail = annotations.get(FAIL_ANNOTATION)
         if self.fail not in FAILURES:
-            self.fail = None
+            self.fail = _failure_of_images(pod)
         self.where = (pod["metadata"]["namespace"], pod["metadata"]["name"])
         self.since = time.monotonic()  # entry into the current stage
         self.stage = "new"
@@ -39,6 +41,21 @@ class PodState:
         self.ip = "10.244.%d.%d" % (number // 250 % 250, number % 250 + 2)
         self.started = None  # RFC3339 start of the current run
         self.last_terminated = None
+
+
+def image_tag(image):
+    """The tag of an image reference ("" without one; a digest is not a tag)."""
+    name = (image or "").split("@", 1)[0].rsplit("/", 1)[-1]
+    return name.partition(":")[2]
+
+
+def _failure_of_images(pod):
+    for container in (pod.get("spec") or {}).get("containers") or []:
+        tag = image_tag(container.get("image"))
+        for failure in FAILURES:
+            if tag.endswith("-" + failure):
+                return failure
+    return None
 
 
 def _ready(pod):

@@ -1,7 +1,8 @@
 # PATCH bodies as kube-apiserver applies them: JSON merge patch (RFC 7386), JSON patch
 # (RFC 6902) and strategic merge patch with the patch merge keys of the kinds the fake serves
-# (k8s.io/apimachinery pkg/util/strategicpatch), plus a minimal server-side apply. Errors are
-# the Status objects the real server answers with.
+# (k8s.io/apimachinery pkg/util/strategicpatch); an apply to a subresource merges as a
+# strategic patch (serversideapply.py applies objects). Errors are the Status objects the real
+# server answers with.
 
 import copy
 import json

@@ -20,7 +20,7 @@ class Resource:
         self.group = group
         self.version = version
         self.verbs = verbs or CRUD_VERBS
-        # False for kinds computed on request (metrics), never kept in the store.
+        # False for kinds computed on request (metrics, access reviews), never stored.
         self.stored = stored
         self.scale = scale  # a /scale subresource
         self.namespaced = namespaced
@@ -63,6 +63,8 @@ RESOURCES = [
     Resource("secrets", "secret", "Secret", "", True),
     Resource("events", "event", "Event", "", True, ["ev"]),
     Resource("serviceaccounts", "serviceaccount", "ServiceAccount", "", True, ["sa"]),
+    Resource("resourcequotas", "resourcequota", "ResourceQuota", "", True, ["quota"],
+             status=True),
     Resource("deployments", "deployment", "Deployment", "apps", True, ["deploy"], ["all"],
              generation=True, status=True, scale=True),
     Resource("replicasets", "replicaset", "ReplicaSet", "apps", True, ["rs"], ["all"],
@@ -73,6 +75,9 @@ RESOURCES = [
              generation=True, status=True),
     Resource("ingresses", "ingress", "Ingress", "networking.k8s.io", True, ["ing"],
              generation=True, status=True),
+    # Answered on request (access.py), never kept: may the asking user do something?
+    Resource("selfsubjectaccessreviews", "selfsubjectaccessreview", "SelfSubjectAccessReview",
+             "authorization.k8s.io", False, verbs=["create"], stored=False),
     # metrics-server's kinds: computed on request, read only.
     Resource("pods", "", "PodMetrics", "metrics.k8s.io", True, version="v1beta1",
              verbs=["get", "list"], stored=False),
@@ -83,7 +88,8 @@ RESOURCES = [
 METRICS_GROUP = "metrics.k8s.io"
 # Groups besides the core one -> their single served version. handler.py drops the metrics
 # group when the server runs with --no-metrics.
-GROUP_VERSIONS = {"apps": "v1", "networking.k8s.io": "v1", METRICS_GROUP: "v1beta1"}
+GROUP_VERSIONS = {"apps": "v1", "networking.k8s.io": "v1", "authorization.k8s.io": "v1",
+                  METRICS_GROUP: "v1beta1"}
 GROUPS = list(GROUP_VERSIONS)
 
 # (group, plural) -> resource; the core group is "".

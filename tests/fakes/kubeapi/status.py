@@ -109,6 +109,13 @@ def forbidden(user, verb, resource, namespace, name=None, subresource=None):
                     _details(resource, name or ""))
 
 
+def forbidden_because(resource, name, reason):
+    """A refusal by admission (a quota, a policy), as apierrors.NewForbidden words it."""
+    subject = _qualified(resource) + (' "%s"' % name if name else "")
+    return ApiError(403, "Forbidden", "%s is forbidden: %s" % (subject, reason),
+                    _details(resource, name or ""))
+
+
 def expired_continue():
     return ApiError(410, "Expired",
                     "The provided continue parameter is too old to display a consistent list "

@@ -4,12 +4,14 @@
 
 import base64
 import binascii
+import collections
 import datetime
 import json
 import threading
 import uuid
 
 import defaults
+import managedfields
 from resources import BY_PATH
 from status import already_exists, bad_request, conflict, expired_continue, invalid, not_found
 
@@ -146,6 +148,10 @@ class Store:
         # Uids of deleted objects: the garbage collector removes what they owned (and not an
         # object whose owner never existed here).
         self.deleted_uids = set()
+        # Admission hooks (quota.QuotaAdmission): admit(resource, namespace, obj) may refuse a
+        # creation under the lock; created(...) follows it.
+        self.admission = []
+        self.counts = collections.Counter()  # (plural, group) -> objects stored
 
     def _key(self, resource, namespace, name):
         return (resource.name, resource.group, namespace or "", name)
@@ -161,7 +167,9 @@ class Store:
                 raise not_found(resource, name)
             return json.loads(json.dumps(obj))
 
-    def create(self, resource, namespace, obj, dry_run=False):
+    def create(self, resource, namespace, obj, dry_run=False, manager=None):
+        """`manager` (managedfields.Manager): the Update that creates it, recorded in
+        managedFields; None for the controllers' own writes."""
         meta = obj.setdefault("metadata", {})
         if not meta.get("name") and meta.get("generateName"):
             meta["name"] = meta["generateName"] + uuid.uuid4().hex[:5]
@@ -177,6 +185,10 @@ class Store:
                 raise already_exists(resource, name)
             if resource.namespaced:
                 self._require_namespace(namespace)
+            for hook in self.admission:
+                hook.admit(resource, namespace, obj)
+            if manager is not None:
+                managedfields.record_update(None, obj, manager)
             if dry_run:  # ?dryRun=All: the object as it would be, nothing kept
                 meta.update({"uid": str(uuid.uuid4()), "creationTimestamp": now()})
                 return json.loads(json.dumps(obj))
@@ -192,10 +204,13 @@ class Store:
             for field in ("deletionTimestamp", "deletionGracePeriodSeconds", "selfLink"):
                 meta.pop(field, None)
             self.objects[key] = obj
+            self.counts[(resource.name, resource.group)] += 1
             self._record(ADDED, resource, obj, None)
+            for hook in self.admission:
+                hook.created(resource, namespace, obj)
             return json.loads(json.dumps(obj))
 
-    def replace(self, resource, namespace, name, obj, dry_run=False):
+    def replace(self, resource, namespace, name, obj, dry_run=False, manager=None):
         self._check_body(resource, namespace, obj, name)
         defaults.apply(resource, obj)
         meta = obj.setdefault("metadata", {})
@@ -209,7 +224,7 @@ class Store:
                 raise conflict(resource, name)
             if dry_run:
                 return self.modify(resource, namespace, name, lambda _: obj,
-                                   keep_status=resource.status, dry_run=True)
+                                   keep_status=resource.status, dry_run=True, manager=manager)
             self.revision += 1
             for field in ("uid", "creationTimestamp", "namespace", "generation"):
                 if field in old["metadata"]:
@@ -222,17 +237,20 @@ class Store:
                     obj["status"] = old["status"]
                 else:
                     obj.pop("status", None)
+            if manager is not None:
+                managedfields.record_update(old, obj, manager)
             self.objects[key] = obj
             self._record(MODIFIED, resource, obj, old)
             return json.loads(json.dumps(obj))
 
     def modify(self, resource, namespace, name, change, keep_status=False, only_status=False,
-               expected_version=None, dry_run=False):
+               expected_version=None, dry_run=False, manager=None):
         """Read, change and write back one object under the lock, so that a controller's or a
         patch's write never loses another's. `change` edits a copy (it may raise an ApiError);
         nothing is written when it changes nothing. keep_status: a write of the object through
         its main resource, which keeps the stored status; only_status: a write through the
-        /status subresource, which keeps everything but the status."""
+        /status subresource, which keeps everything but the status. `manager`: the Update
+        recorded in managedFields (None: the controllers' writes, which record none)."""
         with self.lock:
             key = self._key(resource, namespace, name)
             old = self.objects.get(key)
@@ -267,6 +285,8 @@ class Store:
                     obj["metadata"][field] = old["metadata"][field]
                 else:
                     obj["metadata"].pop(field, None)
+            if manager is not None:
+                managedfields.record_update(old, obj, manager)
             if obj == old:
                 return json.loads(json.dumps(old))
             if dry_run:
@@ -278,6 +298,11 @@ class Store:
             self.objects[key] = obj
             self._record(MODIFIED, resource, obj, old)
             return json.loads(json.dumps(obj))
+
+    def count(self, resource):
+        """How many objects of `resource` there are (in every namespace)."""
+        with self.lock:
+            return self.counts[(resource.name, resource.group)]
 
     def select(self, resource, namespace=None):
         """Copies of every object of `resource` (in `namespace` when given), in key order."""
@@ -307,6 +332,7 @@ class Store:
         self._remove_recorded(BY_PATH[(key[1], key[0])], old)
 
     def _remove_recorded(self, resource, old):
+        self.counts[(resource.name, resource.group)] -= 1
         self.deleted_uids.add(old["metadata"].get("uid"))
         self.revision += 1
         gone = json.loads(json.dumps(old))

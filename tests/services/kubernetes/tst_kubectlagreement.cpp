@@ -153,7 +153,8 @@ ClusterConnection TestKubectlAgreement::connection() const
 
 QJsonArray TestKubectlAgreement::kubectlItems(const QString& plural, bool clusterScoped) const
 {
-    QStringList arguments{u"get"_qs, plural, u"-o"_qs, u"json"_qs};
+    // kubectl leaves managedFields out unless asked; the console keeps them.
+    QStringList arguments{u"get"_qs, plural, u"-o"_qs, u"json"_qs, u"--show-managed-fields"_qs};
     if (!clusterScoped)
         arguments << u"-n"_qs << kNamespace;
     const test::KubectlResult got = m_server.kubectl(arguments);

@@ -257,8 +257,8 @@ void TestSessionClusters::noClustersWithoutConnections()
     QTRY_COMPARE_WITH_TIMEOUT(changed.count(), 1, kWaitMs);
     connected.addKubeconfigContexts();
     QTRY_COMPARE_WITH_TIMEOUT(changed.count(), 2, kWaitMs);
-    // cert, token and viewer: cert is the workspace's target, the two others are added.
-    QCOMPARE(connected.kubeClusters().size(), 3);
+    // cert, token, viewer and restricted: cert is the workspace's target, the others are added.
+    QCOMPARE(connected.kubeClusters().size(), 4);
 }
 
 namespace {
