@@ -1,6 +1,7 @@
 // Deployment jobs, previews and the reconciliation after a crash.
 #include "deploy/deploymentengine.h"
 
+#include "deploy/clusterrun.h"
 #include "deploy/deploymentrun.h"
 #include "docker/environmenthost.h"
 #include "pipeline/secretresolver.h"
@@ -168,16 +169,22 @@ void DeploymentJob::launch()
 
 void DeploymentJob::run()
 {
-    DeploymentRun body(m_context, m_request, *m_control, [this](const DeploymentEvent& e) {
+    auto report = [this](const DeploymentEvent& e) {
         if (e.kind != DeploymentEvent::Kind::Finished && !e.deploymentId.isEmpty()) {
             std::lock_guard lock(m_mutex);
             m_id = e.deploymentId;
         }
         Q_EMIT reported(e);
-    });
+    };
+    // The environment's target decides which steps the lifecycle runs.
+    std::unique_ptr<DeploymentLifecycle> body;
+    if (isClusterEnvironment(m_context.workspace, m_request.environment))
+        body = std::make_unique<ClusterDeploymentRun>(m_context, m_request, *m_control, report);
+    else
+        body = std::make_unique<DeploymentRun>(m_context, m_request, *m_control, report);
     QString id;
     QString message;
-    const DeploymentStatus status = body.run(&id, &message);
+    const DeploymentStatus status = body->run(&id, &message);
     {
         std::lock_guard lock(m_mutex);
         if (!id.isEmpty())
@@ -228,6 +235,8 @@ std::optional<DeploymentStatus> DeploymentJob::status() const
 Result<DeploymentPreview> previewDeployment(const DeploymentContext& context,
                                             const DeploymentRequest& request)
 {
+    if (isClusterEnvironment(context.workspace, request.environment))
+        return previewClusterDeployment(context, request);
     const Result<DockerEndpoint> endpoint = resolveEndpoint(context, request);
     if (!endpoint)
         return endpoint.error();
@@ -282,6 +291,11 @@ QList<ReconcileOutcome> reconcileInterrupted(const DeploymentContext& context)
         // A live process holds the lock of a deployment that still runs: leave it alone.
         if (!lockPair(lock))
             continue;
+
+        if (isClusterEnvironment(context.workspace, record.environment)) {
+            outcomes.append(reconcileClusterDeployment(context, record));
+            continue;
+        }
 
         ReconcileOutcome outcome;
         outcome.deploymentId = record.id;

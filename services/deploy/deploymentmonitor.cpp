@@ -3,75 +3,15 @@
 // revision.
 #include "deploy/deploymentrun.h"
 
-#include "alerts/alertmanagerclient.h"
-#include "prometheus/prometheusclient.h"
-#include "prometheus/serverendpoints.h"
-
-#include <QElapsedTimer>
-
-#include <functional>
-
 namespace launchdeck::deploy {
 
 using namespace std::chrono_literals;
 
-namespace {
-
-// A monitoring server read at every reading: an outage is logged when it begins and when it
-// ends, not at every reading, and trips nothing by itself.
-class OutageLog final
-{
-public:
-    OutageLog(QString what, std::function<void(const QString&)> log)
-        : m_what(std::move(what))
-        , m_log(std::move(log))
-    {}
-    void failed(const QString& error)
-    {
-        if (m_down)
-            return;
-        m_down = true;
-        m_log(QStringLiteral("%1 could not be read during monitoring (%2); its triggers wait")
-                  .arg(m_what, error));
-    }
-    void answered()
-    {
-        if (!m_down)
-            return;
-        m_down = false;
-        m_log(QStringLiteral("%1 answers again").arg(m_what));
-    }
-
-private:
-    QString m_what;
-    std::function<void(const QString&)> m_log;
-    bool m_down = false;
-};
-
-// Monitoring reads often: a server that hangs must not hold a reading up for long.
-constexpr std::chrono::milliseconds kMonitoringQueryTimeout{5000};
-
-} // namespace
-
 // ---- Prometheus and Alertmanager -------------------------------------------------------------
-
-Result<prometheus::ServerEndpoint>
-DeploymentRun::monitoringEndpoint(const MonitoringServer& server) const
-{
-    // Only values looked up before the job began: the keyring is not asked from this thread.
-    const QMap<QString, QString>& secrets = m_control.secretValues;
-    return prometheus::endpointOf(server, [&secrets](const QString& name) {
-        const auto it = secrets.constFind(name);
-        return it == secrets.cend() ? std::nullopt : std::optional<QString>(*it);
-    });
-}
 
 QueryScope DeploymentRun::queryScope() const
 {
-    QueryScope scope;
-    scope.application = m_subject.application.name;
-    scope.environment = m_subject.environment.name;
-    scope.revision = m_subject.to.number;
+    QueryScope scope = DeploymentLifecycle::queryScope();
     scope.backend = m_router ? m_router->options().environment : m_subject.environment.name;
     scope.newGroup = m_newGroup;
     scope.stableGroup = m_subject.liveGroup;
@@ -85,50 +25,14 @@ DeploymentRun::Outcome DeploymentRun::monitor()
 {
     const RollbackPolicy& policy = m_subject.application.rollback;
     const RevisionConfig& config = m_subject.toConfig;
-    const auto window = policy.monitorWindow;
     const auto interval = std::chrono::milliseconds(
         qBound(qint64(250), config.healthcheck ? config.healthcheck->intervalMs : qint64(5000),
                qint64(5000)));
-    log(QStringLiteral("monitoring for %1 s").arg(window.count() / 1000.0));
-    MonitorTriggers triggers(policy);
-    Result<PromTriggerWatch> promTriggers = PromTriggerWatch::create(policy.prometheus);
-    if (!promTriggers)
-        return {false, promTriggers.error().toString()};
-    const QMap<QString, QString> variables = queryVariables(queryScope());
-    QStringList promQueries;
-    std::optional<prometheus::PrometheusClient> prometheus;
-    std::optional<alerts::AlertmanagerClient> alertmanager;
-    // Triggers of a server the environment lacks are not watched; VALIDATING said so.
-    if (!policy.prometheus.isEmpty() && m_subject.environment.prometheus.isSet()) {
-        Result<prometheus::ServerEndpoint> endpoint =
-            monitoringEndpoint(m_subject.environment.prometheus);
-        if (!endpoint)
-            return {false, QStringLiteral("PromQL triggers: ") + endpoint.error().toString()};
-        endpoint.value().timeout = std::min(endpoint->timeout, kMonitoringQueryTimeout);
-        prometheus.emplace(*endpoint);
-        for (const PromTrigger& trigger : policy.prometheus)
-            promQueries.append(prometheus::expandVariables(trigger.query, variables));
-    }
-    if (!policy.alerts.isEmpty() && m_subject.environment.alertmanager.isSet()) {
-        Result<prometheus::ServerEndpoint> endpoint =
-            monitoringEndpoint(m_subject.environment.alertmanager);
-        if (!endpoint)
-            return {false, QStringLiteral("alert triggers: ") + endpoint.error().toString()};
-        endpoint.value().timeout = std::min(endpoint->timeout, kMonitoringQueryTimeout);
-        alertmanager.emplace(*endpoint);
-    }
-    const auto logLine = [this](const QString& text) {
-        log(text);
-    };
-    OutageLog prometheusOutage(
-        QStringLiteral("Prometheus %1").arg(m_subject.environment.prometheus.url), logLine);
-    OutageLog alertmanagerOutage(
-        QStringLiteral("Alertmanager %1").arg(m_subject.environment.alertmanager.url), logLine);
     // Without a window nothing is read: the baselines below would have no reading to meet.
     QList<PairContainer> containers;
     QMap<QString, int> restartBase;
     std::optional<TrafficCounters> previous;
-    if (window.count() > 0) {
+    if (policy.monitorWindow.count() > 0) {
         const Result<QList<PairContainer>> fresh = revisionContainers(m_subject.to.number, false);
         if (!fresh)
             return {false, fresh.error().toString()};
@@ -143,17 +47,12 @@ DeploymentRun::Outcome DeploymentRun::monitor()
                 previous = *counters;
         }
     }
-    QElapsedTimer clock;
-    clock.start();
-    while (clock.elapsed() < window.count()) {
-        const qint64 left = window.count() - clock.elapsed();
-        if (!m_control.sleepFor(std::chrono::milliseconds(qMin<qint64>(interval.count(), left))))
-            return {false, QStringLiteral("cancelled while monitoring")};
+    const auto readContainers = [&]() -> Result<MonitorReading> {
         MonitorReading reading;
         for (const PairContainer& container : containers) {
             const Result<ContainerCondition> condition = m_workload->condition(container);
             if (!condition)
-                return {false, condition.error().toString()};
+                return condition.error();
             reading.restarts += condition->restartCount - restartBase.value(container.id);
             reading.oomKilled = reading.oomKilled || condition->oomKilled;
             const bool healthy =
@@ -181,40 +80,10 @@ DeploymentRun::Outcome DeploymentRun::monitor()
                 previous = *counters;
             }
         }
-        if (const std::optional<QString> reason = triggers.observe(reading))
-            return {false, QStringLiteral("monitoring: ") + *reason};
-        if (prometheus) {
-            QString unread;
-            for (qsizetype i = 0; i < promQueries.size(); ++i) {
-                const Result<QList<SeriesValue>> values = readQuery(*prometheus, promQueries.at(i));
-                if (!values && unread.isEmpty())
-                    unread = values.error().toString();
-                const std::optional<QString> reason =
-                    promTriggers.value().observe(i, values ? std::optional(*values) : std::nullopt,
-                                                 QDateTime::currentDateTimeUtc());
-                if (reason)
-                    return {false, QStringLiteral("monitoring: ") + *reason};
-            }
-            if (unread.isEmpty())
-                prometheusOutage.answered();
-            else
-                prometheusOutage.failed(unread);
-        }
-        if (alertmanager) {
-            const Result<QList<alerts::Alert>> firing = alertmanager->alerts(true, false, false);
-            if (!firing) {
-                alertmanagerOutage.failed(firing.error().toString());
-            } else {
-                alertmanagerOutage.answered();
-                if (const std::optional<QString> reason =
-                        firingAlertReason(*firing, policy.alerts, m_subject.application.name,
-                                          m_subject.environment.name))
-                    return {false, QStringLiteral("monitoring: ") + *reason};
-            }
-        }
-        progress(75 + int(20 * clock.elapsed() / qMax<qint64>(1, window.count())));
-    }
-    log(QStringLiteral("monitoring window passed"));
+        return reading;
+    };
+    if (const Outcome watched = watchWindow(interval, readContainers); !watched.ok)
+        return watched;
 
     // The old group stays warm for the scale-down delay after the switch, then goes. Recreate
     // removed it before the switch: there is nothing to keep warm.

@@ -51,37 +51,8 @@ bool DeploymentRun::validate()
     const Application& app = m_subject.application;
     const Environment& env = m_subject.environment;
     const RevisionConfig& config = m_subject.toConfig;
-    // What reads the environment's Prometheus needs it configured, with its secret at hand.
-    const auto checkPrometheus = [&](const QString& what) {
-        if (!env.prometheus.isSet())
-            finding(Severity::Critical, QStringLiteral("prometheus"),
-                    QStringLiteral("%1 queries Prometheus, and environment %2 has no Prometheus "
-                                   "server: set prometheus: URL on it")
-                        .arg(what, env.name));
-        else if (const Result<prometheus::ServerEndpoint> endpoint =
-                     monitoringEndpoint(env.prometheus);
-                 !endpoint)
-            finding(Severity::Critical, QStringLiteral("prometheus"),
-                    what + u": " + endpoint.error().toString());
-    };
-
     // Workspace, templates and policy at the environment's level.
-    int files = 0;
-    for (const QString& path : validationTargets(m_context.workspace.root)) {
-        ++files;
-        for (const Diagnostic& diagnostic : validateFile(path, env.validation)) {
-            const QString where =
-                QDir(m_context.workspace.root).relativeFilePath(diagnostic.path) +
-                (diagnostic.line > 0
-                     ? QStringLiteral(":%1:%2").arg(diagnostic.line).arg(diagnostic.column)
-                     : QString());
-            finding(diagnostic.severity, diagnostic.rule, where + u": " + diagnostic.message);
-        }
-    }
-    log(QStringLiteral("checked %1 workspace files at the %2 level")
-            .arg(files)
-            .arg(validationLevelName(env.validation)));
-    progress(5);
+    checkWorkspaceFiles(finding);
 
     // The image is on the host.
     const Result<std::optional<QJsonObject>> image = m_client->inspectImage(config.image);
@@ -110,50 +81,10 @@ bool DeploymentRun::validate()
                         .arg(config.replicas)
                         .arg(declaredHostPorts().first())
                         .arg(env.name));
-        if (m_subject.strategy == Strategy::Type::Canary ||
-            m_subject.strategy == Strategy::Type::BlueGreen) {
-            for (const AnalysisTemplate& analysis : app.strategy.analyses) {
-                if (Result<AnalysisRun> run = AnalysisRun::create(analysis); !run)
-                    finding(Severity::Critical, QStringLiteral("analysis"), run.error().toString());
-                else if (analysis.metric == u"prometheus")
-                    checkPrometheus(QStringLiteral("analysis '%1'").arg(analysis.name));
-                else if (Result<std::optional<double>> probe =
-                             metricValue(analysis.metric, {}, {}, 0);
-                         !probe)
-                    finding(Severity::Critical, QStringLiteral("analysis"),
-                            QStringLiteral("analysis '%1': %2")
-                                .arg(analysis.name, probe.error().message));
-            }
-        }
-        // A trigger that cannot be watched here is a High finding: a warning where validation
-        // is basic or standard, a stop at strict, where nothing should go unwatched.
-        const RollbackPolicy& rollback = app.rollback;
-        if (!rollback.prometheus.isEmpty()) {
-            if (Result<PromTriggerWatch> watch = PromTriggerWatch::create(rollback.prometheus);
-                !watch)
-                finding(Severity::Critical, QStringLiteral("rollback-triggers"),
-                        watch.error().toString());
-            if (!env.prometheus.isSet())
-                finding(Severity::High, QStringLiteral("rollback-triggers"),
-                        QStringLiteral("the PromQL rollback triggers are not watched in "
-                                       "environment %1: it has no Prometheus server")
-                            .arg(env.name));
-            else
-                checkPrometheus(QStringLiteral("the PromQL rollback triggers"));
-        }
-        if (!rollback.alerts.isEmpty()) {
-            if (!env.alertmanager.isSet())
-                finding(Severity::High, QStringLiteral("rollback-triggers"),
-                        QStringLiteral("the alert rollback triggers (%1) are not watched in "
-                                       "environment %2: it has no Alertmanager")
-                            .arg(rollback.alerts.join(QStringLiteral(", ")), env.name));
-            else if (const Result<prometheus::ServerEndpoint> endpoint =
-                         monitoringEndpoint(env.alertmanager);
-                     !endpoint)
-                finding(Severity::Critical, QStringLiteral("rollback-triggers"),
-                        QStringLiteral("the alert rollback triggers: ") +
-                            endpoint.error().toString());
-        }
+        checkAnalysesAndTriggers(finding, [](const QString& metric) {
+            const Result<std::optional<double>> probe = metricValue(metric, {}, {}, 0);
+            return probe ? QString() : probe.error().message;
+        });
     }
 
     // Ports: the entry point's, or the declared host ports.

@@ -317,8 +317,8 @@ DeploymentRun::Outcome DeploymentRun::deployByStrategy()
             !up)
             return {false, up.error().toString()};
         progress(60);
-        if (const Outcome analysed =
-                runNamedAnalysis(strategy.prePromotionAnalysis, QStringLiteral("pre-promotion"));
+        if (const Outcome analysed = runNamedAnalysis(
+                strategy.prePromotionAnalysis, QStringLiteral("pre-promotion"), trafficMetric());
             !analysed.ok)
             return analysed;
         QElapsedTimer switchClock;
@@ -334,8 +334,8 @@ DeploymentRun::Outcome DeploymentRun::deployByStrategy()
                 .arg(oldGroup.isEmpty() ? QStringLiteral("nothing") : oldGroup)
                 .arg(strategy.scaleDownDelay.count() / 1000));
         // As Argo: after the switch, with the old group still warm; a failure switches back.
-        if (const Outcome analysed =
-                runNamedAnalysis(strategy.postPromotionAnalysis, QStringLiteral("post-promotion"));
+        if (const Outcome analysed = runNamedAnalysis(
+                strategy.postPromotionAnalysis, QStringLiteral("post-promotion"), trafficMetric());
             !analysed.ok)
             return analysed;
         progress(74);
@@ -418,7 +418,7 @@ DeploymentRun::Outcome DeploymentRun::runCanarySteps()
                              [&](const AnalysisTemplate& a) { return a.name == step.analysis; });
             if (found == strategy.analyses.end())
                 return {false, QStringLiteral("no analysis named '%1'").arg(step.analysis)};
-            const Outcome analysed = runAnalysis(*found);
+            const Outcome analysed = runAnalysis(*found, trafficMetric());
             if (!analysed.ok)
                 return analysed;
             break;
@@ -430,126 +430,53 @@ DeploymentRun::Outcome DeploymentRun::runCanarySteps()
     return {true, {}};
 }
 
-DeploymentRun::Outcome DeploymentRun::runNamedAnalysis(const QString& name, const QString& when)
+DeploymentLifecycle::MetricReader DeploymentRun::trafficMetric()
 {
-    if (name.isEmpty())
-        return {true, {}};
-    const QList<AnalysisTemplate>& analyses = m_subject.application.strategy.analyses;
-    const auto found = std::find_if(analyses.begin(), analyses.end(),
-                                    [&](const AnalysisTemplate& a) { return a.name == name; });
-    if (found == analyses.end())
-        return {false, QStringLiteral("no analysis named '%1'").arg(name)};
-    log(QStringLiteral("%1 analysis %2").arg(when, found->name));
-    return runAnalysis(*found);
-}
-
-DeploymentRun::Outcome DeploymentRun::runAnalysis(const AnalysisTemplate& analysis)
-{
-    Result<AnalysisRun> created = AnalysisRun::create(analysis);
-    if (!created)
-        return {false, created.error().toString()};
-    AnalysisRun run = std::move(created).value();
-    const bool promql = analysis.metric == u"prometheus";
-    std::optional<prometheus::PrometheusClient> prometheus;
-    QString query;
-    if (promql) {
-        const Result<prometheus::ServerEndpoint> endpoint =
-            monitoringEndpoint(m_subject.environment.prometheus);
-        if (!endpoint)
-            return {
-                false,
-                QStringLiteral("analysis %1: %2").arg(analysis.name, endpoint.error().toString())};
-        prometheus.emplace(*endpoint);
-        query = prometheus::expandVariables(analysis.query, queryVariables(queryScope()));
-        log(QStringLiteral("analysis %1: PromQL on %2 every %3 s, %4 measurements: %5")
-                .arg(analysis.name, endpoint->url)
-                .arg(analysis.interval.count() / 1000.0)
-                .arg(analysis.count)
-                .arg(query.simplified()));
-    } else {
-        log(QStringLiteral("analysis %1: %2 every %3 s, %4 measurements")
-                .arg(analysis.name, analysis.metric)
-                .arg(analysis.interval.count() / 1000.0)
-                .arg(analysis.count));
-    }
-    const auto logMeasurement = [&](const Measurement& measurement) {
-        QString seen = measurement.value ? conditionValueText(*measurement.value) : measurement.message;
-        if (promql && measurement.value)
-            seen += u" (" + measurement.message + u')';
-        log(QStringLiteral("analysis %1: %2 → %3")
-                .arg(analysis.name, seen, measurementPhaseName(measurement.phase)));
+    // Traffic figures are per interval (the counters since the previous reading); restarts
+    // count from the baseline reading.
+    struct State
+    {
+        std::optional<Result<TrafficCounters>> before;
+        int restartsBefore = 0;
     };
-    if (promql) {
-        // A failed query is an Error measurement, counted against consecutive_error_limit.
-        while (!run.isDone()) {
-            if (!m_control.sleepFor(analysis.interval))
-                return {false, QStringLiteral("cancelled during analysis %1").arg(analysis.name)};
-            const Result<QList<SeriesValue>> values = readQuery(*prometheus, query);
-            logMeasurement(values ? run.measureEach(*values)
-                                  : run.measure(std::nullopt, values.error().toString()));
+    auto state = std::make_shared<State>();
+    const auto restartsNow = [this] {
+        int total = 0;
+        for (const PairContainer& container : std::as_const(m_started)) {
+            if (const Result<ContainerCondition> condition = m_workload->condition(container))
+                total += condition->restartCount + (condition->oomKilled ? 1 : 0);
         }
-    } else {
-        Result<TrafficCounters> before = m_router->counters(m_newGroup);
-        const auto restartsNow = [this] {
-            int total = 0;
-            for (const PairContainer& container : std::as_const(m_started)) {
-                if (const Result<ContainerCondition> condition = m_workload->condition(container))
-                    total += condition->restartCount + (condition->oomKilled ? 1 : 0);
+        return total;
+    };
+    return
+        [this, state, restartsNow](const QString& metric, QString* error) -> std::optional<double> {
+            if (!m_router) {
+                *error = QStringLiteral("no traffic entry point");
+                return std::nullopt;
             }
-            return total;
-        };
-        const int restartsBefore = restartsNow();
-        while (!run.isDone()) {
-            if (!m_control.sleepFor(analysis.interval))
-                return {false, QStringLiteral("cancelled during analysis %1").arg(analysis.name)};
-            const Result<TrafficCounters> after = m_router->counters(m_newGroup);
+            Result<TrafficCounters> after = m_router->counters(m_newGroup);
+            if (!state->before) {
+                state->before = std::move(after);
+                state->restartsBefore = restartsNow();
+                return std::nullopt;
+            }
             std::optional<double> value;
-            QString error;
+            const Result<TrafficCounters>& before = *state->before;
             if (!before || !after) {
-                error = (!after ? after.error() : before.error()).toString();
+                *error = (!after ? after.error() : before.error()).toString();
             } else {
-                const int restarts = restartsNow();
                 const Result<std::optional<double>> measured =
-                    metricValue(analysis.metric, *before, *after, restarts - restartsBefore);
+                    metricValue(metric, *before, *after, restartsNow() - state->restartsBefore);
                 if (!measured)
-                    error = measured.error().message;
+                    *error = measured.error().message;
                 else if (!*measured)
-                    error = QStringLiteral("no requests reached the canary");
+                    *error = QStringLiteral("no requests reached the canary");
                 else
                     value = *measured;
             }
-            logMeasurement(run.measure(value, error));
-            before = after;
-        }
-    }
-    QJsonArray values;
-    for (const Measurement& measurement : run.measurements())
-        // JSON has no NaN or infinity: those are kept as Prometheus writes them.
-        values.append(!measurement.value ? QJsonValue()
-                      : std::isfinite(*measurement.value)
-                          ? QJsonValue(*measurement.value)
-                          : QJsonValue(conditionValueText(*measurement.value)));
-    const bool ok = run.phase() == AnalysisPhase::Successful;
-    if (run.phase() == AnalysisPhase::Inconclusive && !m_request.autoPromote) {
-        testResult(QStringLiteral("analysis %1").arg(analysis.name), false,
-                   QJsonObject{{QStringLiteral("phase"), analysisPhaseName(run.phase())},
-                               {QStringLiteral("values"), values}},
-                   run.summary());
-        const int seen = m_control.promotions.load();
-        pause(run.summary() + QStringLiteral(": inconclusive, waiting for Promote"));
-        if (!m_control.waitForPromotion(seen))
-            return {false, QStringLiteral("analysis %1 was inconclusive and the deployment was "
-                                          "cancelled")
-                               .arg(analysis.name)};
-        return {true, {}};
-    }
-    testResult(QStringLiteral("analysis %1").arg(analysis.name), ok,
-               QJsonObject{{QStringLiteral("phase"), analysisPhaseName(run.phase())},
-                           {QStringLiteral("values"), values}},
-               run.summary());
-    if (!ok)
-        return {false, run.summary()};
-    return {true, {}};
+            state->before = std::move(after);
+            return value;
+        };
 }
 
 } // namespace launchdeck::deploy

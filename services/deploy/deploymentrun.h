@@ -1,19 +1,16 @@
-// The body of one deployment job, run on the job's thread: the stages, the strategies, the
-// monitoring window and the rollback, each step recorded in the ledger before it is reported.
-// The run itself is in deploymentrun.cpp, VALIDATING in deploymentpreflight.cpp, TESTING in
-// deploymentcandidate.cpp, DEPLOYING in deploymentrollout.cpp, MONITORING and the rollback in
-// deploymentmonitor.cpp.
+// The body of one deployment job on a Docker host, run on the job's thread: the lifecycle's
+// steps with containers, the entry point's slots and HAProxy's counters. Connecting is in
+// deploymentrun.cpp, VALIDATING in deploymentpreflight.cpp, TESTING in deploymentcandidate.cpp,
+// DEPLOYING in deploymentrollout.cpp, MONITORING and the rollback in deploymentmonitor.cpp.
 #pragma once
 
 #include "deploy/deploymentengine.h"
+#include "deploy/deploymentlifecycle.h"
 #include "deploy/pairworkload.h"
 #include "deploy/promqlreadings.h"
 #include "deploy/trafficrouter.h"
 #include "docker/dockerclient.h"
 #include "prometheus/prometheustypes.h"
-
-#include <QElapsedTimer>
-#include <QLockFile>
 
 #include <functional>
 #include <memory>
@@ -47,40 +44,25 @@ Result<DeploymentSubject> resolveSubject(const DeploymentContext& context,
 // Where an environment's HAProxy instance lives and how it listens and checks.
 TrafficRouterOptions trafficOptions(const DeploymentContext& context,
                                     const Environment& environment, const RevisionConfig& config);
-// The mean duration of the pair's last completed deployments of `kind`; 0 when none.
-qint64 estimateDuration(DeploymentLedger& ledger, const QString& application,
-                        const QString& environment, DeploymentKind kind);
-// Takes the pair's lock, freeing one a dead process left; false with the holder's pid when a
-// live process holds it.
-bool lockPair(QLockFile& lock, qint64* holder = nullptr);
-// The lock file that keeps two consoles from deploying the same pair at once.
-QString pairLockPath(const DeploymentContext& context, const QString& application,
-                     const QString& environment);
-
-class DeploymentRun final
+class DeploymentRun final : public DeploymentLifecycle
 {
 public:
-    using Emit = std::function<void(const DeploymentEvent&)>;
-
     DeploymentRun(const DeploymentContext& context, const DeploymentRequest& request,
                   JobControl& control, Emit report);
-
-    // Runs to the end; the id is set as soon as the ledger has the deployment.
-    DeploymentStatus run(QString* id, QString* message);
+    ~DeploymentRun() override;
 
 private:
-    struct Outcome
-    {
-        bool ok = true;
-        QString message;
-    };
-
     // Stages
-    bool validate();
-    bool test();
-    Outcome deployByStrategy();
-    Outcome monitor();
-    Outcome restore(const QString& reason);
+    Result<Plan> prepare() override;
+    bool validate() override;
+    bool test() override;
+    void discardCandidate() override;
+    Outcome deployByStrategy() override;
+    Outcome monitor() override;
+    Outcome restore(const QString& reason) override;
+    Outcome rollBack() override;
+    bool trafficMoved() const override { return m_trafficMoved; }
+    QueryScope queryScope() const override;
     Outcome switchTo(const RevisionConfig& config, const Revision& revision, bool removeOld);
 
     // Steps the strategies share
@@ -101,51 +83,14 @@ private:
     Result<bool> openRouter(int slotsPerGroup);
     QMap<int, int> declaredHostPorts() const;
     Outcome runCanarySteps();
-    // Measures the new group's traffic, or runs the template's PromQL query on the
-    // environment's Prometheus, against the template until the run decides.
-    Outcome runAnalysis(const AnalysisTemplate& analysis);
-    // Runs the blue-green analysis named `name` (pre- or post-promotion), if any.
-    Outcome runNamedAnalysis(const QString& name, const QString& when);
-
-    // Prometheus and Alertmanager
-    // The environment's server with its secret from the values looked up before the job began.
-    Result<prometheus::ServerEndpoint> monitoringEndpoint(const MonitoringServer& server) const;
-    // What the queries of this deployment may name ($app, $canary, …).
-    QueryScope queryScope() const;
-
-    // Ledger and reporting
-    // An event of `kind` at the current stage, progress and estimate, stamped now.
-    DeploymentEvent event(DeploymentEvent::Kind kind, const QString& text = {}) const;
-    void enter(DeploymentStage stage, const QString& detail = {});
-    void log(const QString& text);
-    // Cleanup that goes on whatever happens: a failure is only logged.
-    void note(const Result<bool>& result);
-    void progress(int percent);
-    // Tells the GUI and the command line that it waits for Promote.
-    void pause(const QString& why);
-    void validation(Severity severity, const QString& rule, const QString& message);
-    void testResult(const QString& name, bool passed, const QJsonObject& metrics,
-                    const QString& summary);
-    DeploymentStatus finish(DeploymentStatus status, const QString& message, QString* out);
-    bool cancelled() const { return m_control.cancel.load(); }
-    // The values the job looked up before it began; their notes go to the log once.
-    QMap<QString, QString> secretValues();
-
-    const DeploymentContext& m_context;
-    DeploymentRequest m_request;
-    JobControl& m_control;
-    Emit m_emit;
+    // error_rate and latency_p95 from the new group's HAProxy counters, restarts from its
+    // containers: the analysis metrics a Docker host can read.
+    MetricReader trafficMetric();
 
     std::unique_ptr<DockerClient> m_client;
     std::optional<PairWorkload> m_workload;
     std::optional<TrafficRouter> m_router;
     DeploymentSubject m_subject;
-    QString m_id;
-    DeploymentStage m_stage = DeploymentStage::Initialized;
-    int m_percent = 0;
-    qint64 m_estimateMs = 0;
-    QElapsedTimer m_clock;
-    bool m_secretsNoted = false;
 
     QString m_newGroup;
     QList<PairContainer> m_started; // containers of the new revision

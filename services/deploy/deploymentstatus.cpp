@@ -1,5 +1,6 @@
 // The status of every application × environment: the ledger says what was live and what runs,
 // the containers' labels on each Docker host say what actually serves and how healthy it is.
+#include "deploy/clusterrun.h"
 #include "deploy/deploymentengine.h"
 #include "deploy/deploymentrun.h"
 #include "docker/environmenthost.h"
@@ -47,12 +48,26 @@ QList<PairStatus> deploymentStatus(const DeploymentContext& context, const QStri
     // One client (and one listing) per Docker host.
     QMap<QString, std::shared_ptr<DockerClient>> clients;
     QMap<QString, QString> clientErrors;
+    // Pairs on clusters are asked for together, one client per cluster.
+    bool anyCluster = false;
+    for (const Environment& env : workspace.environments)
+        anyCluster = anyCluster || ((environment.isEmpty() || env.name == environment) &&
+                                    isClusterEnvironment(workspace, env.name));
+    const QList<PairStatus> onClusters =
+        anyCluster ? clusterPairStatus(context, application, environment) : QList<PairStatus>();
     for (const Application& app : workspace.applications) {
         if (!application.isEmpty() && app.name != application)
             continue;
         for (const Environment& env : workspace.environments) {
             if (!environment.isEmpty() && env.name != environment)
                 continue;
+            if (isClusterEnvironment(workspace, env.name)) {
+                for (const PairStatus& status : onClusters) {
+                    if (status.application == app.name && status.environment == env.name)
+                        statuses.append(status);
+                }
+                continue;
+            }
             PairStatus status;
             status.application = app.name;
             status.environment = env.name;

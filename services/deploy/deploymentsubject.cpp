@@ -162,34 +162,10 @@ Result<DeploymentSubject> resolveSubject(const DeploymentContext& context,
     }
 
     // A rollback returns to a revision that was live once.
-    const QList<Revision> live = ledger.liveRevisions(application->name, environment->name);
-    std::optional<Revision> target;
-    for (const Revision& revision : live) {
-        if (request.toRevision ? revision.number == *request.toRevision
-                               : (!subject.from || revision.number != subject.from->number)) {
-            target = revision;
-            break;
-        }
-    }
-    if (!target) {
-        return Error{request.toRevision
-                         ? QStringLiteral("revision %1 of %2 in %3 was never live; live ones: %4")
-                               .arg(*request.toRevision)
-                               .arg(application->name, environment->name,
-                                    [&live] {
-                                        QStringList numbers;
-                                        for (const Revision& revision : live)
-                                            numbers.append(QString::number(revision.number));
-                                        return numbers.isEmpty() ? QStringLiteral("none")
-                                                                 : numbers.join(u", ");
-                                    }())
-                         : QStringLiteral("%1 in %2 has no earlier revision to return to")
-                               .arg(application->name, environment->name),
-                     QStringLiteral("rollback")};
-    }
-    if (subject.from && target->number == subject.from->number)
-        return Error{QStringLiteral("revision %1 is already live").arg(target->number),
-                     QStringLiteral("rollback")};
+    const Result<Revision> target = rollbackTarget(ledger, application->name, environment->name,
+                                                   request.toRevision, subject.from);
+    if (!target)
+        return target.error();
     subject.to = *target;
     if (const auto stored =
             ledger.revisionConfig(application->name, environment->name, target->number)) {

@@ -78,6 +78,9 @@ struct Environment
     // (Docker); empty: not served.
     QString trafficMetrics;
     std::optional<KubeVersion> kubernetesVersion; // the release its cluster runs; none: not said
+    // Kubernetes: the ingress-nginx Ingress in the target's namespace that routes to the
+    // applications; a canary's weight then goes through its canary twin. Empty: none.
+    QString ingress;
     Requirements requirements;
     QList<std::pair<QString, QString>> env; // variables every application there gets
     int line = 0;

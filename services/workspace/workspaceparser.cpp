@@ -77,6 +77,16 @@ bool isWildcardHost(const QString& host)
     return host == u"0.0.0.0" || host == u"*" || host == u"::" || host == u"[::]";
 }
 
+// An Ingress name is a DNS subdomain; its canary twin "<name>-canary" must be one too.
+constexpr int kMaxIngressName = 253 - 7;
+
+bool isIngressName(const QString& name)
+{
+    static const QRegularExpression pattern(
+        QStringLiteral("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"));
+    return name.size() <= kMaxIngressName && pattern.match(name).hasMatch();
+}
+
 Target parseTarget(const QString& name, const YAML::Node& node, const QString& path,
                    Diagnostics& out)
 {
@@ -139,6 +149,17 @@ Environment parseEnvironment(const QString& name, const YAML::Node& node, const 
         } else {
             environment.kubernetesVersion = KubeVersion::parse(*version);
         }
+    }
+    const YAML::Node ingressNode = reader.take("ingress");
+    environment.ingress = reader.string("ingress").value_or(QString());
+    if (!environment.ingress.isEmpty() && !isIngressName(environment.ingress)) {
+        reader.error(ingressNode, QStringLiteral("bad-value"),
+                     QStringLiteral("ingress of environment '%1' must name an Ingress: lower-case "
+                                    "letters, digits, '-' and '.' (at most %2), not '%3'")
+                         .arg(name)
+                         .arg(kMaxIngressName)
+                         .arg(environment.ingress));
+        environment.ingress.clear();
     }
     const QString owner = QStringLiteral("environment '%1'").arg(name);
     environment.prometheus = readMonitoringServer(reader, "prometheus", owner);
@@ -239,6 +260,25 @@ QStringList readPatterns(YamlMapReader& reader, const char* key, const QString& 
     return files;
 }
 
+// An environment's Ingress splits a canary's traffic on a cluster; a Docker target has its own
+// entry point (traffic.listen) and nothing would read the name.
+void checkIngressTargets(const Workspace& workspace, const YAML::Node& root, const QString& path,
+                         Diagnostics& out)
+{
+    for (const Environment& environment : workspace.environments) {
+        const Target* target = workspace.target(environment.target);
+        if (environment.ingress.isEmpty() || !target || target->type != Target::Type::Docker)
+            continue;
+        out.append(diagnosticAt(
+            path, root["environments"][environment.name.toStdString()]["ingress"], Severity::High,
+            QStringLiteral("ingress-not-kubernetes"),
+            QStringLiteral("ingress of environment '%1' names an Ingress, but its target '%2' is "
+                           "a Docker host; an Ingress belongs to a Kubernetes target (on Docker, "
+                           "traffic.listen is the entry point)")
+                .arg(environment.name, target->name)));
+    }
+}
+
 template <typename Item, typename Parse>
 QList<Item> readNamedMap(YamlMapReader& reader, const char* key, const QString& what, Parse parse)
 {
@@ -311,6 +351,7 @@ std::optional<Workspace> parseWorkspace(const QString& path, const QByteArray& t
     workspace.dashboards = readDashboards(reader);
     workspace.notifications = readNotifications(reader);
     reader.finish();
+    checkIngressTargets(workspace, root, path, out);
     checkReferences(workspace, root, path, out);
     return workspace;
 }

@@ -176,6 +176,34 @@ private Q_SLOTS:
         QVERIFY2(out[1].message.contains(u"1.16 or later"), qPrintable(out[1].message));
     }
 
+    void ingressOfAnEnvironment()
+    {
+        const QByteArray text = "targets:\n"
+                                "  cluster: {type: kubernetes, context: prod}\n"
+                                "  local: {type: docker}\n"
+                                "environments:\n"
+                                "  prod:\n"
+                                "    target: cluster\n"
+                                "    ingress: storefront.public\n"
+                                "  staging:\n"
+                                "    target: cluster\n"
+                                "    ingress: Storefront_Public\n"
+                                "  dev:\n"
+                                "    target: local\n"
+                                "    ingress: storefront\n";
+        Diagnostics out;
+        const auto workspace = parseWorkspace(QStringLiteral("launchdeck.yaml"), text, out);
+        QVERIFY(workspace);
+        QCOMPARE(workspace->environment(u"prod")->ingress, QStringLiteral("storefront.public"));
+        QVERIFY(workspace->environment(u"staging")->ingress.isEmpty());
+        QCOMPARE(rulesOf(out), QStringLiteral("bad-value@10:14 ingress-not-kubernetes@13:14"));
+        QCOMPARE(out[0].severity, Severity::High);
+        QVERIFY2(out[0].message.contains(u"'Storefront_Public'"), qPrintable(out[0].message));
+        QCOMPARE(out[1].severity, Severity::High);
+        QVERIFY2(out[1].message.contains(u"target 'local' is a Docker host"),
+                 qPrintable(out[1].message));
+    }
+
     void missingTrafficIsAWarning()
     {
         Diagnostics out;
