@@ -279,6 +279,14 @@ int runRequest(const QString& workspaceDir, const Common& common, const QString&
         return checked;
     if (!historyOpened(*session))
         return kFailed;
+    const Environment* environment = session->workspace()->environment(common.environment);
+    const Target* target = session->workspace()->target(environment->target);
+    if (request.kind == DeploymentKind::Rollback && target &&
+        target->type == Target::Type::Kubernetes && (!request.preserveData || !request.cleanUp))
+        emitErr(QStringLiteral("launchdeck: --remove-volumes and --keep-old apply to Docker "
+                               "hosts; environment %1 is on cluster %2, where they change "
+                               "nothing\n")
+                    .arg(environment->name, target->name));
     request.application = common.application;
     request.environment = common.environment;
     return runJob(session->deploymentContext(), request, common.json);
@@ -299,6 +307,7 @@ int runDeployCommand(const QStringList& arguments, const QString& workspaceDir)
         return usage(QStringLiteral("deploy: ") + error);
     const bool noAutoRollback = takeFlag(args, QStringLiteral("--no-auto-rollback"));
     const bool autoPromote = takeFlag(args, QStringLiteral("--auto-promote"));
+    const bool force = takeFlag(args, QStringLiteral("--force"));
     if (!rejectLeftovers(args, QStringLiteral("deploy"), 1, error))
         return usage(error);
     if (args.isEmpty())
@@ -321,6 +330,7 @@ int runDeployCommand(const QStringList& arguments, const QString& workspaceDir)
     request.strategy = strategyType;
     request.autoRollback = !noAutoRollback;
     request.autoPromote = autoPromote;
+    request.force = force;
     return runRequest(workspaceDir, common, QStringLiteral("deploy"), request);
 }
 

@@ -765,13 +765,40 @@
         <source>&amp;Roll back automatically when it fails after traffic moved</source>
         <translation>Automatisch &amp;zurückrollen, wenn es nach dem Umschalten des Datenverkehrs fehlschlägt</translation>
     </message>
+    <message>
+        <source>A tag deployed before, or any tag typed</source>
+        <translation>Ein früher bereitgestelltes Tag oder ein beliebiges eingegebenes</translation>
+    </message>
+    <message>
+        <source>&amp;Force (fields other managers own are taken, findings that can be forced do not stop it)</source>
+        <translation>&amp;Erzwingen (Felder anderer Manager werden übernommen, erzwingbare Befunde halten nicht an)</translation>
+    </message>
+    <message>
+        <source>&amp;Force (findings that can be forced do not stop it)</source>
+        <translation>&amp;Erzwingen (erzwingbare Befunde halten nicht an)</translation>
+    </message>
+    <message>
+        <source>Looking for the tags of %1 deployed before…</source>
+        <translation>Suche die früher bereitgestellten Tags von %1…</translation>
+    </message>
+    <message>
+        <source>Earlier tags unavailable: %1</source>
+        <translation>Frühere Tags nicht verfügbar: %1</translation>
+    </message>
+    <message>
+        <source>No tag of %1 deployed before; type one.</source>
+        <translation>Noch kein Tag von %1 bereitgestellt; bitte eines eingeben.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n tag(s) deployed before</source>
+        <translation>
+            <numerusform>%n früher bereitgestelltes Tag</numerusform>
+            <numerusform>%n früher bereitgestellte Tags</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>launchdeck::DeploymentCellDelegate</name>
-    <message>
-        <source>Asking the host…</source>
-        <translation>Frage den Host …</translation>
-    </message>
     <message>
         <source>r%1 · %2</source>
         <translation>r%1 · %2</translation>
@@ -795,6 +822,10 @@
     <message>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>Asking for the status…</source>
+        <translation>Frage den Status ab…</translation>
     </message>
 </context>
 <context>
@@ -2867,6 +2898,10 @@
     <message>
         <source>Revision %1 (%2)</source>
         <translation>Revision %1 (%2)</translation>
+    </message>
+    <message>
+        <source>&amp;Force (high findings do not stop it, fields other managers own are taken; critical findings still stop it)</source>
+        <translation>&amp;Erzwingen (hohe Befunde halten nicht an, Felder anderer Manager werden übernommen; kritische Befunde halten weiterhin an)</translation>
     </message>
 </context>
 <context>

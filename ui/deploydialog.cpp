@@ -1,5 +1,6 @@
-// The Deploy dialog's fields: the pair's strategies and the local tags read off the GUI thread,
-// each change asking for a new preview.
+// The Deploy dialog's fields: the pair's strategies and the tags read off the GUI thread (the
+// host's local images, or on a cluster the tags deployed before), each change asking for a new
+// preview.
 #include "deploydialog.h"
 
 #include <QCheckBox>
@@ -8,6 +9,7 @@
 #include <QLabel>
 #include <QPointer>
 #include <QPushButton>
+#include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
 namespace launchdeck {
@@ -24,13 +26,12 @@ DeployDialog::DeployDialog(const Workspace& workspace, PreviewFunction preview, 
     , m_autoRollback(new QCheckBox(tr("&Roll back automatically when it fails after traffic "
                                       "moved"),
                                    this))
+    , m_force(new QCheckBox(this))
     , m_tagsHint(new QLabel(this))
 {
     setWindowTitle(tr("Deploy"));
     m_version->setEditable(true);
     m_version->setInsertPolicy(QComboBox::NoInsert);
-    m_version->setToolTip(tr("A tag of a local image of the application's repository, or any "
-                             "tag typed"));
     for (const Application& application : m_workspace.applications)
         m_application->addItem(application.name);
     for (const Environment& environment : m_workspace.environments)
@@ -44,7 +45,10 @@ DeployDialog::DeployDialog(const Workspace& workspace, PreviewFunction preview, 
     form->addRow(tr("&Version:"), m_version);
     form->addRow(QString(), m_tagsHint);
     form->addRow(tr("&Strategy:"), m_strategy);
-    form->addRow(tr("Options:"), m_autoRollback);
+    auto* options = new QVBoxLayout;
+    options->addWidget(m_autoRollback);
+    options->addWidget(m_force);
+    form->addRow(tr("Options:"), options);
     setFields(form);
 
     connect(m_application, &QComboBox::currentIndexChanged, this, &DeployDialog::pairChanged);
@@ -75,6 +79,13 @@ void DeployDialog::select(const QString& application, const QString& environment
         m_environment->setCurrentIndex(index);
 }
 
+bool DeployDialog::isOnCluster() const
+{
+    const Environment* environment = currentEnvironment();
+    const Target* target = environment ? m_workspace.target(environment->target) : nullptr;
+    return target && target->type == Target::Type::Kubernetes;
+}
+
 void DeployDialog::pairChanged()
 {
     const Application* application = currentApplication();
@@ -97,6 +108,14 @@ void DeployDialog::pairChanged()
     }
     protection()->setEnvironment(environment ? environment->name : QString(),
                                  environment && environment->isProtected);
+    // A cluster's nodes pull images themselves: what the history deployed is what is known.
+    m_version->setToolTip(isOnCluster() ? tr("A tag deployed before, or any tag typed")
+                                        : tr("A tag of a local image of the application's "
+                                             "repository, or any tag typed"));
+    // Server-side apply leaves fields other managers own alone unless told to take them.
+    m_force->setText(isOnCluster() ? tr("&Force (fields other managers own are taken, findings "
+                                        "that can be forced do not stop it)")
+                                   : tr("&Force (findings that can be forced do not stop it)"));
     loadTags();
     updateOk();
     schedulePreview();
@@ -108,26 +127,34 @@ void DeployDialog::loadTags()
     if (!application || !m_tags)
         return;
     const quint64 generation = ++m_tagsGeneration;
-    m_tagsHint->setText(tr("Looking for local images of %1…").arg(application->image));
+    const bool cluster = isOnCluster();
+    m_tagsHint->setText(
+        cluster ? tr("Looking for the tags of %1 deployed before…").arg(application->image)
+                : tr("Looking for local images of %1…").arg(application->image));
     QPointer<DeployDialog> guard(this);
     QtConcurrent::run(m_tags, application->name, m_environment->currentText())
-        .then(this, [this, guard, generation](const Result<QStringList>& tags) {
+        .then(this, [this, guard, generation, cluster](const Result<QStringList>& tags) {
             if (!guard || generation != m_tagsGeneration)
                 return;
             const Application* current = currentApplication();
+            const int count = tags ? static_cast<int>(tags->size()) : 0;
             if (!tags) {
                 m_tagsHint->setText(
-                    tr("Local images unavailable: %1").arg(tags.error().toString()));
+                    cluster ? tr("Earlier tags unavailable: %1").arg(tags.error().toString())
+                            : tr("Local images unavailable: %1").arg(tags.error().toString()));
             } else {
                 const QString typed = m_version->currentText();
                 const QSignalBlocker blocker(m_version);
                 m_version->clear();
                 m_version->addItems(*tags);
                 m_version->setEditText(typed);
-                m_tagsHint->setText(
-                    tags->isEmpty() && current
-                        ? tr("No local image of %1; type a tag.").arg(current->image)
-                        : tr("%n local tag(s)", nullptr, static_cast<int>(tags->size())));
+                if (count == 0 && current)
+                    m_tagsHint->setText(
+                        cluster ? tr("No tag of %1 deployed before; type one.").arg(current->image)
+                                : tr("No local image of %1; type a tag.").arg(current->image));
+                else
+                    m_tagsHint->setText(cluster ? tr("%n tag(s) deployed before", nullptr, count)
+                                                : tr("%n local tag(s)", nullptr, count));
             }
             Q_EMIT tagsLoaded();
         });
@@ -144,6 +171,7 @@ deploy::DeploymentRequest DeployDialog::request() const
     if (strategy.isValid())
         request.strategy = static_cast<Strategy::Type>(strategy.toInt());
     request.autoRollback = m_autoRollback->isChecked();
+    request.force = m_force->isChecked();
     return request;
 }
 

@@ -1,6 +1,6 @@
-// The Deploy dialog: application, environment, version (local image tags or typed), strategy,
-// auto-rollback and a preview of the configuration change; a protected environment asks for its
-// name typed before OK. The dialog starts nothing itself: its owner reads request() once it is
+// The Deploy dialog: application, environment, version (tags offered or typed), strategy,
+// auto-rollback, force and a preview of the configuration change; a protected environment asks for
+// its name typed before OK. The dialog starts nothing itself: its owner reads request() once it is
 // accepted.
 #pragma once
 
@@ -11,8 +11,9 @@ class QComboBox;
 
 namespace launchdeck {
 
-// The tags of the application's local images, blocking: run on a pool thread. The Deployments
-// tab asks the Docker host, tests answer with fixed tags.
+// The tags to offer for the application in the environment, blocking: run on a pool thread.
+// The Deployments tab asks the Docker host for its local images, or for an environment on a
+// cluster the ledger for the tags deployed before; tests answer with fixed tags.
 using TagsFunction =
     std::function<Result<QStringList>(const QString& application, const QString& environment)>;
 
@@ -36,6 +37,7 @@ public:
     QComboBox* versionBox() const { return m_version; }
     QComboBox* strategyBox() const { return m_strategy; }
     QCheckBox* autoRollbackBox() const { return m_autoRollback; }
+    QCheckBox* forceBox() const { return m_force; }
 
 Q_SIGNALS:
     void tagsLoaded();
@@ -43,6 +45,8 @@ Q_SIGNALS:
 private:
     const Application* currentApplication() const;
     const Environment* currentEnvironment() const;
+    // The environment's target is a Kubernetes cluster.
+    bool isOnCluster() const;
     void pairChanged();
     void loadTags();
 
@@ -53,6 +57,7 @@ private:
     QComboBox* m_version;
     QComboBox* m_strategy;
     QCheckBox* m_autoRollback;
+    QCheckBox* m_force;
     QLabel* m_tagsHint;
     quint64 m_tagsGeneration = 0;
 };

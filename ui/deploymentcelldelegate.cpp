@@ -26,7 +26,7 @@ DeploymentCellDelegate::Lines DeploymentCellDelegate::lines(const QModelIndex& i
     Lines lines;
     lines.known = index.data(DeploymentMatrixModel::KnownRole).toBool();
     if (!lines.known) {
-        lines.revision = tr("Asking the host…");
+        lines.revision = tr("Asking for the status…");
         return lines;
     }
     const int revision = index.data(DeploymentMatrixModel::RevisionRole).toInt();

@@ -16,7 +16,7 @@ public:
     // A cell's words as painted, from the roles of DeploymentMatrixModel.
     struct Lines
     {
-        bool known = false; // false: only `revision` ("Asking the host…") is painted
+        bool known = false; // false: only `revision` ("Asking for the status…") is painted
         // "r7 · 2.4.1" or "Not deployed"; while a deployment runs "r7 · 2.4.1 → r8 · 2.5.0", or
         // "r1 · 2.4.1 (monitoring)" for the first one
         QString revision;

@@ -23,6 +23,7 @@ DeploymentsController::DeploymentsController(MetricsStore* metrics, QObject* par
     , m_matrix(new DeploymentMatrixModel(this))
     , m_history(new DeploymentHistoryModel(this))
     , m_refreshTimer(new QTimer(this))
+    , m_clusterChangeTimer(new QTimer(this))
 {
     m_refreshTimer->setSingleShot(true);
     m_refreshTimer->setInterval(kRefreshIntervalMs);
@@ -32,10 +33,16 @@ DeploymentsController::DeploymentsController(MetricsStore* metrics, QObject* par
         else
             scheduleRefresh();
     });
+    m_clusterChangeTimer->setSingleShot(true);
+    m_clusterChangeTimer->setInterval(kClusterChangeDelayMs);
+    connect(m_clusterChangeTimer, &QTimer::timeout, this, &DeploymentsController::refresh);
 }
 
-// The jobs belong to the session, which outlives them or ends them itself.
-DeploymentsController::~DeploymentsController() = default;
+// The jobs belong to the session, which outlives them or ends them itself; the watches end here.
+DeploymentsController::~DeploymentsController()
+{
+    unwatchClusters();
+}
 
 QString DeploymentsController::pairKey(const QString& application, const QString& environment)
 {
@@ -68,6 +75,7 @@ void DeploymentsController::setSession(WorkspaceSession* session)
         return;
     if (m_session)
         disconnect(m_session, nullptr, this, nullptr);
+    unwatchClusters();
     for (const LiveJob& live : std::as_const(m_jobs)) {
         disconnect(live.job, nullptr, this, nullptr);
         m_matrix->clearProgress(live.job->request().application, live.job->request().environment);
@@ -86,6 +94,8 @@ void DeploymentsController::setSession(WorkspaceSession* session)
     connect(session, &WorkspaceSession::workspaceChanged, this, [this] { applyWorkspace(false); });
     connect(session, &WorkspaceSession::historyReady, this, &DeploymentsController::becomeReady);
     connect(session, &WorkspaceSession::hostsChanged, this, &DeploymentsController::applyHosts);
+    connect(session, &WorkspaceSession::clustersChanged, this,
+            &DeploymentsController::watchClusters);
     connect(session, &WorkspaceSession::deploymentStarted, this, &DeploymentsController::attach);
     applyHosts(session->dockerHosts());
     Q_EMIT statusHintChanged(tr("Waiting for the workspace and the history…"));
@@ -99,13 +109,17 @@ void DeploymentsController::applyWorkspace(bool other)
 {
     ++m_workspaceGeneration;
     m_endpointOf.clear();
+    m_clusterEnvironments.clear();
     QStringList applications;
     QStringList environments;
     if (const std::optional<Workspace>& workspace = m_session->workspace()) {
         for (const Environment& environment : workspace->environments) {
             environments.append(environment.name);
-            if (const Result<DockerEndpoint> endpoint =
-                    environmentEndpoint(*workspace, environment.name))
+            const Target* target = workspace->target(environment.target);
+            if (target && target->type == Target::Type::Kubernetes)
+                m_clusterEnvironments.insert(environment.name);
+            else if (const Result<DockerEndpoint> endpoint =
+                         environmentEndpoint(*workspace, environment.name))
                 m_endpointOf.insert(environment.name, endpoint->toString());
         }
         for (const Application& application : workspace->applications)
@@ -113,6 +127,7 @@ void DeploymentsController::applyWorkspace(bool other)
     }
     m_haveWorkspace = m_session->workspace().has_value();
     m_matrix->setNames(applications, environments);
+    watchClusters();
     if (other) {
         m_reconciled = false;
         m_history->clear();
@@ -130,6 +145,64 @@ void DeploymentsController::applyHosts(const QList<DockerHost*>& hosts)
     for (const DockerHost* host : hosts)
         if (!m_hostOf.contains(host->endpoint().toString()))
             m_hostOf.insert(host->endpoint().toString(), host->name());
+}
+
+void DeploymentsController::unwatchClusters()
+{
+    for (const QMetaObject::Connection& connection : std::as_const(m_clusterConnections))
+        disconnect(connection);
+    m_clusterConnections.clear();
+    for (const ClusterWatch& watch : std::as_const(m_clusterWatches)) {
+        if (watch.cluster)
+            watch.cluster->unwatch(watch.id);
+    }
+    m_clusterWatches.clear();
+}
+
+void DeploymentsController::watchClusters()
+{
+    unwatchClusters();
+    if (!m_session || !m_session->workspace() || m_clusterEnvironments.isEmpty())
+        return;
+    const Workspace& workspace = *m_session->workspace();
+    QMap<std::pair<kube::KubeCluster*, QString>, QStringList> environmentsOf;
+    for (const Environment& environment : workspace.environments) {
+        const Target* target = workspace.target(environment.target);
+        kube::KubeCluster* cluster = m_clusterEnvironments.contains(environment.name) && target
+                                         ? m_session->kubeCluster(target->name)
+                                         : nullptr;
+        if (cluster)
+            environmentsOf[{cluster, target->nameSpace.isEmpty() ? cluster->defaultNamespace()
+                                                                 : target->nameSpace}]
+                .append(environment.name);
+    }
+    QSet<kube::KubeCluster*> connected;
+    for (auto it = environmentsOf.cbegin(); it != environmentsOf.cend(); ++it) {
+        kube::KubeCluster* cluster = it.key().first;
+        m_clusterWatches.append(
+            {cluster,
+             cluster->watch(
+                 QStringLiteral("deployments"), it.key().second,
+                 QStringLiteral("launchdeck.dev/environment in (%1)").arg(it.value().join(u',')))});
+        if (connected.contains(cluster))
+            continue;
+        connected.insert(cluster);
+        // Only shown (or deploying) pairs are asked about: a hidden tab waits for its timer.
+        const auto changed = [this, cluster](quint64 id) {
+            const bool ours = std::any_of(m_clusterWatches.cbegin(), m_clusterWatches.cend(),
+                                          [&](const ClusterWatch& watch) {
+                                              return watch.cluster == cluster && watch.id == id;
+                                          });
+            // Not restarted by each change: a rollout's stream of them still refreshes.
+            if (ours && isReady() && m_reconciled && (m_shown || !m_jobs.isEmpty()) &&
+                !m_clusterChangeTimer->isActive())
+                m_clusterChangeTimer->start();
+        };
+        m_clusterConnections.append(
+            connect(cluster, &kube::KubeCluster::objectsChanged, this, changed));
+        m_clusterConnections.append(
+            connect(cluster, &kube::KubeCluster::objectsReset, this, changed));
+    }
 }
 
 void DeploymentsController::becomeReady()
@@ -466,7 +539,8 @@ void DeploymentsController::onJobFinished(const QString& key, DeploymentStatus s
 void DeploymentsController::addMarkers(const deploy::DeploymentRequest& request,
                                        DeploymentStatus status, const QDateTime& at)
 {
-    if (!m_metrics)
+    // The markers go on containers; a cluster's pods are not among the Live Metrics' series.
+    if (!m_metrics || m_clusterEnvironments.contains(request.environment))
         return;
     const bool rollback =
         request.kind == DeploymentKind::Rollback || status == DeploymentStatus::RolledBack;

@@ -1,7 +1,7 @@
 // The Deployments tab without its widgets: the matrix and history models over the session's
 // ledger and engine, the periodic status, the reconciliation when a workspace opens, the jobs'
 // live events and the markers on the Live Metrics. Everything that reads the ledger or asks a
-// Docker host runs on pool threads, and answers superseded meanwhile are dropped.
+// Docker host or a cluster runs on pool threads, and answers superseded meanwhile are dropped.
 #pragma once
 
 #include "deploy/deploymentengine.h"
@@ -10,6 +10,7 @@
 #include <QHash>
 #include <QObject>
 #include <QPointer>
+#include <QSet>
 
 #include <functional>
 
@@ -66,6 +67,9 @@ public:
     DeploymentHistoryModel* history() const { return m_history; }
 
     static constexpr int kRefreshIntervalMs = 5'000;
+    // A change a cluster's watch reports refreshes the status this soon; the changes that
+    // come meanwhile ask with it.
+    static constexpr int kClusterChangeDelayMs = 1'000;
     static constexpr int kHistoryLimit = 200;
     static constexpr int kKeptEvents = 20'000; // per running job, replayed when it is selected
 
@@ -100,6 +104,10 @@ private:
     void attach(deploy::DeploymentJob* job);
     void applyWorkspace(bool other);
     void applyHosts(const QList<DockerHost*>& hosts);
+    // Watches the Deployments of the cluster environments, one watch per cluster and
+    // namespace, so the matrix follows what the clusters report between the timer's refreshes.
+    void watchClusters();
+    void unwatchClusters();
     void becomeReady();
     void reconcile();
     void scheduleRefresh();
@@ -128,6 +136,15 @@ private:
     QHash<QString, LiveJob> m_jobs;
     QHash<QString, QString> m_endpointOf; // environment -> Docker endpoint
     QHash<QString, QString> m_hostOf;     // Docker endpoint -> host name in the metrics store
+    QSet<QString> m_clusterEnvironments;  // environments on Kubernetes targets
+    struct ClusterWatch
+    {
+        QPointer<kube::KubeCluster> cluster;
+        quint64 id = 0;
+    };
+    QList<ClusterWatch> m_clusterWatches;
+    QList<QMetaObject::Connection> m_clusterConnections;
+    QTimer* m_clusterChangeTimer;
     quint64 m_workspaceGeneration = 0;
     quint64 m_statusGeneration = 0;
     quint64 m_historyGeneration = 0;

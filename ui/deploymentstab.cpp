@@ -22,6 +22,42 @@
 
 namespace launchdeck {
 
+namespace {
+
+bool isOnCluster(const Workspace& workspace, const QString& environment)
+{
+    const Environment* env = workspace.environment(environment);
+    const Target* target = env ? workspace.target(env->target) : nullptr;
+    return target && target->type == Target::Type::Kubernetes;
+}
+
+// The versions of the application the ledger has seen, in any environment, newest first: what
+// the Deploy dialog offers for a cluster, whose nodes pull their images themselves. A digest
+// stays a whole reference, as the version field takes it.
+QStringList deployedTags(DeploymentLedger& ledger, const Application& application)
+{
+    DeploymentFilter filter;
+    filter.application = application.name;
+    QStringList tags;
+    const auto add = [&](const QString& image) {
+        QString tag;
+        if (image.startsWith(application.image + u':'))
+            tag = image.mid(application.image.size() + 1);
+        else if (image.startsWith(application.image + u'@'))
+            tag = image;
+        if (!tag.isEmpty() && !tags.contains(tag))
+            tags.append(tag);
+    };
+    for (const DeploymentRecord& record : ledger.list(filter)) {
+        add(record.to.image);
+        if (record.from)
+            add(record.from->image);
+    }
+    return tags;
+}
+
+} // namespace
+
 DeploymentsTab::DeploymentsTab(MetricsStore* metrics, QWidget* parent)
     : QWidget(parent)
     , m_controller(new DeploymentsController(metrics, this))
@@ -205,12 +241,17 @@ DeployDialog* DeploymentsTab::openDeployDialog()
         return nullptr;
     const deploy::DeploymentContext context = m_controller->context();
     const Workspace workspace = context.workspace;
+    const std::shared_ptr<DeploymentLedger> ledger = context.ledger;
     auto* dialog = new DeployDialog(
         workspace,
         [context](const deploy::DeploymentRequest& request) {
             return deploy::previewDeployment(context, request);
         },
-        [workspace](const QString& application, const QString& environment) {
+        [workspace, ledger](const QString& application,
+                            const QString& environment) -> Result<QStringList> {
+            const Application* app = workspace.application(application);
+            if (app && isOnCluster(workspace, environment))
+                return deployedTags(*ledger, *app);
             return WorkspaceSession::localImageTags(workspace, application, environment);
         },
         this);

@@ -46,6 +46,16 @@ RollbackDialog::RollbackDialog(const Workspace& workspace, const QString& applic
     okButton()->setText(tr("&Roll Back"));
     const Environment* env = workspace.environment(environment);
     protection()->setEnvironment(environment, env && env->isProtected);
+    // On a cluster a rollback changes Deployments and Services: there are no volumes to keep
+    // and the ReplicaSets of the revision left stay as the Deployment's history. Force there
+    // also takes fields other managers own.
+    const Target* target = env ? workspace.target(env->target) : nullptr;
+    if (target && target->type == Target::Type::Kubernetes) {
+        m_preserveData->hide();
+        m_cleanUp->hide();
+        m_force->setText(tr("&Force (high findings do not stop it, fields other managers own "
+                            "are taken; critical findings still stop it)"));
+    }
 
     auto* options = new QVBoxLayout;
     options->addWidget(m_preserveData);

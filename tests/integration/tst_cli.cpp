@@ -1,5 +1,6 @@
 // The command line as CI uses it: exit codes, text and JSON reports, render to files.
 #include "fakes/cliprocess.h"
+#include "fakes/kubeapiserver.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -275,6 +276,98 @@ private Q_SLOTS:
         const Run check = runLaunchdeck({QStringLiteral("validate"), out.path(),
                                          QStringLiteral("--level"), QStringLiteral("standard")});
         QVERIFY2(check.exitCode == 0, qPrintable(check.out));
+    }
+
+    void statusOfClusterEnvironments()
+    {
+        // A pair on a cluster that the history does not know yet: its Deployment's template
+        // says the revision, its ready replicas the health. A cluster that cannot be asked is
+        // named with its server, and makes the exit 1.
+        launchdeck::test::KubeApiServer server;
+        QString error;
+        QVERIFY2(server.start(&error), qPrintable(error));
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        write(dir.filePath(QStringLiteral("refused.yaml")),
+              "apiVersion: v1\nkind: Config\ncurrent-context: refused\n"
+              "clusters:\n- name: refused\n"
+              "  cluster: {server: \"https://127.0.0.1:1\", insecure-skip-tls-verify: true}\n"
+              "users:\n- name: someone\n  user: {token: not-a-secret}\n"
+              "contexts:\n- name: refused\n  context: {cluster: refused, user: someone}\n");
+        write(dir.filePath(QStringLiteral("launchdeck.yaml")),
+              QStringLiteral("targets:\n"
+                             "  fake: {type: kubernetes, kubeconfig: \"%1\", context: token}\n"
+                             "  gone: {type: kubernetes, kubeconfig: refused.yaml}\n"
+                             "environments:\n"
+                             "  staging: {target: fake}\n"
+                             "  production: {target: gone}\n"
+                             "applications:\n"
+                             "  web: {image: shop/web, version: \"1.0\", replicas: 2}\n")
+                  .arg(server.kubeconfigPath())
+                  .toUtf8());
+        const QJsonObject labels{
+            {QStringLiteral("app.kubernetes.io/name"), QStringLiteral("web")},
+            {QStringLiteral("launchdeck.dev/environment"), QStringLiteral("staging")},
+            {QStringLiteral("launchdeck.dev/track"), QStringLiteral("stable")}};
+        const QJsonObject container{{QStringLiteral("name"), QStringLiteral("web")},
+                                    {QStringLiteral("image"), QStringLiteral("shop/web:1.0")}};
+        const QJsonObject podTemplate{
+            {QStringLiteral("metadata"),
+             QJsonObject{
+                 {QStringLiteral("labels"), labels},
+                 {QStringLiteral("annotations"),
+                  QJsonObject{{QStringLiteral("launchdeck.dev/revision"), QStringLiteral("1")}}}}},
+            {QStringLiteral("spec"),
+             QJsonObject{{QStringLiteral("containers"), QJsonArray{container}}}}};
+        const QJsonObject deployment{
+            {QStringLiteral("apiVersion"), QStringLiteral("apps/v1")},
+            {QStringLiteral("kind"), QStringLiteral("Deployment")},
+            {QStringLiteral("metadata"),
+             QJsonObject{{QStringLiteral("name"), QStringLiteral("web")},
+                         {QStringLiteral("labels"), labels}}},
+            {QStringLiteral("spec"),
+             QJsonObject{
+                 {QStringLiteral("replicas"), 2},
+                 {QStringLiteral("selector"), QJsonObject{{QStringLiteral("matchLabels"), labels}}},
+                 {QStringLiteral("template"), podTemplate}}}};
+        const launchdeck::test::KubeAnswer created =
+            server.request("POST", QStringLiteral("/apis/apps/v1/namespaces/default/deployments"),
+                           QJsonDocument(deployment).toJson());
+        QVERIFY2(created.status == 201, created.body.constData());
+
+        const QString dataHome = dir.filePath(QStringLiteral("data"));
+        const auto pairOf = [](const Run& run, const QString& environment) {
+            for (const QJsonValue& pair :
+                 QJsonDocument::fromJson(run.out.toUtf8())[u"pairs"].toArray()) {
+                if (pair[u"environment"].toString() == environment)
+                    return pair.toObject();
+            }
+            return QJsonObject();
+        };
+        Run run;
+        // The fake's pods take a moment to become Ready; "starting" until then.
+        for (int attempt = 0; attempt < 60; ++attempt) {
+            run = runLaunchdeck({QStringLiteral("status"), QStringLiteral("--workspace"),
+                                 dir.path(), QStringLiteral("--json")},
+                                {}, dataHome);
+            if (pairOf(run, QStringLiteral("staging"))[u"health"].toString() == u"healthy")
+                break;
+            QTest::qWait(500);
+        }
+        QCOMPARE(run.exitCode, 1);
+        const QJsonObject staging = pairOf(run, QStringLiteral("staging"));
+        QVERIFY2(staging[u"health"].toString() == u"healthy", qPrintable(run.out + run.err));
+        QCOMPARE(staging[u"live"][u"revision"].toInt(), 1);
+        QCOMPARE(staging[u"live"][u"image"].toString(), u"shop/web:1.0");
+        QCOMPARE(staging[u"running_replicas"].toInt(), 2);
+        QCOMPARE(staging[u"desired_replicas"].toInt(), 2);
+        QVERIFY(!staging.contains(u"host_error"));
+        const QJsonObject production = pairOf(run, QStringLiteral("production"));
+        QCOMPARE(production[u"health"].toString(), u"unknown");
+        QVERIFY2(production[u"host_error"].toString().startsWith(
+                     u"cluster gone (https://127.0.0.1:1): "),
+                 qPrintable(production[u"host_error"].toString()));
+        QVERIFY(!run.out.contains(u"not-a-secret") && !run.err.contains(u"not-a-secret"));
     }
 
     void pipelineListAndRun()

@@ -73,7 +73,7 @@ private Q_SLOTS:
 
         DeploymentCellDelegate::Lines lines = DeploymentCellDelegate::lines(staging);
         QVERIFY(!lines.known);
-        QCOMPARE(lines.revision, DeploymentCellDelegate::tr("Asking the host…"));
+        QCOMPARE(lines.revision, DeploymentCellDelegate::tr("Asking for the status…"));
 
         deploy::PairStatus deployed = status(u"staging"_qs);
         deployed.live = Revision{7, QStringLiteral("shop/web:2.4.1")};

@@ -265,6 +265,42 @@ private Q_SLOTS:
         QVERIFY(dialog.okButton()->isEnabled());
     }
 
+    void dialogsOfAClusterEnvironment()
+    {
+        // A cluster's nodes pull the images: the tags offered are those deployed before, and the
+        // rollback options about a host's containers and volumes are not offered.
+        Diagnostics findings;
+        const std::optional<Workspace> workspace =
+            parseWorkspace(u"launchdeck.yaml"_qs,
+                           "targets: {cluster: {type: kubernetes, context: staging}}\n"
+                           "environments: {staging: {target: cluster}}\n"
+                           "applications: {web: {image: shop/web, version: \"1.0\"}}\n",
+                           findings);
+        QVERIFY(workspace);
+        DeployDialog deploy(*workspace, fixedPreview,
+                            [](const QString&, const QString&) -> Result<QStringList> {
+                                return QStringList{u"1.1"_qs};
+                            });
+        deploy.show();
+        QCOMPARE(deploy.versionBox()->toolTip(),
+                 DeployDialog::tr("A tag deployed before, or any tag typed"));
+        QTRY_COMPARE_WITH_TIMEOUT(deploy.versionBox()->count(), 1, kTimeoutMs);
+        QCOMPARE(deploy.versionBox()->currentText(), u"1.0"_qs);
+        // Server-side apply takes fields other managers own only when told to.
+        QVERIFY(deploy.forceBox()->text().contains(u"other managers"));
+        QVERIFY(!deploy.request().force);
+        deploy.forceBox()->setChecked(true);
+        QVERIFY(deploy.request().force);
+
+        RollbackDialog rollback(*workspace, u"web"_qs, u"staging"_qs,
+                                Revision{2, QStringLiteral("shop/web:1.1")}, fixedPreview, {});
+        rollback.show();
+        QVERIFY(!rollback.preserveDataBox()->isVisible());
+        QVERIFY(!rollback.cleanUpBox()->isVisible());
+        QVERIFY(rollback.forceBox()->isVisible());
+        QVERIFY(rollback.forceBox()->text().contains(u"other managers"));
+    }
+
     void progressViewFollowsEvents()
     {
         using Kind = deploy::DeploymentEvent::Kind;

@@ -3,17 +3,25 @@
 // with its healthy replicas, and the pair's history lists the running deployment first, then
 // the same row with how it ended.
 #include "deploy/deploymentengine.h"
+#include "deploydialog.h"
 #include "deploymentcelldelegate.h"
 #include "deploymenthistorymodel.h"
 #include "deploymentmatrixmodel.h"
 #include "deploymentprogressview.h"
 #include "deploymentstab.h"
 #include "fakes/deploytestbed.h"
+#include "fakes/kubeapiserver.h"
 #include "session/workspacesession.h"
 
 #include <QAbstractItemModelTester>
+#include <QComboBox>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <memory>
@@ -49,6 +57,34 @@ QString statusWord(DeploymentStatus status)
         return QStringLiteral("Interrupted");
     }
     return {};
+}
+
+// The Deployment "web" of staging as Launchdeck makes it (labels, revision 1 on its template),
+// created directly on the cluster.
+QJsonObject clusterDeployment()
+{
+    const QJsonObject labels{{QStringLiteral("app.kubernetes.io/name"), QStringLiteral("web")},
+                             {QStringLiteral("launchdeck.dev/environment"), kStaging},
+                             {QStringLiteral("launchdeck.dev/track"), QStringLiteral("stable")}};
+    const QJsonObject container{{QStringLiteral("name"), QStringLiteral("web")},
+                                {QStringLiteral("image"), QStringLiteral("shop/web:1.0")}};
+    const QJsonObject podTemplate{
+        {QStringLiteral("metadata"),
+         QJsonObject{
+             {QStringLiteral("labels"), labels},
+             {QStringLiteral("annotations"),
+              QJsonObject{{QStringLiteral("launchdeck.dev/revision"), QStringLiteral("1")}}}}},
+        {QStringLiteral("spec"),
+         QJsonObject{{QStringLiteral("containers"), QJsonArray{container}}}}};
+    return QJsonObject{
+        {QStringLiteral("apiVersion"), QStringLiteral("apps/v1")},
+        {QStringLiteral("kind"), QStringLiteral("Deployment")},
+        {QStringLiteral("metadata"), QJsonObject{{QStringLiteral("name"), QStringLiteral("web")},
+                                                 {QStringLiteral("labels"), labels}}},
+        {QStringLiteral("spec"), QJsonObject{{QStringLiteral("replicas"), 2},
+                                             {QStringLiteral("selector"),
+                                              QJsonObject{{QStringLiteral("matchLabels"), labels}}},
+                                             {QStringLiteral("template"), podTemplate}}}};
 }
 
 QString firstRow(const DeploymentHistoryModel& history)
@@ -217,6 +253,80 @@ private Q_SLOTS:
             qPrintable(firstRow(*tab->history())), kReadyTimeoutMs);
         QCOMPARE(tab->history()->rowCount(), 1);
         QCOMPARE(historyReset.count(), 0);
+    }
+
+    void clusterPairFollowsItsDeployment()
+    {
+        // A cell of an environment on a cluster: the Deployment's template says the revision,
+        // its ready replicas the health, and a scale the cluster reports moves the cell. The
+        // Deploy dialog offers the tags the history has seen, since the nodes pull the images.
+        launchdeck::test::KubeApiServer server;
+        QString error;
+        QVERIFY2(server.start(&error), qPrintable(error));
+        QTemporaryDir folder;
+        QVERIFY(folder.isValid());
+        QFile file(folder.filePath(QStringLiteral("launchdeck.yaml")));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QStringLiteral("targets:\n"
+                                  "  fake: {type: kubernetes, kubeconfig: \"%1\", context: cert}\n"
+                                  "environments:\n"
+                                  "  staging: {target: fake}\n"
+                                  "applications:\n"
+                                  "  web: {image: shop/web, version: \"1.0\", replicas: 2}\n")
+                       .arg(server.kubeconfigPath())
+                       .toUtf8());
+        file.close();
+        const launchdeck::test::KubeAnswer created =
+            server.request("POST", QStringLiteral("/apis/apps/v1/namespaces/default/deployments"),
+                           QJsonDocument(clusterDeployment()).toJson());
+        QVERIFY2(created.status == 201, created.body.constData());
+
+        QTemporaryDir data;
+        SessionOptions options;
+        options.root = folder.path();
+        options.dataDir = data.path();
+        options.useKeyring = false;
+        options.watchAlerts = false;
+        m_session = std::make_unique<WorkspaceSession>(options);
+        DeploymentsTab tab(nullptr);
+        QAbstractItemModelTester matrixTester(
+            tab.matrix(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        tab.resize(1200, 800);
+        tab.show();
+        tab.setSession(m_session.get());
+        m_session->open();
+        const auto where = [&tab] {
+            return cell(tab, QStringLiteral("web"));
+        };
+        const auto shown = [&]() -> QString {
+            const DeploymentCellDelegate::Lines lines = DeploymentCellDelegate::lines(where());
+            return lines.revision + u" | " + lines.health;
+        };
+        QTRY_VERIFY2_WITH_TIMEOUT(shown() == u"r1 · 1.0 | healthy  2/2"_qs, qPrintable(shown()),
+                                  kHealthyTimeoutMs);
+
+        const launchdeck::test::KubeAnswer scaled =
+            server.patch(QStringLiteral("/apis/apps/v1/namespaces/default/deployments/web/scale"),
+                         R"({"spec":{"replicas":3}})", "application/merge-patch+json");
+        QVERIFY2(scaled.status == 200, scaled.body.constData());
+        QTRY_VERIFY2_WITH_TIMEOUT(shown() == u"r1 · 1.0 | healthy  3/3"_qs, qPrintable(shown()),
+                                  kHealthyTimeoutMs);
+
+        // A version deployed to another environment is offered for this one.
+        DeploymentStart start;
+        start.application = QStringLiteral("web");
+        start.environment = QStringLiteral("qa");
+        start.to = Revision{1, QStringLiteral("shop/web:1.3")};
+        start.strategy = QStringLiteral("rolling");
+        const Result<QString> id = m_session->ledger()->begin(start);
+        QVERIFY(id);
+        QVERIFY(m_session->ledger()->finish(*id, DeploymentStatus::Completed));
+        DeployDialog* dialog = tab.openDeployDialog();
+        QVERIFY(dialog);
+        dialog->select(QStringLiteral("web"), kStaging);
+        QTRY_VERIFY_WITH_TIMEOUT(dialog->versionBox()->findText(QStringLiteral("1.3")) >= 0,
+                                 kReadyTimeoutMs);
+        dialog->reject();
     }
 
     void deploymentRunHere()
