@@ -41,6 +41,16 @@ int annotatedRevision(const QJsonObject& pod)
     return pod[u"metadata"][u"annotations"][keys::kRevision].toString().toInt();
 }
 
+// Whether a pod is Ready, as its Ready condition says.
+bool podReady(const QJsonObject& pod)
+{
+    for (const QJsonValue& condition : pod[u"status"][u"conditions"].toArray()) {
+        if (condition[u"type"].toString() == u"Ready")
+            return condition[u"status"].toString() == u"True";
+    }
+    return false;
+}
+
 // The revision a Deployment's pods run: its template's (what `kubectl rollout undo` brings back
 // with the template).
 int templateRevision(const QJsonObject& deployment)
@@ -182,9 +192,27 @@ void judgePair(kube::KubeClient& client, PairAsk& pair, const QList<QJsonObject>
     bool progressing = false;
     QSet<QString> tracks;
     for (const QJsonObject& deployment : std::as_const(workloads)) {
-        if (templateRevision(deployment) != status.servingRevision)
+        const QString track = labelOf(deployment, cluster::kTrack);
+        if (templateRevision(deployment) != status.servingRevision) {
+            // A rollout away from the serving revision (rolling, recreate): its pods still run
+            // under the Deployment that now has the next template, until they are replaced.
+            int ready = 0;
+            bool any = false;
+            for (const QJsonObject& pod : pods) {
+                if (!ofPair(pod) || labelOf(pod, cluster::kTrack) != track ||
+                    annotatedRevision(pod) != status.servingRevision)
+                    continue;
+                any = true;
+                ready += podReady(pod) ? 1 : 0;
+            }
+            if (!any)
+                continue;
+            tracks.insert(track);
+            desired += specReplicas(deployment);
+            status.runningReplicas += ready;
             continue;
-        tracks.insert(labelOf(deployment, cluster::kTrack));
+        }
+        tracks.insert(track);
         desired += specReplicas(deployment);
         status.runningReplicas += deployment[u"status"][u"readyReplicas"].toInt();
         const kube::RolloutVerdict verdict = kube::rolloutStatus(deployment);

@@ -1,6 +1,5 @@
-// Server-side apply, access reviews, quota, the application's Secret, Deployment revisions and
-// `kubectl rollout undo` (kubectl's DeploymentRollbacker and DeploymentHistoryViewer, over the
-// objects' JSON), and a rollout followed by polling until rolloutStatus() decides.
+// Server-side apply, access reviews, quota, the Secret, Deployment revisions and rollout undo (as
+// kubectl's DeploymentRollbacker and DeploymentHistoryViewer), a rollout polled to its verdict.
 #include "kubernetes/kubeapply.h"
 
 #include "core/units.h"
@@ -301,8 +300,8 @@ ApplyResult serverSideApply(KubeClient& client, const QJsonObject& object, const
         client.request(QByteArrayLiteral("PATCH"), *path + query, compact(QJsonDocument(object)),
                        QByteArrayLiteral("application/apply-patch+yaml"));
     result.httpStatus = answer.status;
-    qCInfo(lcKubeApply).noquote() << "apply" << subject << "as" << options.fieldManager
-                                  << (options.dryRun ? "(dry run) ->" : "->") << answer.status;
+    qCDebug(lcKubeApply).noquote() << "apply" << subject << "as" << options.fieldManager
+                                   << (options.dryRun ? "(dry run) ->" : "->") << answer.status;
     if (answer.ok()) {
         result.object = parsed(answer.body);
         return result;
@@ -536,8 +535,9 @@ Result<qint64> rolloutUndo(KubeClient& client, const QString& nameSpace, const Q
                                                  u"/deployments/" + queryValue(deployment),
                                              compact(QJsonDocument(patch)),
                                              QByteArrayLiteral("application/json-patch+json"));
-    qCInfo(lcKubeApply).noquote() << "rollout undo of deployment" << deployment << "in" << nameSpace
-                                  << "to revision" << revision << "->" << answer.status;
+    qCDebug(lcKubeApply).noquote()
+        << "rollout undo of deployment" << deployment << "in" << nameSpace << "to revision"
+        << revision << "->" << answer.status;
     if (!answer.ok())
         return failure(client, u"failed restoring revision " + QString::number(revision), answer);
     return revision;

@@ -576,8 +576,8 @@ Result<bool> ServiceProxyRelay::start()
     } catch (const std::system_error&) {
         return failed("cannot start its thread");
     }
-    qCInfo(lcRelay).noquote() << "relaying" << url() << "to" << d->shared.label << "through"
-                              << clusterLabel(d->shared.clusterName, d->shared.connection.server);
+    qCDebug(lcRelay).noquote() << "relaying" << url() << "to" << d->shared.label << "through"
+                               << clusterLabel(d->shared.clusterName, d->shared.connection.server);
     return true;
 }
 

@@ -133,6 +133,30 @@ private Q_SLOTS:
         QCOMPARE(status.desiredReplicas, 2);
     }
 
+    // While a rolling deploy replaces the pods, the live revision's pods still serve under the
+    // Deployment that has the new template: they are what the status counts.
+    void liveRevisionCountedWhileARolloutReplacesIt()
+    {
+        ClusterAppOptions options;
+        options.application = u"rolling"_qs;
+        options.replicas = 2;
+        const std::optional<ClusterWorkspace> ws = deployed(options, {u"v1"_qs});
+        QVERIFY(ws);
+        DeploymentJob job(ws->context, clusterDeploy(ws->application, u"v2-never-ready"_qs));
+        job.start();
+        const PairStatus status = statusWhen(ws->context, ws->application, [](const PairStatus& s) {
+            return s.running && s.running->stage == DeploymentStage::Deploying;
+        });
+        QVERIFY(status.running);
+        QCOMPARE(status.running->stage, DeploymentStage::Deploying);
+        QCOMPARE(status.servingRevision, 1);
+        QCOMPARE(status.runningReplicas, 2);
+        QCOMPARE(status.desiredReplicas, 2);
+        QCOMPARE(status.health, PairStatus::Health::Healthy);
+        job.cancel();
+        QVERIFY(job.wait(std::chrono::seconds(60)));
+    }
+
     void rollbackPreviewAndUnhealthyPods()
     {
         ClusterAppOptions options;
