@@ -419,29 +419,8 @@ DeploymentLifecycle::Outcome ClusterDeploymentRun::deployByStrategy()
                 break;
             }
             case StrategyStep::Kind::Pause: {
-                if (step.pause) {
-                    log(QStringLiteral("pause %1 s").arg(step.pause->count() / 1000.0));
-                    const int seen = m_control.promotions.load();
-                    const auto deadline = std::chrono::steady_clock::now() + *step.pause;
-                    // Promote also ends a timed pause early.
-                    while (std::chrono::steady_clock::now() < deadline &&
-                           m_control.promotions.load() == seen) {
-                        if (!m_control.sleepFor(100ms))
-                            return withdraw({false, QStringLiteral("cancelled during a pause")});
-                    }
-                } else if (m_request.autoPromote) {
-                    log(QStringLiteral("pause for promotion: promoted automatically"));
-                } else {
-                    // Read before asking, so a Promote clicked at once is not missed.
-                    const int seen = m_control.promotions.load();
-                    pause(QStringLiteral("paused at canary step %1 (line %2): waiting for Promote")
-                              .arg(done + 1)
-                              .arg(step.line));
-                    if (!m_control.waitForPromotion(seen))
-                        return withdraw(
-                            {false, QStringLiteral("cancelled while paused for promotion")});
-                    log(QStringLiteral("promoted"));
-                }
+                if (const Outcome paused = pauseStep(step, done + 1); !paused.ok)
+                    return withdraw(paused);
                 break;
             }
             case StrategyStep::Kind::Analysis: {

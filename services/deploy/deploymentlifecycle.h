@@ -118,6 +118,9 @@ protected:
     // the metric means it), or none with `error` set. One reader serves one analysis run.
     using MetricReader =
         std::function<std::optional<double>(const QString& metric, QString* error)>;
+    // A canary's `pause` step (number `stepNumber`, 1-based): a timed one that Promote ends
+    // early, or one that waits for Promote (at once with autoPromote). Fails when cancelled.
+    Outcome pauseStep(const StrategyStep& step, int stepNumber);
     // One analysis run until it decides: PromQL on the environment's Prometheus, any other
     // metric through `readMetric` (which may be empty when the target cannot read it: the run
     // then fails naming the metric). An inconclusive run waits for Promote unless autoPromote.
