@@ -4,8 +4,9 @@
 // they reach a cluster. Its controllers run Deployments and their pods, whose containers write
 // log lines; it serves metrics.k8s.io unless told not to. It answers SelfSubjectAccessReviews,
 // enforces ResourceQuotas on pod creation and keeps managedFields for server-side apply, with
-// its conflicts. Image tags ending in "-never-ready", "-crash-loop" or "-image-pull" fail as the
-// pod annotation fake.launchdeck.dev/fail does. Stopped by pid when the object goes.
+// its conflicts. Image tags ending in "-never-ready", "-crash-loop", "-image-pull" or
+// "-flaky-probe" (Ready, with Unhealthy Events) fail as the pod annotation
+// fake.launchdeck.dev/fail does. Stopped by pid when the object goes.
 #pragma once
 
 #include <QByteArray>

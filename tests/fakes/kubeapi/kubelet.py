@@ -2,9 +2,11 @@
 # and becomes Running and Ready after its ready delay (the server's --ready-seconds, or the pod
 # annotation fake.launchdeck.dev/ready-seconds). The annotation fake.launchdeck.dev/fail asks
 # for a failure: image-pull (ErrImagePull, then ImagePullBackOff), crash-loop (runs, exits 1,
-# CrashLoopBackOff with a growing restartCount) or never-ready (running, never Ready); so does an
-# image whose tag ends in "-image-pull", "-crash-loop" or "-never-ready"
-# (storefront/web:3.0-never-ready). A pod created with a status of its own is left as it is, so
+# CrashLoopBackOff with a growing restartCount), never-ready (running, never Ready) or
+# flaky-probe (Ready, but its readiness probe fails now and then: a Warning Unhealthy Event every
+# ready delay, at least every half second, below the failure threshold so the pod stays Ready);
+# so does an image whose tag ends in "-image-pull", "-crash-loop", "-never-ready" or
+# "-flaky-probe" (storefront/web:3.0-never-ready). A pod created with a status of its own is left as it is, so
 # that tests can seed any state.
 
 import hashlib
@@ -17,7 +19,9 @@ from status import ApiError
 PODS = BY_PATH[("", "pods")]
 READY_ANNOTATION = "fake.launchdeck.dev/ready-seconds"
 FAIL_ANNOTATION = "fake.launchdeck.dev/fail"
-FAILURES = ("image-pull", "crash-loop", "never-ready")
+FAILURES = ("image-pull", "crash-loop", "never-ready", "flaky-probe")
+# How often a flaky probe fails at most, in seconds.
+FLAKY_PERIOD = 0.5
 NODE_IP = "10.0.0.1"
 # Crash-loop back-off, in ready delays: 1, 2, 4, then 8 at most.
 MAX_BACKOFF_FACTOR = 8
@@ -92,7 +96,7 @@ class Kubelet:
     def waiting(self):
         """Whether a pod has a stage to reach by the clock alone (a delay, a crash-loop)."""
         return any(state is not None and state.stage != "pullbackoff" and
-                   (state.stage != "running" or state.fail == "crash-loop")
+                   (state.stage != "running" or state.fail in ("crash-loop", "flaky-probe"))
                    for state in self.pods.values())
 
     def sync(self, pods, nodes):
@@ -182,12 +186,20 @@ class Kubelet:
                             "%s_%s(%s)" % (c["name"], meta["name"], meta["namespace"],
                                            meta["uid"]), "Warning", c["name"])
 
+        if state.stage == "running" and state.fail == "flaky-probe" and \
+                elapsed >= max(state.ready_seconds, FLAKY_PERIOD):
+            state.since = time.monotonic()
+            probed = [c for c in containers if c.get("readinessProbe")] or containers[:1]
+            for c in probed:
+                self._event(pod, "Unhealthy", "Readiness probe failed: HTTP probe failed with "
+                            "statuscode: 503", "Warning", c["name"])
+
     def _write(self, pod, state, node, stage):
         state.stage, state.since = stage, time.monotonic()
         meta = pod["metadata"]
         spec = pod.get("spec", {})
         statuses = [self._container_status(meta, c, state) for c in spec.get("containers", [])]
-        ready = stage == "running" and state.fail is None
+        ready = stage == "running" and state.fail in (None, "flaky-probe")
         now = timestamp()
 
         def condition(kind, value, reason=None):
@@ -233,7 +245,7 @@ class Kubelet:
                   "imageID": "" if state.stage in ("pending", "errpull", "pullbackoff")
                   else "docker.io/library/%s@sha256:%s" % (image.split(":")[0].split("/")[-1],
                                                           _digest(image)),
-                  "ready": state.stage == "running" and state.fail is None,
+                  "ready": state.stage == "running" and state.fail in (None, "flaky-probe"),
                   "restartCount": state.restarts,
                   "started": state.stage == "running"}
         if state.stage == "running":

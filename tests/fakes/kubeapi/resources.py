@@ -63,6 +63,8 @@ RESOURCES = [
     Resource("secrets", "secret", "Secret", "", True),
     Resource("events", "event", "Event", "", True, ["ev"]),
     Resource("serviceaccounts", "serviceaccount", "ServiceAccount", "", True, ["sa"]),
+    Resource("persistentvolumeclaims", "persistentvolumeclaim", "PersistentVolumeClaim", "", True,
+             ["pvc"], status=True),
     Resource("resourcequotas", "resourcequota", "ResourceQuota", "", True, ["quota"],
              status=True),
     Resource("deployments", "deployment", "Deployment", "apps", True, ["deploy"], ["all"],
@@ -75,6 +77,8 @@ RESOURCES = [
              generation=True, status=True),
     Resource("ingresses", "ingress", "Ingress", "networking.k8s.io", True, ["ing"],
              generation=True, status=True),
+    Resource("networkpolicies", "networkpolicy", "NetworkPolicy", "networking.k8s.io", True,
+             ["netpol"], generation=True),
     # Answered on request (access.py), never kept: may the asking user do something?
     Resource("selfsubjectaccessreviews", "selfsubjectaccessreview", "SelfSubjectAccessReview",
              "authorization.k8s.io", False, verbs=["create"], stored=False),

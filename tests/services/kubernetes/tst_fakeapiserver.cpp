@@ -209,7 +209,9 @@ void TestFakeApiServer::discoveryServesKubectl()
     // Short names, groups and scope as the real server announces them.
     for (const QString& line :
          {u"deployments +deploy +apps/v1 +true +Deployment"_qs, u"pods +po +v1 +true +Pod"_qs,
-          u"nodes +no +v1 +false +Node"_qs, u"statefulsets +sts +apps/v1 +true +StatefulSet"_qs})
+          u"nodes +no +v1 +false +Node"_qs, u"statefulsets +sts +apps/v1 +true +StatefulSet"_qs,
+          u"persistentvolumeclaims +pvc +v1 +true +PersistentVolumeClaim"_qs,
+          u"networkpolicies +netpol +networking.k8s.io/v1 +true +NetworkPolicy"_qs})
         QVERIFY2(resources.out.contains(QRegularExpression(line)),
                  qPrintable(line + u" not in:\n"_qs + resources.out));
 
