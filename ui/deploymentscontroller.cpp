@@ -393,6 +393,8 @@ void DeploymentsController::showCurrent()
                      environment](const std::optional<DeploymentRecord>& record) {
             if (!guard || generation != m_detailsGeneration || !m_shownJob.isEmpty())
                 return;
+            if (record && replayFinished(record->id))
+                return;
             if (record)
                 Q_EMIT recordShown(*record);
             else
@@ -413,6 +415,18 @@ void DeploymentsController::followJob(const QString& key)
         Q_EMIT jobReported(event);
 }
 
+bool DeploymentsController::replayFinished(const QString& id)
+{
+    const auto done = m_finished.constFind(id);
+    if (done == m_finished.constEnd())
+        return false;
+    ++m_detailsGeneration; // a record asked for meanwhile is not shown over it
+    Q_EMIT jobFollowed(done->title, done->kind);
+    for (const deploy::DeploymentEvent& event : done->events)
+        Q_EMIT jobReported(event);
+    return true;
+}
+
 void DeploymentsController::showDeployment(const QString& id)
 {
     for (auto live = m_jobs.constBegin(); live != m_jobs.constEnd(); ++live) {
@@ -425,6 +439,8 @@ void DeploymentsController::showDeployment(const QString& id)
     if (!isReady() || id.isEmpty())
         return;
     m_shownJob.clear();
+    if (replayFinished(id))
+        return;
     const std::shared_ptr<DeploymentLedger> ledger = m_session->ledger();
     const quint64 generation = ++m_detailsGeneration;
     QPointer<DeploymentsController> guard(this);
@@ -519,6 +535,23 @@ void DeploymentsController::onJobFinished(const QString& key, DeploymentStatus s
     if (!live.job)
         return;
     const deploy::DeploymentRequest request = live.job->request();
+    if (const QString id = live.job->deploymentId(); !id.isEmpty()) {
+        FinishedJob done{live.title, request.kind, live.events};
+        const bool ended = !done.events.isEmpty() &&
+                           done.events.constLast().kind == deploy::DeploymentEvent::Kind::Finished;
+        if (!ended) {
+            deploy::DeploymentEvent finished;
+            finished.kind = deploy::DeploymentEvent::Kind::Finished;
+            finished.status = status;
+            finished.text = message;
+            finished.at = QDateTime::currentDateTimeUtc();
+            done.events.append(finished);
+        }
+        m_finished.insert(id, done);
+        m_finishedOrder.append(id);
+        while (m_finishedOrder.size() > kKeptFinishedJobs)
+            m_finished.remove(m_finishedOrder.takeFirst());
+    }
     m_matrix->clearProgress(request.application, request.environment);
     addMarkers(request, status,
                live.deployingAt.isValid() ? live.deployingAt : QDateTime::currentDateTimeUtc());

@@ -71,7 +71,8 @@ public:
     // come meanwhile ask with it.
     static constexpr int kClusterChangeDelayMs = 1'000;
     static constexpr int kHistoryLimit = 200;
-    static constexpr int kKeptEvents = 20'000; // per running job, replayed when it is selected
+    static constexpr int kKeptEvents = 20'000;  // per running job, replayed when it is selected
+    static constexpr int kKeptFinishedJobs = 8; // whose log is shown again when selected
 
 Q_SIGNALS:
     void statusRefreshed();
@@ -99,6 +100,14 @@ private:
         QList<deploy::DeploymentEvent> events;
         QDateTime deployingAt;
     };
+    // A job that finished in this window: the ledger keeps its stages, findings and results but
+    // not its log, so its details are shown again from its events.
+    struct FinishedJob
+    {
+        QString title;
+        DeploymentKind kind = DeploymentKind::Deploy;
+        QList<deploy::DeploymentEvent> events;
+    };
 
     static QString pairKey(const QString& application, const QString& environment);
     void attach(deploy::DeploymentJob* job);
@@ -115,6 +124,9 @@ private:
     void showCurrent();
     // The details replay the job's events and follow it from there on.
     void followJob(const QString& key);
+    // The details of deployment `id` from the events of its job when it finished here; false
+    // when it did not.
+    bool replayFinished(const QString& id);
     void onJobEvent(const QString& key, const deploy::DeploymentEvent& event);
     void onJobFinished(const QString& key, DeploymentStatus status, const QString& message);
     void addMarkers(const deploy::DeploymentRequest& request, DeploymentStatus status,
@@ -134,9 +146,11 @@ private:
     QString m_environment;
     QString m_shownJob; // the pair key whose live job the details follow
     QHash<QString, LiveJob> m_jobs;
-    QHash<QString, QString> m_endpointOf; // environment -> Docker endpoint
-    QHash<QString, QString> m_hostOf;     // Docker endpoint -> host name in the metrics store
-    QSet<QString> m_clusterEnvironments;  // environments on Kubernetes targets
+    QHash<QString, FinishedJob> m_finished; // by deployment id, the newest few
+    QStringList m_finishedOrder;            // oldest first
+    QHash<QString, QString> m_endpointOf;   // environment -> Docker endpoint
+    QHash<QString, QString> m_hostOf;       // Docker endpoint -> host name in the metrics store
+    QSet<QString> m_clusterEnvironments;    // environments on Kubernetes targets
     struct ClusterWatch
     {
         QPointer<kube::KubeCluster> cluster;

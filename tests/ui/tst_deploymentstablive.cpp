@@ -19,6 +19,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -368,6 +369,14 @@ private Q_SLOTS:
             qPrintable(firstRow(*tab->history())), kReadyTimeoutMs);
         QCOMPARE(tab->history()->rowCount(), 1);
         QCOMPARE(historyReset.count(), 0);
+        // The details go on showing the job's log once it is over and shown from the ledger
+        // again (which keeps stages and findings, not log lines).
+        QTest::qWait(1000);
+        const QString log = tab->progressView()->logView()->toPlainText();
+        QVERIFY2(log.contains(u"monitoring for"_qs) && log.contains(u"Validating"_qs),
+                 qPrintable(log));
+        QVERIFY(!tab->progressView()->isLive());
+        QVERIFY(!tab->progressView()->cancelButton()->isEnabled());
     }
 };
 
