@@ -1,6 +1,7 @@
 // Finding a live object's counterpart in the workspace and comparing the two.
 #include "clusterdrift.h"
 
+#include "compose/yamljson.h"
 #include "core/kubeobject.h"
 #include "core/yamlsource.h"
 #include "templates/template.h"
@@ -111,7 +112,7 @@ DriftResult computeDrift(const QStringList& templateFiles, const QStringList& ma
         return result;
 
     result.found = true;
-    const QJsonObject desired = clusteryaml::jsonOf(match->node).toObject();
+    const QJsonObject desired = yamlToJson(match->node).value.toObject();
     // Secrets are compared masked: their values never reach the screen.
     const QJsonObject shownDesired = clusteryaml::maskedSecret(desired);
     const QJsonObject shownLive =

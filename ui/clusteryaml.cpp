@@ -4,13 +4,10 @@
 #include "templates/docnode.h"
 
 #include <QJsonArray>
-#include <QRegularExpression>
 
 #include <algorithm>
 #include <cmath>
 #include <vector>
-
-#include <yaml-cpp/yaml.h>
 
 namespace launchdeck::clusteryaml {
 
@@ -142,45 +139,6 @@ QJsonObject maskedSecret(QJsonObject object)
         object.insert(u"metadata", metadata);
     }
     return object;
-}
-
-QJsonValue jsonOf(const YAML::Node& node)
-{
-    switch (node.Type()) {
-    case YAML::NodeType::Map: {
-        QJsonObject object;
-        for (const auto& entry : node)
-            object.insert(QString::fromStdString(entry.first.Scalar()), jsonOf(entry.second));
-        return object;
-    }
-    case YAML::NodeType::Sequence: {
-        QJsonArray array;
-        for (const auto& item : node)
-            array.append(jsonOf(item));
-        return array;
-    }
-    case YAML::NodeType::Scalar: {
-        const QString text = QString::fromStdString(node.Scalar());
-        if (node.Tag() == "!") // quoted
-            return text;
-        static const QRegularExpression integer(QStringLiteral("^[-+]?[0-9]+$"));
-        static const QRegularExpression real(
-            QStringLiteral("^[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?$"));
-        if (text == u"true" || text == u"True" || text == u"TRUE")
-            return true;
-        if (text == u"false" || text == u"False" || text == u"FALSE")
-            return false;
-        if (text == u"null" || text == u"~" || text == u"Null" || text == u"NULL")
-            return QJsonValue::Null;
-        if (integer.match(text).hasMatch() || real.match(text).hasMatch())
-            return text.toDouble();
-        return text;
-    }
-    case YAML::NodeType::Null:
-    case YAML::NodeType::Undefined:
-        return QJsonValue::Null;
-    }
-    return QJsonValue::Null;
 }
 
 QJsonValue restrictTo(const QJsonValue& live, const QJsonValue& desired)

@@ -9,10 +9,6 @@
 #include <QString>
 #include <QStringList>
 
-namespace YAML {
-class Node;
-}
-
 namespace launchdeck::clusteryaml {
 
 // Block-style YAML of `value`, keys in the JSON's (sorted) order, strings quoted where a YAML
@@ -26,10 +22,6 @@ QJsonObject withoutManagedFields(QJsonObject object);
 // holds them too), replaced by a mask. Other kinds are returned as they are.
 QJsonObject maskedSecret(QJsonObject object);
 QString maskText();
-
-// A YAML node as JSON: quoted scalars stay strings, plain ones become numbers, booleans and
-// nulls as a YAML 1.2 core-schema reader takes them.
-QJsonValue jsonOf(const YAML::Node& node);
 
 // `live` reduced to the fields `desired` sets: mappings keep the desired keys, lists of named
 // items (containers, ports, env) pair items by name and keep live items the manifest lacks.

@@ -119,6 +119,7 @@ struct MonitorReading
     std::optional<double> errorRate;   // since the previous reading; none: no traffic
     std::optional<int> responseTimeMs; // HAProxy's average
     std::optional<double> memoryShare; // the highest replica's usage ÷ its limit
+    QString unhealthyWhy; // when not healthy: what was seen, e.g. "pod web-1: not Ready"
 };
 
 // The application's rollback triggers over a monitoring window: feed readings in order; the

@@ -51,6 +51,10 @@ bool ClusterDeploymentRun::test()
     const QString workload = cluster::workloadName(app.name, track);
     const QString preview = cluster::previewServiceName(app.name);
 
+    if (const Result<bool> supported = applySupportingObjects(); !supported) {
+        testResult(QStringLiteral("start"), false, {}, supported.error().toString());
+        return false;
+    }
     const Result<QJsonObject> started = apply(cluster::trackDeployment(
         m_subject.toObjects, track, replicas, m_subject.to.number, m_subject.to.image));
     if (!started) {

@@ -82,18 +82,23 @@ objectsOf(const std::optional<QJsonObject>& recorded, const QString& application
 {
     std::optional<kube::ApplicationObjects> objects;
     std::optional<QJsonObject> service = made ? made->service : std::nullopt;
+    QList<QJsonObject> companions;
     if (recorded) {
         for (const QJsonValue& item : (*recorded)[u"items"].toArray()) {
             const QString kind = item[u"kind"].toString();
             if (kind == u"Deployment" && !objects)
-                objects = kube::ApplicationObjects{item.toObject(), std::nullopt};
+                objects =
+                    kube::ApplicationObjects{item.toObject(), std::nullopt, {}, {}, false, {}, {}};
             else if (kind == u"Service" && item[u"metadata"][u"name"].toString() == application)
                 service = item.toObject();
+            else if (!cluster::isPairObject(item.toObject(), application))
+                companions.append(item.toObject());
         }
     }
     if (!objects)
         return made;
     objects->service = service;
+    objects->companions = companions;
     return objects;
 }
 
@@ -281,11 +286,19 @@ DeploymentLifecycle::Outcome ClusterDeploymentRun::restore(const QString& reason
     }
     const Revision& from = *m_subject.from;
     const int replicas = m_subject.fromConfig->replicas;
-    const Result<kube::ApplicationObjects> made = kube::applicationObjects(
-        m_context.workspace, app.name, m_subject.environment.name, from.image, from.number);
+    const Result<kube::ApplicationObjects> made =
+        cluster::workspaceApplicationObjects(m_context.workspace, app, m_subject.environment,
+                                             app.strategy.type, from.image, from.number);
     const std::optional<kube::ApplicationObjects> objects =
         objectsOf(m_subject.fromObjects, app.name, made ? std::optional(*made) : std::nullopt);
     const QString previous = m_previousTrack.isEmpty() ? m_subject.liveTrack : m_previousTrack;
+    // What the previous revision's pods read or mount goes back first.
+    if (objects) {
+        for (const QJsonObject& companion : objects->companions) {
+            if (const Result<QJsonObject> applied = apply(companion); !applied)
+                note(applied.error());
+        }
+    }
 
     // Blue-green: the old colour takes the traffic back, scaled up again first when it was
     // scaled down already (or applied again when it is gone); the new colour stops.
@@ -379,7 +392,7 @@ DeploymentLifecycle::Outcome ClusterDeploymentRun::rollBack()
         record = (*config)[text(cluster::kRecordedObjects)].toObject();
     const std::optional<kube::ApplicationObjects> objects =
         objectsOf(record, app.name, m_subject.toObjects);
-    note(applySecrets());
+    note(applySupportingObjects());
 
     QString colour = text(cluster::kStable);
     QString way;

@@ -3,6 +3,9 @@
 #include "deploy/clusterobjects.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
+#include <QMap>
+#include <QSet>
 
 #include <algorithm>
 #include <cmath>
@@ -72,7 +75,104 @@ bool redirectBackend(QJsonObject& backend, const QString& service, const QString
     return true;
 }
 
+// "path: value" of every scalar under `value`, in key order; lists of named items by name.
+void flatten(const QJsonValue& value, const QString& path, QMap<QString, QString>& out)
+{
+    if (value.isObject()) {
+        const QJsonObject object = value.toObject();
+        for (auto it = object.begin(); it != object.end(); ++it)
+            flatten(it.value(), path.isEmpty() ? it.key() : path + u'.' + it.key(), out);
+        return;
+    }
+    if (value.isArray()) {
+        const QJsonArray array = value.toArray();
+        for (qsizetype i = 0; i < array.size(); ++i) {
+            const QString name = array[i].toObject().value(QLatin1String("name")).toString();
+            flatten(array[i], path + u'[' + (name.isEmpty() ? QString::number(i) : name) + u']',
+                    out);
+        }
+        return;
+    }
+    out.insert(path, value.isString() ? value.toString()
+                                      : QString::fromUtf8(QJsonDocument(QJsonArray{value})
+                                                              .toJson(QJsonDocument::Compact)
+                                                              .chopped(1)
+                                                              .mid(1)));
+}
+
+// What a revision's objects say, without what changes with every revision by design.
+QMap<QString, QString> comparable(const QJsonObject& object)
+{
+    QMap<QString, QString> fields;
+    flatten(object, QString(), fields);
+    const QString revision = key(kube::appkeys::kRevision);
+    const QString track = key(kTrack);
+    QStringList dropped{QStringLiteral("metadata.annotations.") + revision,
+                        QStringLiteral("metadata.annotations.kubernetes.io/change-cause"),
+                        QStringLiteral("spec.template.metadata.annotations.") + revision};
+    if (object.value(QLatin1String("kind")).toString() == u"Deployment") {
+        dropped += {QStringLiteral("metadata.name"), QStringLiteral("metadata.labels.") + track,
+                    QStringLiteral("spec.selector.matchLabels.") + track,
+                    QStringLiteral("spec.template.metadata.labels.") + track};
+    }
+    for (const QString& field : std::as_const(dropped))
+        fields.remove(field);
+    return fields;
+}
+
+// "Kind/name"; the application's Deployment by the application's name, whatever its track.
+QString objectKey(const QJsonObject& object, const QString& application)
+{
+    const QString kind = object.value(QLatin1String("kind")).toString();
+    if (kind == u"Deployment")
+        return kind + u'/' + application;
+    return kind + u'/' +
+           object.value(QLatin1String("metadata"))
+               .toObject()
+               .value(QLatin1String("name"))
+               .toString();
+}
+
 } // namespace
+
+QStringList objectsDiff(const QJsonArray& from, const QJsonArray& to, const QString& application)
+{
+    QMap<QString, QJsonObject> before;
+    for (const QJsonValue& item : from)
+        before.insert(objectKey(item.toObject(), application), item.toObject());
+    QStringList lines;
+    QSet<QString> seen;
+    for (const QJsonValue& item : to) {
+        const QJsonObject object = item.toObject();
+        const QString name = objectKey(object, application);
+        seen.insert(name);
+        const auto old = before.constFind(name);
+        if (old == before.cend()) {
+            lines.append(u"+ " + name);
+            continue;
+        }
+        const QMap<QString, QString> was = comparable(*old);
+        const QMap<QString, QString> now = comparable(object);
+        QStringList paths = was.keys() + now.keys();
+        paths.removeDuplicates();
+        std::sort(paths.begin(), paths.end());
+        for (const QString& path : std::as_const(paths)) {
+            const auto a = was.constFind(path);
+            const auto b = now.constFind(path);
+            if (a != was.cend() && b != now.cend() && *a == *b)
+                continue;
+            if (a != was.cend())
+                lines.append(QStringLiteral("- %1 %2: %3").arg(name, path, *a));
+            if (b != now.cend())
+                lines.append(QStringLiteral("+ %1 %2: %3").arg(name, path, *b));
+        }
+    }
+    for (auto it = before.cbegin(); it != before.cend(); ++it) {
+        if (!seen.contains(it.key()))
+            lines.append(u"- " + it.key() + u" (left on the cluster)");
+    }
+    return lines;
+}
 
 QString workloadName(const QString& application, const QString& track)
 {
@@ -223,6 +323,19 @@ Result<QJsonObject> canaryIngress(const QJsonObject& ingress, const QString& app
                        {QStringLiteral("kind"), QStringLiteral("Ingress")},
                        {QStringLiteral("metadata"), canaryMetadata},
                        {QStringLiteral("spec"), canarySpec}};
+}
+
+bool isPairObject(const QJsonObject& object, const QString& application)
+{
+    const QString kind = object.value(QLatin1String("kind")).toString();
+    if (kind == u"Deployment")
+        return true;
+    if (kind != u"Service")
+        return false;
+    const QString name =
+        object.value(QLatin1String("metadata")).toObject().value(QLatin1String("name")).toString();
+    return name == application || name == previewServiceName(application) ||
+           name == workloadName(application, key(kCanary));
 }
 
 WeightSplit splitReplicas(int replicas, int weight)

@@ -7,8 +7,10 @@
 #include "kubernetes/applicationobjects.h"
 #include "workspace/workspace.h"
 
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QString>
+#include <QStringList>
 
 #include <optional>
 
@@ -67,6 +69,20 @@ struct WeightSplit
     double effectiveWeight = 0;
 };
 WeightSplit splitReplicas(int replicas, int weight);
+
+// Whether an object of a revision's recorded List is one a deployment shapes for the pair (a
+// Deployment, the application's Service, its preview and canary Services) rather than one of
+// the application's companions applied as they are.
+bool isPairObject(const QJsonObject& object, const QString& application);
+
+// The fields that differ between the objects two revisions apply (recorded Lists' items), one
+// line each as the Deploy dialog shows a diff: "- Deployment/web
+// spec.template.spec.containers[web].image: a:1" then "+ … a:2"; an object only the new one has
+// as "+ Kind/name", one it no longer has as "- Kind/name (left on the cluster)". The
+// application's Deployment is compared whatever its track (blue-green's colours), without its
+// track labels; Launchdeck's own bookkeeping (the revision annotations, the change cause) is
+// left out; list items with a name are matched by it.
+QStringList objectsDiff(const QJsonArray& from, const QJsonArray& to, const QString& application);
 
 // The key of the ledger's revision config that holds the objects a cluster revision applied.
 inline constexpr char16_t kRecordedObjects[] = u"kubernetes";

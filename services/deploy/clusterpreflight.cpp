@@ -146,16 +146,18 @@ bool ClusterDeploymentRun::validate()
     // What the strategy needs of the application.
     if (deploying && (blueGreen || canary) && !m_subject.toObjects.service)
         finding(Severity::Critical, QStringLiteral("strategy"),
-                QStringLiteral("%1 moves traffic through the application's Service, and %2 "
-                               "declares no ports to make one from")
-                    .arg(strategyName(strategy), app.name));
+                QStringLiteral("%1 moves traffic through the application's Service, and the "
+                               "objects of %2 (from %3) have no Service named %2: declare ports")
+                    .arg(strategyName(strategy), app.name, m_subject.toObjects.source));
     if (testing && !m_subject.toObjects.service)
         finding(Severity::Critical, QStringLiteral("tests"),
                 QStringLiteral("the tests of %1 reach the candidate through a preview Service, "
-                               "and %1 declares no ports to make one from")
-                    .arg(app.name));
+                               "and the objects of %1 (from %2) have no Service named %1: "
+                               "declare ports")
+                    .arg(app.name, m_subject.toObjects.source));
 
     // The new revision's objects through admission and validation, nothing kept.
+    log(QStringLiteral("objects of %1 from %2").arg(app.name, m_subject.toObjects.source));
     QList<QJsonObject> objects;
     for (const QJsonValue& item : plan()
                                       .recordedConfig.value(key(cluster::kRecordedObjects))
@@ -267,8 +269,19 @@ bool ClusterDeploymentRun::validate()
         need(QStringLiteral("get"), {}, QStringLiteral("services"), QStringLiteral("proxy"));
         need(QStringLiteral("delete"), {}, QStringLiteral("services"));
     }
-    if (!app.secrets.isEmpty())
+    if (!m_subject.toObjects.secretName.isEmpty())
         need(QStringLiteral("create patch"), {}, QStringLiteral("secrets"));
+    QStringList companionKinds;
+    for (const QJsonObject& companion : std::as_const(m_subject.toObjects.companions)) {
+        const QString apiVersion = companion.value(QLatin1String("apiVersion")).toString();
+        const QString kind = companion.value(QLatin1String("kind")).toString();
+        if (companionKinds.contains(apiVersion + u' ' + kind))
+            continue;
+        companionKinds.append(apiVersion + u' ' + kind);
+        need(QStringLiteral("get patch create"),
+             apiVersion.contains(u'/') ? apiVersion.section(u'/', 0, 0) : QString(),
+             kube::resourceOfKind(kind));
+    }
     if (!env.ingress.isEmpty())
         need(QStringLiteral("get patch create"), QStringLiteral("networking.k8s.io"),
              QStringLiteral("ingresses"));
@@ -339,8 +352,15 @@ bool ClusterDeploymentRun::validate()
     // the pods waiting on a key that is not there.
     if (deploying) {
         const QMap<QString, QString> values = secretValues();
-        for (const QString& name : app.secrets) {
-            if (!values.contains(name))
+        for (const QString& name : std::as_const(m_subject.toObjects.secretKeys)) {
+            if (!app.secrets.contains(name))
+                finding(Severity::Critical, QStringLiteral("secrets"),
+                        QStringLiteral("the pods of %1 (from %2) read key %3 of Secret %4, which "
+                                       "Launchdeck makes: add %3 to the secrets of %1 in "
+                                       "launchdeck.yaml, so that its value is looked up")
+                            .arg(app.name, m_subject.toObjects.source, name,
+                                 m_subject.toObjects.secretName));
+            else if (!values.contains(name))
                 finding(Severity::Critical, QStringLiteral("secrets"),
                         QStringLiteral("application %1 reads secret %2, which has no value: set "
                                        "it in the environment or the keyring")

@@ -272,6 +272,7 @@ Result<bool> PairReconciler::returnTemplate(const QString& name, const Revision&
 Result<QString> PairReconciler::applyRecorded(const Revision& good, int replicas)
 {
     QList<QJsonObject> objects;
+    QList<QJsonObject> companions;
     const QJsonArray items = m_recorded
                                  ? m_recorded->value(cluster::kRecordedObjects)[u"items"].toArray()
                                  : QJsonArray();
@@ -282,18 +283,32 @@ Result<QString> PairReconciler::applyRecorded(const Revision& good, int replicas
         const QJsonObject object = item.toObject();
         const QString kind = object[u"kind"].toString();
         const QString name = nameOf(object);
-        // What the revision ran for its tests or its canary steps is not brought back.
-        if ((kind == u"Deployment" || kind == u"Service") && name != candidate && name != canary &&
-            name != preview)
+        // What the revision ran for its tests or its canary steps is not brought back; its
+        // companions (ConfigMaps, claims, …) are, before its workloads.
+        if (kind != u"Deployment" && kind != u"Service")
+            companions.append(object);
+        else if (name != candidate && name != canary && name != preview)
             objects.append(object);
     }
+    if (!objects.isEmpty())
+        objects = companions + objects;
     if (objects.isEmpty()) {
         // Nothing recorded (an older ledger): the stable Deployment the workspace makes for the
         // revision's image.
-        const Result<kube::ApplicationObjects> generated = kube::applicationObjects(
-            m_context.workspace, m_application, m_record.environment, good.image, good.number);
+        const Application* application = m_context.workspace.application(m_application);
+        const Environment* environment = m_context.workspace.environment(m_record.environment);
+        if (!application || !environment)
+            return Error{QStringLiteral("%1 in %2 is no longer in the workspace, and revision %3 "
+                                        "recorded no objects to apply again")
+                             .arg(m_application, m_record.environment)
+                             .arg(good.number),
+                         m_context.workspace.file};
+        const Result<kube::ApplicationObjects> generated = cluster::workspaceApplicationObjects(
+            m_context.workspace, *application, *environment, application->strategy.type, good.image,
+            good.number);
         if (!generated)
             return generated.error();
+        objects = generated->companions;
         objects.append(cluster::trackDeployment(*generated, text(cluster::kStable),
                                                 replicas > 0 ? replicas : 1, good.number,
                                                 good.image));

@@ -134,7 +134,7 @@ DeploymentLifecycle::Outcome ClusterDeploymentRun::deployByStrategy()
         return track;
     };
 
-    if (Result<bool> secret = applySecrets(); !secret)
+    if (Result<bool> secret = applySupportingObjects(); !secret)
         return failed(secret.error());
 
     // recreate and rolling, and a canary with no stable revision to split against: the

@@ -10,6 +10,7 @@
 #pragma once
 
 #include "deploy/clusterobjects.h"
+#include "deploy/clustersource.h"
 #include "deploy/containerplan.h"
 #include "deploy/deploymentlifecycle.h"
 #include "kubernetes/applicationobjects.h"
@@ -19,6 +20,7 @@
 #include "kubernetes/serviceproxyrelay.h"
 
 #include <QDateTime>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QMap>
 
@@ -68,6 +70,12 @@ struct ClusterSubject
 Result<ClusterSubject> resolveClusterSubject(const DeploymentContext& context,
                                              const DeploymentRequest& request,
                                              kube::KubeClient& client, const ClusterPlace& place);
+
+// The objects `subject.to` runs as once it is live, as its revision records them: the
+// companions, its Deployment as the stable track (blue-green: as its new colour), the Service
+// (narrowed to that colour, or to the stable pods when an Ingress splits a canary's traffic) and
+// the canary Service.
+QJsonArray liveObjects(const ClusterSubject& subject);
 
 // previewDeployment() for a cluster environment (same fields; notes say e.g. how exact a
 // canary's weights are with the replicas there are, and that the image's presence on the
@@ -131,8 +139,10 @@ private:
     // `restartBase` (filled on first use, per pod uid), OOMKilled, CrashLoopBackOff and failing
     // probes from the pods' Events (Unhealthy) — health false for any of these.
     Result<MonitorReading> readTrack(const QString& track, QMap<QString, int>& restartBase);
-    // The Secret <app>-secrets from the values looked up before the job began.
-    Result<bool> applySecrets();
+    // What the pods read or mount, before they start: the Secret of Launchdeck's
+    // (toObjects.secretName) from the values looked up before the job began, and the
+    // application's companion objects from its template or manifests.
+    Result<bool> applySupportingObjects();
 
     std::unique_ptr<kube::KubeClient> m_client;
     ClusterSubject m_subject;

@@ -372,7 +372,14 @@ Result<DeploymentPreview> previewClusterDeployment(const DeploymentContext& cont
     preview.to = subject.to;
     preview.fromConfig = subject.fromConfig;
     preview.toConfig = subject.toConfig;
-    preview.diff = configDiff(subject.fromConfig, subject.toConfig);
+    // launchdeck.yaml describes what it generates; objects from a template or manifests are
+    // compared as they are applied.
+    if (subject.toObjects.generated)
+        preview.diff = configDiff(subject.fromConfig, subject.toConfig, DiffNetwork::Omitted);
+    else
+        preview.diff = cluster::objectsDiff(
+            subject.fromObjects ? (*subject.fromObjects)[u"items"].toArray() : QJsonArray(),
+            liveObjects(subject), subject.application.name);
     preview.strategy = subject.strategy;
     // The application's Service keeps serving through every other strategy's switch.
     preview.downtime = subject.strategy == Strategy::Type::Recreate;
@@ -386,6 +393,16 @@ Result<DeploymentPreview> previewClusterDeployment(const DeploymentContext& cont
         if (const auto note = rollbackNote(client, subject))
             preview.notes.append(*note);
     }
+    QStringList applied{QStringLiteral("Deployment ") + subject.application.name};
+    if (subject.toObjects.service)
+        applied.append(QStringLiteral("Service ") + subject.application.name);
+    if (!subject.toObjects.secretName.isEmpty())
+        applied.append(QStringLiteral("Secret ") + subject.toObjects.secretName);
+    for (const QJsonObject& companion : subject.toObjects.companions)
+        applied.append(companion[u"kind"].toString() + u' ' +
+                       companion[u"metadata"][u"name"].toString());
+    preview.notes.append(QStringLiteral("objects from %1: %2")
+                             .arg(subject.toObjects.source, applied.join(QStringLiteral(", "))));
     preview.notes.append(QStringLiteral("image %1 is not checked here: the nodes of cluster %2 "
                                         "pull it when the pods start")
                              .arg(subject.toConfig.image, place->clusterName));

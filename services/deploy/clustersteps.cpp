@@ -272,9 +272,17 @@ Result<MonitorReading> ClusterDeploymentRun::readTrack(const QString& track,
         // The last termination counts only when it happened within the window.
         reading.oomKilled = reading.oomKilled || oomNow || (oomBefore && restartedSince > 0);
         reading.healthy = reading.healthy && ready && !crashLooping;
+        if ((!ready || crashLooping) && reading.unhealthyWhy.isEmpty())
+            reading.unhealthyWhy = QStringLiteral("pod %1: %2")
+                                       .arg(pod[u"metadata"][u"name"].toString(),
+                                            crashLooping ? QStringLiteral("CrashLoopBackOff")
+                                                         : QStringLiteral("not Ready"));
     }
-    if (uids.isEmpty())
+    if (uids.isEmpty()) {
         reading.healthy = false;
+        reading.unhealthyWhy = QStringLiteral("no pod of %1 runs")
+                                   .arg(cluster::workloadName(m_subject.application.name, track));
+    }
 
     // Failing probes show only as the kubelet's Unhealthy Events; one whose count rose since
     // the previous reading (or that is new) makes this reading unhealthy.
@@ -293,46 +301,55 @@ Result<MonitorReading> ClusterDeploymentRun::readTrack(const QString& track,
             eventKey(event[u"metadata"][u"uid"].toString(event[u"metadata"][u"name"].toString()));
         const int count = qMax(1, event[u"count"].toInt(1));
         const int seen = restartBase.value(key, firstReading ? count : 0);
-        if (count > seen)
+        if (count > seen) {
             reading.healthy = false;
+            if (reading.unhealthyWhy.isEmpty())
+                reading.unhealthyWhy = QStringLiteral("pod %1: %2")
+                                           .arg(event[u"involvedObject"][u"name"].toString(),
+                                                event[u"message"].toString());
+        }
         restartBase.insert(key, count);
     }
     restartBase.insert(text(kFirstReadingTaken), 1);
     return reading;
 }
 
-Result<bool> ClusterDeploymentRun::applySecrets()
+Result<bool> ClusterDeploymentRun::applySupportingObjects()
 {
-    const Application& app = m_subject.application;
-    if (app.secrets.isEmpty())
-        return true;
-    const QMap<QString, QString> known = secretValues();
-    QMap<QString, QString> values;
-    QStringList missing;
-    for (const QString& name : app.secrets) {
-        if (const auto it = known.constFind(name); it != known.cend())
-            values.insert(name, *it);
-        else
-            missing.append(name);
+    const kube::ApplicationObjects& objects = m_subject.toObjects;
+    if (!objects.secretName.isEmpty()) {
+        const QMap<QString, QString> known = secretValues();
+        QMap<QString, QString> values;
+        QStringList missing;
+        for (const QString& name : objects.secretKeys) {
+            if (const auto it = known.constFind(name); it != known.cend())
+                values.insert(name, *it);
+            else
+                missing.append(name);
+        }
+        const Application& app = m_subject.application;
+        const QJsonObject labels{{text(kube::appkeys::kName), app.name},
+                                 {text(kube::appkeys::kManagedBy), QStringLiteral("launchdeck")},
+                                 {text(kube::appkeys::kEnvironment), m_subject.environment.name}};
+        const Result<bool> applied = kube::applySecret(*m_client, m_subject.place.nameSpace,
+                                                       objects.secretName, values, labels);
+        if (!applied)
+            return applied.error().where.isEmpty()
+                       ? clusterError(m_subject.place, applied.error().message)
+                       : applied.error();
+        log(QStringLiteral("applied Secret/%1 (%2 of %3 keys)")
+                .arg(objects.secretName)
+                .arg(values.size())
+                .arg(objects.secretKeys.size()));
+        if (!missing.isEmpty())
+            log(QStringLiteral("Secret %1 has no value for %2: containers reading it do not "
+                               "start until it has one")
+                    .arg(objects.secretName, missing.join(QStringLiteral(", "))));
     }
-    const QString name = kube::applicationSecretName(app.name);
-    const QJsonObject labels{{text(kube::appkeys::kName), app.name},
-                             {text(kube::appkeys::kManagedBy), QStringLiteral("launchdeck")},
-                             {text(kube::appkeys::kEnvironment), m_subject.environment.name}};
-    const Result<bool> applied =
-        kube::applySecret(*m_client, m_subject.place.nameSpace, name, values, labels);
-    if (!applied)
-        return applied.error().where.isEmpty()
-                   ? clusterError(m_subject.place, applied.error().message)
-                   : applied.error();
-    log(QStringLiteral("applied Secret/%1 (%2 of %3 keys)")
-            .arg(name)
-            .arg(values.size())
-            .arg(app.secrets.size()));
-    if (!missing.isEmpty())
-        log(QStringLiteral("Secret %1 has no value for %2: containers reading it do not start "
-                           "until it has one")
-                .arg(name, missing.join(QStringLiteral(", "))));
+    for (const QJsonObject& companion : objects.companions) {
+        if (const Result<QJsonObject> applied = apply(companion); !applied)
+            return applied.error();
+    }
     return true;
 }
 

@@ -154,6 +154,7 @@ std::optional<kube::ApplicationObjects> recordedApplicationObjects(const QJsonOb
 {
     std::optional<kube::ApplicationObjects> objects;
     std::optional<QJsonObject> service;
+    QList<QJsonObject> companions;
     const auto withoutTrack = [](QJsonObject object, const QString& field) {
         QJsonObject inner = object.value(field).toObject();
         inner.remove(key(cluster::kTrack));
@@ -178,15 +179,23 @@ std::optional<kube::ApplicationObjects> recordedApplicationObjects(const QJsonOb
             spec.insert(QStringLiteral("template"), podTemplate);
             object.insert(QStringLiteral("metadata"), metadata);
             object.insert(QStringLiteral("spec"), spec);
-            objects = kube::ApplicationObjects{object, std::nullopt};
+            objects = kube::ApplicationObjects{object, std::nullopt, {}, {}, false, {}, {}};
         } else if (kind == u"Service" &&
                    metadata.value(QLatin1String("name")).toString() == application) {
             object.insert(QStringLiteral("spec"), withoutTrack(spec, QStringLiteral("selector")));
             service = object;
+        } else if (!cluster::isPairObject(object, application)) {
+            companions.append(object);
         }
     }
-    if (objects)
-        objects->service = service;
+    if (!objects)
+        return objects;
+    objects->service = service;
+    objects->companions = companions;
+    const cluster::LaunchdeckSecret secret =
+        cluster::launchdeckSecret(objects->deployment, application);
+    objects->secretName = secret.name;
+    objects->secretKeys = secret.keys;
     return objects;
 }
 
@@ -235,25 +244,6 @@ RevisionConfig clusterRevisionConfig(const Application& application, const Envir
     RevisionConfig config = revisionConfigFor(application, environment, image);
     config.network.clear(); // a Docker network means nothing on a cluster
     return config;
-}
-
-// The objects of `to` generated from the workspace with the strategy the request chose, so
-// that a recreate asked for on a rolling application gets a Recreate Deployment.
-Result<kube::ApplicationObjects> generatedObjects(const Workspace& workspace,
-                                                  const Application& application,
-                                                  const Environment& environment,
-                                                  Strategy::Type strategy, const Revision& to)
-{
-    if (application.strategy.type == strategy)
-        return kube::applicationObjects(workspace, application.name, environment.name, to.image,
-                                        to.number);
-    Workspace chosen = workspace;
-    for (Application& app : chosen.applications) {
-        if (app.name == application.name)
-            app.strategy.type = strategy;
-    }
-    return kube::applicationObjects(chosen, application.name, environment.name, to.image,
-                                    to.number);
 }
 
 } // namespace
@@ -387,11 +377,14 @@ Result<ClusterSubject> resolveClusterSubject(const DeploymentContext& context,
                               highestOnCluster + 1),
                      image};
         subject.toConfig = clusterRevisionConfig(*application, *environment, image);
-        Result<kube::ApplicationObjects> objects =
-            generatedObjects(workspace, *application, *environment, subject.strategy, subject.to);
+        Result<kube::ApplicationObjects> objects = cluster::workspaceApplicationObjects(
+            workspace, *application, *environment, subject.strategy, subject.to.image,
+            subject.to.number);
         if (!objects)
             return objects.error();
         subject.toObjects = *objects;
+        subject.toConfig.replicas =
+            objects->deployment[u"spec"][u"replicas"].toInt(subject.toConfig.replicas);
         return subject;
     }
 
@@ -424,15 +417,49 @@ Result<ClusterSubject> resolveClusterSubject(const DeploymentContext& context,
         subject.strategy = Strategy::Type::Rolling;
     if (recorded) {
         subject.toObjects = *recorded;
+        subject.toObjects.source = QStringLiteral("the record of revision %1").arg(target->number);
     } else {
         // A revision recorded before its objects were: made again from the workspace.
-        Result<kube::ApplicationObjects> objects = generatedObjects(
-            workspace, *application, *environment, application->strategy.type, subject.to);
+        Result<kube::ApplicationObjects> objects = cluster::workspaceApplicationObjects(
+            workspace, *application, *environment, application->strategy.type, subject.to.image,
+            subject.to.number);
         if (!objects)
             return objects.error();
         subject.toObjects = *objects;
     }
     return subject;
+}
+
+QJsonArray liveObjects(const ClusterSubject& subject)
+{
+    // A canary ends as the stable Deployment, blue-green as its colour behind the Service;
+    // applying these again restores the revision exactly.
+    const bool blueGreen = subject.strategy == Strategy::Type::BlueGreen;
+    const bool liveColour = subject.liveTrack == QStringView(cluster::kBlue) ||
+                            subject.liveTrack == QStringView(cluster::kGreen);
+    const QString liveAs = !blueGreen   ? key(cluster::kStable)
+                           : liveColour ? cluster::otherColour(subject.liveTrack)
+                                        : key(cluster::kBlue);
+    const int replicas = subject.toObjects.deployment.value(QLatin1String("spec"))
+                             .toObject()
+                             .value(QLatin1String("replicas"))
+                             .toInt(subject.application.replicas);
+    QJsonArray items;
+    for (const QJsonObject& companion : subject.toObjects.companions)
+        items.append(companion);
+    items.append(cluster::trackDeployment(subject.toObjects, liveAs, replicas, subject.to.number,
+                                          subject.to.image));
+    const bool splitByIngress =
+        subject.strategy == Strategy::Type::Canary && !subject.environment.ingress.isEmpty();
+    const std::optional<QString> selected =
+        blueGreen || splitByIngress ? std::optional<QString>(liveAs) : std::nullopt;
+    if (const auto service = cluster::activeService(subject.toObjects, selected))
+        items.append(*service);
+    if (splitByIngress) {
+        if (const auto service = cluster::canaryService(subject.toObjects))
+            items.append(*service);
+    }
+    return items;
 }
 
 // ---- ClusterDeploymentRun ------------------------------------------------------------------
@@ -473,28 +500,7 @@ Result<DeploymentLifecycle::Plan> ClusterDeploymentRun::prepare()
         break;
     }
 
-    // What the revision looks like once it is live: a canary ends as the stable Deployment,
-    // blue-green as its colour behind the Service; applying these again restores it exactly.
     const Application& app = m_subject.application;
-    const int replicas = m_subject.toObjects.deployment.value(QLatin1String("spec"))
-                             .toObject()
-                             .value(QLatin1String("replicas"))
-                             .toInt(app.replicas);
-    const bool blueGreen = m_subject.strategy == Strategy::Type::BlueGreen;
-    const QString liveAs = blueGreen ? m_newTrack : key(cluster::kStable);
-    QJsonArray items{cluster::trackDeployment(m_subject.toObjects, liveAs, replicas,
-                                              m_subject.to.number, m_subject.to.image)};
-    const bool splitByIngress =
-        m_subject.strategy == Strategy::Type::Canary && !m_subject.environment.ingress.isEmpty();
-    const std::optional<QString> selected =
-        blueGreen || splitByIngress ? std::optional<QString>(liveAs) : std::nullopt;
-    if (const auto service = cluster::activeService(m_subject.toObjects, selected))
-        items.append(*service);
-    if (splitByIngress) {
-        if (const auto service = cluster::canaryService(m_subject.toObjects))
-            items.append(*service);
-    }
-
     Plan plan;
     plan.application = app.name;
     plan.environment = m_subject.environment.name;
@@ -505,7 +511,7 @@ Result<DeploymentLifecycle::Plan> ClusterDeploymentRun::prepare()
     plan.recordedConfig.insert(key(cluster::kRecordedObjects),
                                QJsonObject{{QStringLiteral("apiVersion"), QStringLiteral("v1")},
                                            {QStringLiteral("kind"), QStringLiteral("List")},
-                                           {QStringLiteral("items"), items}});
+                                           {QStringLiteral("items"), liveObjects(m_subject)}});
     return plan;
 }
 

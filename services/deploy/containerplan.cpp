@@ -522,7 +522,8 @@ DockerContainerSpec containerSpec(const RevisionConfig& config, const ContainerI
     return spec;
 }
 
-QStringList configDiff(const std::optional<RevisionConfig>& from, const RevisionConfig& to)
+QStringList configDiff(const std::optional<RevisionConfig>& from, const RevisionConfig& to,
+                       DiffNetwork showNetwork)
 {
     const auto single = [&](auto describe) -> std::optional<QString> {
         if (!from)
@@ -561,7 +562,8 @@ QStringList configDiff(const std::optional<RevisionConfig>& from, const Revision
     diffSingle(single(health), health(to), lines);
     diffSingle(single(memory), memory(to), lines);
     diffSingle(single(cpus), cpus(to), lines);
-    diffSingle(single(network), network(to), lines);
+    if (showNetwork == DiffNetwork::Shown)
+        diffSingle(single(network), network(to), lines);
     return lines;
 }
 

@@ -92,7 +92,10 @@ DockerContainerSpec containerSpec(const RevisionConfig& config, const ContainerI
 
 // Lines of a unified-style diff of two configurations, one per field that differs or matters:
 // "  image: shop/web:1.4.2" kept, "- replicas: 2" removed, "+ replicas: 3" added. Secrets show
-// as their names only. No `from` (a first deployment): every line is an addition.
-QStringList configDiff(const std::optional<RevisionConfig>& from, const RevisionConfig& to);
+// as their names only. No `from` (a first deployment): every line is an addition. The Docker
+// network is left out for targets that have none (a cluster).
+enum class DiffNetwork { Shown, Omitted };
+QStringList configDiff(const std::optional<RevisionConfig>& from, const RevisionConfig& to,
+                       DiffNetwork network = DiffNetwork::Shown);
 
 } // namespace launchdeck::deploy

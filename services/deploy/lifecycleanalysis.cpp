@@ -328,6 +328,8 @@ DeploymentLifecycle::Outcome DeploymentLifecycle::watchWindow(std::chrono::milli
         const Result<MonitorReading> reading = readTarget();
         if (!reading)
             return {false, reading.error().toString()};
+        if (!reading->healthy && !reading->unhealthyWhy.isEmpty())
+            log(QStringLiteral("unhealthy: ") + reading->unhealthyWhy);
         if (const std::optional<QString> reason = triggers.observe(*reading))
             return {false, QStringLiteral("monitoring: ") + *reason};
         if (prometheus) {

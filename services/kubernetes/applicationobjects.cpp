@@ -211,25 +211,14 @@ QJsonArray Builder::envList() const
     return list;
 }
 
-// Recreate and rolling map to the Deployment's own strategies; blue-green and canary are
-// Launchdeck's to drive, so their Deployment keeps the default.
 std::optional<Error> Builder::addStrategy(QJsonObject& spec) const
 {
-    const Strategy& strategy = m_app.strategy;
-    if (strategy.type == Strategy::Type::Recreate) {
-        spec.insert(QStringLiteral("strategy"),
-                    QJsonObject{{QStringLiteral("type"), QStringLiteral("Recreate")}});
-    } else if (strategy.type == Strategy::Type::Rolling) {
-        if (strategy.maxSurge == 0 && strategy.maxUnavailable == 0)
-            return appError(QStringLiteral("a rolling strategy needs max_surge or "
-                                           "max_unavailable above 0"));
-        spec.insert(QStringLiteral("strategy"),
-                    QJsonObject{{QStringLiteral("type"), QStringLiteral("RollingUpdate")},
-                                {QStringLiteral("rollingUpdate"),
-                                 QJsonObject{{QStringLiteral("maxSurge"), strategy.maxSurge},
-                                             {QStringLiteral("maxUnavailable"),
-                                              strategy.maxUnavailable}}}});
-    }
+    const Result<std::optional<QJsonObject>> strategy =
+        deploymentStrategy(m_app.strategy, m_app.strategy.type);
+    if (!strategy)
+        return appError(strategy.error().message);
+    if (*strategy)
+        spec.insert(QStringLiteral("strategy"), **strategy);
     return std::nullopt;
 }
 
@@ -306,6 +295,12 @@ Result<ApplicationObjects> Builder::build(const QString& image, int revision)
     QJsonObject deploymentMetadata = metadata(m_app.name, m_nameSpace, labels);
     deploymentMetadata.insert(QStringLiteral("annotations"), annotations);
     ApplicationObjects objects;
+    objects.source = where(m_workspace, m_app.line);
+    objects.generated = true;
+    if (!m_app.secrets.isEmpty()) {
+        objects.secretName = applicationSecretName(m_app.name);
+        objects.secretKeys = m_app.secrets;
+    }
     objects.deployment = QJsonObject{{QStringLiteral("apiVersion"), QStringLiteral("apps/v1")},
                                      {QStringLiteral("kind"), QStringLiteral("Deployment")},
                                      {QStringLiteral("metadata"), deploymentMetadata},
@@ -333,12 +328,34 @@ Result<ApplicationObjects> Builder::build(const QString& image, int revision)
 
 QJsonObject ApplicationObjects::list() const
 {
-    QJsonArray items{deployment};
+    QJsonArray items;
+    for (const QJsonObject& companion : companions)
+        items.append(companion);
+    items.append(deployment);
     if (service)
         items.append(*service);
     return QJsonObject{{QStringLiteral("apiVersion"), QStringLiteral("v1")},
                        {QStringLiteral("kind"), QStringLiteral("List")},
                        {QStringLiteral("items"), items}};
+}
+
+// Recreate and rolling map to the Deployment's own strategies; blue-green and canary are
+// Launchdeck's to drive, so their Deployment keeps the default.
+Result<std::optional<QJsonObject>> deploymentStrategy(const Strategy& strategy, Strategy::Type type)
+{
+    if (type == Strategy::Type::Recreate)
+        return std::optional(QJsonObject{{QStringLiteral("type"), QStringLiteral("Recreate")}});
+    if (type != Strategy::Type::Rolling)
+        return std::optional<QJsonObject>();
+    if (strategy.maxSurge == 0 && strategy.maxUnavailable == 0)
+        return Error{QStringLiteral("a rolling strategy needs max_surge or max_unavailable "
+                                    "above 0"),
+                     QString()};
+    return std::optional(
+        QJsonObject{{QStringLiteral("type"), QStringLiteral("RollingUpdate")},
+                    {QStringLiteral("rollingUpdate"),
+                     QJsonObject{{QStringLiteral("maxSurge"), strategy.maxSurge},
+                                 {QStringLiteral("maxUnavailable"), strategy.maxUnavailable}}}});
 }
 
 QString applicationSecretName(const QString& application)

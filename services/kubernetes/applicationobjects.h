@@ -7,7 +7,9 @@
 #include "workspace/workspace.h"
 
 #include <QJsonObject>
+#include <QList>
 #include <QString>
+#include <QStringList>
 
 #include <optional>
 
@@ -25,10 +27,27 @@ struct ApplicationObjects
 {
     QJsonObject deployment;
     std::optional<QJsonObject> service; // none when the application declares no ports
+    // The application's other objects from its template or manifests (ConfigMaps, claims,
+    // policies, …): applied as they are, before its Deployments.
+    QList<QJsonObject> companions;
+    // Where they come from: "launchdeck.yaml:12", a manifest file, a template rendered for the
+    // environment.
+    QString source;
+    bool generated = false; // made from launchdeck.yaml, which then describes them whole
+    // The Secret Launchdeck makes from the keyring or the environment for the containers to
+    // read, and its keys; empty when the objects read no Secret of Launchdeck's.
+    QString secretName;
+    QStringList secretKeys;
 
     // A v1 List of the objects, as `kubectl apply -f -` takes it.
     QJsonObject list() const;
 };
+
+// The Deployment's spec.strategy for `type` as launchdeck.yaml's `strategy` sets it: Recreate,
+// or RollingUpdate with max_surge and max_unavailable; none for blue-green and canary, which
+// Launchdeck drives. Fails when a rolling strategy allows neither a surge nor an unavailable pod.
+Result<std::optional<QJsonObject>> deploymentStrategy(const Strategy& strategy,
+                                                      Strategy::Type type);
 
 // The name of the Secret whose keys (one per name under the application's `secrets:`) the
 // containers read: "<application>-secrets". Launchdeck creates it separately.

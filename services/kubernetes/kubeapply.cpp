@@ -45,17 +45,6 @@ bool isKnownKind(const QString& group, const QString& kind)
     return false;
 }
 
-// apimachinery's meta.UnsafeGuessKindToResource, which is right for every known kind.
-QString pluralOf(const QString& kind)
-{
-    const QString lower = kind.toLower();
-    if (lower.endsWith(u's'))
-        return lower == u"endpoints" ? lower : lower + u"es";
-    if (lower.endsWith(u'y'))
-        return lower.chopped(1) + u"ies";
-    return lower + u's';
-}
-
 // The annotations kubectl keeps from the Deployment, not the ReplicaSet, when it rolls back.
 const QSet<QString>& annotationsKeptFromDeployment()
 {
@@ -257,6 +246,17 @@ QString redacted(QString text, const QMap<QString, QString>& values)
 
 } // namespace
 
+// apimachinery's meta.UnsafeGuessKindToResource, which is right for every known kind.
+QString resourceOfKind(const QString& kind)
+{
+    const QString lower = kind.toLower();
+    if (lower.endsWith(u's'))
+        return lower == u"endpoints" ? lower : lower + u"es";
+    if (lower.endsWith(u'y'))
+        return lower.chopped(1) + u"ies";
+    return lower + u's';
+}
+
 Result<QString> objectPath(const QJsonObject& object, const QString& nameSpace)
 {
     const QString apiVersion = object.value(u"apiVersion").toString();
@@ -278,7 +278,7 @@ Result<QString> objectPath(const QJsonObject& object, const QString& nameSpace)
             return Error{u"no namespace: the object names none and none was given"_qs, subject};
         path += u"/namespaces/" + queryValue(where);
     }
-    return QString(path + u'/' + pluralOf(kind) + u'/' + queryValue(name));
+    return QString(path + u'/' + resourceOfKind(kind) + u'/' + queryValue(name));
 }
 
 ApplyResult serverSideApply(KubeClient& client, const QJsonObject& object, const QString& nameSpace,

@@ -30,6 +30,8 @@ inline constexpr char16_t kFieldManager[] = u"launchdeck";
 // apiVersion and kind), in `nameSpace` unless the object names its own. Fails naming the kind
 // it does not know and the object.
 Result<QString> objectPath(const QJsonObject& object, const QString& nameSpace);
+// The resource of a kind in REST paths and access reviews ("ingresses", "networkpolicies").
+QString resourceOfKind(const QString& kind);
 
 struct ApplyOptions
 {

@@ -9,6 +9,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
@@ -173,6 +174,14 @@ ClusterDeployBed::~ClusterDeployBed()
     m_server.stop();
 }
 
+bool ClusterDeployBed::start(QString* error)
+{
+    KubeApiServerOptions options;
+    options.readySeconds = 0.2;
+    options.logIntervalMs = 1000;
+    return start(options, error);
+}
+
 bool ClusterDeployBed::start(const KubeApiServerOptions& options, QString* error)
 {
     const auto fail = [error](const QString& message) {
@@ -200,6 +209,8 @@ std::optional<ClusterWorkspace> ClusterDeployBed::workspace(const ClusterAppOpti
     const auto fail = [error](const QString& message) -> std::optional<ClusterWorkspace> {
         if (error)
             *error = message;
+        else
+            qWarning("%s", qPrintable(message));
         return std::nullopt;
     };
     const QString nameSpace = options.application;
@@ -230,6 +241,8 @@ std::optional<ClusterWorkspace> ClusterDeployBed::workspace(const ClusterAppOpti
                 .arg(options.replicas);
     if (!options.resources.isEmpty())
         yaml += QStringLiteral("    resources: %1\n").arg(options.resources);
+    if (!options.secrets.isEmpty())
+        yaml += QStringLiteral("    secrets: [%1]\n").arg(options.secrets.join(u", "));
     yaml += QStringLiteral("    strategy:\n      type: %1\n      max_surge: 1\n"
                            "      max_unavailable: 0\n      scale_down_delay: %2\n")
                 .arg(options.strategy, options.scaleDownDelay);
@@ -255,8 +268,16 @@ std::optional<ClusterWorkspace> ClusterDeployBed::workspace(const ClusterAppOpti
             yaml += QStringLiteral("      - %1\n").arg(test);
     }
 
+    yaml += options.topLevel;
+
     const QString root = m_folders.filePath(QStringLiteral("workspace-%1").arg(++m_folderCount));
     QDir().mkpath(root);
+    for (const auto& [path, text] : options.files) {
+        QDir().mkpath(QFileInfo(root + u'/' + path).absolutePath());
+        QFile extra(root + u'/' + path);
+        if (!extra.open(QIODevice::WriteOnly) || extra.write(text.toUtf8()) < 0)
+            return fail(QStringLiteral("cannot write %1 in %2").arg(path, root));
+    }
     QFile file(root + QStringLiteral("/launchdeck.yaml"));
     if (!file.open(QIODevice::WriteOnly) || file.write(yaml.toUtf8()) < 0)
         return fail(QStringLiteral("cannot write the workspace in ") + root);
@@ -279,6 +300,7 @@ std::optional<ClusterWorkspace> ClusterDeployBed::workspace(const ClusterAppOpti
     made.context.useKeyring = false;
     made.application = options.application;
     made.nameSpace = nameSpace;
+    made.root = root;
     return made;
 }
 

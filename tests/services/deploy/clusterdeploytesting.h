@@ -27,7 +27,8 @@ namespace launchdeck::test {
 
 // The repository every test application runs; the fake pulls nothing, so any tag "exists".
 // Tags ending in -never-ready, -crash-loop, -image-pull fail as the fake's kubelet makes them,
-// and -http500 answers 500 through the service proxy.
+// -flaky-probe pods stay Ready while their readiness probe fails now and then (Unhealthy
+// Events), and -http500 answers 500 through the service proxy.
 inline constexpr char16_t kClusterImage[] = u"registry.test/app";
 
 // One application of a cluster test workspace, deployed to "staging" in the namespace named
@@ -47,6 +48,11 @@ struct ClusterAppOptions
     QString context = QStringLiteral("cert"); // the kubeconfig context of the target
     QString ingress;                          // environment.ingress
     QString resources;                        // flow mapping, e.g. "{cpu: 500m, memory: 64Mi}"
+    QStringList secrets;                      // names under the application's `secrets:`
+    // Files written beside launchdeck.yaml (path relative to it -> text), and top-level keys
+    // added to launchdeck.yaml, e.g. "manifests: [manifests/*.yaml]".
+    QList<std::pair<QString, QString>> files;
+    QString topLevel;
 };
 
 struct ClusterWorkspace
@@ -54,6 +60,7 @@ struct ClusterWorkspace
     deploy::DeploymentContext context;
     QString application;
     QString nameSpace;
+    QString root; // the folder of launchdeck.yaml
 };
 
 // Called on the test's thread for each event as it arrives; the job is there to promote or
@@ -107,13 +114,17 @@ public:
 
     // The server with `options` (kubectl must be on PATH), the history database and the ledger.
     bool start(const KubeApiServerOptions& options, QString* error = nullptr);
+    // The same with what deployment tests want: pods Ready 0.2 s after they start, a log line a
+    // second.
+    bool start(QString* error = nullptr);
 
     KubeApiServer& server() { return m_server; }
     const std::shared_ptr<DeploymentLedger>& ledger() const { return m_ledger; }
     QString dataDir() const { return m_data.path(); }
 
     // Creates the application's namespace unless it exists, writes launchdeck.yaml for
-    // `options` into a folder of its own and loads it; on failure says why.
+    // `options` into a folder of its own and loads it; on failure says why (in `error`, or as a
+    // warning without it).
     std::optional<ClusterWorkspace> workspace(const ClusterAppOptions& options,
                                               QString* error = nullptr);
 

@@ -67,15 +67,6 @@ class TestClusterDeploy final : public QObject
 private:
     ClusterDeployBed m_bed;
 
-    std::optional<ClusterWorkspace> workspace(const ClusterAppOptions& options)
-    {
-        QString error;
-        std::optional<ClusterWorkspace> made = m_bed.workspace(options, &error);
-        if (!made)
-            qWarning("%s", qPrintable(error));
-        return made;
-    }
-
     // The newest line of `kubectl rollout history` names the revision the ledger has live.
     void historyShowsLedgersLive(const ClusterWorkspace& ws)
     {
@@ -94,11 +85,8 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        KubeApiServerOptions options;
-        options.readySeconds = 0.2;
-        options.logIntervalMs = 1000;
         QString error;
-        QVERIFY2(m_bed.start(options, &error), qPrintable(error));
+        QVERIFY2(m_bed.start(&error), qPrintable(error));
     }
 
     void recreateReplacesTheRevision()
@@ -106,7 +94,7 @@ private Q_SLOTS:
         ClusterAppOptions options;
         options.application = u"recreated"_qs;
         options.strategy = u"recreate"_qs;
-        const auto ws = workspace(options);
+        const auto ws = m_bed.workspace(options);
         QVERIFY(ws);
         const DeployOutcome first =
             ClusterDeployBed::run(ws->context, clusterDeploy(ws->application, u"v1"_qs));
@@ -151,7 +139,7 @@ private Q_SLOTS:
         ClusterAppOptions options;
         options.application = u"rolled"_qs;
         options.replicas = 3;
-        const auto ws = workspace(options);
+        const auto ws = m_bed.workspace(options);
         QVERIFY(ws);
         const DeployOutcome first =
             ClusterDeployBed::run(ws->context, clusterDeploy(ws->application, u"v1"_qs));
@@ -243,7 +231,7 @@ private Q_SLOTS:
     {
         ClusterAppOptions options;
         options.application = u"deadline"_qs;
-        const auto ws = workspace(options);
+        const auto ws = m_bed.workspace(options);
         QVERIFY(ws);
         for (const QString& version : {u"v1"_qs, u"v2"_qs}) {
             const DeployOutcome deployed =
@@ -319,7 +307,7 @@ private Q_SLOTS:
     {
         ClusterAppOptions options;
         options.application = u"history"_qs;
-        const auto ws = workspace(options);
+        const auto ws = m_bed.workspace(options);
         QVERIFY(ws);
         for (const QString& version : {u"v1"_qs, u"v2"_qs, u"v3"_qs}) {
             const DeployOutcome deployed =

@@ -37,15 +37,6 @@ class TestClusterPreflight final : public QObject
 private:
     ClusterDeployBed m_bed;
 
-    std::optional<ClusterWorkspace> workspace(const ClusterAppOptions& options)
-    {
-        QString error;
-        std::optional<ClusterWorkspace> made = m_bed.workspace(options, &error);
-        if (!made)
-            qWarning("%s", qPrintable(error));
-        return made;
-    }
-
     // The record of a deployment that VALIDATING stopped: nothing after it but FAILED.
     std::optional<DeploymentRecord> stoppedInValidating(const DeployOutcome& outcome)
     {
@@ -78,7 +69,7 @@ private Q_SLOTS:
     {
         ClusterAppOptions options;
         options.application = u"guarded"_qs;
-        const auto ws = workspace(options);
+        const auto ws = m_bed.workspace(options);
         QVERIFY(ws);
         const DeployOutcome first =
             ClusterDeployBed::run(ws->context, clusterDeploy(ws->application, u"v1"_qs));
@@ -89,7 +80,7 @@ private Q_SLOTS:
 
         // The same environment reached as a user who may not patch Deployments.
         options.context = u"restricted"_qs;
-        const auto restricted = workspace(options);
+        const auto restricted = m_bed.workspace(options);
         QVERIFY(restricted);
         const DeployOutcome refused =
             ClusterDeployBed::run(restricted->context, clusterDeploy(ws->application, u"v2"_qs));
@@ -117,7 +108,7 @@ private Q_SLOTS:
         ClusterAppOptions options;
         options.application = u"quota"_qs;
         options.resources = u"{cpu: 500m, memory: 64Mi}"_qs;
-        const auto ws = workspace(options);
+        const auto ws = m_bed.workspace(options);
         QVERIFY(ws);
         const auto quota = [&](const QByteArray& cpu) {
             return m_bed
@@ -153,7 +144,7 @@ private Q_SLOTS:
     {
         ClusterAppOptions options;
         options.application = u"contested"_qs;
-        const auto ws = workspace(options);
+        const auto ws = m_bed.workspace(options);
         QVERIFY(ws);
         const DeployOutcome first =
             ClusterDeployBed::run(ws->context, clusterDeploy(ws->application, u"v1"_qs));
@@ -200,7 +191,7 @@ private Q_SLOTS:
         options.application = u"pinned"_qs;
         options.validation = u"strict"_qs;
         options.resources = u"{cpu: 100m, memory: 64Mi}"_qs;
-        const auto ws = workspace(options);
+        const auto ws = m_bed.workspace(options);
         QVERIFY(ws);
         const DeployOutcome refused =
             ClusterDeployBed::run(ws->context, clusterDeploy(ws->application, u"latest"_qs));

@@ -102,11 +102,8 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        KubeApiServerOptions options;
-        options.readySeconds = 0.2;
-        options.logIntervalMs = 1000;
         QString error;
-        QVERIFY2(m_bed.start(options, &error), qPrintable(error));
+        QVERIFY2(m_bed.start(&error), qPrintable(error));
     }
 
     void killedAndReconciled_data()

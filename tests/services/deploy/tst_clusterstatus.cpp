@@ -66,11 +66,8 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        KubeApiServerOptions options;
-        options.readySeconds = 0.2;
-        options.logIntervalMs = 1000;
         QString error;
-        QVERIFY2(m_bed.start(options, &error), qPrintable(error));
+        QVERIFY2(m_bed.start(&error), qPrintable(error));
     }
 
     void canaryPreviewAndStatus()
@@ -96,6 +93,13 @@ private Q_SLOTS:
         QVERIFY2(hasNote(*preview, u"set_weight 60 becomes 2 of 3 replicas (67%)"_qs),
                  qPrintable(preview->notes.join(u'\n')));
         QVERIFY(hasNote(*preview, u"pull it when the pods start"_qs));
+        QVERIFY2(hasNote(*preview, u"launchdeck.yaml"_qs) &&
+                     hasNote(*preview, u": Deployment %1, Service %1"_qs.arg(ws->application)),
+                 qPrintable(preview->notes.join(u'\n')));
+        // A cluster has no Docker network to show.
+        QVERIFY2(std::none_of(preview->diff.begin(), preview->diff.end(),
+                              [](const QString& line) { return line.contains(u"network:"); }),
+                 qPrintable(preview->diff.join(u'\n')));
 
         const PairStatus status = statusWhen(ws->context, ws->application, [](const PairStatus& s) {
             return s.health == PairStatus::Health::Healthy;

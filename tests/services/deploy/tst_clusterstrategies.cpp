@@ -51,15 +51,6 @@ class TestClusterStrategies final : public QObject
 private:
     ClusterDeployBed m_bed;
 
-    std::optional<ClusterWorkspace> workspace(const ClusterAppOptions& options)
-    {
-        QString error;
-        std::optional<ClusterWorkspace> made = m_bed.workspace(options, &error);
-        if (!made)
-            qWarning("%s", qPrintable(error));
-        return made;
-    }
-
     // What answers through the API server's proxy of port 80 of the Service `name`.
     QString throughProxy(const ClusterWorkspace& ws, const QString& name)
     {
@@ -118,11 +109,8 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        KubeApiServerOptions options;
-        options.readySeconds = 0.2;
-        options.logIntervalMs = 1000;
         QString error;
-        QVERIFY2(m_bed.start(options, &error), qPrintable(error));
+        QVERIFY2(m_bed.start(&error), qPrintable(error));
     }
 
     void blueGreenPreviewsThenSwitches()
@@ -132,7 +120,7 @@ private Q_SLOTS:
         options.strategy = u"blue-green"_qs;
         options.tests = {kHttpCheck};
         options.prePromotionAnalysis = u"restarts"_qs;
-        const auto ws = workspace(options);
+        const auto ws = m_bed.workspace(options);
         QVERIFY(ws);
         const QString blue = ws->application + u"-blue"_qs;
         const QString green = ws->application + u"-green"_qs;
@@ -194,7 +182,7 @@ private Q_SLOTS:
         options.strategy = u"blue-green"_qs;
         options.tests = {
             u"{http_check: {path: /, expect_status: 200, timeout: 2s, retries: 1}}"_qs};
-        const auto ws = workspace(options);
+        const auto ws = m_bed.workspace(options);
         QVERIFY(ws);
         const DeployOutcome first =
             ClusterDeployBed::run(ws->context, clusterDeploy(ws->application, u"v1"_qs));
@@ -234,7 +222,7 @@ private Q_SLOTS:
         options.strategy = u"canary"_qs;
         options.canarySteps = {u"{set_weight: 50}"_qs, u"{pause: {}}"_qs,
                                u"{analysis: restarts}"_qs, u"{set_weight: 100}"_qs};
-        const auto ws = workspace(options);
+        const auto ws = m_bed.workspace(options);
         QVERIFY(ws);
         const QString canary = ws->application + u"-canary"_qs;
         const DeployOutcome first = runCanary(*ws, u"v1"_qs, nullptr);
@@ -292,7 +280,7 @@ private Q_SLOTS:
         options.strategy = u"canary"_qs;
         options.ingress = u"web"_qs;
         options.canarySteps = {u"{set_weight: 30}"_qs, u"{pause: {}}"_qs, u"{set_weight: 100}"_qs};
-        const auto ws = workspace(options);
+        const auto ws = m_bed.workspace(options);
         QVERIFY(ws);
         const QByteArray ingress = "apiVersion: networking.k8s.io/v1\n"
                                    "kind: Ingress\n"
