@@ -2,6 +2,7 @@
 // from the file the server writes once it listens, requests over libcurl with the test CA.
 #include "fakes/kubeapiserver.h"
 
+#include "fakes/testcertificates.h"
 #include "fakes/testfiles.h"
 
 #include <QDeadlineTimer>
@@ -21,29 +22,6 @@ namespace launchdeck::test {
 namespace {
 
 constexpr int kReadyTimeoutMs = 30'000;
-
-QString findProgram(const QString& name)
-{
-    // Debian's interpreter first: one on PATH may be a version manager's shim.
-    QString program = QStandardPaths::findExecutable(name, {QStringLiteral("/usr/bin")});
-    if (program.isEmpty())
-        program = QStandardPaths::findExecutable(name);
-    return program;
-}
-
-bool run(const QString& program, const QStringList& arguments, QString* error)
-{
-    QProcess process;
-    process.setProcessChannelMode(QProcess::MergedChannels);
-    process.start(program, arguments);
-    if (process.waitForFinished(60'000) && process.exitStatus() == QProcess::NormalExit &&
-        process.exitCode() == 0)
-        return true;
-    if (error)
-        *error = program + u' ' + arguments.join(u' ') + u" failed: " +
-                 QString::fromUtf8(process.readAll()).trimmed() + process.errorString();
-    return false;
-}
 
 size_t collect(char* data, size_t size, size_t count, void* target)
 {
@@ -67,34 +45,10 @@ KubeApiServer::~KubeApiServer()
 
 bool KubeApiServer::makeCertificates(QString* error)
 {
-    const QString openssl = findProgram(QStringLiteral("openssl"));
-    if (openssl.isEmpty()) {
-        if (error)
-            *error = QStringLiteral("openssl is not installed");
-        return false;
-    }
-    const auto sign = [&](const QString& name, const QString& subject, const QByteArray& ext) {
-        return writeText(path(name + u".ext"), ext, error) &&
-               run(openssl,
-                   {u"req"_qs, u"-newkey"_qs, u"rsa:2048"_qs, u"-nodes"_qs, u"-keyout"_qs,
-                    path(name + u".key"), u"-out"_qs, path(name + u".csr"), u"-subj"_qs, subject},
-                   error) &&
-               run(openssl,
-                   {u"x509"_qs, u"-req"_qs, u"-in"_qs, path(name + u".csr"), u"-CA"_qs,
-                    path(u"ca.crt"_qs), u"-CAkey"_qs, path(u"ca.key"_qs), u"-CAcreateserial"_qs,
-                    u"-days"_qs, u"2"_qs, u"-out"_qs, path(name + u".crt"), u"-extfile"_qs,
-                    path(name + u".ext")},
-                   error);
-    };
-    return run(openssl,
-               {u"req"_qs, u"-x509"_qs, u"-newkey"_qs, u"rsa:2048"_qs, u"-nodes"_qs, u"-keyout"_qs,
-                path(u"ca.key"_qs), u"-out"_qs, path(u"ca.crt"_qs), u"-days"_qs, u"2"_qs,
-                u"-subj"_qs, u"/CN=launchdeck-test-ca"_qs},
-               error) &&
-           sign(u"server"_qs, u"/CN=127.0.0.1"_qs,
-                "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n") &&
-           sign(u"client"_qs, u"/O=system:masters/CN=launchdeck-tester"_qs,
-                "extendedKeyUsage=clientAuth\n");
+    TestCertificates certificates(m_dir.path());
+    return certificates.makeCa(error) && certificates.signServer(u"server"_qs, error) &&
+           certificates.sign(u"client"_qs, u"/O=system:masters/CN=launchdeck-tester"_qs,
+                             "extendedKeyUsage=clientAuth\n", error);
 }
 
 bool KubeApiServer::writeKubeconfig(QString* error)
