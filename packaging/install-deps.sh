@@ -35,6 +35,8 @@ packages=(
     openssl
     # a private dockerd for the Docker integration tests (they import busybox-static as an image)
     docker.io
+    # the image registry of the registry tests, and htpasswd for its sign-in
+    docker-registry apache2-utils
     # a private D-Bus daemon and Secret Service for the keyring test; QtKeychain loads libsecret
     # at run time and does without the Secret Service when it is missing
     dbus-daemon gnome-keyring libsecret-1-0

@@ -1,0 +1,37 @@
+// A registry's credentials found where the docker CLI finds them: the config file
+// ($DOCKER_CONFIG/config.json, else ~/.docker/config.json) with its `credHelpers` for the host,
+// else its `credsStore`, both through the helper program docker-credential-<name> (`get`, the
+// server on standard input), else its `auths` entry (base64 "user:password"). Blocking (reads a
+// file, may run a helper): never on the GUI thread. The password is never logged or put in an
+// error.
+#pragma once
+
+#include "core/result.h"
+#include "registry/registryclient.h"
+
+#include <QProcessEnvironment>
+#include <QString>
+
+#include <optional>
+
+namespace launchdeck::registry {
+
+struct FoundCredentials
+{
+    std::optional<RegistryCredentials> credentials; // none: the registry is asked anonymously
+    // Where they came from, to show: "docker-credential-pass", "config.json auths", or empty.
+    QString source;
+};
+
+// For `host` ("registry.example.com:5000", "docker.io"), with the variables of `environment`
+// (HOME, DOCKER_CONFIG, PATH for the helpers). Fails naming the file or helper: a config file
+// that is not JSON, an `auth` that is not base64 "user:password", a helper that is missing,
+// fails or answers something else than its JSON.
+Result<FoundCredentials> dockerCredentials(const QString& host,
+                                           const QProcessEnvironment& environment);
+
+// The server name the docker CLI stores a host's credentials under: Docker Hub's
+// "https://index.docker.io/v1/", else the host itself.
+QString credentialServer(const QString& host);
+
+} // namespace launchdeck::registry
