@@ -312,6 +312,7 @@ bool DockerDaemon::launch(QString* error)
         QStringLiteral("base=10.%1.0.0/16,size=24").arg(100 + int(getpid() % 150)),
         QStringLiteral("--shutdown-timeout=2"),
     });
+    m_process->setArguments(m_process->arguments() + m_extraArguments);
     // A test that crashes or is killed by its timeout must not leave a daemon behind; dockerd
     // passes the same on to its containerd.
     m_process->setChildProcessModifier([] { prctl(PR_SET_PDEATHSIG, SIGKILL); });

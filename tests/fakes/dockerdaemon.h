@@ -3,6 +3,7 @@
 #pragma once
 
 #include <QString>
+#include <QStringList>
 #include <QTemporaryDir>
 
 #include <memory>
@@ -20,6 +21,9 @@ public:
     DockerDaemon(const DockerDaemon&) = delete;
     DockerDaemon& operator=(const DockerDaemon&) = delete;
 
+    // Arguments dockerd gets besides its own (e.g. "--insecure-registry", "127.0.0.1:5000");
+    // set before start().
+    void setExtraArguments(const QStringList& arguments) { m_extraArguments = arguments; }
     // Starts dockerd (needs root), waits up to 60 s for /_ping and imports busybox:local; on
     // failure says why, naming dockerd's log and its last lines.
     bool start(QString* error = nullptr);
@@ -49,6 +53,7 @@ private:
     QString failure(const QString& what) const;
 
     QString m_rootPath;
+    QStringList m_extraArguments;
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<QProcess> m_process;
 };
