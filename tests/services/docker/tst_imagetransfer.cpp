@@ -1,12 +1,14 @@
-// Pulling through a private dockerd from the test registry (docker-registry with TLS and
-// htpasswd, which the daemon is told to accept): every layer's progress and the digest the
-// registry served, the image then on the host with that digest; a wrong password and an unknown
-// tag refused in the daemon's words without the password; the answer's lines read as `docker
-// pull` shows them.
+// Pulling and pushing through a private dockerd with the test registry (docker-registry with TLS
+// and htpasswd, which the daemon is told to accept): every layer's progress and the digest the
+// registry served, the image then on the host with that digest; a tagged image pushed and found
+// in the registry under the digest the push reported; a wrong or missing password and an
+// unknown tag refused in the daemon's words without the password; the answer's lines read as
+// `docker pull` shows them.
 #include "docker/dockerclient.h"
-#include "docker/dockerpull.h"
+#include "docker/dockerimagetransfer.h"
 #include "fakes/dockerdaemon.h"
 #include "fakes/registryserver.h"
+#include "registry/registryclient.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -15,7 +17,7 @@
 using namespace launchdeck;
 using namespace launchdeck::test;
 
-class TestDockerPull final : public QObject
+class TestImageTransfer final : public QObject
 {
     Q_OBJECT
 
@@ -72,7 +74,7 @@ private Q_SLOTS:
     {
         const QString image = m_registry.host() + u"/shop/web:1.0"_qs;
         QStringList lines;
-        const Result<PulledImage> pulled =
+        const Result<TransferredImage> pulled =
             pullImage(m_endpoint, {}, image, auth(),
                       [&lines](const PullProgress& progress) { lines.append(progress.text()); });
         QVERIFY2(pulled, qPrintable(pulled ? QString() : pulled.error().toString()));
@@ -89,16 +91,49 @@ private Q_SLOTS:
                  QJsonDocument(digests).toJson().constData());
     }
 
+    void pushesWhatItTagged()
+    {
+        const QString image = m_registry.host() + u"/tools/busybox:1"_qs;
+        QVERIFY(tagImage(m_endpoint, {}, u"busybox:local"_qs, image));
+        QStringList lines;
+        const Result<TransferredImage> pushed =
+            pushImage(m_endpoint, {}, image, auth(),
+                      [&lines](const PullProgress& progress) { lines.append(progress.text()); });
+        QVERIFY2(pushed, qPrintable(pushed ? QString() : pushed.error().toString()));
+        QVERIFY2(pushed->digest.startsWith(u"sha256:"), qPrintable(lines.join(u'\n')));
+        QVERIFY2(lines.join(u'\n').contains(u": Pushed"), qPrintable(lines.join(u'\n')));
+        // The registry has it under that digest.
+        registry::RegistryEndpoint where;
+        where.host = m_registry.host();
+        where.caFile = m_registry.caFile();
+        where.credentials =
+            registry::RegistryCredentials{RegistryServer::username(), RegistryServer::password()};
+        registry::RegistryClient client(where);
+        const Result<registry::ManifestInfo> manifest =
+            client.manifest(u"tools/busybox"_qs, u"1"_qs);
+        QVERIFY2(manifest, qPrintable(manifest ? QString() : manifest.error().toString()));
+        QCOMPARE(manifest->digest, pushed->digest);
+
+        // Without the password the registry refuses it.
+        const Result<TransferredImage> anonymous = pushImage(m_endpoint, {}, image, std::nullopt);
+        QVERIFY(!anonymous);
+        QVERIFY2(anonymous.error().message.contains(u"no basic auth credentials") ||
+                     anonymous.error().message.contains(u"unauthorized"),
+                 qPrintable(anonymous.error().toString()));
+        QCOMPARE(splitImageTag(u"127.0.0.1:5000/shop/web"_qs),
+                 (std::pair{u"127.0.0.1:5000/shop/web"_qs, u"latest"_qs}));
+    }
+
     void refusalsInTheDaemonsWords()
     {
-        const Result<PulledImage> wrong = pullImage(
+        const Result<TransferredImage> wrong = pullImage(
             m_endpoint, {}, m_registry.host() + u"/shop/web:1.0"_qs, auth(u"bad-pass-91"_qs));
         QVERIFY(!wrong);
         QVERIFY2(wrong.error().message.contains(u"unauthorized"),
                  qPrintable(wrong.error().toString()));
         QVERIFY(!wrong.error().toString().contains(u"bad-pass-91"));
 
-        const Result<PulledImage> unknown =
+        const Result<TransferredImage> unknown =
             pullImage(m_endpoint, {}, m_registry.host() + u"/shop/web:9.9"_qs, auth());
         QVERIFY(!unknown);
         QVERIFY2(unknown.error().message.contains(u"manifest unknown") ||
@@ -109,5 +144,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestDockerPull)
-#include "tst_dockerpull.moc"
+QTEST_GUILESS_MAIN(TestImageTransfer)
+#include "tst_imagetransfer.moc"

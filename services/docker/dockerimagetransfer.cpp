@@ -1,5 +1,6 @@
-// POST /images/create on libcurl, its answer read line by line as it arrives.
-#include "docker/dockerpull.h"
+// POST /images/create and /images/{name}/push on libcurl, their answers read line by line as
+// they arrive; POST /images/{name}/tag.
+#include "docker/dockerimagetransfer.h"
 
 #include "docker/dockertransport.h"
 
@@ -76,6 +77,11 @@ std::optional<PullProgress> DockerPullOutput::feed(const QByteArray& jsonLine)
     const QJsonObject object = QJsonDocument::fromJson(jsonLine).object();
     if (object.isEmpty())
         return std::nullopt;
+    if (const QString digest = object.value(u"aux").toObject().value(u"Digest").toString();
+        !digest.isEmpty()) {
+        m_digest = digest;
+        return std::nullopt;
+    }
     if (const QString error = object.value(u"errorDetail")
                                   .toObject()
                                   .value(u"message")
@@ -90,6 +96,9 @@ std::optional<PullProgress> DockerPullOutput::feed(const QByteArray& jsonLine)
         return std::nullopt;
     if (progress.status.startsWith(u"Digest: "))
         m_digest = progress.status.mid(8).trimmed();
+    // A push ends with "TAG: digest: sha256:… size: N".
+    if (const qsizetype at = progress.status.indexOf(u": digest: "); at >= 0)
+        m_digest = progress.status.mid(at + 10).section(u' ', 0, 0);
     const QJsonObject detail = object.value(u"progressDetail").toObject();
     progress.current = qint64(detail.value(u"current").toDouble());
     progress.total = qint64(detail.value(u"total").toDouble());
@@ -100,7 +109,8 @@ std::optional<PullProgress> DockerPullOutput::feed(const QByteArray& jsonLine)
         progress.layer = id;
         if (!m_layers.contains(id))
             m_layers.append(id);
-        if (progress.status == u"Pull complete" || progress.status == u"Already exists")
+        if (progress.status == u"Pull complete" || progress.status == u"Already exists" ||
+            progress.status == u"Pushed" || progress.status == u"Layer already exists")
             m_completed.insert(id, true);
     } else if (!id.isEmpty()) {
         progress.status = id + QStringLiteral(": ") + progress.status;
@@ -118,33 +128,26 @@ QByteArray registryAuthHeader(const DockerRegistryAuth& auth)
         .toBase64(QByteArray::Base64UrlEncoding);
 }
 
-Result<PulledImage> pullImage(const DockerEndpoint& endpoint, const QString& apiVersion,
-                              const QString& image, const std::optional<DockerRegistryAuth>& auth,
-                              const std::function<void(const PullProgress&)>& progress,
-                              const std::atomic_bool* cancel)
+std::pair<QString, QString> splitImageTag(const QString& image)
 {
-    // "registry:5000/shop/web:1.0" -> fromImage "registry:5000/shop/web", tag "1.0"; a digest
-    // goes whole as fromImage.
-    QString from = image;
-    QString tag;
-    if (!image.contains(u'@')) {
-        const qsizetype colon = image.lastIndexOf(u':');
-        if (colon > image.lastIndexOf(u'/')) {
-            from = image.left(colon);
-            tag = image.mid(colon + 1);
-        } else {
-            tag = QStringLiteral("latest");
-        }
-    }
-    QUrlQuery query;
-    query.addQueryItem(QStringLiteral("fromImage"), from);
-    if (!tag.isEmpty())
-        query.addQueryItem(QStringLiteral("tag"), tag);
-    const QString pathAndQuery = u"/images/create?" + query.toString(QUrl::FullyEncoded);
-    const QByteArray url = endpoint.url(apiVersion, pathAndQuery);
-    const QString what = QStringLiteral("pull %1").arg(image);
-    const QString where = docker::detail::requestName(endpoint, "POST", pathAndQuery);
+    if (image.contains(u'@'))
+        return {image, QString()};
+    const qsizetype colon = image.lastIndexOf(u':');
+    if (colon > image.lastIndexOf(u'/'))
+        return {image.left(colon), image.mid(colon + 1)};
+    return {image, QStringLiteral("latest")};
+}
 
+namespace {
+
+// One streamed request whose answer is a pull's or push's progress lines.
+Result<TransferredImage>
+transfer(const DockerEndpoint& endpoint, const QString& apiVersion, const QString& pathAndQuery,
+         const QString& image, const QString& what, const std::optional<DockerRegistryAuth>& auth,
+         const std::function<void(const PullProgress&)>& progress, const std::atomic_bool* cancel)
+{
+    const QByteArray url = endpoint.url(apiVersion, pathAndQuery);
+    const QString where = docker::detail::requestName(endpoint, "POST", pathAndQuery);
     std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> easy(curl_easy_init(), curl_easy_cleanup);
     if (!easy)
         return Error{QStringLiteral("cannot %1: libcurl could not start").arg(what), where};
@@ -152,16 +155,19 @@ Result<PulledImage> pullImage(const DockerEndpoint& endpoint, const QString& api
     docker::detail::configureHandle(easy.get(), endpoint, url, errorBuffer);
     curl_easy_setopt(easy.get(), CURLOPT_POST, 1L);
     curl_easy_setopt(easy.get(), CURLOPT_POSTFIELDSIZE, 0L);
-    // A pull has no overall limit; a daemon that says nothing for two minutes has stalled.
+    // A transfer has no overall limit; a daemon that says nothing for two minutes has stalled.
     curl_easy_setopt(easy.get(), CURLOPT_TIMEOUT_MS, 0L);
     curl_easy_setopt(easy.get(), CURLOPT_LOW_SPEED_LIMIT, 1L);
     curl_easy_setopt(easy.get(), CURLOPT_LOW_SPEED_TIME, 120L);
-    std::unique_ptr<curl_slist, SlistDeleter> headers;
-    if (auth)
-        headers.reset(curl_slist_append(
-            nullptr, QByteArray("X-Registry-Auth: " + registryAuthHeader(*auth)).constData()));
-    if (headers)
-        curl_easy_setopt(easy.get(), CURLOPT_HTTPHEADER, headers.get());
+    // Without credentials the header still goes, empty ("{}"), as the docker CLI sends it: a
+    // push without one is refused as a bad request.
+    const QByteArray authHeader =
+        "X-Registry-Auth: " +
+        (auth ? registryAuthHeader(*auth)
+              : QByteArrayLiteral("{}").toBase64(QByteArray::Base64UrlEncoding));
+    std::unique_ptr<curl_slist, SlistDeleter> headers(
+        curl_slist_append(nullptr, authHeader.constData()));
+    curl_easy_setopt(easy.get(), CURLOPT_HTTPHEADER, headers.get());
     Reading reading;
     reading.progress = &progress;
     reading.cancel = cancel;
@@ -178,15 +184,68 @@ Result<PulledImage> pullImage(const DockerEndpoint& endpoint, const QString& api
         return docker::detail::transferError(code, errorBuffer, what, where);
     long status = 0;
     curl_easy_getinfo(easy.get(), CURLINFO_RESPONSE_CODE, &status);
+    if (status != 200)
+        return docker::detail::httpError(status, reading.head, what, where);
     if (!reading.pending.isEmpty()) {
         if (const auto seen = reading.output.feed(reading.pending); seen && progress)
             progress(*seen);
     }
-    if (status != 200)
-        return docker::detail::httpError(status, reading.head, what, where);
     if (!reading.output.error().isEmpty())
         return Error{QStringLiteral("cannot %1: %2").arg(what, reading.output.error()), where};
-    return PulledImage{image, reading.output.digest(), int(reading.output.layers().size())};
+    return TransferredImage{image, reading.output.digest(), int(reading.output.layers().size())};
+}
+
+} // namespace
+
+Result<TransferredImage> pullImage(const DockerEndpoint& endpoint, const QString& apiVersion,
+                                   const QString& image,
+                                   const std::optional<DockerRegistryAuth>& auth,
+                                   const std::function<void(const PullProgress&)>& progress,
+                                   const std::atomic_bool* cancel)
+{
+    const auto [from, tag] = splitImageTag(image);
+    QUrlQuery query;
+    query.addQueryItem(QStringLiteral("fromImage"), from);
+    if (!tag.isEmpty())
+        query.addQueryItem(QStringLiteral("tag"), tag);
+    return transfer(endpoint, apiVersion, u"/images/create?" + query.toString(QUrl::FullyEncoded),
+                    image, QStringLiteral("pull %1").arg(image), auth, progress, cancel);
+}
+
+Result<TransferredImage> pushImage(const DockerEndpoint& endpoint, const QString& apiVersion,
+                                   const QString& image,
+                                   const std::optional<DockerRegistryAuth>& auth,
+                                   const std::function<void(const PullProgress&)>& progress,
+                                   const std::atomic_bool* cancel)
+{
+    const auto [name, tag] = splitImageTag(image);
+    QUrlQuery query;
+    query.addQueryItem(QStringLiteral("tag"), tag);
+    return transfer(endpoint, apiVersion,
+                    u"/images/" + QString::fromUtf8(QUrl::toPercentEncoding(name, "/:")) +
+                        u"/push?" + query.toString(QUrl::FullyEncoded),
+                    image, QStringLiteral("push %1").arg(image), auth, progress, cancel);
+}
+
+Result<bool> tagImage(const DockerEndpoint& endpoint, const QString& apiVersion,
+                      const QString& source, const QString& target)
+{
+    const auto [repository, tag] = splitImageTag(target);
+    QUrlQuery query;
+    query.addQueryItem(QStringLiteral("repo"), repository);
+    query.addQueryItem(QStringLiteral("tag"), tag);
+    DockerTransport transport(endpoint);
+    transport.setApiVersion(apiVersion);
+    const QString path = u"/images/" + QString::fromUtf8(QUrl::toPercentEncoding(source, "/:")) +
+                         u"/tag?" + query.toString(QUrl::FullyEncoded);
+    const Result<DockerResponse> answer = transport.send("POST", path);
+    const QString what = QStringLiteral("tag %1 as %2").arg(source, target);
+    if (!answer)
+        return answer.error();
+    if (answer->status != 201)
+        return docker::detail::httpError(answer->status, answer->body, what,
+                                         docker::detail::requestName(endpoint, "POST", path));
+    return true;
 }
 
 } // namespace launchdeck
