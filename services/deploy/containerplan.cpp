@@ -303,6 +303,8 @@ QJsonObject RevisionConfig::toJson() const
         {QLatin1String("replicas"), replicas},
         {QLatin1String("network"), network},
     };
+    if (!imageDigest.isEmpty())
+        object.insert(QLatin1String("image_digest"), imageDigest);
     if (healthcheck) {
         object.insert(QLatin1String("healthcheck"),
                       QJsonObject{
@@ -372,6 +374,7 @@ Result<RevisionConfig> RevisionConfig::fromJson(const QJsonObject& object)
     reader.number("cpus", config.cpus);
     reader.integer("replicas", config.replicas);
     reader.string("network", config.network);
+    reader.string("image_digest", config.imageDigest);
     if (reader.error())
         return *reader.error();
     return config;

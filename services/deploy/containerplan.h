@@ -41,6 +41,9 @@ struct RevisionConfig
     double cpus = 0;
     int replicas = 1;
     QString network; // the environment's Docker network
+    // "repository@sha256:…" the host knew the image by when the revision was deployed (pulled
+    // from or pushed to a registry); empty for an image only built here. A rollback runs it.
+    QString imageDigest;
 
     friend bool operator==(const RevisionConfig&, const RevisionConfig&) = default;
 

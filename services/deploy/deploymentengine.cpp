@@ -3,6 +3,7 @@
 
 #include "deploy/clusterrun.h"
 #include "deploy/deploymentrun.h"
+#include "deploy/imagepull.h"
 #include "docker/environmenthost.h"
 #include "pipeline/secretresolver.h"
 
@@ -265,8 +266,9 @@ Result<DeploymentPreview> previewDeployment(const DeploymentContext& context,
                                             "containers stop and the new ones start"));
     const Result<std::optional<QJsonObject>> image = client.inspectImage(subject->toConfig.image);
     if (image && !image->has_value())
-        preview.notes.append(QStringLiteral("image %1 is not on %2")
-                                 .arg(subject->toConfig.image, endpoint->toString()));
+        preview.notes.append(QStringLiteral("image %1 is not on %2: VALIDATING pulls it from %3")
+                                 .arg(subject->toConfig.image, endpoint->toString(),
+                                      registryHostOf(subject->toConfig.image)));
     if ((subject->strategy == Strategy::Type::BlueGreen ||
          subject->strategy == Strategy::Type::Canary) &&
         !subject->usesTraffic)

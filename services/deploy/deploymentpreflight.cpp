@@ -1,6 +1,9 @@
 // The VALIDATING stage of a deployment: the workspace at the environment's level, the image on
-// the host, what the strategy needs, free ports, the host's resources and the dependencies.
+// the host (pulled from its registry when missing), what the strategy needs, free ports, the host's
+// resources and the dependencies.
 #include "deploy/deploymentrun.h"
+
+#include "deploy/imagepull.h"
 
 #include "validation/validator.h"
 
@@ -54,16 +57,35 @@ bool DeploymentRun::validate()
     // Workspace, templates and policy at the environment's level.
     checkWorkspaceFiles(finding);
 
-    // The image is on the host.
-    const Result<std::optional<QJsonObject>> image = m_client->inspectImage(config.image);
-    if (!image)
+    // The image is on the host, or pulled there from its registry; the revision records the
+    // digest the host knows it by.
+    Result<std::optional<QJsonObject>> image = m_client->inspectImage(config.image);
+    if (image && !image->has_value()) {
+        const Result<TransferredImage> pulled = pullForDeployment(
+            m_subject.endpoint, m_client->apiVersion(), config.image,
+            [this](const QString& line) { log(line); }, &m_control.cancel);
+        if (!pulled)
+            finding(Severity::Critical, QStringLiteral("image-pull"),
+                    QStringLiteral("image %1 is not on %2 and could not be pulled: %3")
+                        .arg(config.image, m_subject.endpoint.toString(), pulled.error().message));
+        else
+            image = m_client->inspectImage(config.image);
+    }
+    if (!image) {
         finding(Severity::Critical, QStringLiteral("docker-host"), image.error().toString());
-    else if (!image->has_value())
-        finding(Severity::Critical, QStringLiteral("image-present"),
-                QStringLiteral("image %1 is not on %2; build or load it there first")
-                    .arg(config.image, m_subject.endpoint.toString()));
-    else
-        log(QStringLiteral("image %1 is on the host").arg(config.image));
+    } else if (image->has_value()) {
+        const QString digest = repoDigestOf(**image, config.image);
+        log(digest.isEmpty() || digest == config.image
+                ? QStringLiteral("image %1 is on the host").arg(config.image)
+                : QStringLiteral("image %1 is on the host as %2").arg(config.image, digest));
+        if (m_request.kind == DeploymentKind::Deploy && !digest.isEmpty()) {
+            m_subject.toConfig.imageDigest = digest;
+            QJsonObject recorded = plan().recordedConfig;
+            recorded.insert(QStringLiteral("image_digest"), digest);
+            m_context.ledger->recordRevisionConfig(plan().application, plan().environment,
+                                                   plan().to, recorded);
+        }
+    }
 
     // Strategy needs.
     if (m_request.kind == DeploymentKind::Deploy) {

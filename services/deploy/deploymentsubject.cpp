@@ -173,6 +173,9 @@ Result<DeploymentSubject> resolveSubject(const DeploymentContext& context,
         if (!parsed)
             return parsed.error();
         subject.toConfig = *parsed;
+        // The image the revision ran, even when its tag was pushed again since.
+        if (!subject.toConfig.imageDigest.isEmpty())
+            subject.toConfig.image = subject.toConfig.imageDigest;
     } else {
         subject.toConfig = revisionConfigFor(*application, *environment, target->image);
     }

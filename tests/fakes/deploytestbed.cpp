@@ -281,8 +281,8 @@ std::optional<DeployWorkspace> DeployTestBed::workspace(const DeployAppOptions& 
         yaml += QStringLiteral("    alertmanager: %1\n").arg(options.alertmanager);
     yaml += QStringLiteral("  production:\n    target: test-docker\n    validation: basic\n"
                            "    protected: true\n");
-    yaml += QStringLiteral("applications:\n  %1:\n    image: app\n    version: v1\n")
-                .arg(options.application);
+    yaml += QStringLiteral("applications:\n  %1:\n    image: %2\n    version: v1\n")
+                .arg(options.application, options.image);
     yaml += options.hostPort > 0 ? QStringLiteral("    ports: [\"%1:80\"]\n").arg(options.hostPort)
                                  : QStringLiteral("    ports: [\"80\"]\n");
     yaml += QStringLiteral("    health_check: {http: %1, port: 80, interval: 1s, timeout: 1s, "

@@ -36,6 +36,7 @@ struct DeployAppOptions
 {
     QString workspace = QStringLiteral("deploytest"); // also names HAProxy folders and locks
     QString application = QStringLiteral("app");
+    QString image = QStringLiteral("app"); // the repository, e.g. "127.0.0.1:5000/shop/app"
     QString strategy = QStringLiteral("blue-green");
     int replicas = 1;
     QString healthPath = QStringLiteral("/healthz");
