@@ -286,9 +286,9 @@ DeploymentLifecycle::Outcome ClusterDeploymentRun::restore(const QString& reason
     }
     const Revision& from = *m_subject.from;
     const int replicas = m_subject.fromConfig->replicas;
-    const Result<kube::ApplicationObjects> made =
-        cluster::workspaceApplicationObjects(m_context.workspace, app, m_subject.environment,
-                                             app.strategy.type, from.image, from.number);
+    const Result<kube::ApplicationObjects> made = cluster::workspaceApplicationObjects(
+        m_context.workspace, app, m_subject.environment, app.strategy.type, from.image, from.number,
+        m_subject.place.nameSpace);
     const std::optional<kube::ApplicationObjects> objects =
         objectsOf(m_subject.fromObjects, app.name, made ? std::optional(*made) : std::nullopt);
     const QString previous = m_previousTrack.isEmpty() ? m_subject.liveTrack : m_previousTrack;

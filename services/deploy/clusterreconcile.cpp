@@ -305,7 +305,7 @@ Result<QString> PairReconciler::applyRecorded(const Revision& good, int replicas
                          m_context.workspace.file};
         const Result<kube::ApplicationObjects> generated = cluster::workspaceApplicationObjects(
             m_context.workspace, *application, *environment, application->strategy.type, good.image,
-            good.number);
+            good.number, m_place.nameSpace);
         if (!generated)
             return generated.error();
         objects = generated->companions;

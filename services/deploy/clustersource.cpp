@@ -258,11 +258,10 @@ LaunchdeckSecret launchdeckSecret(const QJsonObject& deployment, const QString& 
     return secret;
 }
 
-Result<kube::ApplicationObjects> workspaceApplicationObjects(const Workspace& workspace,
-                                                             const Application& application,
-                                                             const Environment& environment,
-                                                             Strategy::Type strategy,
-                                                             const QString& image, int revision)
+Result<kube::ApplicationObjects>
+workspaceApplicationObjects(const Workspace& workspace, const Application& application,
+                            const Environment& environment, Strategy::Type strategy,
+                            const QString& image, int revision, const QString& placeNamespace)
 {
     const Result<QList<SourceFile>> files =
         filesWithApplication(workspace, application.name, environment.name);
@@ -291,7 +290,8 @@ Result<kube::ApplicationObjects> workspaceApplicationObjects(const Workspace& wo
 
     const SourceFile& file = files->first();
     const Target* target = workspace.target(environment.target);
-    const QString nameSpace = target ? target->nameSpace : QString();
+    const QString nameSpace =
+        !placeNamespace.isEmpty() ? placeNamespace : (target ? target->nameSpace : QString());
     for (const QJsonObject& object : file.objects) {
         const QString own = object[u"metadata"][u"namespace"].toString();
         if (!own.isEmpty() && !nameSpace.isEmpty() && own != nameSpace)

@@ -26,16 +26,16 @@ namespace launchdeck::deploy::cluster {
 // after the application (else its only one) runs `image`; it, its selector and its pods get the
 // labels a pair is found by (name, environment, managed-by); the Service named after the
 // application is the active Service, its selector narrowed the same way; the other objects of
-// the file labelled with the application's name, and the ConfigMaps, Secrets, claims and
-// service account its pods use from the file, are companions. Fails naming the file and the
-// object: two files holding the application's Deployment, an object for another namespace than
-// the target's, no container to run the image, a template that does not render. Blocking
-// (reads and renders files).
-Result<kube::ApplicationObjects> workspaceApplicationObjects(const Workspace& workspace,
-                                                             const Application& application,
-                                                             const Environment& environment,
-                                                             Strategy::Type strategy,
-                                                             const QString& image, int revision);
+// the file labelled with the application's name, and the ConfigMaps, claims and service
+// account its pods use from the file, are companions (never a Secret: its values would reach
+// the ledger). Fails naming the file and the object: two templates or two manifest files
+// holding the application's Deployment, an object for another namespace than `nameSpace` (the
+// one the environment deploys into; empty: the target's as written), no container to run the
+// image, a template that does not render. Blocking (reads and renders files).
+Result<kube::ApplicationObjects>
+workspaceApplicationObjects(const Workspace& workspace, const Application& application,
+                            const Environment& environment, Strategy::Type strategy,
+                            const QString& image, int revision, const QString& nameSpace = {});
 
 // The Secret of Launchdeck's that `deployment`'s containers read, and the keys they read of it:
 // "<application>-secrets", or for objects rendered from a template (label

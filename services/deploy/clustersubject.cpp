@@ -379,7 +379,7 @@ Result<ClusterSubject> resolveClusterSubject(const DeploymentContext& context,
         subject.toConfig = clusterRevisionConfig(*application, *environment, image);
         Result<kube::ApplicationObjects> objects = cluster::workspaceApplicationObjects(
             workspace, *application, *environment, subject.strategy, subject.to.image,
-            subject.to.number);
+            subject.to.number, place.nameSpace);
         if (!objects)
             return objects.error();
         subject.toObjects = *objects;
@@ -422,7 +422,7 @@ Result<ClusterSubject> resolveClusterSubject(const DeploymentContext& context,
         // A revision recorded before its objects were: made again from the workspace.
         Result<kube::ApplicationObjects> objects = cluster::workspaceApplicationObjects(
             workspace, *application, *environment, application->strategy.type, subject.to.image,
-            subject.to.number);
+            subject.to.number, place.nameSpace);
         if (!objects)
             return objects.error();
         subject.toObjects = *objects;

@@ -187,11 +187,12 @@ private:
     }
 
     Result<kube::ApplicationObjects> objectsOf(const Workspace& workspace,
-                                               Strategy::Type strategy = Strategy::Type::Rolling)
+                                               Strategy::Type strategy = Strategy::Type::Rolling,
+                                               const QString& nameSpace = {})
     {
         return cluster::workspaceApplicationObjects(workspace, *workspace.application(u"web"),
                                                     *workspace.environment(u"staging"), strategy,
-                                                    kImage, 5);
+                                                    kImage, 5, nameSpace);
     }
 
     std::vector<std::unique_ptr<QTemporaryDir>> m_dirs;
@@ -318,6 +319,20 @@ private Q_SLOTS:
             QCOMPARE(objects.error().where, u"manifests/web.yaml"_qs);
             QVERIFY2(objects.error().message.contains(u"PersistentVolumeClaim/web-data is for "
                                                       u"namespace other"),
+                     qPrintable(objects.error().toString()));
+        }
+        // The namespace the environment resolved to (its context's) is the one compared.
+        {
+            QString manifest = kManifest;
+            manifest.replace(u"  name: web-data\n"_qs, u"  name: web-data\n  namespace: shop\n"_qs);
+            const Workspace workspace = load(workspaceYaml(u"manifests: [manifests/*.yaml]\n"_qs),
+                                             {{u"manifests/web.yaml"_qs, manifest}});
+            QVERIFY(objectsOf(workspace, Strategy::Type::Rolling, u"shop"_qs));
+            const Result<kube::ApplicationObjects> objects =
+                objectsOf(workspace, Strategy::Type::Rolling, u"tenant-b"_qs);
+            QVERIFY(!objects);
+            QVERIFY2(objects.error().message.contains(u"is for namespace shop, and environment "
+                                                      u"staging deploys into tenant-b"),
                      qPrintable(objects.error().toString()));
         }
         // Two containers, neither named after the application.
