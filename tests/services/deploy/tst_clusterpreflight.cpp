@@ -131,6 +131,13 @@ private Q_SLOTS:
         QVERIFY(m_bed.podImages(ws->nameSpace, ws->application).isEmpty());
 
         QCOMPARE(quota("4"), 0);
+        // Admission, and so the console, read the quota's status, which its controller brings
+        // to the new spec a moment later.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            m_bed.get(u"/api/v1/namespaces/"_qs + ws->nameSpace + u"/resourcequotas/compute"_qs)
+                    .value_or(QJsonObject())[u"status"][u"hard"][u"requests.cpu"]
+                    .toString() == u"4",
+            10'000);
         const DeployOutcome fits =
             ClusterDeployBed::run(ws->context, clusterDeploy(ws->application, u"v1"_qs));
         QVERIFY_OUTCOME(fits, DeploymentStatus::Completed);
