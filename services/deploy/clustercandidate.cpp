@@ -37,8 +37,7 @@ bool ClusterDeploymentRun::test()
     int replicas = 1;
     if (blueGreen) {
         // The idle colour is the candidate: it runs at full size and becomes live by the switch.
-        const bool liveColour = m_subject.liveTrack == QStringView(cluster::kBlue) ||
-                                m_subject.liveTrack == QStringView(cluster::kGreen);
+        const bool liveColour = cluster::isColour(m_subject.liveTrack);
         m_newTrack = liveColour ? cluster::otherColour(m_subject.liveTrack) : key(cluster::kBlue);
         track = m_newTrack;
         replicas = m_subject.toObjects.deployment.value(QLatin1String("spec"))

@@ -34,33 +34,12 @@ Error located(const ClusterPlace& place, const Error& error)
     return error.where.isEmpty() ? Error{error.message, whereOf(place)} : error;
 }
 
-// The object at `path` as the server has it; none when it does not exist.
-Result<std::optional<QJsonObject>> fetch(kube::KubeClient& client, const ClusterPlace& place,
-                                         const QString& path)
-{
-    const kube::KubeAnswer answer = client.get(path);
-    if (answer.status == 404)
-        return std::optional<QJsonObject>();
-    if (!answer.ok()) {
-        const QString where = whereOf(place);
-        return Error{answer.error.startsWith(where) ? answer.error.mid(where.size() + 2)
-                                                    : answer.error,
-                     where};
-    }
-    return std::optional(QJsonDocument::fromJson(answer.body).object());
-}
-
 // Launchdeck's revision in a pod template; 0 when none.
 int templateRevision(const QJsonValue& podTemplate)
 {
     return podTemplate[u"metadata"][u"annotations"][text(kube::appkeys::kRevision)]
         .toString()
         .toInt();
-}
-
-bool isColour(const QString& track)
-{
-    return track == text(cluster::kBlue) || track == text(cluster::kGreen);
 }
 
 // The pods of a Deployment: "<name>-<pod-template-hash>-<suffix>", both spelled in the
@@ -133,7 +112,7 @@ Result<QString> returnStableTo(kube::KubeClient& client, const ClusterPlace& pla
     const QString stable = text(cluster::kStable);
     const QString name = cluster::workloadName(application, stable);
     const Result<std::optional<QJsonObject>> found =
-        fetch(client, place, deploymentPath(place, name));
+        fetchObject(client, place, deploymentPath(place, name));
     if (!found)
         return found.error();
     QString way;
@@ -286,9 +265,16 @@ DeploymentLifecycle::Outcome ClusterDeploymentRun::restore(const QString& reason
     }
     const Revision& from = *m_subject.from;
     const int replicas = m_subject.fromConfig->replicas;
-    const Result<kube::ApplicationObjects> made = cluster::workspaceApplicationObjects(
-        m_context.workspace, app, m_subject.environment, app.strategy.type, from.image, from.number,
-        m_subject.place.nameSpace);
+    // The workspace is read (its templates rendered) only for a revision recorded without its
+    // objects.
+    const Result<kube::ApplicationObjects> made =
+        m_subject.fromObjects
+            ? Result<kube::ApplicationObjects>(Error{
+                  QStringLiteral("the record of revision %1 holds no Deployment").arg(from.number),
+                  whereOf(m_subject.place)})
+            : cluster::workspaceApplicationObjects(m_context.workspace, app, m_subject.environment,
+                                                   app.strategy.type, from.image, from.number,
+                                                   m_subject.place.nameSpace);
     const std::optional<kube::ApplicationObjects> objects =
         objectsOf(m_subject.fromObjects, app.name, made ? std::optional(*made) : std::nullopt);
     const QString previous = m_previousTrack.isEmpty() ? m_subject.liveTrack : m_previousTrack;
@@ -306,7 +292,7 @@ DeploymentLifecycle::Outcome ClusterDeploymentRun::restore(const QString& reason
         previous != m_newTrack) {
         const QString old = cluster::workloadName(app.name, previous);
         const Result<std::optional<QJsonObject>> found =
-            fetch(*m_client, m_subject.place, deploymentPath(m_subject.place, old));
+            fetchObject(*m_client, m_subject.place, deploymentPath(m_subject.place, old));
         if (!found)
             return failed(found.error());
         if (!found->has_value()) {
@@ -334,7 +320,7 @@ DeploymentLifecycle::Outcome ClusterDeploymentRun::restore(const QString& reason
     // the stable gets back the replicas it gave up.
     const QString name = cluster::workloadName(app.name, stable);
     const Result<std::optional<QJsonObject>> found =
-        fetch(*m_client, m_subject.place, deploymentPath(m_subject.place, name));
+        fetchObject(*m_client, m_subject.place, deploymentPath(m_subject.place, name));
     if (!found)
         return failed(found.error());
     if (m_subject.strategy == Strategy::Type::Canary && found->has_value() &&
@@ -396,15 +382,15 @@ DeploymentLifecycle::Outcome ClusterDeploymentRun::rollBack()
 
     QString colour = text(cluster::kStable);
     QString way;
-    if (m_subject.strategy == Strategy::Type::BlueGreen || isColour(live)) {
+    if (m_subject.strategy == Strategy::Type::BlueGreen || cluster::isColour(live)) {
         // A colour whose template is still the revision's takes the traffic back as it is
         // (scaled up again when it was scaled down); else the idle colour gets the objects.
         std::optional<QString> holder;
-        const QString first = isColour(live) ? live : text(cluster::kBlue);
+        const QString first = cluster::isColour(live) ? live : text(cluster::kBlue);
         for (const QString& candidate : {first, cluster::otherColour(first)}) {
             const QString name = cluster::workloadName(app.name, candidate);
             const Result<std::optional<QJsonObject>> found =
-                fetch(*m_client, m_subject.place, deploymentPath(m_subject.place, name));
+                fetchObject(*m_client, m_subject.place, deploymentPath(m_subject.place, name));
             if (!found)
                 return failed(found.error());
             if (!found->has_value() ||
@@ -423,7 +409,7 @@ DeploymentLifecycle::Outcome ClusterDeploymentRun::rollBack()
                       .arg(cluster::workloadName(app.name, colour))
                       .arg(target.number);
         } else {
-            colour = isColour(live) ? cluster::otherColour(live) : text(cluster::kBlue);
+            colour = cluster::isColour(live) ? cluster::otherColour(live) : text(cluster::kBlue);
             if (const Result<QJsonObject> applied = apply(cluster::trackDeployment(
                     *objects, colour, replicas, target.number, target.image));
                 !applied)
@@ -455,13 +441,13 @@ DeploymentLifecycle::Outcome ClusterDeploymentRun::rollBack()
     // The Service selects the revision's pods: its colour, the stable track, or (a canary
     // splitting by replicas) every track.
     if (objects && objects->service) {
-        const Result<std::optional<QJsonObject>> service =
-            fetch(*m_client, m_subject.place,
-                  u"/api/v1/namespaces/" + m_subject.place.nameSpace + u"/services/" + app.name);
+        const Result<std::optional<QJsonObject>> service = fetchObject(
+            *m_client, m_subject.place,
+            u"/api/v1/namespaces/" + m_subject.place.nameSpace + u"/services/" + app.name);
         if (!service)
             return failed(service.error());
         const bool split = m_subject.strategy == Strategy::Type::Canary &&
-                           m_subject.environment.ingress.isEmpty() && !isColour(colour);
+                           m_subject.environment.ingress.isEmpty() && !cluster::isColour(colour);
         const std::optional<QString> wanted = split ? std::nullopt : std::optional(colour);
         if (!service->has_value()) {
             if (const Result<QJsonObject> applied =

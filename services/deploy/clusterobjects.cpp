@@ -174,6 +174,11 @@ QStringList objectsDiff(const QJsonArray& from, const QJsonArray& to, const QStr
     return lines;
 }
 
+bool isColour(const QString& track)
+{
+    return track == QStringView(kBlue) || track == QStringView(kGreen);
+}
+
 QString workloadName(const QString& application, const QString& track)
 {
     if (track.isEmpty() || track == QStringView(kStable))

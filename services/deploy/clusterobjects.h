@@ -26,6 +26,9 @@ inline constexpr char16_t kBlue[] = u"blue";
 inline constexpr char16_t kGreen[] = u"green";
 inline constexpr char16_t kCandidate[] = u"candidate";
 
+// Whether `track` is one of blue-green's colours.
+bool isColour(const QString& track);
+
 // "web" (stable), "web-canary", "web-blue", "web-green", "web-candidate".
 QString workloadName(const QString& application, const QString& track);
 // "web-preview": the Service the tests reach the candidate (or blue-green's idle colour) by.

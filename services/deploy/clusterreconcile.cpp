@@ -61,11 +61,6 @@ const QString kDeployments = QStringLiteral("/apis/apps/v1/%1/deployments");
 const QString kServices = QStringLiteral("/api/v1/%1/services");
 const QString kIngresses = QStringLiteral("/apis/networking.k8s.io/v1/%1/ingresses");
 
-bool isColour(const QString& track)
-{
-    return track == QStringView(cluster::kBlue) || track == QStringView(cluster::kGreen);
-}
-
 // One reconciliation: the pair's objects on the cluster, and what was done to them.
 class PairReconciler final
 {
@@ -220,7 +215,8 @@ Result<bool> PairReconciler::pointService(const QJsonObject& service, const QStr
     // without an Ingress); a colour must be named.
     if (current == track || (track == QStringView(cluster::kStable) && current.isEmpty()))
         return true;
-    const QJsonValue wanted = isColour(track) ? QJsonValue(track) : QJsonValue(QJsonValue::Null);
+    const QJsonValue wanted =
+        cluster::isColour(track) ? QJsonValue(track) : QJsonValue(QJsonValue::Null);
     const QJsonObject patch{
         {QStringLiteral("spec"),
          QJsonObject{{QStringLiteral("selector"), QJsonObject{{text(cluster::kTrack), wanted}}}}}};
@@ -420,7 +416,7 @@ Result<bool> PairReconciler::run(const std::optional<Revision>& good)
             changed = true;
         }
         // Traffic moves to a colour only once its pods are ready.
-        changed = changed || (*service && isColour(track) && track != selected);
+        changed = changed || (*service && cluster::isColour(track) && track != selected);
     } else {
         for (const QJsonObject& deployment : std::as_const(deployments)) {
             if (trackOf(deployment) == QStringView(cluster::kStable))
@@ -459,7 +455,7 @@ Result<bool> PairReconciler::run(const std::optional<Revision>& good)
             return pointed;
     }
     for (const QJsonObject& deployment : std::as_const(deployments)) {
-        if (nameOf(deployment) != name && isColour(trackOf(deployment)) &&
+        if (nameOf(deployment) != name && cluster::isColour(trackOf(deployment)) &&
             replicasOf(deployment) > 0) {
             if (const Result<bool> scaled = scale(nameOf(deployment), 0); !scaled)
                 return scaled;

@@ -27,30 +27,9 @@ QString objectPath(const ClusterPlace& place, QStringView group, QStringView res
     return group + u"/namespaces/" + place.nameSpace + u'/' + resource + u'/' + name;
 }
 
-// The object at `path` as the server has it; none when it does not exist.
-Result<std::optional<QJsonObject>> fetch(kube::KubeClient& client, const ClusterPlace& place,
-                                         const QString& path)
-{
-    const kube::KubeAnswer answer = client.get(path);
-    if (answer.status == 404)
-        return std::optional<QJsonObject>();
-    if (!answer.ok()) {
-        const QString where = kube::clusterLabel(place.clusterName, place.connection.server);
-        return Error{answer.error.startsWith(where) ? answer.error.mid(where.size() + 2)
-                                                    : answer.error,
-                     where};
-    }
-    return std::optional(QJsonDocument::fromJson(answer.body).object());
-}
-
 // A canary that is not ready within this long does not hold its steps up: Kubernetes keeps
 // its pods out of the Service until they are, and the pauses and analyses that follow judge it.
 constexpr std::chrono::milliseconds kCanaryReadyWait{60'000};
-
-bool isColour(const QString& track)
-{
-    return track == text(cluster::kBlue) || track == text(cluster::kGreen);
-}
 
 // What the application's Service selects now: whether it exists, and the track it is pointed
 // at (none: every track of the pair).
@@ -64,7 +43,7 @@ Result<ServiceState> serviceState(kube::KubeClient& client, const ClusterPlace& 
                                   const QString& name)
 {
     const Result<std::optional<QJsonObject>> found =
-        fetch(client, place, objectPath(place, u"/api/v1", u"services", name));
+        fetchObject(client, place, objectPath(place, u"/api/v1", u"services", name));
     if (!found)
         return found.error();
     ServiceState state;
@@ -164,8 +143,9 @@ DeploymentLifecycle::Outcome ClusterDeploymentRun::deployByStrategy()
 
     const auto blueGreen = [&]() -> Outcome {
         const QString live = m_subject.liveTrack;
-        if (!isColour(m_newTrack))
-            m_newTrack = isColour(live) ? cluster::otherColour(live) : text(cluster::kBlue);
+        if (!cluster::isColour(m_newTrack))
+            m_newTrack =
+                cluster::isColour(live) ? cluster::otherColour(live) : text(cluster::kBlue);
         if (m_previousTrack.isEmpty())
             m_previousTrack = live;
         const QString colour = m_newTrack;
@@ -278,7 +258,7 @@ DeploymentLifecycle::Outcome ClusterDeploymentRun::deployByStrategy()
             QString said;
             while (!cancelled()) {
                 const Result<std::optional<QJsonObject>> found =
-                    fetch(*m_client, m_subject.place, path);
+                    fetchObject(*m_client, m_subject.place, path);
                 if (found && found->has_value()) {
                     const kube::RolloutVerdict verdict = kube::rolloutStatus(**found);
                     if (verdict.message != said)
@@ -309,9 +289,9 @@ DeploymentLifecycle::Outcome ClusterDeploymentRun::deployByStrategy()
                                               "ports, so no Service can carry its traffic")
                                    .arg(m_subject.environment.ingress, app.name)};
             const Result<std::optional<QJsonObject>> found =
-                fetch(*m_client, m_subject.place,
-                      objectPath(m_subject.place, u"/apis/networking.k8s.io/v1", u"ingresses",
-                                 m_subject.environment.ingress));
+                fetchObject(*m_client, m_subject.place,
+                            objectPath(m_subject.place, u"/apis/networking.k8s.io/v1", u"ingresses",
+                                       m_subject.environment.ingress));
             if (!found)
                 return failed(found.error());
             if (!found->has_value())

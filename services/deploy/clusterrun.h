@@ -77,6 +77,11 @@ Result<ClusterSubject> resolveClusterSubject(const DeploymentContext& context,
 // the canary Service.
 QJsonArray liveObjects(const ClusterSubject& subject);
 
+// The object at `path` as the server of `place` has it; none when it does not exist (404).
+// Blocking.
+Result<std::optional<QJsonObject>> fetchObject(kube::KubeClient& client, const ClusterPlace& place,
+                                               const QString& path);
+
 // previewDeployment() for a cluster environment (same fields; notes say e.g. how exact a
 // canary's weights are with the replicas there are, and that the image's presence on the
 // nodes is not checked).

@@ -94,6 +94,17 @@ std::optional<double> rolloutFraction(const QString& message)
 
 } // namespace
 
+Result<std::optional<QJsonObject>> fetchObject(kube::KubeClient& client, const ClusterPlace& place,
+                                               const QString& path)
+{
+    const kube::KubeAnswer answer = client.get(path);
+    if (answer.status == 404)
+        return std::optional<QJsonObject>();
+    if (!answer.ok())
+        return clusterError(place, answer.error);
+    return std::optional(parsed(answer.body));
+}
+
 Result<QJsonObject> ClusterDeploymentRun::apply(const QJsonObject& object, bool dryRun)
 {
     kube::ApplyOptions options;

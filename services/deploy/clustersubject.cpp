@@ -408,8 +408,7 @@ Result<ClusterSubject> resolveClusterSubject(const DeploymentContext& context,
     }
     // Blue-green returns by switching colours; every other shape by its stable Deployment,
     // whose own strategy (Recreate or RollingUpdate) replaces the pods.
-    if (subject.liveTrack == QStringView(cluster::kBlue) ||
-        subject.liveTrack == QStringView(cluster::kGreen))
+    if (cluster::isColour(subject.liveTrack))
         subject.strategy = Strategy::Type::BlueGreen;
     else if (application->strategy.type == Strategy::Type::Recreate)
         subject.strategy = Strategy::Type::Recreate;
@@ -435,8 +434,7 @@ QJsonArray liveObjects(const ClusterSubject& subject)
     // A canary ends as the stable Deployment, blue-green as its colour behind the Service;
     // applying these again restores the revision exactly.
     const bool blueGreen = subject.strategy == Strategy::Type::BlueGreen;
-    const bool liveColour = subject.liveTrack == QStringView(cluster::kBlue) ||
-                            subject.liveTrack == QStringView(cluster::kGreen);
+    const bool liveColour = cluster::isColour(subject.liveTrack);
     const QString liveAs = !blueGreen   ? key(cluster::kStable)
                            : liveColour ? cluster::otherColour(subject.liveTrack)
                                         : key(cluster::kBlue);
@@ -484,8 +482,7 @@ Result<DeploymentLifecycle::Plan> ClusterDeploymentRun::prepare()
         return subject.error();
     m_subject = std::move(subject).value();
 
-    const bool liveColour = m_subject.liveTrack == QStringView(cluster::kBlue) ||
-                            m_subject.liveTrack == QStringView(cluster::kGreen);
+    const bool liveColour = cluster::isColour(m_subject.liveTrack);
     m_previousTrack = m_subject.liveTrack;
     switch (m_subject.strategy) {
     case Strategy::Type::BlueGreen:
