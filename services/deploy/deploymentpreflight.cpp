@@ -3,6 +3,7 @@
 // resources and the dependencies.
 #include "deploy/deploymentrun.h"
 
+#include "deploy/imagebuild.h"
 #include "deploy/imagepull.h"
 
 #include "validation/validator.h"
@@ -57,19 +58,53 @@ bool DeploymentRun::validate()
     // Workspace, templates and policy at the environment's level.
     checkWorkspaceFiles(finding);
 
-    // The image is on the host, or pulled there from its registry; the revision records the
-    // digest the host knows it by.
+    // The image is on the host, or pulled there from its registry, or built from the workspace;
+    // the revision records the digest the host knows it by.
     Result<std::optional<QJsonObject>> image = m_client->inspectImage(config.image);
     if (image && !image->has_value()) {
+        const QString host = m_subject.endpoint.toString();
+        const auto logLine = [this](const QString& line) {
+            log(line);
+        };
         const Result<TransferredImage> pulled = pullForDeployment(
-            m_subject.endpoint, m_client->apiVersion(), config.image,
-            [this](const QString& line) { log(line); }, &m_control.cancel);
-        if (!pulled)
+            m_subject.endpoint, m_client->apiVersion(), config.image, logLine, &m_control.cancel);
+        if (pulled) {
+            image = m_client->inspectImage(config.image);
+        } else if (!app.build || m_request.kind != DeploymentKind::Deploy) {
             finding(Severity::Critical, QStringLiteral("image-pull"),
                     QStringLiteral("image %1 is not on %2 and could not be pulled: %3")
-                        .arg(config.image, m_subject.endpoint.toString(), pulled.error().message));
-        else
-            image = m_client->inspectImage(config.image);
+                        .arg(config.image, host, pulled.error().message));
+        } else {
+            log(QStringLiteral("image %1 is on neither %2 nor its registry (%3); building it from "
+                               "the workspace")
+                    .arg(config.image, host, pulled.error().message));
+            ImageBuildHooks hooks;
+            hooks.present = [this](const QString& base) -> Result<bool> {
+                const Result<std::optional<QJsonObject>> found = m_client->inspectImage(base);
+                if (!found)
+                    return found.error();
+                return found->has_value();
+            };
+            hooks.pull = [&](const QString& base) -> Result<bool> {
+                const Result<TransferredImage> got = pullForDeployment(
+                    m_subject.endpoint, m_client->apiVersion(), base, logLine, &m_control.cancel);
+                if (!got)
+                    return got.error();
+                return true;
+            };
+            hooks.log = logLine;
+            hooks.cancel = &m_control.cancel;
+            const Result<QString> built =
+                buildForDeployment(m_subject.endpoint, m_client->apiVersion(),
+                                   m_context.workspace.root, *app.build, config.image, hooks);
+            if (!built)
+                finding(Severity::Critical, QStringLiteral("image-build"),
+                        QStringLiteral("image %1 is not on %2, could not be pulled and could not "
+                                       "be built: %3")
+                            .arg(config.image, host, built.error().message));
+            else
+                image = m_client->inspectImage(config.image);
+        }
     }
     if (!image) {
         finding(Severity::Critical, QStringLiteral("docker-host"), image.error().toString());

@@ -4,6 +4,8 @@
 
 #include "core/yamlsource.h"
 
+#include <QDir>
+
 namespace launchdeck::workspace_detail {
 
 namespace {
@@ -35,6 +37,34 @@ HealthCheck parseHealthCheck(const YAML::Node& node, const QString& what, const 
     }
     reader.finish();
     return check;
+}
+
+BuildSpec parseBuild(const YAML::Node& node, const QString& app, const QString& path,
+                     Diagnostics& out)
+{
+    BuildSpec build;
+    build.line = yamlLine(node);
+    const QString what = QStringLiteral("build of '%1'").arg(app);
+    YamlMapReader reader(node, path, what, out);
+    const YAML::Node contextNode = reader.take("context");
+    build.context = reader.string("context", true).value_or(QString());
+    const auto outside = [](const QString& relative) {
+        return QDir::isAbsolutePath(relative) ||
+               QDir::cleanPath(relative).split(u'/').first() == u"..";
+    };
+    if (!build.context.isEmpty() && outside(build.context))
+        reader.error(contextNode, QStringLiteral("bad-value"),
+                     QStringLiteral("context of %1 must be a folder inside the workspace, not '%2'")
+                         .arg(what, build.context));
+    const YAML::Node dockerfileNode = reader.take("dockerfile");
+    build.dockerfile = reader.string("dockerfile").value_or(build.dockerfile);
+    if (outside(build.dockerfile))
+        reader.error(dockerfileNode, QStringLiteral("bad-value"),
+                     QStringLiteral("dockerfile of %1 must be a file inside its context, not '%2'")
+                         .arg(what, build.dockerfile));
+    build.args = reader.stringMap("args");
+    reader.finish();
+    return build;
 }
 
 AnalysisTemplate parseAnalysis(const QString& name, const YAML::Node& node, const QString& path,
@@ -242,6 +272,8 @@ Application parseApplication(const QString& name, const YAML::Node& node, const 
                 .arg(name));
     }
     app.version = reader.string("version").value_or(QString());
+    if (const YAML::Node build = reader.take("build"); build.IsDefined())
+        app.build = parseBuild(build, name, path, out);
     if (const YAML::Node ports = reader.take("ports"); ports.IsDefined()) {
         if (!ports.IsSequence()) {
             reader.error(ports, QStringLiteral("wrong-type"),

@@ -70,7 +70,7 @@ struct Environment
     QString name;
     QString target;
     ValidationLevel validation = ValidationLevel::Standard;
-    bool isProtected = false; // deploy and rollback ask for the environment's name typed
+    bool isProtected = false;      // deploy and rollback ask for the environment's name typed
     MonitoringServer prometheus;   // its Prometheus server
     MonitoringServer alertmanager; // its Alertmanager (API v2)
     QString trafficListen;         // host:port where the traffic entry point listens (Docker)
@@ -175,11 +175,22 @@ struct RollbackPolicy
     QStringList alerts; // Alertmanager alert names that trip it while firing for the pair
 };
 
+// How an application's image is built from the workspace when no registry or host has the
+// version deployed: `build: {context: apps/web, dockerfile: Dockerfile, args: {…}}`.
+struct BuildSpec
+{
+    QString context;                                   // relative to the workspace folder
+    QString dockerfile = QStringLiteral("Dockerfile"); // relative to the context
+    QList<std::pair<QString, QString>> args;           // ARG values, in the file's order
+    int line = 0;
+};
+
 struct Application
 {
     QString name;
     QString image;   // repository without tag
     QString version; // default tag
+    std::optional<BuildSpec> build;
     QList<PortMapping> ports;
     QList<std::pair<QString, QString>> env;
     QStringList secrets; // names of variables whose values come from the keyring or environment

@@ -4,6 +4,7 @@
 
 #include "core/yamlsource.h"
 
+#include <QDir>
 #include <QFileInfo>
 #include <QSet>
 
@@ -101,6 +102,28 @@ void checkNamesIn(const YAML::Node& names, const QStringList& known, const QStri
 
 // Dashboards, notifications and their rules against the applications and environments; a rule
 // needs its environment's Prometheus, and triggers need some environment to have one.
+// A build names a folder of the workspace that holds its Dockerfile.
+void checkBuildContexts(const Workspace& workspace, const YAML::Node& root, const QString& path,
+                        Diagnostics& out)
+{
+    for (const Application& app : workspace.applications) {
+        if (!app.build || app.build->context.isEmpty())
+            continue;
+        const YAML::Node at = nodeOf(root, "applications", app.name, "build");
+        const QDir context(QDir(workspace.root).filePath(app.build->context));
+        if (!context.exists()) {
+            out.append(diagnosticAt(
+                path, at, Severity::High, QStringLiteral("missing-build-context"),
+                QStringLiteral("build context '%1' of '%2' is not a folder of the workspace")
+                    .arg(app.build->context, app.name)));
+        } else if (!QFileInfo(context.filePath(app.build->dockerfile)).isFile()) {
+            out.append(diagnosticAt(path, at, Severity::High, QStringLiteral("missing-dockerfile"),
+                                    QStringLiteral("build of '%1' names %2, which is not in %3")
+                                        .arg(app.name, app.build->dockerfile, app.build->context)));
+        }
+    }
+}
+
 void checkMonitoringReferences(const Workspace& workspace, const YAML::Node& root,
                                const QString& path, Diagnostics& out)
 {
@@ -289,6 +312,7 @@ void checkReferences(const Workspace& workspace, const YAML::Node& root, const Q
             }
         }
     }
+    checkBuildContexts(workspace, root, path, out);
     reportDuplicatesOfDependencies(workspace, root, path, out);
     checkMonitoringReferences(workspace, root, path, out);
 }
