@@ -265,10 +265,16 @@ Result<DeploymentPreview> previewDeployment(const DeploymentContext& context,
         preview.notes.append(QStringLiteral("the application is unreachable while the old "
                                             "containers stop and the new ones start"));
     const Result<std::optional<QJsonObject>> image = client.inspectImage(subject->toConfig.image);
-    if (image && !image->has_value())
-        preview.notes.append(QStringLiteral("image %1 is not on %2: VALIDATING pulls it from %3")
-                                 .arg(subject->toConfig.image, endpoint->toString(),
-                                      registryHostOf(subject->toConfig.image)));
+    if (image && !image->has_value()) {
+        const std::optional<BuildSpec>& build = subject->application.build;
+        QString note = QStringLiteral("image %1 is not on %2: VALIDATING pulls it from %3")
+                           .arg(subject->toConfig.image, endpoint->toString(),
+                                registryHostOf(subject->toConfig.image));
+        if (build && request.kind == DeploymentKind::Deploy)
+            note += QStringLiteral(", or builds it from %1 when the registry does not have it")
+                        .arg(build->context);
+        preview.notes.append(note);
+    }
     if ((subject->strategy == Strategy::Type::BlueGreen ||
          subject->strategy == Strategy::Type::Canary) &&
         !subject->usesTraffic)

@@ -202,6 +202,13 @@ private Q_SLOTS:
         context.useKeyring = false;
         const Application* web = workspace->application(u"web");
         QVERIFY(web);
+        // The Deploy dialog's preview says what VALIDATING will do.
+        const Result<DeploymentPreview> preview =
+            previewDeployment(context, deployRequest(u"web"_qs, web->version, u"development"_qs));
+        QVERIFY(preview);
+        QVERIFY2(preview->notes.join(u'\n').contains(
+                     u"VALIDATING pulls it from docker.io, or builds it from apps/web"),
+                 qPrintable(preview->notes.join(u'\n')));
         const DeployOutcome outcome =
             DeployTestBed::run(context, deployRequest(u"web"_qs, web->version, u"development"_qs),
                                std::chrono::minutes(4));
