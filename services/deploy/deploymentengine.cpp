@@ -6,6 +6,7 @@
 #include "deploy/imagepull.h"
 #include "docker/environmenthost.h"
 #include "pipeline/secretresolver.h"
+#include "registry/registrylocation.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -269,7 +270,7 @@ Result<DeploymentPreview> previewDeployment(const DeploymentContext& context,
         const std::optional<BuildSpec>& build = subject->application.build;
         QString note = QStringLiteral("image %1 is not on %2: VALIDATING pulls it from %3")
                            .arg(subject->toConfig.image, endpoint->toString(),
-                                registryHostOf(subject->toConfig.image));
+                                registry::registryHostOf(subject->toConfig.image));
         if (build && request.kind == DeploymentKind::Deploy)
             note += QStringLiteral(", or builds it from %1 when the registry does not have it")
                         .arg(build->context);

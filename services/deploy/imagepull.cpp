@@ -1,24 +1,12 @@
 // A deployment's image pulled from its registry, its progress logged without flooding the log.
 #include "deploy/imagepull.h"
 
-#include "registry/registrycredentials.h"
-
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QProcessEnvironment>
 #include <QSet>
 
 namespace launchdeck::deploy {
-
-QString registryHostOf(const QString& image)
-{
-    const qsizetype slash = image.indexOf(u'/');
-    if (slash < 0)
-        return QStringLiteral("docker.io");
-    const QString first = image.left(slash);
-    const bool host = first.contains(u'.') || first.contains(u':') || first == u"localhost";
-    return host ? first : QStringLiteral("docker.io");
-}
 
 QString repoDigestOf(const QJsonObject& inspect, const QString& image)
 {
@@ -33,26 +21,29 @@ QString repoDigestOf(const QJsonObject& inspect, const QString& image)
     return {};
 }
 
-Result<TransferredImage> pullForDeployment(const DockerEndpoint& endpoint,
-                                           const QString& apiVersion, const QString& image,
-                                           const std::function<void(const QString&)>& log,
-                                           const std::atomic_bool* cancel)
+Result<TransferredImage> transferImageLogged(const DockerEndpoint& endpoint,
+                                             const QString& apiVersion, const QString& image,
+                                             ImageTransfer direction,
+                                             const std::function<void(const QString&)>& log,
+                                             const std::atomic_bool* cancel)
 {
-    const QString host = registryHostOf(image);
-    const Result<registry::FoundCredentials> found =
-        registry::dockerCredentials(host, QProcessEnvironment::systemEnvironment());
+    const bool pull = direction == ImageTransfer::Pull;
+    const QString verb = pull ? QStringLiteral("pull") : QStringLiteral("push");
+    const Result<RegistryAuthLookup> found =
+        findRegistryAuth(image, QProcessEnvironment::systemEnvironment());
     if (!found)
-        return Error{QStringLiteral("cannot pull %1: the credentials for %2: %3")
-                         .arg(image, host, found.error().toString()),
+        return Error{QStringLiteral("cannot %1 %2: %3").arg(verb, image, found.error().message),
                      found.error().where};
-    std::optional<DockerRegistryAuth> auth;
-    if (found->credentials) {
-        auth = DockerRegistryAuth{found->credentials->username, found->credentials->password,
-                                  registry::credentialServer(host)};
-        log(QStringLiteral("pulling %1 with the credentials of %2 for %3 (from %4)")
-                .arg(image, found->credentials->username, host, found->source));
+    const QString& host = found->host;
+    if (found->auth) {
+        log(QStringLiteral("%1ing %2 with the credentials of %3 for %4 (from %5)")
+                .arg(verb, image, found->auth->username, host, found->source));
     } else {
-        log(QStringLiteral("pulling %1 from %2 without credentials").arg(image, host));
+        const QString what = pull ? QStringLiteral("pulling %1 from %2 without credentials")
+                                  : QStringLiteral("pushing %1 to %2 without credentials");
+        log(found->note.isEmpty()
+                ? what.arg(image, host)
+                : what.arg(image, host) + QStringLiteral(" (%1)").arg(found->note));
     }
     // Each layer's status once as it changes; the bytes of the one moving at most once a second.
     QSet<QString> said;
@@ -68,7 +59,16 @@ Result<TransferredImage> pullForDeployment(const DockerEndpoint& endpoint,
             log(line.text());
         }
     };
-    return pullImage(endpoint, apiVersion, image, auth, progress, cancel);
+    return pull ? pullImage(endpoint, apiVersion, image, found->auth, progress, cancel)
+                : pushImage(endpoint, apiVersion, image, found->auth, progress, cancel);
+}
+
+Result<TransferredImage> pullForDeployment(const DockerEndpoint& endpoint,
+                                           const QString& apiVersion, const QString& image,
+                                           const std::function<void(const QString&)>& log,
+                                           const std::atomic_bool* cancel)
+{
+    return transferImageLogged(endpoint, apiVersion, image, ImageTransfer::Pull, log, cancel);
 }
 
 } // namespace launchdeck::deploy

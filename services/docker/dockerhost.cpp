@@ -1,11 +1,16 @@
 // DockerHost: the owner's side of the worker thread, and the actions on a small pool of their
-// own so a ten-second stop holds neither the events nor the stats.
+// own so a ten-second stop holds neither the events nor the stats; pulls and pushes on another,
+// as they may take minutes.
 #include "docker/dockerhost.h"
 
 #include "docker/dockerclient.h"
 #include "docker/dockerhostmailbox.h"
 #include "docker/dockerhostworker.h"
+#include "registry/registrycredentials.h"
+#include "registry/registrylocation.h"
 
+#include <QElapsedTimer>
+#include <QProcessEnvironment>
 #include <QThread>
 #include <QThreadPool>
 
@@ -16,6 +21,8 @@ namespace launchdeck {
 namespace {
 
 constexpr int kActionThreads = 3;
+constexpr int kTransferThreads = 2;
+constexpr int kProgressBatchMs = 100; // a pull's bytes come many times a second
 
 void registerMetaTypes()
 {
@@ -24,6 +31,9 @@ void registerMetaTypes()
         qRegisterMetaType<DockerHostStatus>("launchdeck::DockerHostStatus");
         qRegisterMetaType<DockerConnectionState>("launchdeck::DockerConnectionState");
         qRegisterMetaType<DockerContainerAction>("launchdeck::DockerContainerAction");
+        qRegisterMetaType<PullProgress>("launchdeck::PullProgress");
+        qRegisterMetaType<QList<PullProgress>>("QList<launchdeck::PullProgress>");
+        qRegisterMetaType<TransferredImage>("launchdeck::TransferredImage");
         qRegisterMetaType<DockerVersion>("launchdeck::DockerVersion");
         qRegisterMetaType<QList<DockerContainer>>("QList<launchdeck::DockerContainer>");
         qRegisterMetaType<QList<DockerImage>>("QList<launchdeck::DockerImage>");
@@ -92,6 +102,18 @@ Result<bool> negotiated(DockerClient& client, const QString& apiVersion, const Q
     return true;
 }
 
+// The X-Registry-Auth the daemon passes to the image's registry, as `docker pull` and `docker
+// push` would send it; none when nothing holds credentials for the registry.
+Result<std::optional<DockerRegistryAuth>> registryAuthFor(const QString& image, const QString& what)
+{
+    const Result<RegistryAuthLookup> found =
+        findRegistryAuth(image, QProcessEnvironment::systemEnvironment());
+    if (!found)
+        return Error{QStringLiteral("cannot %1: %2").arg(what, found.error().message),
+                     found.error().where};
+    return found->auth;
+}
+
 } // namespace
 
 DockerHost::DockerHost(QString name, DockerEndpoint endpoint, DockerHostOptions options,
@@ -103,10 +125,12 @@ DockerHost::DockerHost(QString name, DockerEndpoint endpoint, DockerHostOptions 
     , m_thread(std::make_unique<QThread>())
     , m_worker(new DockerHostWorker(m_endpoint, m_options))
     , m_actions(new QThreadPool)
+    , m_transfers(new QThreadPool)
     , m_mailbox(std::make_shared<DockerHostMailbox<DockerHost>>(this))
 {
     registerMetaTypes();
     m_actions->setMaxThreadCount(kActionThreads);
+    m_transfers->setMaxThreadCount(kTransferThreads);
     m_thread->setObjectName(QStringLiteral("docker ") + m_name);
     m_worker->moveToThread(m_thread.get());
     connect(m_thread.get(), &QThread::finished, m_worker, &QObject::deleteLater);
@@ -131,6 +155,9 @@ DockerHost::~DockerHost()
     m_thread->quit();
     m_thread->wait();
     retireThreadPool(m_actions);
+    for (const std::shared_ptr<std::atomic_bool>& cancel : std::as_const(m_cancels))
+        cancel->store(true);
+    retireThreadPool(m_transfers);
 }
 
 void DockerHost::start()
@@ -205,6 +232,71 @@ quint64 DockerHost::removeImage(const QString& imageId, bool force)
         const QString error = done ? QString() : done.error().toString();
         mailbox.post(
             [request, error](DockerHost* host) { Q_EMIT host->imageRemoved(request, error); });
+    });
+    return request;
+}
+
+quint64 DockerHost::pullImage(const QString& image)
+{
+    return transfer(false, image);
+}
+
+quint64 DockerHost::pushImage(const QString& image)
+{
+    return transfer(true, image);
+}
+
+void DockerHost::cancelTransfer(quint64 request)
+{
+    if (const auto cancel = m_cancels.value(request))
+        cancel->store(true);
+}
+
+quint64 DockerHost::transfer(bool push, const QString& image)
+{
+    const quint64 request = ++m_lastRequest;
+    auto cancel = std::make_shared<std::atomic_bool>(false);
+    m_cancels.insert(request, cancel);
+    m_transfers->start([request, push, image, cancel, endpoint = m_endpoint,
+                        apiVersion = apiVersion(), mailbox = m_mailbox] {
+        const QString what = (push ? QStringLiteral("push ") : QStringLiteral("pull ")) + image;
+        QList<PullProgress> batch;
+        QElapsedTimer sinceBatch;
+        sinceBatch.start();
+        const auto flush = [&] {
+            if (batch.isEmpty())
+                return;
+            mailbox->post([request, lines = std::exchange(batch, {})](DockerHost* host) {
+                Q_EMIT host->transferProgressed(request, lines);
+            });
+            sinceBatch.restart();
+        };
+        const auto progress = [&](const PullProgress& line) {
+            batch.append(line);
+            if (sinceBatch.elapsed() >= kProgressBatchMs)
+                flush();
+        };
+        const auto run = [&]() -> Result<TransferredImage> {
+            DockerClient client(endpoint);
+            if (const Result<bool> ready = negotiated(client, apiVersion, what); !ready)
+                return ready.error();
+            const Result<std::optional<DockerRegistryAuth>> auth = registryAuthFor(image, what);
+            if (!auth)
+                return auth.error();
+            const QString version = client.apiVersion();
+            return push ? launchdeck::pushImage(endpoint, version, image, *auth, progress,
+                                                cancel.get())
+                        : launchdeck::pullImage(endpoint, version, image, *auth, progress,
+                                                cancel.get());
+        };
+        const Result<TransferredImage> done = run();
+        flush();
+        const TransferredImage transferred = done ? *done : TransferredImage{image, {}, 0};
+        const QString error = done ? QString() : done.error().toString();
+        mailbox->post([request, transferred, error](DockerHost* host) {
+            host->m_cancels.remove(request);
+            Q_EMIT host->transferFinished(request, transferred, error);
+        });
     });
     return request;
 }

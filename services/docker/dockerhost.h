@@ -4,13 +4,17 @@
 #pragma once
 
 #include "docker/dockerendpoint.h"
+#include "docker/dockerimagetransfer.h"
 #include "docker/dockertypes.h"
 
+#include <QHash>
 #include <QJsonObject>
+#include <QList>
 #include <QObject>
 #include <QString>
 #include <QStringList>
 
+#include <atomic>
 #include <memory>
 
 class QThread;
@@ -80,6 +84,14 @@ public:
                             const QString& argument = {});
     quint64 inspectContainer(const QString& containerId);
     quint64 removeImage(const QString& imageId, bool force);
+    // Pulls `image` ("registry:5000/shop/web:1.0") from its registry, or pushes it there, with
+    // the credentials the docker configuration holds for that registry (none: anonymous), on a
+    // pool of their own so a long transfer holds no other action. Answers with
+    // transferProgressed batches, then one transferFinished unless cancelled.
+    quint64 pullImage(const QString& image);
+    quint64 pushImage(const QString& image);
+    // Ends a running pull or push within a moment; its transferFinished says "cancelled".
+    void cancelTransfer(quint64 request);
 
 Q_SIGNALS:
     void statusChanged(const launchdeck::DockerHostStatus& status);
@@ -99,10 +111,18 @@ Q_SIGNALS:
     void actionFinished(quint64 request, const QString& error);
     void containerInspected(quint64 request, const QJsonObject& inspect, const QString& error);
     void imageRemoved(quint64 request, const QString& error);
+    // The lines of a pull or push of about a tenth of a second, in the daemon's order.
+    void transferProgressed(quint64 request, const QList<launchdeck::PullProgress>& lines);
+    // `error` is empty when `image` (its digest and layer count) was transferred; otherwise the
+    // daemon's words (unauthorized, manifest unknown, a registry it cannot reach) or why the
+    // credentials could not be read, naming the image.
+    void transferFinished(quint64 request, const launchdeck::TransferredImage& image,
+                          const QString& error);
 
 private:
     void setStatus(const launchdeck::DockerHostStatus& status);
     template <typename Work> void runAction(Work work);
+    quint64 transfer(bool push, const QString& image);
 
     QString m_name;
     DockerEndpoint m_endpoint;
@@ -111,6 +131,8 @@ private:
     std::unique_ptr<QThread> m_thread;
     DockerHostWorker* m_worker; // lives on m_thread, deleted as it finishes
     QThreadPool* m_actions;     // retired, not waited for, on destruction
+    QThreadPool* m_transfers;   // pulls and pushes, retired the same way
+    QHash<quint64, std::shared_ptr<std::atomic_bool>> m_cancels; // of the running transfers
     std::shared_ptr<DockerHostMailbox<DockerHost>> m_mailbox;
     quint64 m_lastRequest = 0;
 };
@@ -120,3 +142,5 @@ private:
 Q_DECLARE_METATYPE(launchdeck::DockerHostStatus)
 Q_DECLARE_METATYPE(launchdeck::DockerConnectionState)
 Q_DECLARE_METATYPE(launchdeck::DockerContainerAction)
+Q_DECLARE_METATYPE(launchdeck::PullProgress)
+Q_DECLARE_METATYPE(launchdeck::TransferredImage)

@@ -3,6 +3,8 @@
 #include "docker/dockerimagetransfer.h"
 
 #include "docker/dockertransport.h"
+#include "registry/registrycredentials.h"
+#include "registry/registrylocation.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -246,6 +248,25 @@ Result<bool> tagImage(const DockerEndpoint& endpoint, const QString& apiVersion,
         return docker::detail::httpError(answer->status, answer->body, what,
                                          docker::detail::requestName(endpoint, "POST", path));
     return true;
+}
+
+Result<RegistryAuthLookup> findRegistryAuth(const QString& image,
+                                            const QProcessEnvironment& environment)
+{
+    RegistryAuthLookup lookup;
+    lookup.host = registry::registryHostOf(image);
+    const Result<registry::FoundCredentials> found =
+        registry::registryCredentials(lookup.host, environment);
+    if (!found)
+        return Error{
+            QStringLiteral("the credentials for %1: %2").arg(lookup.host, found.error().message),
+            found.error().where};
+    lookup.source = found->source;
+    lookup.note = found->note;
+    if (found->credentials)
+        lookup.auth = DockerRegistryAuth{found->credentials->username, found->credentials->password,
+                                         registry::credentialServer(lookup.host)};
+    return lookup;
 }
 
 } // namespace launchdeck

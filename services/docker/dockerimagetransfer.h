@@ -9,6 +9,7 @@
 
 #include <QByteArray>
 #include <QHash>
+#include <QProcessEnvironment>
 #include <QString>
 #include <QStringList>
 
@@ -64,6 +65,20 @@ struct DockerRegistryAuth
 
 // The X-Registry-Auth value: base64url of {"username","password","serveraddress"}.
 QByteArray registryAuthHeader(const DockerRegistryAuth& auth);
+
+// The credentials the daemon is to pass to `image`'s registry, found as the docker CLI finds
+// them, else in the keyring; none: the registry is asked anonymously.
+struct RegistryAuthLookup
+{
+    QString host; // the registry the image names ("docker.io" for Docker Hub's)
+    std::optional<DockerRegistryAuth> auth;
+    QString source; // where they came from ("config.json auths", "keyring", a helper's name)
+    QString note;   // without credentials: why none were found, when something was tried
+};
+// Fails naming the registry when the configuration or a helper is unusable; never holds the
+// password in a message.
+Result<RegistryAuthLookup> findRegistryAuth(const QString& image,
+                                            const QProcessEnvironment& environment);
 
 struct TransferredImage
 {

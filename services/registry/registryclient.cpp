@@ -123,6 +123,20 @@ QString nextPage(const QByteArray& link)
     return {};
 }
 
+// A registry's errors in its words: {"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest
+// unknown",…}]} is "manifest unknown (MANIFEST_UNKNOWN)"; empty when the body says nothing.
+QString registryWords(const QByteArray& body)
+{
+    const QJsonArray errors = QJsonDocument::fromJson(body).object().value(u"errors").toArray();
+    QStringList said;
+    for (const QJsonValue& error : errors) {
+        const QString code = error[u"code"].toString();
+        const QString message = error[u"message"].toString();
+        said.append(code.isEmpty() ? message : message + u" (" + code + u')');
+    }
+    return said.join(QStringLiteral("; "));
+}
+
 bool isIndex(const QString& mediaType)
 {
     return mediaType.endsWith(u"manifest.list.v2+json") ||
@@ -265,13 +279,18 @@ Result<QByteArray> RegistryClient::signIn(const QByteArray& header, const QStrin
                                       QStringLiteral("a token"));
     if (!token)
         return token.error();
-    if (token->status == 401 || token->status == 403)
+    if (token->status == 401 || token->status == 403) {
+        const QString said = registryWords(token->body);
         return fail(RegistryFailure::Unauthorized,
-                    credentials ? QStringLiteral("registry %1 refused the password of %2")
-                                      .arg(host, credentials->username)
-                                : QStringLiteral("registry %1 wants a user name and password "
-                                                 "for %2: log in to it")
-                                      .arg(host, what));
+                    (credentials ? QStringLiteral("registry %1 refused the password of %2")
+                                       .arg(host, credentials->username)
+                                 : QStringLiteral("registry %1 wants a user name and password "
+                                                  "for %2: log in to it")
+                                       .arg(host, what)) +
+                        (said.isEmpty() ? QString() : u": " + said));
+    }
+    if (token->status == 429)
+        return answerError(*token, QStringLiteral("a token for %1").arg(what));
     const QJsonObject json = QJsonDocument::fromJson(token->body).object();
     const QString value = json.value(u"token").toString(json.value(u"access_token").toString());
     if (token->status != 200 || value.isEmpty())
@@ -297,14 +316,17 @@ Result<RegistryClient::Answer> RegistryClient::request(const QString& pathOrUrl,
     if (!authorization)
         return authorization.error();
     answer = send(url, accept, *authorization, what);
-    if (answer && answer->status == 401)
+    if (answer && answer->status == 401) {
+        const QString said = registryWords(answer->body);
         return fail(RegistryFailure::Unauthorized,
-                    m_endpoint.credentials
-                        ? QStringLiteral("registry %1 refused the password of %2 for %3")
-                              .arg(m_endpoint.host, m_endpoint.credentials->username, what)
-                        : QStringLiteral("registry %1 wants a user name and password for %2: "
-                                         "log in to it")
-                              .arg(m_endpoint.host, what));
+                    (m_endpoint.credentials
+                         ? QStringLiteral("registry %1 refused the password of %2 for %3")
+                               .arg(m_endpoint.host, m_endpoint.credentials->username, what)
+                         : QStringLiteral("registry %1 wants a user name and password for %2: "
+                                          "log in to it")
+                               .arg(m_endpoint.host, what)) +
+                        (said.isEmpty() ? QString() : u": " + said));
+    }
     if (answer)
         m_authorization.insert(scope, *authorization);
     return answer;
@@ -312,17 +334,8 @@ Result<RegistryClient::Answer> RegistryClient::request(const QString& pathOrUrl,
 
 Error RegistryClient::answerError(const Answer& answer, const QString& what)
 {
-    // {"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown","detail":…}]}
-    const QJsonArray errors =
-        QJsonDocument::fromJson(answer.body).object().value(u"errors").toArray();
-    QStringList said;
-    for (const QJsonValue& error : errors) {
-        const QString code = error[u"code"].toString();
-        const QString message = error[u"message"].toString();
-        said.append(code.isEmpty() ? message : message + u" (" + code + u')');
-    }
-    const QString words = said.isEmpty() ? QStringLiteral("HTTP %1").arg(answer.status)
-                                         : said.join(QStringLiteral("; "));
+    const QString said = registryWords(answer.body);
+    const QString words = said.isEmpty() ? QStringLiteral("HTTP %1").arg(answer.status) : said;
     const QString text = QStringLiteral("registry %1: %2: %3").arg(m_endpoint.host, what, words);
     switch (answer.status) {
     case 401:

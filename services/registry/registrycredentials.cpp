@@ -1,4 +1,4 @@
-// The docker CLI's credential lookup: config.json, credential helpers, auths.
+// The docker CLI's credential lookup (config.json, credential helpers, auths), then the keyring.
 #include "registry/registrycredentials.h"
 
 #include <QDir>
@@ -137,6 +137,19 @@ Result<FoundCredentials> dockerCredentials(const QString& host,
             QStringLiteral("config.json auths")};
     }
     return FoundCredentials{};
+}
+
+Result<FoundCredentials> registryCredentials(const QString& host,
+                                             const QProcessEnvironment& environment,
+                                             std::chrono::milliseconds keyringTimeout)
+{
+    Result<FoundCredentials> docker = dockerCredentials(host, environment);
+    if (!docker || docker->credentials)
+        return docker;
+    KeyringCredentials stored = readKeyringCredentials(host, keyringTimeout);
+    if (!stored.credentials)
+        return FoundCredentials{std::nullopt, {}, stored.note};
+    return FoundCredentials{std::move(stored.credentials), QStringLiteral("keyring"), {}};
 }
 
 } // namespace launchdeck::registry

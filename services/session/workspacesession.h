@@ -7,6 +7,7 @@
 #include "core/diagnostic.h"
 #include "deploy/deploymentengine.h"
 #include "docker/dockerhost.h"
+#include "docker/dockerimagetransfer.h"
 #include "kubernetes/kubecluster.h"
 #include "pipeline/pipelinerunner.h"
 #include "pipeline/stepengines.h"
@@ -21,6 +22,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -122,6 +125,18 @@ public:
     static Result<QStringList> localImageTags(const Workspace& workspace,
                                               const QString& application,
                                               const QString& environment);
+    // For the command line's `image pull|push`: the image pulled to the environment's Docker
+    // host, or pushed from there, with the credentials deployments use; progress to `log`.
+    // Blocking.
+    static Result<TransferredImage> transferImage(const Workspace& workspace,
+                                                  const QString& environment, const QString& image,
+                                                  bool push,
+                                                  const std::function<void(const QString&)>& log,
+                                                  const std::atomic_bool* cancel);
+    // The environment whose Docker host is meant when none is named: the first environment on a
+    // Docker target when every such environment reaches the same daemon; else an error naming
+    // the environments to choose from.
+    static Result<QString> soleDockerEnvironment(const Workspace& workspace);
 
     // Work started through the session, which owns it.
     QString startPipeline(RunRequest request);

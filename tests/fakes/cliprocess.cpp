@@ -20,7 +20,7 @@ QString cliDataDir(const QString& dataHome)
 }
 
 CliRun runCli(const QString& binary, const QStringList& arguments, const QString& workingDirectory,
-              const QString& dataHome, std::chrono::milliseconds timeout)
+              const QString& dataHome, std::chrono::milliseconds timeout, const QByteArray& input)
 {
     QProcess process;
     process.setProgram(binary);
@@ -29,6 +29,10 @@ CliRun runCli(const QString& binary, const QStringList& arguments, const QString
     if (!workingDirectory.isEmpty())
         process.setWorkingDirectory(workingDirectory);
     process.start();
+    if (process.waitForStarted(10'000)) {
+        process.write(input);
+        process.closeWriteChannel();
+    }
     if (!process.waitForFinished(int(timeout.count()))) {
         process.kill();
         process.waitForFinished();

@@ -2,6 +2,7 @@
 // (XDG_DATA_HOME), and what it printed and returned.
 #pragma once
 
+#include <QByteArray>
 #include <QProcessEnvironment>
 #include <QString>
 #include <QStringList>
@@ -22,8 +23,10 @@ QProcessEnvironment cliEnvironment(const QString& dataHome);
 // Where the console keeps its data under XDG_DATA_HOME (organisation, then application).
 QString cliDataDir(const QString& dataHome);
 
+// `input` is written to its standard input, which is then closed.
 CliRun runCli(const QString& binary, const QStringList& arguments,
               const QString& workingDirectory = {}, const QString& dataHome = {},
-              std::chrono::milliseconds timeout = std::chrono::seconds(60));
+              std::chrono::milliseconds timeout = std::chrono::seconds(60),
+              const QByteArray& input = {});
 
 } // namespace launchdeck::test

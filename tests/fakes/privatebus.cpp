@@ -18,6 +18,28 @@ using namespace std::chrono_literals;
 
 namespace launchdeck::test {
 
+bool useOwnHome(const QString& folder, std::initializer_list<const char*> alsoUnset)
+{
+    for (const char* name :
+         {"XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_RUNTIME_DIR"}) {
+        const QString dir = QDir(folder).filePath(QString::fromLatin1(name).toLower());
+        if (!QDir().mkpath(dir))
+            return false;
+        qputenv(name, QFile::encodeName(dir));
+    }
+    if (!QFile::setPermissions(QString::fromLocal8Bit(qgetenv("XDG_RUNTIME_DIR")),
+                               QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner))
+        return false;
+    qputenv("HOME", QFile::encodeName(folder));
+    for (const char* name :
+         {"XDG_CURRENT_DESKTOP", "DESKTOP_SESSION", "KDE_FULL_SESSION", "GNOME_DESKTOP_SESSION_ID",
+          "DISPLAY", "WAYLAND_DISPLAY", "GNOME_KEYRING_CONTROL", "DOCKER_CONFIG"})
+        qunsetenv(name);
+    for (const char* name : alsoUnset)
+        qunsetenv(name);
+    return true;
+}
+
 namespace {
 
 void fail(QString* error, const QString& reason)

@@ -6,12 +6,20 @@
 #include <QString>
 #include <QTemporaryDir>
 
+#include <initializer_list>
 #include <memory>
 #include <optional>
 
 class QProcess;
 
 namespace launchdeck::test {
+
+// Nothing of the test may reach the user's keyring, desktop or docker configuration: HOME and the
+// XDG folders become folders under `folder` (XDG_RUNTIME_DIR private to the user), and the
+// variables of a desktop session (which would make QtKeychain prefer KWallet), a keyring
+// control socket and DOCKER_CONFIG are unset, with `alsoUnset`. False when a folder could not be
+// made.
+bool useOwnHome(const QString& folder, std::initializer_list<const char*> alsoUnset = {});
 
 class PrivateBus final
 {

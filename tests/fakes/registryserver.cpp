@@ -39,7 +39,71 @@ long statusOf(const QString& url, const QString& caFile)
 
 } // namespace
 
-RegistryServer::RegistryServer() = default;
+RegistryServer::RegistryServer(SignIn signIn)
+    : m_signIn(signIn)
+{}
+
+QString RegistryServer::tokenRealm() const
+{
+    return m_tokenPort ? QStringLiteral("http://127.0.0.1:%1/token").arg(m_tokenPort) : QString();
+}
+
+bool RegistryServer::startTokenService(QString* error)
+{
+    TestCertificates certificates(m_dir.path());
+    if (!certificates.sign(QStringLiteral("token"), QStringLiteral("/CN=launchdeck-test-token"),
+                           "keyUsage=digitalSignature\n", error))
+        return false;
+    m_tokenPort = pickFreeLoopbackPort();
+    m_tokenService = std::make_unique<QProcess>();
+    m_tokenService->setStandardErrorFile(path(QStringLiteral("token.log")));
+    m_tokenService->start(
+        findProgram(QStringLiteral("python3")),
+        {QStringLiteral(LAUNCHDECK_REGISTRY_TOKEN_SCRIPT), QStringLiteral("--port"),
+         QString::number(m_tokenPort), QStringLiteral("--key"), path(QStringLiteral("token.key")),
+         QStringLiteral("--cert"), path(QStringLiteral("token.crt")), QStringLiteral("--issuer"),
+         QStringLiteral("launchdeck-test-issuer"), QStringLiteral("--service"),
+         QStringLiteral("launchdeck-test-registry"), QStringLiteral("--user"), username(),
+         QStringLiteral("--password"), password()});
+    // It says "listening" once its socket is bound.
+    if (!m_tokenService->waitForReadyRead(15'000) ||
+        !m_tokenService->readAllStandardOutput().startsWith("listening")) {
+        if (error)
+            *error = u"the token service did not start: "_qs +
+                     QString::fromUtf8(readFile(path(QStringLiteral("token.log")))).right(2000);
+        return false;
+    }
+    return true;
+}
+
+QByteArray RegistryServer::dockerConfig(const QString& secret) const
+{
+    const QByteArray auth = (username() + u':' + secret).toUtf8().toBase64();
+    return "{\"auths\": {\"" + host().toUtf8() + "\": {\"auth\": \"" + auth + "\"}}}";
+}
+
+registry::RegistryEndpoint RegistryServer::endpoint(bool withCredentials) const
+{
+    registry::RegistryEndpoint where;
+    where.host = host();
+    where.caFile = caFile();
+    if (withCredentials)
+        where.credentials = registry::RegistryCredentials{username(), password()};
+    return where;
+}
+
+QByteArray RegistryServer::authConfig() const
+{
+    if (m_signIn == SignIn::Token)
+        return QStringLiteral(
+                   "auth:\n  token:\n    realm: %1\n    service: launchdeck-test-registry\n"
+                   "    issuer: launchdeck-test-issuer\n    rootcertbundle: %2\n")
+            .arg(tokenRealm(), path(QStringLiteral("ca.crt")))
+            .toUtf8();
+    return QStringLiteral("auth:\n  htpasswd:\n    realm: launchdeck-test\n    path: %1\n")
+        .arg(path(QStringLiteral("htpasswd")))
+        .toUtf8();
+}
 
 RegistryServer::~RegistryServer()
 {
@@ -88,6 +152,8 @@ bool RegistryServer::start(QString* error)
     if (!writeText(path(QStringLiteral("htpasswd")), hash.readAllStandardOutput(), &why))
         return false;
 
+    if (m_signIn == SignIn::Token && !startTokenService(&why))
+        return false;
     m_port = pickFreeLoopbackPort();
     const QByteArray config =
         QStringLiteral(R"(version: 0.1
@@ -103,16 +169,12 @@ http:
   tls:
     certificate: %3
     key: %4
-auth:
-  htpasswd:
-    realm: launchdeck-test
-    path: %5
 )")
             .arg(path(QStringLiteral("data")))
             .arg(m_port)
-            .arg(path(QStringLiteral("server.crt")), path(QStringLiteral("server.key")),
-                 path(QStringLiteral("htpasswd")))
-            .toUtf8();
+            .arg(path(QStringLiteral("server.crt")), path(QStringLiteral("server.key")))
+            .toUtf8() +
+        authConfig();
     if (!writeText(path(QStringLiteral("config.yml")), config, &why))
         return false;
     m_process = std::make_unique<QProcess>();
@@ -139,6 +201,11 @@ auth:
 
 void RegistryServer::stop()
 {
+    if (m_tokenService) {
+        m_tokenService->kill();
+        m_tokenService->waitForFinished(5000);
+        m_tokenService.reset();
+    }
     if (!m_process)
         return;
     if (m_process->state() != QProcess::NotRunning) {

@@ -1,8 +1,11 @@
 // The real image registry for tests: Debian's `docker-registry` (the distribution registry)
-// on a free loopback port with TLS from a test CA and htpasswd sign-in, storing in a temporary
-// folder; images pushed to it through the Registry API by registry/push_image.py. Stopped by
-// pid when the object goes.
+// on a free loopback port with TLS from a test CA and htpasswd sign-in — or token sign-in, as
+// Docker Hub has it, from registry/token_server.py on a port of its own (Bearer tokens signed
+// with a certificate of the test CA) — storing in a temporary folder; images pushed to it through
+// the Registry API by registry/push_image.py. Stopped by pid when the object goes.
 #pragma once
+
+#include "registry/registryclient.h"
 
 #include <QByteArray>
 #include <QDateTime>
@@ -18,7 +21,11 @@ namespace launchdeck::test {
 class RegistryServer final
 {
 public:
-    RegistryServer();
+    enum class SignIn {
+        Password, // htpasswd: the registry asks for Basic credentials
+        Token,    // a Bearer challenge naming the token service's realm
+    };
+    explicit RegistryServer(SignIn signIn = SignIn::Password);
     ~RegistryServer();
     RegistryServer(const RegistryServer&) = delete;
     RegistryServer& operator=(const RegistryServer&) = delete;
@@ -33,6 +40,14 @@ public:
     QString caFile() const;
     static QString username() { return QStringLiteral("tester"); }
     static QString password() { return QStringLiteral("pw-4c1f7a"); }
+    // The token service answers this user 429 with Retry-After: 7, as a rate-limited one does.
+    static QString rateLimitedUser() { return QStringLiteral("busy"); }
+    QString tokenRealm() const;
+    // What `docker login` writes into config.json for this registry with `password`.
+    QByteArray dockerConfig(const QString& secret = password()) const;
+    // How a client reaches it: TLS with the test CA, the tester's credentials (or none).
+    registry::RegistryEndpoint endpoint(bool withCredentials = true)
+        const; // "http://127.0.0.1:PORT/token"; empty with password sign-in
 
     // Pushes a one-layer image `repository:tag` created at `created`; returns its manifest
     // digest, or empty with `error` set.
@@ -42,9 +57,15 @@ public:
 private:
     QString path(const QString& name) const { return m_dir.filePath(name); }
 
+    bool startTokenService(QString* error);
+    QByteArray authConfig() const;
+
+    SignIn m_signIn;
     QTemporaryDir m_dir;
     std::unique_ptr<QProcess> m_process;
+    std::unique_ptr<QProcess> m_tokenService;
     quint16 m_port = 0;
+    quint16 m_tokenPort = 0;
 };
 
 } // namespace launchdeck::test

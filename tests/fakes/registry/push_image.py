@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # Pushes a one-layer linux/amd64 image to a registry through the Registry HTTP API v2, the way
 # `docker push` uploads it (blob uploads, then the manifest), without a Docker daemon: the layer
-# holds one file with the given text, the config says when the image was created. Prints the
+# holds one file with the given text, the config says when the image was created. Signs in with
+# Basic credentials, or with a token from the realm a Bearer challenge names. Prints the
 # manifest's digest.
 
 import argparse
@@ -10,8 +11,10 @@ import gzip
 import hashlib
 import io
 import json
+import re
 import ssl
 import tarfile
+import urllib.error
 import urllib.parse
 import urllib.request
 
@@ -48,15 +51,33 @@ def main():
     args = parser.parse_args()
 
     context = ssl.create_default_context(cafile=args.ca)
-    token = base64.b64encode(("%s:%s" % (args.user, args.password)).encode()).decode()
+    basic = "Basic " + base64.b64encode(("%s:%s" % (args.user, args.password)).encode()).decode()
+    authorization = [basic]
 
-    def call(method, url, body=None, content_type=None):
+    def bearer(challenge):
+        # Bearer realm="…",service="…": a token for pushing to the repository.
+        fields = dict(re.findall(r'(\w+)="([^"]*)"', challenge))
+        query = urllib.parse.urlencode({"service": fields.get("service", ""),
+                                        "scope": "repository:%s:pull,push" % args.repository})
+        request = urllib.request.Request(fields["realm"] + "?" + query)
+        request.add_header("Authorization", basic)
+        with urllib.request.urlopen(request, context=context) as answer:
+            return "Bearer " + json.loads(answer.read())["token"]
+
+    def call(method, url, body=None, content_type=None, again=True):
         request = urllib.request.Request(url, data=body, method=method)
-        request.add_header("Authorization", "Basic " + token)
+        request.add_header("Authorization", authorization[0])
         if content_type:
             request.add_header("Content-Type", content_type)
-        with urllib.request.urlopen(request, context=context) as answer:
-            return answer.status, answer.headers, answer.read()
+        try:
+            with urllib.request.urlopen(request, context=context) as answer:
+                return answer.status, answer.headers, answer.read()
+        except urllib.error.HTTPError as error:
+            challenge = error.headers.get("WWW-Authenticate", "")
+            if error.code != 401 or not again or not challenge.lower().startswith("bearer"):
+                raise
+            authorization[0] = bearer(challenge)
+            return call(method, url, body, content_type, False)
 
     def upload(blob):
         _, headers, _ = call("POST", "%s/v2/%s/blobs/uploads/" % (args.url, args.repository))

@@ -50,11 +50,7 @@ private Q_SLOTS:
         QString error;
         QVERIFY2(m_registry.start(&error), qPrintable(error));
         // What `docker login` would have written; the deployment reads it as the CLI does.
-        const QByteArray auth =
-            (RegistryServer::username() + u':' + RegistryServer::password()).toUtf8().toBase64();
-        QVERIFY(writeFile(m_dockerConfig.filePath(u"config.json"_qs),
-                          "{\"auths\": {\"" + m_registry.host().toUtf8() + "\": {\"auth\": \"" +
-                              auth + "\"}}}"));
+        QVERIFY(writeFile(m_dockerConfig.filePath(u"config.json"_qs), m_registry.dockerConfig()));
         qputenv("DOCKER_CONFIG", m_dockerConfig.path().toUtf8());
         m_bed = std::make_unique<DeployTestBed>();
         m_bed->docker().daemon().setExtraArguments({u"--insecure-registry"_qs, m_registry.host()});

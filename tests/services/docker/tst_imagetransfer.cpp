@@ -103,11 +103,7 @@ private Q_SLOTS:
         QVERIFY2(pushed->digest.startsWith(u"sha256:"), qPrintable(lines.join(u'\n')));
         QVERIFY2(lines.join(u'\n').contains(u": Pushed"), qPrintable(lines.join(u'\n')));
         // The registry has it under that digest.
-        registry::RegistryEndpoint where;
-        where.host = m_registry.host();
-        where.caFile = m_registry.caFile();
-        where.credentials =
-            registry::RegistryCredentials{RegistryServer::username(), RegistryServer::password()};
+        const registry::RegistryEndpoint where = m_registry.endpoint();
         registry::RegistryClient client(where);
         const Result<registry::ManifestInfo> manifest =
             client.manifest(u"tools/busybox"_qs, u"1"_qs);

@@ -246,22 +246,10 @@ private Q_SLOTS:
         qRegisterMetaType<LogBatch>();
         qRegisterMetaType<RunResult>();
         QVERIFY(m_dir.isValid());
-        // Nothing may reach the user's keyring or desktop: a home of the test's own, and no
-        // desktop that would make QtKeychain prefer KWallet over the Secret Service.
-        for (const char* name :
-             {"XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_RUNTIME_DIR"}) {
-            const QString dir = m_dir.filePath(QString::fromLatin1(name).toLower());
-            QVERIFY(QDir().mkpath(dir));
-            qputenv(name, QFile::encodeName(dir));
-        }
-        QVERIFY(QFile::setPermissions(QString::fromLocal8Bit(qgetenv("XDG_RUNTIME_DIR")),
-                                      QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
-        qputenv("HOME", QFile::encodeName(m_dir.path()));
-        for (const char* name :
-             {"XDG_CURRENT_DESKTOP", "DESKTOP_SESSION", "KDE_FULL_SESSION",
-              "GNOME_DESKTOP_SESSION_ID", "DISPLAY", "WAYLAND_DISPLAY", "GNOME_KEYRING_CONTROL",
-              "LAUNCHDECK_KEYRING_TOKEN", "LAUNCHDECK_KEYRING_BOTH", "LAUNCHDECK_KEYRING_ABSENT"})
-            qunsetenv(name);
+        // Nothing may reach the user's keyring, desktop or docker configuration.
+        QVERIFY(
+            test::useOwnHome(m_dir.path(), {"LAUNCHDECK_KEYRING_TOKEN", "LAUNCHDECK_KEYRING_BOTH",
+                                            "LAUNCHDECK_KEYRING_ABSENT"}));
 
         QString error;
         QVERIFY2(m_bus.start(&error), qPrintable(error));

@@ -1,0 +1,39 @@
+// A repository's tags as a release engineer reads them: each with its manifest digest and the
+// image's creation time, newest first. Blocking: never on the GUI thread.
+#pragma once
+
+#include "core/result.h"
+#include "registry/registryclient.h"
+
+#include <QDateTime>
+#include <QList>
+#include <QString>
+
+#include <optional>
+
+namespace launchdeck::registry {
+
+// "127.0.0.1:5000/shop/web" is host "127.0.0.1:5000" and repository "shop/web"; "shop/web" and
+// "nginx" are on Docker Hub ("docker.io"), as the Docker daemon reads image names.
+struct ImageRepository
+{
+    QString host;
+    QString repository;
+};
+
+// Empty when `name` is no repository name (empty, a tag or digest given, an empty part).
+std::optional<ImageRepository> parseImageRepository(const QString& name);
+
+struct TagInfo
+{
+    QString tag;
+    QString digest;
+    std::optional<QDateTime> created; // when the manifest's image config says
+};
+
+// Every tag of `repository` (asked `pageSize` a page) with its manifest: newest first by
+// creation time, tags without one after those with one, ties by tag name.
+Result<QList<TagInfo>> tagsNewestFirst(RegistryClient& client, const QString& repository,
+                                       int pageSize = 100);
+
+} // namespace launchdeck::registry
