@@ -5,9 +5,11 @@
 #pragma once
 
 #include "deploymentdialogbase.h"
+#include "session/registryversions.h"
 
 class QCheckBox;
 class QComboBox;
+class QStandardItemModel;
 
 namespace launchdeck {
 
@@ -23,8 +25,15 @@ class DeployDialog final : public DeploymentDialogBase
     Q_DISABLE_COPY_MOVE(DeployDialog)
 
 public:
+    // The columns of the version box's popup; the box's text is the tag.
+    enum VersionColumn { TagColumn, OriginColumn };
+    // Where an offered tag was found, as Qt::UserRole of its TagColumn item.
+    enum TagOrigin { Local = 1, Registry = 2 };
+
+    // `registryTags` (may be empty) lists the repository's tags in its registry, asked beside
+    // `tags` on another pool thread; either may fail without hiding what the other found.
     DeployDialog(const Workspace& workspace, PreviewFunction preview, TagsFunction tags,
-                 QWidget* parent = nullptr);
+                 RegistryVersionsFunction registryTags = {}, QWidget* parent = nullptr);
 
     // Picks the pair the dialog opens on (the selected cell).
     void select(const QString& application, const QString& environment);
@@ -38,9 +47,15 @@ public:
     QComboBox* strategyBox() const { return m_strategy; }
     QCheckBox* autoRollbackBox() const { return m_autoRollback; }
     QCheckBox* forceBox() const { return m_force; }
+    QLabel* tagsHint() const { return m_tagsHint; }
+    // The offered tags in the order the popup lists them, and where each was found.
+    QStringList offeredTags() const;
+    int tagOrigin(const QString& tag) const;
 
 Q_SIGNALS:
+    // The local (or deployed) tags arrived; registryTagsLoaded when the registry's did.
     void tagsLoaded();
+    void registryTagsLoaded();
 
 private:
     const Application* currentApplication() const;
@@ -49,9 +64,13 @@ private:
     bool isOnCluster() const;
     void pairChanged();
     void loadTags();
+    // Rebuilds the offered tags from both answers, keeping what is typed.
+    void showTags();
+    void updateTagsHint();
 
     Workspace m_workspace;
     TagsFunction m_tags;
+    RegistryVersionsFunction m_registryTags;
     QComboBox* m_application;
     QComboBox* m_environment;
     QComboBox* m_version;
@@ -59,7 +78,11 @@ private:
     QCheckBox* m_autoRollback;
     QCheckBox* m_force;
     QLabel* m_tagsHint;
-    quint64 m_tagsGeneration = 0;
+    QStandardItemModel* m_versions;
+    quint64 m_tagsGeneration = 0; // both answers are dropped once the pair changes
+    // The answers for the current pair; none while asked.
+    std::optional<Result<QStringList>> m_localAnswer;
+    std::optional<Result<RegistryVersions>> m_registryAnswer;
 };
 
 } // namespace launchdeck

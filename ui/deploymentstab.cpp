@@ -254,7 +254,7 @@ DeployDialog* DeploymentsTab::openDeployDialog()
                 return deployedTags(*ledger, *app);
             return WorkspaceSession::localImageTags(workspace, application, environment);
         },
-        this);
+        registryVersionsFunction(workspace), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     if (!selectedApplication().isEmpty())
         dialog->select(selectedApplication(), selectedEnvironment());

@@ -1,9 +1,12 @@
 // Building an image from the console: the request's fields, the daemon's output streamed into a
 // read-only view, and a status line; the build runs on the builder's thread, never on this one.
+// The pushes after it run on the Docker host's transfer pool, one tag after another, their lines
+// in the same view.
 #include "dockerbuilddialog.h"
 
 #include "docker/dockerbuild.h"
 #include "docker/dockerhost.h"
+#include "registry/registrylocation.h"
 
 #include <QCheckBox>
 #include <QDialogButtonBox>
@@ -55,6 +58,9 @@ DockerBuildDialog::DockerBuildDialog(DockerHost* host, QWidget* parent)
     m_buildArgs->setTabChangesFocus(true);
     m_buildArgs->setFixedHeight(m_buildArgs->fontMetrics().lineSpacing() * 4 + 12);
     m_noCache = new QCheckBox(tr("Do not &use the cache"), this);
+    m_push = new QCheckBox(tr("&Push after build"), this);
+    m_push->setObjectName(QStringLiteral("pushAfterBuild"));
+    connect(m_tags, &QLineEdit::textChanged, this, &DockerBuildDialog::updatePushBox);
 
     auto* form = new QFormLayout;
     // The folder row is a layout, which QFormLayout cannot make a label's buddy by itself.
@@ -65,6 +71,7 @@ DockerBuildDialog::DockerBuildDialog(DockerHost* host, QWidget* parent)
     form->addRow(tr("&Tags:"), m_tags);
     form->addRow(tr("Build &arguments:"), m_buildArgs);
     form->addRow(QString(), m_noCache);
+    form->addRow(QString(), m_push);
 
     m_output = new QPlainTextEdit(this);
     m_output->setReadOnly(true);
@@ -88,6 +95,10 @@ DockerBuildDialog::DockerBuildDialog(DockerHost* host, QWidget* parent)
     connect(m_buildButton, &QPushButton::clicked, this, &DockerBuildDialog::build);
     connect(m_cancelButton, &QPushButton::clicked, this, &DockerBuildDialog::cancelBuild);
     connect(buttons, &QDialogButtonBox::rejected, this, &DockerBuildDialog::reject);
+    if (m_host) {
+        connect(m_host, &DockerHost::transferProgressed, this, &DockerBuildDialog::pushProgressed);
+        connect(m_host, &DockerHost::transferFinished, this, &DockerBuildDialog::pushFinished);
+    }
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(form);
@@ -97,7 +108,11 @@ DockerBuildDialog::DockerBuildDialog(DockerHost* host, QWidget* parent)
     setBuilding(false);
 }
 
-DockerBuildDialog::~DockerBuildDialog() = default;
+DockerBuildDialog::~DockerBuildDialog()
+{
+    if (m_pushRequest && m_host)
+        m_host->cancelTransfer(m_pushRequest);
+}
 
 void DockerBuildDialog::chooseFolder()
 {
@@ -133,6 +148,26 @@ bool DockerBuildDialog::describeRequest(DockerBuildRequest* request, QString* er
     }
     request->noCache = m_noCache->isChecked();
     return true;
+}
+
+QStringList DockerBuildDialog::registryTags() const
+{
+    static const QRegularExpression separators(QStringLiteral("[,\\s]+"));
+    QStringList tags;
+    for (const QString& tag : m_tags->text().split(separators, Qt::SkipEmptyParts))
+        if (registry::namesRegistryHost(tag) && !tags.contains(tag))
+            tags.append(tag);
+    return tags;
+}
+
+void DockerBuildDialog::updatePushBox()
+{
+    const QStringList tags = registryTags();
+    m_push->setEnabled(!m_building && !tags.isEmpty());
+    m_push->setToolTip(tags.isEmpty() ? tr("Give a tag that names a registry "
+                                           "(registry.example.com:5000/shop/web:1.0) to push it")
+                                      : tr("Pushes %1 with the credentials docker login stored")
+                                            .arg(tags.join(QStringLiteral(", "))));
 }
 
 void DockerBuildDialog::build()
@@ -172,6 +207,10 @@ void DockerBuildDialog::cancelBuild()
         return;
     ++m_generation;
     m_builder->cancel();
+    m_toPush.clear();
+    if (m_pushRequest && m_host)
+        m_host->cancelTransfer(m_pushRequest);
+    m_pushRequest = 0;
     appendLine(tr("Build cancelled."), true);
     m_status->setText(tr("Cancelled"));
     setBuilding(false);
@@ -185,14 +224,69 @@ void DockerBuildDialog::reject()
 
 void DockerBuildDialog::finish(const QString& imageId, const QString& error)
 {
-    setBuilding(false);
     if (!error.isEmpty()) {
+        setBuilding(false);
         appendLine(error, true);
         m_status->setText(tr("Failed: %1").arg(error));
+        Q_EMIT finished();
         return;
     }
+    m_builtId = imageId;
+    m_pushResults.clear();
     m_status->setText(tr("Built %1").arg(imageId));
     Q_EMIT imageBuilt(imageId);
+    // The box is disabled while building; whether it was checked is what counts.
+    m_toPush = m_push->isChecked() && m_host ? registryTags() : QStringList();
+    pushNext();
+}
+
+void DockerBuildDialog::pushNext()
+{
+    if (m_toPush.isEmpty() || !m_host) {
+        setBuilding(false);
+        if (!m_pushResults.isEmpty())
+            m_status->setText(
+                tr("Built %1; %2").arg(m_builtId, m_pushResults.join(QStringLiteral("; "))));
+        Q_EMIT finished();
+        return;
+    }
+    const QString tag = m_toPush.takeFirst();
+    m_pushSaid.clear();
+    appendLine(tr("Pushing %1…").arg(tag));
+    m_status->setText(tr("Built %1; pushing %2…").arg(m_builtId, tag));
+    m_pushRequest = m_host->pushImage(tag);
+}
+
+void DockerBuildDialog::pushProgressed(quint64 request, const QList<PullProgress>& lines)
+{
+    if (!m_pushRequest || request != m_pushRequest)
+        return;
+    // Each layer's status once as it changes: the bytes move too fast to read as lines.
+    for (const PullProgress& line : lines) {
+        const QString key = line.layer + u'\n' + line.status;
+        if (m_pushSaid.contains(key))
+            continue;
+        m_pushSaid.insert(key);
+        appendLine(line.layer.isEmpty() ? line.status : line.layer + u": " + line.status);
+    }
+}
+
+void DockerBuildDialog::pushFinished(quint64 request, const TransferredImage& image,
+                                     const QString& error)
+{
+    if (!m_pushRequest || request != m_pushRequest)
+        return;
+    m_pushRequest = 0;
+    if (error.isEmpty()) {
+        appendLine(tr("Pushed %1: %2").arg(image.reference, image.digest));
+        m_pushResults.append(tr("pushed %1").arg(image.reference));
+        Q_EMIT imagePushed(image.reference, image.digest);
+    } else {
+        appendLine(error, true);
+        m_pushResults.append(tr("push of %1 failed: %2").arg(image.reference, error));
+        Q_EMIT pushFailed(image.reference, error);
+    }
+    pushNext();
 }
 
 void DockerBuildDialog::appendLine(const QString& line, bool error)
@@ -221,6 +315,7 @@ void DockerBuildDialog::setBuilding(bool building)
         input->setEnabled(!building);
     m_buildButton->setEnabled(!building && m_host);
     m_cancelButton->setEnabled(building);
+    updatePushBox();
 }
 
 } // namespace launchdeck

@@ -1,10 +1,16 @@
-// Image removal asks first, with force as an explicit choice; building is the build dialog's.
+// Image removal asks first, with force as an explicit choice; building is the build dialog's,
+// pulling the pull dialog's. The table follows the host's image events, so what they add shows
+// without a refresh.
 #include "dockerimagespage.h"
 
 #include "docker/dockerhost.h"
 #include "dockerbuilddialog.h"
+#include "dockerpulldialog.h"
+#include "registrylogindialog.h"
+
 #include "dockerresourcemodels.h"
 #include "keyhint.h"
+#include "registry/registrylocation.h"
 
 #include <QAction>
 #include <QCheckBox>
@@ -25,6 +31,9 @@ DockerImagesPage::DockerImagesPage(QWidget* parent)
     , m_remove(new QAction(style()->standardIcon(QStyle::SP_TrashIcon), tr("&Remove…"), this))
     , m_build(new QAction(style()->standardIcon(QStyle::SP_FileDialogNewFolder),
                           tr("&Build image…"), this))
+    , m_pull(new QAction(style()->standardIcon(QStyle::SP_ArrowDown), tr("&Pull image…"), this))
+    , m_login(new QAction(style()->standardIcon(QStyle::SP_DialogApplyButton),
+                          tr("&Log in to registry…"), this))
 {
     m_sorted->setSortRole(DockerImagesModel::SortRole);
     m_sorted->setDynamicSortFilter(true);
@@ -49,22 +58,32 @@ DockerImagesPage::DockerImagesPage(QWidget* parent)
     // Keys live while the focus is on this page, as the containers page's are.
     m_remove->setShortcut(QKeySequence::Delete);
     m_build->setShortcut(Qt::CTRL | Qt::Key_B);
-    for (QAction* each : {m_remove, m_build}) {
+    m_pull->setShortcut(Qt::CTRL | Qt::Key_P);
+    m_login->setShortcut(Qt::CTRL | Qt::Key_L);
+    for (QAction* each : {m_remove, m_build, m_pull, m_login}) {
         each->setShortcutContext(Qt::WidgetWithChildrenShortcut);
         addAction(each);
     }
     setToolTipWithKey(m_remove, tr("Remove the selected images"));
     setToolTipWithKey(m_build, tr("Build an image from a Dockerfile in the workspace"));
+    setToolTipWithKey(m_pull, tr("Pull an image from its registry"));
+    setToolTipWithKey(m_login, tr("Keep a registry's user name and password in the keyring, "
+                                  "where pulls, pushes and deployments find them"));
     connect(m_remove, &QAction::triggered, this, &DockerImagesPage::remove);
     connect(m_build, &QAction::triggered, this, &DockerImagesPage::build);
+    connect(m_pull, &QAction::triggered, this, &DockerImagesPage::pull);
+    connect(m_login, &QAction::triggered, this, &DockerImagesPage::logIn);
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &DockerImagesPage::updateActions);
 
     auto* toolBar = new QToolBar(this);
     toolBar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     toolBar->setIconSize(QSize(16, 16));
+    toolBar->addAction(m_pull);
     toolBar->addAction(m_build);
     toolBar->addAction(m_remove);
+    toolBar->addSeparator();
+    toolBar->addAction(m_login);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(2);
@@ -85,6 +104,7 @@ void DockerImagesPage::updateActions()
 {
     m_remove->setEnabled(m_host && m_view->selectionModel()->hasSelection());
     m_build->setEnabled(m_host != nullptr);
+    m_pull->setEnabled(m_host != nullptr);
 }
 
 void DockerImagesPage::remove()
@@ -119,6 +139,29 @@ void DockerImagesPage::build()
         return;
     auto* dialog = new DockerBuildDialog(m_host, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+}
+
+void DockerImagesPage::pull()
+{
+    if (!m_host)
+        return;
+    auto* dialog = new DockerPullDialog(m_host, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+}
+
+void DockerImagesPage::logIn()
+{
+    auto* dialog = new RegistryLoginDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    // The registry of the selected image, when it names one.
+    const QModelIndexList rows = m_view->selectionModel()->selectedRows(DockerImagesModel::Tags);
+    if (!rows.isEmpty()) {
+        const QString tag = rows.first().data().toString().section(u',', 0, 0).trimmed();
+        if (registry::namesRegistryHost(tag))
+            dialog->setHost(registry::registryHostOf(tag));
+    }
     dialog->open();
 }
 

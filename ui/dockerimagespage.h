@@ -1,4 +1,4 @@
-// The images table of one Docker host: remove (with a force option) and build.
+// The images table of one Docker host: remove (with a force option), build and pull.
 #pragma once
 
 #include <QPointer>
@@ -27,6 +27,7 @@ public:
     QTableView* view() const { return m_view; }
     QAction* removeAction() const { return m_remove; }
     QAction* buildAction() const { return m_build; }
+    QAction* pullAction() const { return m_pull; }
 
 Q_SIGNALS:
     void removeSent(quint64 request, const QString& what);
@@ -35,11 +36,15 @@ private:
     void updateActions();
     void remove();
     void build();
+    void pull();
+    void logIn();
 
     QSortFilterProxyModel* m_sorted;
     QTableView* m_view;
     QAction* m_remove;
     QAction* m_build;
+    QAction* m_pull;
+    QAction* m_login;
     QPointer<DockerHost> m_host;
     QPointer<DockerImagesModel> m_model;
 };

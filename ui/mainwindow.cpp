@@ -13,6 +13,7 @@
 #include "metricsstore.h"
 #include "metricstab.h"
 #include "pipelinestab.h"
+#include "registrylogindialog.h"
 #include "session/workspacesession.h"
 #include "yamleditor.h"
 
@@ -150,6 +151,12 @@ void MainWindow::createActions()
     m_saveAction->setShortcut(QKeySequence::Save);
     m_revertAction = file->addAction(style->standardIcon(QStyle::SP_BrowserReload), tr("Re&vert"),
                                      m_infrastructure, &InfrastructureTab::revert);
+    file->addSeparator();
+    file->addAction(tr("Log In to &Registry…"), this, [this] {
+        auto* dialog = new RegistryLoginDialog(this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->open();
+    });
     file->addSeparator();
     QAction* quit = file->addAction(style->standardIcon(QStyle::SP_DialogCloseButton), tr("&Quit"),
                                     this, &QWidget::close);

@@ -108,7 +108,7 @@ private:
             [](const QString&, const QString&) -> Result<QStringList> {
                 return QStringList{QStringLiteral("1.1"), QStringLiteral("1.0")};
             },
-            parent);
+            {}, parent);
     }
 
 private Q_SLOTS:
