@@ -5,7 +5,9 @@
 #include "deploycommand.h"
 
 #include "historycommand.h"
+#include "imagecommand.h"
 #include "pipelinecommand.h"
+#include "registrycommand.h"
 
 #include "core/yamlsource.h"
 #include "session/workspacesession.h"
@@ -74,6 +76,24 @@ QString helpText()
         "  history [APP] [--env ENV] [--json] [--verify]\n"
         "      Deployments and rollbacks newest first, with metrics per application and\n"
         "      environment. --verify checks the audit log's hash chain: exit 0 intact, 1 broken.\n"
+        "  image pull|push IMAGE [--env ENV] [--json]\n"
+        "      Pull an image (registry.example.com:5000/shop/web:1.5.0) to the Docker host of\n"
+        "      environment ENV, or push it from there, with the registry credentials\n"
+        "      deployments use; each layer's progress on standard error, the digest on\n"
+        "      standard output. ENV may be left out when every Docker environment is on one\n"
+        "      host. Exit 0 done, 1 failed, 130 cancelled.\n"
+        "  registry login HOST --username USER --password-stdin [--insecure]\n"
+        "         [--certs-dir DIR]\n"
+        "      Check the password (read from standard input) against the registry, then keep\n"
+        "      it in the OS keyring, where deployments and the console find it when the\n"
+        "      docker configuration has none for HOST. The registry's CA is DIR/HOST/ca.crt\n"
+        "      (default /etc/docker/certs.d, as the Docker daemon reads it); --insecure:\n"
+        "      plain HTTP. Exit 0 logged in, 1 refused or not stored.\n"
+        "  registry logout HOST\n"
+        "      Remove the keyring's credentials for HOST.\n"
+        "  registry tags REPOSITORY [--page-size N] [--insecure] [--certs-dir DIR] [--json]\n"
+        "      The tags of an image repository (registry.example.com:5000/shop/web) newest\n"
+        "      first, with the image's creation time and the manifest digest.\n"
         "\n"
         "Options:\n"
         "  --workspace DIR   the workspace folder (default: the current folder)\n"
@@ -288,6 +308,10 @@ int runCommandLine(const QStringList& arguments)
         return runRollbackCommand(args, workspaceDir);
     if (command == u"status")
         return runStatusCommand(args, workspaceDir);
+    if (command == u"registry")
+        return runRegistryCommand(args);
+    if (command == u"image")
+        return runImageCommand(args, workspaceDir);
     if (!command.startsWith(u'-') && args.isEmpty() && QFileInfo(command).isDir())
         return -1; // `launchdeck DIR` opens that workspace
     return usage(QStringLiteral("unknown command '%1'").arg(command));
