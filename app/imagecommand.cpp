@@ -82,10 +82,11 @@ int runImageCommand(QStringList args, const QString& workspaceDir)
                              {QStringLiteral("digest"), moved.digest},
                              {QStringLiteral("layers"), moved.layers}});
     else
-        emitOut(QStringLiteral("%1 %2 (%3, %4 layers) %5 the Docker host of %6\n")
+        emitOut(QStringLiteral("%1 %2 (%3, %4 %5) %6 the Docker host of %7\n")
                     .arg(verb == u"pull" ? QStringLiteral("pulled") : QStringLiteral("pushed"),
                          image, moved.digest.isEmpty() ? QStringLiteral("no digest") : moved.digest)
                     .arg(moved.layers)
+                    .arg(moved.layers == 1 ? QStringLiteral("layer") : QStringLiteral("layers"))
                     .arg(verb == u"pull" ? QStringLiteral("to") : QStringLiteral("from"),
                          *environment));
     return kOk;

@@ -6,6 +6,7 @@
 #include "deploymentformat.h"
 
 #include "registry/registrycredentials.h"
+#include "registry/registrylocation.h"
 #include "registry/registrylogin.h"
 #include "registry/registrytags.h"
 
@@ -39,6 +40,28 @@ bool takeReach(QStringList& args, Reach& reach, QString& error)
         reach.certificatesFolder = *folder;
     reach.insecure = takeFlag(args, QStringLiteral("--insecure"));
     return true;
+}
+
+// How the Docker daemon reaches HOST: --insecure is plain HTTP; else TLS (the CA from
+// certs.d), and plain HTTP for a loopback registry that does not speak TLS, which the daemon
+// counts among its insecure registries by default.
+RegistryEndpoint endpointFor(const QString& host, const Reach& reach,
+                             const std::optional<RegistryCredentials>& credentials)
+{
+    RegistryEndpoint chosen = daemonEndpoint(host, reach.insecure, reach.certificatesFolder);
+    if (!reach.insecure) {
+        DaemonRegistryConfig config;
+        config.certsDir = reach.certificatesFolder;
+        config.insecureRegistries = {QStringLiteral("127.0.0.0/8")};
+        const QList<RegistryEndpoint> candidates = registryEndpoints(host, config);
+        if (candidates.size() > 1) {
+            RegistryClient probe(candidates.first());
+            if (!probe.ping() && probe.lastFailure() == RegistryFailure::NotTls)
+                chosen = candidates.last();
+        }
+    }
+    chosen.credentials = credentials;
+    return chosen;
 }
 
 // One positional argument, no unknown option; else the usage error's message.
@@ -100,8 +123,8 @@ int runLogin(QStringList args)
                     .arg(host));
         return kUsage;
     }
-    RegistryEndpoint endpoint = daemonEndpoint(host, reach.insecure, reach.certificatesFolder);
-    endpoint.credentials = RegistryCredentials{*username, password};
+    const RegistryEndpoint endpoint =
+        endpointFor(host, reach, RegistryCredentials{*username, password});
     const Result<QString> done = logInToRegistry(endpoint);
     if (!done) {
         emitErr(QStringLiteral("launchdeck: login failed: %1\n").arg(done.error().message));
@@ -169,10 +192,7 @@ int runTags(QStringList args)
                     .arg(repository->host, found.error().toString()));
         return kFailed;
     }
-    RegistryEndpoint endpoint =
-        daemonEndpoint(repository->host, reach.insecure, reach.certificatesFolder);
-    endpoint.credentials = found->credentials;
-    RegistryClient client(endpoint);
+    RegistryClient client(endpointFor(repository->host, reach, found->credentials));
     const Result<QList<TagInfo>> tags = tagsNewestFirst(client, repository->repository, pageSize);
     if (!tags) {
         QString message = tags.error().message;

@@ -262,34 +262,39 @@ void DeployDialog::updateTagsHint()
                         : tr("Looking for local images of %1…").arg(application->image));
         } else if (!*m_localAnswer) {
             const QString error = m_localAnswer->error().toString();
-            parts.append(cluster ? tr("Earlier tags unavailable: %1").arg(error)
-                                 : tr("Local images unavailable: %1").arg(error));
+            parts.append(cluster ? tr("Earlier tags unavailable: %1.").arg(error)
+                                 : tr("Local images unavailable: %1.").arg(error));
         } else if (const int count = int(m_localAnswer->value().size()); count == 0) {
-            parts.append(cluster
-                             ? tr("No tag of %1 deployed before; type one.").arg(application->image)
-                             : tr("No local image of %1; type a tag.").arg(application->image));
+            parts.append(cluster ? tr("No tag of %1 deployed before.").arg(application->image)
+                                 : tr("No local image of %1.").arg(application->image));
         } else {
-            parts.append(cluster ? tr("%n tag(s) deployed before", nullptr, count)
-                                 : tr("%n local tag(s)", nullptr, count));
+            parts.append(cluster ? tr("%n tag(s) deployed before.", nullptr, count)
+                                 : tr("%n local tag(s).", nullptr, count));
         }
     }
     if (m_registryTags) {
         if (!m_registryAnswer) {
-            parts.append(tr("asking the registry…"));
+            parts.append(tr("Asking the registry…"));
         } else if (!*m_registryAnswer) {
             // The registry's own words: unreachable, unauthorized, no such repository.
             parts.append(
-                tr("registry tags unavailable: %1").arg(m_registryAnswer->error().message));
+                tr("Registry tags unavailable: %1.").arg(m_registryAnswer->error().message));
         } else {
             const RegistryVersions& versions = m_registryAnswer->value();
             const int count = int(versions.tags.size());
             parts.append(
                 versions.dated > 0
-                    ? tr("%n tag(s) in %1, newest first", nullptr, count).arg(versions.host)
-                    : tr("%n tag(s) in %1", nullptr, count).arg(versions.host));
+                    ? tr("%n tag(s) in %1, newest first.", nullptr, count).arg(versions.host)
+                    : tr("%n tag(s) in %1.", nullptr, count).arg(versions.host));
         }
     }
-    m_tagsHint->setText(parts.join(QStringLiteral("; ")));
+    if (!cluster && application->build)
+        parts.append(tr("Any tag may be typed; one that neither the host nor the registry has is "
+                        "built from %1.")
+                         .arg(application->build->context));
+    else
+        parts.append(tr("Any tag may be typed."));
+    m_tagsHint->setText(parts.join(u' '));
     m_tagsHint->setToolTip(m_tagsHint->text());
 }
 

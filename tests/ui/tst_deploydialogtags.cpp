@@ -187,7 +187,7 @@ private Q_SLOTS:
         QCOMPARE(offered, (QStringList{u"1.1"_qs, u"local-1"_qs}));
         QCOMPARE(dialog->tagOrigin(u"1.1"_qs), int(DeployDialog::Local));
         const QString text = hint(*dialog);
-        QVERIFY2(text.contains(u"registry tags unavailable: "), qPrintable(text));
+        QVERIFY2(text.contains(u"Registry tags unavailable: "), qPrintable(text));
         QVERIFY2(text.contains(m_registry.host()), qPrintable(text));
         QVERIFY2(text.contains(u"2 local tag(s)"), qPrintable(text));
         QVERIFY(!text.contains(u"bad-pass-31"));
