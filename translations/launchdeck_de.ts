@@ -747,19 +747,64 @@
         <translation>Suche lokale Images von %1 …</translation>
     </message>
     <message>
-        <source>Local images unavailable: %1</source>
-        <translation>Lokale Images nicht verfügbar: %1</translation>
+        <source>Earlier tags unavailable: %1.</source>
+        <translation>Frühere Tags nicht verfügbar: %1.</translation>
     </message>
     <message>
-        <source>No local image of %1; type a tag.</source>
-        <translation>Kein lokales Image von %1; bitte ein Tag eingeben.</translation>
+        <source>Local images unavailable: %1.</source>
+        <translation>Lokale Images nicht verfügbar: %1.</translation>
+    </message>
+    <message>
+        <source>No tag of %1 deployed before.</source>
+        <translation>Noch kein Tag von %1 bereitgestellt.</translation>
+    </message>
+    <message>
+        <source>No local image of %1.</source>
+        <translation>Kein lokales Image von %1.</translation>
     </message>
     <message numerus="yes">
-        <source>%n local tag(s)</source>
+        <source>%n tag(s) deployed before.</source>
         <translation>
-            <numerusform>%n lokales Tag</numerusform>
-            <numerusform>%n lokale Tags</numerusform>
+            <numerusform>%n früher bereitgestelltes Tag.</numerusform>
+            <numerusform>%n früher bereitgestellte Tags.</numerusform>
         </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n local tag(s).</source>
+        <translation>
+            <numerusform>%n lokales Tag.</numerusform>
+            <numerusform>%n lokale Tags.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Asking the registry…</source>
+        <translation>Die Registry wird abgefragt …</translation>
+    </message>
+    <message>
+        <source>Registry tags unavailable: %1.</source>
+        <translation>Registry-Tags nicht verfügbar: %1.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n tag(s) in %1, newest first.</source>
+        <translation>
+            <numerusform>%n Tag in %1, neuestes zuerst.</numerusform>
+            <numerusform>%n Tags in %1, neueste zuerst.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n tag(s) in %1.</source>
+        <translation>
+            <numerusform>%n Tag in %1.</numerusform>
+            <numerusform>%n Tags in %1.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Any tag may be typed; one that neither the host nor the registry has is built from %1.</source>
+        <translation>Jedes Tag kann eingegeben werden; eines, das weder der Host noch die Registry hat, wird aus %1 erstellt.</translation>
+    </message>
+    <message>
+        <source>Any tag may be typed.</source>
+        <translation>Jedes Tag kann eingegeben werden.</translation>
     </message>
     <message>
         <source>&amp;Roll back automatically when it fails after traffic moved</source>
@@ -782,19 +827,32 @@
         <translation>Suche die früher bereitgestellten Tags von %1…</translation>
     </message>
     <message>
-        <source>Earlier tags unavailable: %1</source>
-        <translation>Frühere Tags nicht verfügbar: %1</translation>
+        <source>A tag deployed before or in the registry, or any tag typed</source>
+        <translation>Ein früher bereitgestelltes Tag, ein Tag aus der Registry oder ein beliebiges eingegebenes Tag</translation>
     </message>
     <message>
-        <source>No tag of %1 deployed before; type one.</source>
-        <translation>Noch kein Tag von %1 bereitgestellt; bitte eines eingeben.</translation>
+        <source>A tag of a local image of the application&apos;s repository or in its registry, or any tag typed</source>
+        <translation>Ein Tag eines lokalen Images aus dem Repository der Anwendung oder aus dessen Registry oder ein beliebiges eingegebenes Tag</translation>
     </message>
-    <message numerus="yes">
-        <source>%n tag(s) deployed before</source>
-        <translation>
-            <numerusform>%n früher bereitgestelltes Tag</numerusform>
-            <numerusform>%n früher bereitgestellte Tags</numerusform>
-        </translation>
+    <message>
+        <source>deployed before</source>
+        <translation>früher bereitgestellt</translation>
+    </message>
+    <message>
+        <source>local</source>
+        <translation>lokal</translation>
+    </message>
+    <message>
+        <source>%1 and registry</source>
+        <translation>%1 und Registry</translation>
+    </message>
+    <message>
+        <source>registry</source>
+        <translation>Registry</translation>
+    </message>
+    <message>
+        <source>%1, built %2</source>
+        <translation>%1, erstellt %2</translation>
     </message>
 </context>
 <context>
@@ -1417,6 +1475,42 @@
         <source>&amp;Close</source>
         <translation>&amp;Schließen</translation>
     </message>
+    <message>
+        <source>&amp;Push after build</source>
+        <translation>Nach dem Build &amp;pushen</translation>
+    </message>
+    <message>
+        <source>Give a tag that names a registry (registry.example.com:5000/shop/web:1.0) to push it</source>
+        <translation>Zum Pushen ein Tag angeben, das eine Registry nennt (registry.example.com:5000/shop/web:1.0)</translation>
+    </message>
+    <message>
+        <source>Pushes %1 with the credentials docker login stored</source>
+        <translation>Pusht %1 mit den Zugangsdaten, die docker login gespeichert hat</translation>
+    </message>
+    <message>
+        <source>Built %1; %2</source>
+        <translation>%1 erstellt; %2</translation>
+    </message>
+    <message>
+        <source>Pushing %1…</source>
+        <translation>%1 wird gepusht …</translation>
+    </message>
+    <message>
+        <source>Built %1; pushing %2…</source>
+        <translation>%1 erstellt; %2 wird gepusht …</translation>
+    </message>
+    <message>
+        <source>Pushed %1: %2</source>
+        <translation>%1 gepusht: %2</translation>
+    </message>
+    <message>
+        <source>pushed %1</source>
+        <translation>%1 gepusht</translation>
+    </message>
+    <message>
+        <source>push of %1 failed: %2</source>
+        <translation>Push von %1 fehlgeschlagen: %2</translation>
+    </message>
 </context>
 <context>
     <name>launchdeck::DockerContainersModel</name>
@@ -1710,6 +1804,22 @@
         <source>&amp;Build image…</source>
         <translation>&amp;Image erstellen …</translation>
     </message>
+    <message>
+        <source>&amp;Pull image…</source>
+        <translation>Image &amp;pullen …</translation>
+    </message>
+    <message>
+        <source>&amp;Log in to registry…</source>
+        <translation>Bei der Registry &amp;anmelden …</translation>
+    </message>
+    <message>
+        <source>Pull an image from its registry</source>
+        <translation>Ein Image aus seiner Registry pullen</translation>
+    </message>
+    <message>
+        <source>Keep a registry&apos;s user name and password in the keyring, where pulls, pushes and deployments find them</source>
+        <translation>Benutzername und Passwort einer Registry im Schlüsselbund ablegen, wo Pulls, Pushes und Deployments sie finden</translation>
+    </message>
 </context>
 <context>
     <name>launchdeck::DockerInspectDialog</name>
@@ -1842,6 +1952,92 @@
     <message>
         <source>%1 on %2 (%3 closes the tab)</source>
         <translation>%1 auf %2 (%3 schließt den Tab)</translation>
+    </message>
+</context>
+<context>
+    <name>launchdeck::DockerPullDialog</name>
+    <message>
+        <source>Pull an image to %1</source>
+        <translation>Image auf %1 pullen</translation>
+    </message>
+    <message>
+        <source>no host</source>
+        <translation>kein Host</translation>
+    </message>
+    <message>
+        <source>registry.example.com:5000/shop/web:1.0</source>
+        <translation>registry.example.com:5000/shop/web:1.0</translation>
+    </message>
+    <message>
+        <source>An image reference; without a tag, latest. The registry&apos;s credentials are those docker login stored.</source>
+        <translation>Eine Image-Referenz; ohne Tag wird latest verwendet. Als Zugangsdaten der Registry gelten die, die docker login gespeichert hat.</translation>
+    </message>
+    <message>
+        <source>&amp;Image:</source>
+        <translation>&amp;Image:</translation>
+    </message>
+    <message>
+        <source>Layer</source>
+        <translation>Layer</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>Fortschritt</translation>
+    </message>
+    <message>
+        <source>&amp;Pull</source>
+        <translation>&amp;Pullen</translation>
+    </message>
+    <message>
+        <source>Ca&amp;ncel pull</source>
+        <translation>Pull a&amp;bbrechen</translation>
+    </message>
+    <message>
+        <source>&amp;Close</source>
+        <translation>&amp;Schließen</translation>
+    </message>
+    <message>
+        <source>Pulling %1…</source>
+        <translation>%1 wird gepullt …</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Abgebrochen</translation>
+    </message>
+    <message>
+        <source>%1 / %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+    <message>
+        <source>Waiting for the registry…</source>
+        <translation>Warten auf die Registry …</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of %n layer(s) complete</source>
+        <translation>
+            <numerusform>%1 von %n Layer abgeschlossen</numerusform>
+            <numerusform>%1 von %n Layern abgeschlossen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>, %1 of %2 downloaded</source>
+        <translation>, %1 von %2 heruntergeladen</translation>
+    </message>
+    <message>
+        <source>Failed: %1</source>
+        <translation>Fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Digest: %1</source>
+        <translation>Digest: %1</translation>
+    </message>
+    <message>
+        <source>Pulled %1</source>
+        <translation>%1 gepullt</translation>
     </message>
 </context>
 <context>
@@ -2350,6 +2546,10 @@
         <source>Alerts</source>
         <translation>Alarme</translation>
     </message>
+    <message>
+        <source>Log In to &amp;Registry…</source>
+        <translation>Bei der Registry &amp;anmelden …</translation>
+    </message>
 </context>
 <context>
     <name>launchdeck::MetricsChart</name>
@@ -2800,6 +3000,53 @@
     <message>
         <source>%1 is a protected environment. Type its &amp;name to confirm:</source>
         <translation>%1 ist eine geschützte Umgebung. Zur Bestätigung ihren &amp;Namen eingeben:</translation>
+    </message>
+</context>
+<context>
+    <name>launchdeck::RegistryLoginDialog</name>
+    <message>
+        <source>Insecure registry (plain HTTP)</source>
+        <translation>Unsichere Registry (unverschlüsseltes HTTP)</translation>
+    </message>
+    <message>
+        <source>Log in</source>
+        <translation>Anmelden</translation>
+    </message>
+    <message>
+        <source>Log out</source>
+        <translation>Abmelden</translation>
+    </message>
+    <message>
+        <source>Log in to a registry</source>
+        <translation>Bei einer Registry anmelden</translation>
+    </message>
+    <message>
+        <source>For a registry the Docker daemon lists among its insecure registries</source>
+        <translation>Für eine Registry, die der Docker-Daemon unter seinen unsicheren Registrys führt</translation>
+    </message>
+    <message>
+        <source>Remove this registry&apos;s credentials from the keyring</source>
+        <translation>Die Zugangsdaten dieser Registry aus dem Schlüsselbund entfernen</translation>
+    </message>
+    <message>
+        <source>&amp;Registry:</source>
+        <translation>&amp;Registry:</translation>
+    </message>
+    <message>
+        <source>&amp;User name:</source>
+        <translation>&amp;Benutzername:</translation>
+    </message>
+    <message>
+        <source>&amp;Password:</source>
+        <translation>&amp;Passwort:</translation>
+    </message>
+    <message>
+        <source>Checking the password with %1…</source>
+        <translation>Passwort wird bei %1 geprüft …</translation>
+    </message>
+    <message>
+        <source>Removing the credentials for %1…</source>
+        <translation>Zugangsdaten für %1 werden entfernt …</translation>
     </message>
 </context>
 <context>
