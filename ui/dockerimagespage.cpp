@@ -153,16 +153,15 @@ void DockerImagesPage::pull()
 
 void DockerImagesPage::logIn()
 {
-    auto* dialog = new RegistryLoginDialog(this);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
     // The registry of the selected image, when it names one.
+    QString host;
     const QModelIndexList rows = m_view->selectionModel()->selectedRows(DockerImagesModel::Tags);
     if (!rows.isEmpty()) {
         const QString tag = rows.first().data().toString().section(u',', 0, 0).trimmed();
         if (registry::namesRegistryHost(tag))
-            dialog->setHost(registry::registryHostOf(tag));
+            host = registry::registryHostOf(tag);
     }
-    dialog->open();
+    RegistryLoginDialog::openFor(this, host);
 }
 
 } // namespace launchdeck

@@ -152,12 +152,8 @@ void MainWindow::createActions()
     m_revertAction = file->addAction(style->standardIcon(QStyle::SP_BrowserReload), tr("Re&vert"),
                                      m_infrastructure, &InfrastructureTab::revert);
     file->addSeparator();
-    file->addAction(tr("Log In to &Registry…"), this, [this] {
-        auto* dialog = new RegistryLoginDialog(this);
-        dialog->setAttribute(Qt::WA_DeleteOnClose);
-        dialog->open();
-    });
-    file->addSeparator();
+    file->addAction(tr("Log In to &Registry…"), this,
+                    [this] { RegistryLoginDialog::openFor(this); });
     QAction* quit = file->addAction(style->standardIcon(QStyle::SP_DialogCloseButton), tr("&Quit"),
                                     this, &QWidget::close);
     quit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));

@@ -68,6 +68,16 @@ RegistryLoginDialog::RegistryLoginDialog(QWidget* parent)
     updateButtons();
 }
 
+RegistryLoginDialog* RegistryLoginDialog::openFor(QWidget* parent, const QString& host)
+{
+    auto* dialog = new RegistryLoginDialog(parent);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    if (!host.isEmpty())
+        dialog->setHost(host);
+    dialog->open();
+    return dialog;
+}
+
 RegistryLoginDialog::~RegistryLoginDialog() = default;
 
 void RegistryLoginDialog::setHost(const QString& host)

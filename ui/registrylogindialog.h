@@ -23,6 +23,8 @@ class RegistryLoginDialog final : public QDialog
 public:
     explicit RegistryLoginDialog(QWidget* parent = nullptr);
     ~RegistryLoginDialog() override;
+    // A dialog of its own for `parent`, deleted when closed, prefilled with `host`, opened.
+    static RegistryLoginDialog* openFor(QWidget* parent, const QString& host = {});
 
     // Prefills the host ("registry.example.com:5000").
     void setHost(const QString& host);

@@ -6,6 +6,9 @@
 #include "fakes/testfiles.h"
 
 #include <QDeadlineTimer>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 #include <QThread>
 
@@ -90,6 +93,12 @@ registry::RegistryEndpoint RegistryServer::endpoint(bool withCredentials) const
     if (withCredentials)
         where.credentials = registry::RegistryCredentials{username(), password()};
     return where;
+}
+
+bool RegistryServer::installCa(const QString& certsDir) const
+{
+    const QString target = certsDir + u'/' + host() + QStringLiteral("/ca.crt");
+    return QDir().mkpath(QFileInfo(target).absolutePath()) && QFile::copy(caFile(), target);
 }
 
 QByteArray RegistryServer::authConfig() const

@@ -42,12 +42,14 @@ public:
     static QString password() { return QStringLiteral("pw-4c1f7a"); }
     // The token service answers this user 429 with Retry-After: 7, as a rate-limited one does.
     static QString rateLimitedUser() { return QStringLiteral("busy"); }
+    // "http://127.0.0.1:PORT/token"; empty with password sign-in.
     QString tokenRealm() const;
-    // What `docker login` writes into config.json for this registry with `password`.
+    // What `docker login` writes into config.json for this registry with `secret`.
     QByteArray dockerConfig(const QString& secret = password()) const;
     // How a client reaches it: TLS with the test CA, the tester's credentials (or none).
-    registry::RegistryEndpoint endpoint(bool withCredentials = true)
-        const; // "http://127.0.0.1:PORT/token"; empty with password sign-in
+    registry::RegistryEndpoint endpoint(bool withCredentials = true) const;
+    // Copies the CA to CERTS_DIR/HOST/ca.crt, where the daemon's certs.d keeps it.
+    bool installCa(const QString& certsDir) const;
 
     // Pushes a one-layer image `repository:tag` created at `created`; returns its manifest
     // digest, or empty with `error` set.

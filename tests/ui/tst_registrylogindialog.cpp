@@ -55,10 +55,7 @@ private Q_SLOTS:
         QVERIFY2(m_bus.start(&error), qPrintable(error));
         QVERIFY2(m_keyring.start(&error), qPrintable(error));
         QVERIFY2(m_registry.start(&error), qPrintable(error));
-        // The registry's CA where the daemon's certs.d keeps it.
-        const QString ca = certificatesFolder() + u'/' + m_registry.host() + u"/ca.crt";
-        QVERIFY(QDir().mkpath(QFileInfo(ca).absolutePath()));
-        QVERIFY(QFile::copy(m_registry.caFile(), ca));
+        QVERIFY(m_registry.installCa(certificatesFolder()));
     }
 
     void cleanupTestCase()

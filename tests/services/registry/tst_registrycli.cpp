@@ -97,9 +97,7 @@ private Q_SLOTS:
         QVERIFY2(m_bus.start(&error), qPrintable(error));
         QVERIFY2(m_keyring.start(&error), qPrintable(error));
         QVERIFY2(m_registry.start(&error), qPrintable(error));
-        const QString ca = certificatesFolder() + u'/' + m_registry.host() + u"/ca.crt";
-        QVERIFY(QDir().mkpath(QFileInfo(ca).absolutePath()));
-        QVERIFY(QFile::copy(m_registry.caFile(), ca));
+        QVERIFY(m_registry.installCa(certificatesFolder()));
         for (Pushed& image : m_pushed) {
             image.digest = m_registry.push(u"shop/web"_qs, image.tag, image.created, &error);
             QVERIFY2(image.digest.startsWith(u"sha256:"), qPrintable(error));
