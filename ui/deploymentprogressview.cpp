@@ -357,11 +357,13 @@ void DeploymentProgressView::addValidation(const ValidationResult& result)
     item->setToolTip(2, result.message);
 }
 
-void DeploymentProgressView::addTest(const TestResult& result)
+void DeploymentProgressView::addTest(const TestResult& result, const QString& summary)
 {
     auto* item =
         new QTreeWidgetItem(m_tests, {result.name, result.passed ? tr("passed") : tr("failed"),
                                       metricsText(result.metrics), timeText(result.at)});
+    for (int column = 0; column < 2; ++column)
+        item->setToolTip(column, summary);
     item->setForeground(1, stateColour(result.passed ? StageState::Done : StageState::Failed));
     item->setIcon(1, stateIcon(result.passed ? StageState::Done : StageState::Failed));
 }
@@ -417,9 +419,15 @@ void DeploymentProgressView::applyEvent(const deploy::DeploymentEvent& event)
     case Kind::Validation:
         addValidation(event.validation);
         break;
-    case Kind::Test:
-        addTest(event.test);
+    case Kind::Test: {
+        addTest(event.test, event.text);
+        // What the check said (why a candidate did not start, a threshold missed), as the
+        // command line prints it.
+        const bool verdict = event.text.startsWith(u"PASS ") || event.text.startsWith(u"FAIL ");
+        appendLog(event.at, verdict ? event.text
+                                    : (event.test.passed ? u"PASS "_qs : u"FAIL "_qs) + event.text);
         break;
+    }
     case Kind::Paused:
         m_promote->setEnabled(m_live);
         m_remaining->setText(tr("Paused: waiting for Promote"));

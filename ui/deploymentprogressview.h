@@ -59,7 +59,8 @@ private:
     void finishStages(DeploymentStatus status);
     void dropStagesAhead();
     void addValidation(const ValidationResult& result);
-    void addTest(const TestResult& result);
+    // `summary`: the check's own words, shown on hover.
+    void addTest(const TestResult& result, const QString& summary = {});
     void appendLog(const QDateTime& at, const QString& text);
     void setRemaining(qint64 remainingMs);
 

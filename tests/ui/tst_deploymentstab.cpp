@@ -337,6 +337,15 @@ private Q_SLOTS:
         QCOMPARE(view.testView()->topLevelItemCount(), 1);
         QCOMPARE(view.testView()->topLevelItem(0)->text(0), u"load test /"_qs);
         QVERIFY(view.testView()->topLevelItem(0)->text(2).contains(u"p95_ms=41"));
+        // A check that failed says why, in the log and on hover.
+        deploy::DeploymentEvent start = makeEvent(Kind::Test, DeploymentStage::Testing, 26,
+                                                  u"cannot create container: No command"_qs);
+        start.test = {QStringLiteral("start"), false, {}, QDateTime::currentDateTimeUtc()};
+        view.applyEvent(start);
+        QVERIFY(
+            view.logView()->toPlainText().contains(u"FAIL cannot create container: No command"));
+        QCOMPARE(view.testView()->topLevelItem(1)->toolTip(1),
+                 u"cannot create container: No command"_qs);
 
         deploy::DeploymentEvent progress = makeEvent(Kind::Progress, DeploymentStage::Testing, 55);
         progress.remainingMs = 90'000;
