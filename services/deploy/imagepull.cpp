@@ -1,6 +1,10 @@
 // A deployment's image pulled from its registry, its progress logged without flooding the log.
 #include "deploy/imagepull.h"
 
+#include "docker/environmenthost.h"
+#include "registry/registrylocation.h"
+#include "registry/registrytags.h"
+
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QProcessEnvironment>
@@ -20,6 +24,44 @@ QString repoDigestOf(const QJsonObject& inspect, const QString& image)
     }
     return {};
 }
+
+namespace {
+
+// The daemon's words for a tag the registry does not have ("manifest for …:9.9 not found:
+// manifest unknown", "manifest unknown").
+bool saysUnknownTag(const QString& message)
+{
+    return message.contains(u"manifest unknown", Qt::CaseInsensitive) ||
+           message.contains(u"not found", Qt::CaseInsensitive);
+}
+
+// The tags the image's repository has, asked of its registry as the daemon at `endpoint` reaches
+// it (its insecure registries from /info); empty when it cannot say.
+QString tagsNoteFor(const DockerEndpoint& endpoint, const QString& image,
+                    const std::optional<DockerRegistryAuth>& auth)
+{
+    const std::optional<registry::ImageRepository> repository =
+        registry::parseImageRepository(splitImageTag(image).first);
+    if (!repository)
+        return {};
+    registry::DaemonRegistryConfig config;
+    if (const Result<std::unique_ptr<DockerClient>> client =
+            connectDocker(endpoint, ApiVersionSource::ReuseKnown)) {
+        if (const Result<QJsonObject> info = (*client)->info())
+            config.insecureRegistries = registry::insecureRegistriesOf(*info);
+    }
+    std::optional<registry::RegistryCredentials> credentials;
+    if (auth)
+        credentials = registry::RegistryCredentials{auth->username, auth->password};
+    const Result<registry::RegistryEndpoint> reached =
+        registry::reachRegistry(repository->host, config, credentials);
+    if (!reached)
+        return {};
+    registry::RegistryClient client(*reached);
+    return registry::knownTagsNote(client, repository->repository);
+}
+
+} // namespace
 
 Result<TransferredImage> transferImageLogged(const DockerEndpoint& endpoint,
                                              const QString& apiVersion, const QString& image,
@@ -59,8 +101,16 @@ Result<TransferredImage> transferImageLogged(const DockerEndpoint& endpoint,
             log(line.text());
         }
     };
-    return pull ? pullImage(endpoint, apiVersion, image, found->auth, progress, cancel)
-                : pushImage(endpoint, apiVersion, image, found->auth, progress, cancel);
+    if (!pull)
+        return pushImage(endpoint, apiVersion, image, found->auth, progress, cancel);
+    Result<TransferredImage> pulled =
+        pullImage(endpoint, apiVersion, image, found->auth, progress, cancel);
+    if (pulled || !saysUnknownTag(pulled.error().message))
+        return pulled;
+    const QString note = tagsNoteFor(endpoint, image, found->auth);
+    if (note.isEmpty())
+        return pulled;
+    return Error{pulled.error().message + QStringLiteral(" (%1)").arg(note), pulled.error().where};
 }
 
 Result<TransferredImage> pullForDeployment(const DockerEndpoint& endpoint,

@@ -203,6 +203,10 @@ Result<RegistryClient::Answer> RegistryClient::send(const QString& url, const QB
     const QByteArray caFile = m_endpoint.caFile.toUtf8();
     if (!caFile.isEmpty())
         curl_easy_setopt(easy.get(), CURLOPT_CAINFO, caFile.constData());
+    if (!m_endpoint.verifyPeer) {
+        curl_easy_setopt(easy.get(), CURLOPT_SSL_VERIFYPEER, 0L);
+        curl_easy_setopt(easy.get(), CURLOPT_SSL_VERIFYHOST, 0L);
+    }
     Answer answer;
     Receiving receiving{&answer, false};
     curl_easy_setopt(easy.get(), CURLOPT_WRITEFUNCTION, receiveBody);

@@ -31,6 +31,9 @@ struct RegistryEndpoint
     QString host;          // "registry.example.com:5000"; "docker.io" means Docker Hub
     bool insecure = false; // plain HTTP, as the daemon's insecure-registries allows
     QString caFile;        // a CA to trust besides the system's (the daemon's certs.d/HOST/ca.crt)
+    // false: TLS whatever signs the certificate, as the daemon speaks to an insecure registry
+    // that has TLS.
+    bool verifyPeer = true;
     std::optional<RegistryCredentials> credentials;
     std::chrono::milliseconds timeout{15000};
 };

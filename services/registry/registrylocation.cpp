@@ -78,8 +78,11 @@ QString registryHostOf(const QString& image)
 QList<RegistryEndpoint> registryEndpoints(const QString& host, const DaemonRegistryConfig& config)
 {
     QList<RegistryEndpoint> endpoints{daemonEndpoint(host, false, config.certsDir)};
-    if (!isDockerHub(host) && isInsecureRegistry(host, config.insecureRegistries))
+    // An insecure registry: TLS without checking who signed the certificate, then plain HTTP.
+    if (!isDockerHub(host) && isInsecureRegistry(host, config.insecureRegistries)) {
+        endpoints.first().verifyPeer = false;
         endpoints.append(daemonEndpoint(host, true, config.certsDir));
+    }
     return endpoints;
 }
 

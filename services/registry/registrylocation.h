@@ -42,8 +42,8 @@ QString registryHostOf(const QString& image);
 // rather than leaving Docker Hub implied.
 bool namesRegistryHost(const QString& image);
 // The ways the daemon tries `host`, in its order (daemonEndpoint's): HTTPS, trusting
-// certs.d/HOST/ca.crt when it exists; then, for an insecure registry, plain HTTP. One HTTPS
-// endpoint for Docker Hub.
+// certs.d/HOST/ca.crt when it exists; for an insecure registry HTTPS whoever signed its
+// certificate, then plain HTTP. One HTTPS endpoint for Docker Hub.
 QList<RegistryEndpoint> registryEndpoints(const QString& host, const DaemonRegistryConfig& config);
 
 // The first of those endpoints whose /v2/ answers, with `credentials` set on it. Plain HTTP is

@@ -51,4 +51,26 @@ Result<QList<TagInfo>> tagsNewestFirst(RegistryClient& client, const QString& re
     return infos;
 }
 
+QString knownTagsNote(RegistryClient& client, const QString& repository, int most)
+{
+    const Result<QStringList> tags = client.tags(repository);
+    if (!tags)
+        return {};
+    if (tags->isEmpty())
+        return QStringLiteral("%1 has no tags").arg(repository);
+    const QStringList shown = tags->mid(std::max<qsizetype>(0, tags->size() - most));
+    const qsizetype more = tags->size() - shown.size();
+    const QString list = shown.size() == 1
+                             ? shown.first()
+                             : shown.mid(0, shown.size() - 1).join(QStringLiteral(", ")) +
+                                   QStringLiteral(" and ") + shown.last();
+    if (more > 0)
+        return QStringLiteral("%1 has %2 tags, the last %3 of them %4")
+            .arg(repository)
+            .arg(tags->size())
+            .arg(shown.size())
+            .arg(list);
+    return QStringLiteral("%1 has the tags %2").arg(repository, list);
+}
+
 } // namespace launchdeck::registry

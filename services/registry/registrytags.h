@@ -36,4 +36,9 @@ struct TagInfo
 Result<QList<TagInfo>> tagsNewestFirst(RegistryClient& client, const QString& repository,
                                        int pageSize = 100);
 
+// For a message about a tag the registry does not have: "shop/web has the tags 1.0, 1.1 and
+// 2.0" (in the registry's order; beyond `most`, "shop/web has 40 tags, the last 10 of them …"),
+// "shop/web has no tags", or empty when the registry cannot say.
+QString knownTagsNote(RegistryClient& client, const QString& repository, int most = 10);
+
 } // namespace launchdeck::registry

@@ -76,6 +76,7 @@ private Q_SLOTS:
         const QList<RegistryEndpoint> local = registryEndpoints(m_registry.host(), config);
         QCOMPARE(local.size(), 2);
         QVERIFY(!local.at(0).insecure);
+        QVERIFY(!local.at(0).verifyPeer);
         QCOMPARE(local.at(0).caFile, m_certs.filePath(m_registry.host() + u"/ca.crt"_qs));
         QVERIFY(local.at(1).insecure);
 
@@ -83,6 +84,7 @@ private Q_SLOTS:
             registryEndpoints(u"registry.example.com"_qs, config);
         QCOMPARE(secure.size(), 1);
         QVERIFY(!secure.at(0).insecure);
+        QVERIFY(secure.at(0).verifyPeer);
         QVERIFY(secure.at(0).caFile.isEmpty());
         config.insecureRegistries = {u"0.0.0.0/0"_qs, u"docker.io"_qs};
         QCOMPARE(registryEndpoints(u"docker.io"_qs, config).size(), 1);
@@ -115,16 +117,24 @@ private Q_SLOTS:
         QCOMPARE(failure, RegistryFailure::Unauthorized);
         QVERIFY(!refused.error().toString().contains(u"bad-pass-58"));
 
-        // Without its CA the daemon's certs.d would need, the certificate is unknown; plain HTTP
-        // is no cure for that, so it is not tried even for an insecure registry.
+        // Without its CA the daemon's certs.d would need, the certificate is unknown: the
+        // message says where the CA goes.
         config.certsDir = m_certs.filePath(u"elsewhere"_qs);
-        config.insecureRegistries = {m_registry.host()};
         const Result<RegistryEndpoint> unknown =
             reachRegistry(m_registry.host(), config, std::nullopt, &failure);
         QVERIFY(!unknown);
         QCOMPARE(failure, RegistryFailure::UnknownCA);
         QVERIFY2(unknown.error().message.contains(u"certs.d"),
                  qPrintable(unknown.error().toString()));
+        // An insecure registry is spoken to over TLS whoever signed its certificate, as the
+        // daemon does.
+        config.insecureRegistries = {m_registry.host()};
+        const Result<RegistryEndpoint> insecure = reachRegistry(
+            m_registry.host(), config,
+            RegistryCredentials{RegistryServer::username(), RegistryServer::password()});
+        QVERIFY2(insecure, qPrintable(insecure ? QString() : insecure.error().toString()));
+        QVERIFY(!insecure->insecure);
+        QVERIFY(!insecure->verifyPeer);
     }
 };
 
