@@ -1,6 +1,8 @@
 // Tags with their digests and creation times, newest first.
 #include "registry/registrytags.h"
 
+#include <QHash>
+
 #include <algorithm>
 
 namespace launchdeck::registry {
@@ -28,25 +30,33 @@ std::optional<ImageRepository> parseImageRepository(const QString& name)
 }
 
 Result<QList<TagInfo>> tagsNewestFirst(RegistryClient& client, const QString& repository,
-                                       int pageSize)
+                                       int pageSize, int manifestLimit)
 {
     const Result<QStringList> tags = client.tags(repository, pageSize);
     if (!tags)
         return tags.error();
     QList<TagInfo> infos;
     infos.reserve(tags->size());
-    for (const QString& tag : *tags) {
-        const Result<ManifestInfo> manifest = client.manifest(repository, tag);
-        if (!manifest)
-            return manifest.error();
-        infos.append(TagInfo{tag, manifest->digest, manifest->created});
+    QHash<QString, qsizetype> order;
+    for (qsizetype i = 0; i < tags->size(); ++i) {
+        const QString& tag = tags->at(i);
+        order.insert(tag, i);
+        TagInfo info{tag, {}, std::nullopt};
+        // A tag whose manifest cannot be read is still listed, undated.
+        if (i >= tags->size() - manifestLimit) {
+            if (const Result<ManifestInfo> manifest = client.manifest(repository, tag)) {
+                info.digest = manifest->digest;
+                info.created = manifest->created;
+            }
+        }
+        infos.append(info);
     }
-    std::sort(infos.begin(), infos.end(), [](const TagInfo& a, const TagInfo& b) {
+    std::sort(infos.begin(), infos.end(), [&order](const TagInfo& a, const TagInfo& b) {
         if (a.created.has_value() != b.created.has_value())
             return a.created.has_value();
         if (a.created && *a.created != *b.created)
             return *a.created > *b.created;
-        return a.tag < b.tag;
+        return order.value(a.tag) > order.value(b.tag);
     });
     return infos;
 }

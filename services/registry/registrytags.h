@@ -9,6 +9,7 @@
 #include <QList>
 #include <QString>
 
+#include <limits>
 #include <optional>
 
 namespace launchdeck::registry {
@@ -31,10 +32,12 @@ struct TagInfo
     std::optional<QDateTime> created; // when the manifest's image config says
 };
 
-// Every tag of `repository` (asked `pageSize` a page) with its manifest: newest first by
-// creation time, tags without one after those with one, ties by tag name.
+// Every tag of `repository` (asked `pageSize` a page), the manifests read for the last
+// `manifestLimit` in the registry's order (a tag whose manifest cannot be read stays, undated):
+// dated tags newest first, then the undated, later in the registry's order first.
 Result<QList<TagInfo>> tagsNewestFirst(RegistryClient& client, const QString& repository,
-                                       int pageSize = 100);
+                                       int pageSize = 100,
+                                       int manifestLimit = std::numeric_limits<int>::max());
 
 // For a message about a tag the registry does not have: "shop/web has the tags 1.0, 1.1 and
 // 2.0" (in the registry's order; beyond `most`, "shop/web has 40 tags, the last 10 of them …"),

@@ -5,8 +5,6 @@
 #include "registry/registrycredentials.h"
 #include "workspace/workspace.h"
 
-#include <QHash>
-
 #include <algorithm>
 
 namespace launchdeck {
@@ -63,36 +61,15 @@ Result<RegistryVersions> registryVersions(const Workspace& workspace, const QStr
         return endpoint.error();
 
     registry::RegistryClient client(*endpoint);
-    const Result<QStringList> tags = client.tags(repository->repository);
+    Result<QList<registry::TagInfo>> tags =
+        registry::tagsNewestFirst(client, repository->repository, 100, options.manifestLimit);
     if (!tags)
         return tags.error();
-    RegistryVersions versions{repository->host, repository->repository, {}, 0};
-    // Registries list tags in their own order (the distribution registry's is lexical); the
-    // last ones are most likely the newest.
-    QHash<QString, qsizetype> order;
-    for (qsizetype i = 0; i < tags->size(); ++i) {
-        const QString& tag = tags->at(i);
-        order.insert(tag, i);
-        registry::TagInfo info{tag, {}, std::nullopt};
-        if (i >= tags->size() - options.manifestLimit) {
-            // A tag whose manifest cannot be read is still offered, undated.
-            if (const Result<registry::ManifestInfo> manifest =
-                    client.manifest(repository->repository, tag)) {
-                info.digest = manifest->digest;
-                info.created = manifest->created;
-            }
-        }
-        versions.dated += info.created ? 1 : 0;
-        versions.tags.append(info);
-    }
-    std::sort(versions.tags.begin(), versions.tags.end(),
-              [&order](const registry::TagInfo& a, const registry::TagInfo& b) {
-                  if (a.created.has_value() != b.created.has_value())
-                      return a.created.has_value();
-                  if (a.created && *a.created != *b.created)
-                      return *a.created > *b.created;
-                  return order.value(a.tag) > order.value(b.tag);
-              });
+    const int dated =
+        int(std::count_if(tags->begin(), tags->end(),
+                          [](const registry::TagInfo& tag) { return tag.created.has_value(); }));
+    RegistryVersions versions{repository->host, repository->repository, std::move(tags.value()),
+                              dated};
     return versions;
 }
 
