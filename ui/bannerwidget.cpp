@@ -2,6 +2,7 @@
 #include "bannerwidget.h"
 
 #include "keyhint.h"
+#include "standardicon.h"
 
 #include <QHBoxLayout>
 #include <QLabel>
@@ -26,7 +27,7 @@ BannerWidget::BannerWidget(QWidget* parent)
     m_text->setTextInteractionFlags(Qt::TextSelectableByMouse);
     auto* close = new QToolButton(this);
     close->setAutoRaise(true);
-    close->setIcon(style()->standardIcon(QStyle::SP_TitleBarCloseButton));
+    close->setIcon(standardIcon(QStyle::SP_TitleBarCloseButton));
     // Shown as an icon; the text gives the keyboard its mnemonic, which the tooltip names.
     close->setText(tr("D&ismiss"));
     close->setToolButtonStyle(Qt::ToolButtonIconOnly);
@@ -57,7 +58,7 @@ void BannerWidget::showMessage(const QString& text, Kind kind)
         tint = QColor(0xe8, 0xf1, 0xfb);
     }
     const int size = style()->pixelMetric(QStyle::PM_SmallIconSize, nullptr, this);
-    m_icon->setPixmap(style()->standardIcon(icon).pixmap(size, size));
+    m_icon->setPixmap(standardIcon(icon).pixmap(size, size));
     QPalette pal = palette();
     pal.setColor(QPalette::Window, tint);
     pal.setColor(QPalette::WindowText, QColor(0x20, 0x20, 0x20));

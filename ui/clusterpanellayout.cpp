@@ -7,6 +7,7 @@
 #include "kubernetes/kubecolumns.h"
 #include "liveobjectsfiltermodel.h"
 #include "liveobjectsmodel.h"
+#include "standardicon.h"
 
 #include <QAction>
 #include <QComboBox>
@@ -59,9 +60,9 @@ void ClusterPanel::buildLayout()
     m_namespaces->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_namespaces->setMinimumContentsLength(14);
     m_filterEdit->setPlaceholderText(tr("Filter by name or any column…"));
-    m_filterEdit->setClearButtonEnabled(true);
+    enableClearButtonWhenShown(m_filterEdit);
     m_selectorEdit->setPlaceholderText(tr("Label selector, e.g. app=web,tier!=cache"));
-    m_selectorEdit->setClearButtonEnabled(true);
+    enableClearButtonWhenShown(m_selectorEdit);
     m_selectorEdit->setToolTip(tr("As kubectl's -l: =, ==, !=, in (…), notin (…), key, !key"));
     m_selectorError->setTextFormat(Qt::PlainText);
     m_selectorError->setStyleSheet(QStringLiteral("color: #b00020;"));
@@ -144,7 +145,7 @@ void ClusterPanel::buildActions()
 {
     const auto add = [this](const QString& text, QStyle::StandardPixmap icon, const QString& tip,
                             const QKeySequence& key) {
-        auto* created = new QAction(style()->standardIcon(icon), text, this);
+        auto* created = new QAction(standardIcon(icon), text, this);
         created->setToolTip(tip + u" (" + key.toString(QKeySequence::NativeText) + u')');
         created->setShortcut(key);
         created->setShortcutContext(Qt::WidgetWithChildrenShortcut);

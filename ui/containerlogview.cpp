@@ -6,6 +6,7 @@
 #include "docker/dockerstream.h"
 #include "logmodel.h"
 #include "logview.h"
+#include "standardicon.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -100,7 +101,7 @@ void ContainerLogView::buildLayout()
     // steps.
     m_view->stepFilter()->hide();
 
-    m_clear->setIcon(style()->standardIcon(QStyle::SP_DialogResetButton));
+    m_clear->setIcon(standardIcon(QStyle::SP_DialogResetButton));
     m_clear->setText(tr("&Clear"));
     m_clear->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     m_clear->setToolTip(tr("Empty the view; new lines keep arriving"));

@@ -3,6 +3,7 @@
 
 #include "deploymentmatrixmodel.h"
 #include "runstatusstyle.h"
+#include "standardicon.h"
 
 #include <QFontDatabase>
 #include <QHBoxLayout>
@@ -176,10 +177,10 @@ DeploymentProgressView::DeploymentProgressView(QWidget* parent)
     m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_progress->setRange(0, 100);
     m_progress->setFormat(tr("%p%"));
-    m_cancel->setIcon(style()->standardIcon(QStyle::SP_MediaStop));
+    m_cancel->setIcon(standardIcon(QStyle::SP_MediaStop));
     m_cancel->setToolTip(tr("Before traffic moves the deployment stops and removes what it "
                             "started; after, it rolls back"));
-    m_promote->setIcon(style()->standardIcon(QStyle::SP_MediaSeekForward));
+    m_promote->setIcon(standardIcon(QStyle::SP_MediaSeekForward));
     m_promote->setToolTip(tr("Continue a canary paused for a decision"));
     m_log->setReadOnly(true);
     m_log->setMaximumBlockCount(kLogCapacity);

@@ -10,6 +10,7 @@
 #include "deploymentprogressview.h"
 #include "rollbackdialog.h"
 #include "session/workspacesession.h"
+#include "standardicon.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -142,12 +143,12 @@ void DeploymentsTab::connectController()
 
 void DeploymentsTab::buildLayout()
 {
-    m_deploy->setIcon(style()->standardIcon(QStyle::SP_ArrowUp));
+    m_deploy->setIcon(standardIcon(QStyle::SP_ArrowUp));
     m_deploy->setToolTip(tr("Deploy a version of an application to an environment"));
-    m_rollback->setIcon(style()->standardIcon(QStyle::SP_ArrowBack));
+    m_rollback->setIcon(standardIcon(QStyle::SP_ArrowBack));
     m_rollback->setToolTip(tr("Return the selected application and environment to an earlier "
                               "revision"));
-    m_refresh->setIcon(style()->standardIcon(QStyle::SP_BrowserReload));
+    m_refresh->setIcon(standardIcon(QStyle::SP_BrowserReload));
     m_statusHint->setEnabled(false);
 
     m_matrixView->setObjectName(QStringLiteral("deploymentMatrix"));

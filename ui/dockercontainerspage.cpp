@@ -6,6 +6,7 @@
 #include "dockercontainersfiltermodel.h"
 #include "dockercontainersmodel.h"
 #include "keyhint.h"
+#include "standardicon.h"
 
 #include <QAction>
 #include <QCheckBox>
@@ -50,7 +51,7 @@ DockerContainersPage::DockerContainersPage(QWidget* parent)
     , m_toolBar(new QToolBar(this))
 {
     m_filterEdit->setPlaceholderText(tr("Filter by name, image or id…"));
-    m_filterEdit->setClearButtonEnabled(true);
+    enableClearButtonWhenShown(m_filterEdit);
     connect(m_filterEdit, &QLineEdit::textChanged, m_filter, &DockerContainersFilterModel::setText);
     connect(m_runningOnly, &QCheckBox::toggled, m_filter,
             &DockerContainersFilterModel::setRunningOnly);
@@ -100,7 +101,7 @@ DockerContainersPage::DockerContainersPage(QWidget* parent)
 void DockerContainersPage::buildActions()
 {
     const auto add = [this](const QString& text, QStyle::StandardPixmap icon, const QString& tip) {
-        auto* created = new QAction(style()->standardIcon(icon), text, this);
+        auto* created = new QAction(standardIcon(icon), text, this);
         created->setToolTip(tip);
         m_actions.append(created);
         return created;

@@ -7,6 +7,7 @@
 #include "dockerbuilddialog.h"
 #include "dockerpulldialog.h"
 #include "registrylogindialog.h"
+#include "standardicon.h"
 
 #include "dockerresourcemodels.h"
 #include "keyhint.h"
@@ -28,12 +29,11 @@ DockerImagesPage::DockerImagesPage(QWidget* parent)
     : QWidget(parent)
     , m_sorted(new QSortFilterProxyModel(this))
     , m_view(new QTableView(this))
-    , m_remove(new QAction(style()->standardIcon(QStyle::SP_TrashIcon), tr("&Remove…"), this))
-    , m_build(new QAction(style()->standardIcon(QStyle::SP_FileDialogNewFolder),
-                          tr("&Build image…"), this))
-    , m_pull(new QAction(style()->standardIcon(QStyle::SP_ArrowDown), tr("&Pull image…"), this))
-    , m_login(new QAction(style()->standardIcon(QStyle::SP_DialogApplyButton),
-                          tr("&Log in to registry…"), this))
+    , m_remove(new QAction(standardIcon(QStyle::SP_TrashIcon), tr("&Remove…"), this))
+    , m_build(new QAction(standardIcon(QStyle::SP_FileDialogNewFolder), tr("&Build image…"), this))
+    , m_pull(new QAction(standardIcon(QStyle::SP_ArrowDown), tr("&Pull image…"), this))
+    , m_login(
+          new QAction(standardIcon(QStyle::SP_DialogApplyButton), tr("&Log in to registry…"), this))
 {
     m_sorted->setSortRole(DockerImagesModel::SortRole);
     m_sorted->setDynamicSortFilter(true);

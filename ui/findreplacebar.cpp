@@ -2,6 +2,7 @@
 #include "findreplacebar.h"
 
 #include "keyhint.h"
+#include "standardicon.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -33,7 +34,7 @@ FindReplaceBar::FindReplaceBar(QPlainTextEdit* editor, QWidget* parent)
     , m_status(new QLabel(this))
 {
     auto* close = new QToolButton(this);
-    close->setIcon(style()->standardIcon(QStyle::SP_TitleBarCloseButton));
+    close->setIcon(standardIcon(QStyle::SP_TitleBarCloseButton));
     close->setAutoRaise(true);
     // A window shortcut while the bar shows: Escape closes it from the editor too.
     close->setShortcut(Qt::Key_Escape);
@@ -53,8 +54,8 @@ FindReplaceBar::FindReplaceBar(QPlainTextEdit* editor, QWidget* parent)
             .arg(QKeySequence(QKeySequence::FindNext).toString(QKeySequence::NativeText),
                  m_next->shortcut().toString(QKeySequence::NativeText)));
     m_next->setAutoRaise(true);
-    m_find->setClearButtonEnabled(true);
-    m_replace->setClearButtonEnabled(true);
+    enableClearButtonWhenShown(m_find);
+    enableClearButtonWhenShown(m_replace);
     m_status->setEnabled(false); // greyed: a remark on the search, not a control
 
     auto* findLabel = new QLabel(tr("Find:"), this);

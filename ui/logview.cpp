@@ -7,6 +7,7 @@
 #include "logdelegate.h"
 #include "loglistview.h"
 #include "logmodel.h"
+#include "standardicon.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -108,7 +109,7 @@ void LogView::buildLayout()
     m_steps->setToolTip(tr("Show the lines of one step or of all"));
     m_steps->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_search->setPlaceholderText(tr("Search the log"));
-    m_search->setClearButtonEnabled(true);
+    enableClearButtonWhenShown(m_search);
     m_search->setMinimumWidth(200);
     // Arrows on screen; the texts give them mnemonics, which the tooltips name.
     m_previous->setArrowType(Qt::UpArrow);
@@ -121,7 +122,7 @@ void LogView::buildLayout()
     m_follow->setChecked(true);
     m_follow->setToolTip(tr("Keep the newest line in view while the log is scrolled to the end"));
     m_timestamps->setToolTip(tr("Show when each line was read"));
-    m_copy->setIcon(style()->standardIcon(QStyle::SP_FileDialogDetailedView));
+    m_copy->setIcon(standardIcon(QStyle::SP_FileDialogDetailedView));
     m_copy->setText(tr("Cop&y"));
     m_copy->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     m_copy->setToolTip(

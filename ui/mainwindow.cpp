@@ -15,6 +15,7 @@
 #include "pipelinestab.h"
 #include "registrylogindialog.h"
 #include "session/workspacesession.h"
+#include "standardicon.h"
 #include "yamleditor.h"
 
 #include <QAction>
@@ -137,34 +138,33 @@ MainWindow::~MainWindow()
 
 void MainWindow::createActions()
 {
-    // Style icons, not theme lookups: a theme search loads every image plugin before the
-    // first paint, which the startup benchmark showed as a large share of launch time.
-    const QStyle* style = this->style();
+    // Style icons read when first drawn, not theme lookups: a theme search loads every image
+    // plugin, and decoding icons of menus not yet open delayed the first paint.
     QMenu* file = menuBar()->addMenu(tr("&File"));
-    QAction* open = file->addAction(style->standardIcon(QStyle::SP_DialogOpenButton),
+    QAction* open = file->addAction(standardIcon(QStyle::SP_DialogOpenButton),
                                     tr("&Open Workspace…"), this, &MainWindow::chooseWorkspace);
     open->setShortcut(QKeySequence::Open);
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     file->addSeparator();
-    m_saveAction = file->addAction(style->standardIcon(QStyle::SP_DialogSaveButton), tr("&Save"),
+    m_saveAction = file->addAction(standardIcon(QStyle::SP_DialogSaveButton), tr("&Save"),
                                    m_infrastructure, &InfrastructureTab::save);
     m_saveAction->setShortcut(QKeySequence::Save);
-    m_revertAction = file->addAction(style->standardIcon(QStyle::SP_BrowserReload), tr("Re&vert"),
+    m_revertAction = file->addAction(standardIcon(QStyle::SP_BrowserReload), tr("Re&vert"),
                                      m_infrastructure, &InfrastructureTab::revert);
     file->addSeparator();
     file->addAction(tr("Log In to &Registry…"), this,
                     [this] { RegistryLoginDialog::openFor(this); });
-    QAction* quit = file->addAction(style->standardIcon(QStyle::SP_DialogCloseButton), tr("&Quit"),
-                                    this, &QWidget::close);
+    QAction* quit = file->addAction(standardIcon(QStyle::SP_DialogCloseButton), tr("&Quit"), this,
+                                    &QWidget::close);
     quit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));
     quit->setMenuRole(QAction::QuitRole);
 
     QMenu* edit = menuBar()->addMenu(tr("&Edit"));
-    QAction* find = edit->addAction(style->standardIcon(QStyle::SP_FileDialogContentsView),
-                                    tr("&Find…"), m_infrastructure, &InfrastructureTab::showFind);
+    QAction* find = edit->addAction(standardIcon(QStyle::SP_FileDialogContentsView), tr("&Find…"),
+                                    m_infrastructure, &InfrastructureTab::showFind);
     find->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_F));
     QAction* replace =
-        edit->addAction(style->standardIcon(QStyle::SP_FileDialogDetailedView), tr("&Replace…"),
+        edit->addAction(standardIcon(QStyle::SP_FileDialogDetailedView), tr("&Replace…"),
                         m_infrastructure, &InfrastructureTab::showReplace);
     replace->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_H));
     QAction* next = edit->addAction(tr("Find &Next"), this,

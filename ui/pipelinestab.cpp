@@ -13,6 +13,7 @@
 #include "runstatusstyle.h"
 #include "runview.h"
 #include "session/workspacesession.h"
+#include "standardicon.h"
 #include "stepsmodel.h"
 #include "store/historystore.h"
 
@@ -104,12 +105,12 @@ void PipelinesTab::buildLayout()
 {
     m_pipelines->setObjectName(QStringLiteral("pipelineList"));
     m_pipelines->setMinimumWidth(200);
-    m_run->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
+    m_run->setIcon(standardIcon(QStyle::SP_MediaPlay));
     m_run->setToolTip(tr("Run the selected pipeline with the overrides above"));
     m_run->setDefault(true);
-    m_cancel->setIcon(style()->standardIcon(QStyle::SP_MediaStop));
+    m_cancel->setIcon(standardIcon(QStyle::SP_MediaStop));
     m_cancel->setToolTip(tr("Cancel the selected run: its steps' processes are ended"));
-    m_rerun->setIcon(style()->standardIcon(QStyle::SP_BrowserReload));
+    m_rerun->setIcon(standardIcon(QStyle::SP_BrowserReload));
     m_rerun->setToolTip(tr("Run the selected run's pipeline again with the same overrides"));
     m_rerunFailed->setToolTip(tr("Run only the steps that failed in the selected run"));
 
@@ -133,7 +134,7 @@ void PipelinesTab::buildLayout()
     leftLayout->addWidget(selected);
 
     m_filterText->setPlaceholderText(tr("Filter runs by pipeline or id"));
-    m_filterText->setClearButtonEnabled(true);
+    enableClearButtonWhenShown(m_filterText);
     m_filterStatus->addItem(tr("All statuses"));
     for (const RunStatus status :
          {RunStatus::Running, RunStatus::Succeeded, RunStatus::Failed, RunStatus::Cancelled,
@@ -281,11 +282,11 @@ void PipelinesTab::applyPipelines(const QList<PipelineEntry>& entries)
         item->setData(Qt::UserRole, entry.file);
         const QString relative = QDir(m_root).relativeFilePath(entry.file);
         if (entry.pipeline) {
-            item->setIcon(style()->standardIcon(QStyle::SP_FileIcon));
+            item->setIcon(standardIcon(QStyle::SP_FileIcon));
             item->setToolTip(tr("%1\n%n step(s)", nullptr, entry.pipeline->steps.size())
                                  .arg(QDir::toNativeSeparators(relative)));
         } else {
-            item->setIcon(style()->standardIcon(QStyle::SP_MessageBoxCritical));
+            item->setIcon(standardIcon(QStyle::SP_MessageBoxCritical));
             item->setToolTip(
                 tr("%1 cannot run: %2").arg(QDir::toNativeSeparators(relative), entry.problem));
         }

@@ -3,6 +3,7 @@
 
 #include "diagnosticsfiltermodel.h"
 #include "diagnosticsmodel.h"
+#include "standardicon.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -49,7 +50,7 @@ ProblemsPanel::ProblemsPanel(DiagnosticsModel* model, QWidget* parent)
         connect(toggle.button, &QToolButton::toggled, this,
                 [this, tier](bool on) { m_filter->setTierVisible(tier, on); });
     }
-    m_text->setClearButtonEnabled(true);
+    enableClearButtonWhenShown(m_text);
     m_text->setToolTip(tr("Filter by file, rule or message"));
     m_text->setMaximumWidth(280);
     connect(m_text, &QLineEdit::textChanged, m_filter, &DiagnosticsFilterModel::setText);

@@ -4,6 +4,7 @@
 #include "promqlquerybar.h"
 
 #include "prometheus/prometheusserver.h"
+#include "standardicon.h"
 
 #include <QAbstractItemView>
 #include <QCompleter>
@@ -103,7 +104,7 @@ PromQlQueryBar::PromQlQueryBar(QWidget* parent)
 {
     m_edit->setPlaceholderText(tr("PromQL query, e.g. rate(http_requests_total[1m]) — Enter "
                                   "draws it"));
-    m_edit->setClearButtonEnabled(true);
+    enableClearButtonWhenShown(m_edit);
     m_edit->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_completer->setModel(m_model);
     m_completer->setWidget(m_edit);

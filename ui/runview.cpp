@@ -2,6 +2,7 @@
 #include "runview.h"
 
 #include "logview.h"
+#include "standardicon.h"
 #include "stepsmodel.h"
 
 #include <QDesktopServices>
@@ -53,7 +54,7 @@ RunView::RunView(StepsModel* steps, LogModel* log, QWidget* parent)
         m_log->showStep(steps->row(index.row()).name);
     });
 
-    m_openFolder->setIcon(style()->standardIcon(QStyle::SP_DirOpenIcon));
+    m_openFolder->setIcon(standardIcon(QStyle::SP_DirOpenIcon));
     m_openFolder->setToolTip(tr("Open the run's folder: logs and artifacts"));
     m_openFolder->setEnabled(false);
     connect(m_openFolder, &QPushButton::clicked, this, [this] {
@@ -106,7 +107,7 @@ void RunView::setArtifacts(const QStringList& artifacts, const QString& runDir)
         auto* item = new QListWidgetItem(QFileInfo(path).fileName(), m_artifacts);
         item->setToolTip(QDir::toNativeSeparators(path));
         item->setData(Qt::UserRole, path);
-        item->setIcon(style()->standardIcon(QStyle::SP_FileIcon));
+        item->setIcon(standardIcon(QStyle::SP_FileIcon));
     }
     if (artifacts.isEmpty()) {
         auto* item = new QListWidgetItem(tr("No artifacts"), m_artifacts);
