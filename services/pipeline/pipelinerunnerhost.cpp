@@ -2,6 +2,7 @@
 #include "pipeline/pipelinerunnerhost.h"
 
 #include "pipeline/stepengines.h"
+#include "pipeline/streammemory.h"
 
 namespace launchdeck {
 
@@ -10,6 +11,7 @@ PipelineRunnerHost::PipelineRunnerHost(RunnerOptions options,
     : QObject(parent)
     , m_runner(new PipelineRunner(std::move(options), std::move(engines)))
 {
+    keepStreamMemoryForReuse();
     m_thread.setObjectName(QStringLiteral("pipeline-runner"));
     m_runner->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_runner, &QObject::deleteLater);

@@ -1,7 +1,9 @@
 // Runner output throughput and memory: `seq N` under the runner against the same command with
-// output to /dev/null, and the peak resident memory over ten million lines. A round counts only
-// when the run succeeded and every line `seq` printed reached the listener; the others are
-// counted and shown. Prints figures only.
+// output to /dev/null, in ten separate processes (a process's allocator history can change the
+// figure), each printed; then the fixed cost of a run and the peak resident memory over ten
+// million lines. A round counts only when the run succeeded and every line `seq` printed reached
+// the listener; the others are counted and shown. Prints figures only.
+// Usage: bench_pipeline_output [processes] [rounds]
 #include "benchruns.h"
 
 #include "fakes/processmemory.h"
@@ -16,6 +18,7 @@
 #include <QTemporaryDir>
 
 #include <cstdio>
+#include <sys/resource.h>
 
 using namespace launchdeck;
 using bench::Runs;
@@ -117,10 +120,54 @@ void runShell(const QString& script, Runs& runs)
         runs.fail(QStringLiteral("`%1` exited %2").arg(script).arg(exitCode));
 }
 
-void report(const char* what, const Runs& runs, double reference)
+long minorFaults()
 {
-    std::printf("  %-38s %6.0f ms (ratio %.2f; %s)\n", what, runs.median(),
-                bench::ratio(runs.median(), reference), qPrintable(runs.count()));
+    rusage usage{};
+    ::getrusage(RUSAGE_SELF, &usage);
+    return usage.ru_minflt;
+}
+
+constexpr qint64 kLines = 2'000'000;
+constexpr char kProcessFlag[] = "--one-process";
+
+// One process's rounds, printed as one line of figures for the driver: the medians of /dev/null,
+// the runner, the pipe alone (`seq | cat > /dev/null`) and `seq | cat > file`, the runner
+// rounds' page faults, and the failed rounds with why.
+int measureOneProcess(int rounds)
+{
+    QTemporaryDir dir;
+    RunnerOptions options;
+    options.dataDir = dir.filePath(QStringLiteral("data"));
+    options.useKeyring = false;
+    PipelineRunnerHost host(options);
+    const QString seq = QStringLiteral("seq %1").arg(kLines);
+    Runs warmUp;
+    runShell(seq + QStringLiteral(" > /dev/null"), warmUp); // warm the page cache
+    // The first run of a runner pays one-time set-up (its thread's heap, the first run folder):
+    // one round is run first and not counted, like the page-cache warm-up above.
+    addRound(warmUp, runUnderRunner(host, seq, dir.path()), kLines);
+    Runs bare;
+    Runs runner;
+    Runs pipe;
+    Runs cat;
+    long faults = 0;
+    for (int i = 0; i < rounds; ++i) {
+        runShell(seq + QStringLiteral(" > /dev/null"), bare);
+        const long before = minorFaults();
+        addRound(runner, runUnderRunner(host, seq, dir.path()), kLines);
+        faults += minorFaults() - before;
+        runShell(seq + QStringLiteral(" | cat > /dev/null"), pipe);
+        // A new file each round: ext4 writes back a truncated file's dirty pages at once.
+        runShell(seq + QStringLiteral(" | cat > ") +
+                     dir.filePath(QStringLiteral("cat%1.log").arg(i)),
+                 cat);
+    }
+    QStringList failures =
+        warmUp.failures() + runner.failures() + bare.failures() + pipe.failures() + cat.failures();
+    std::printf("%.1f %.1f %.1f %.1f %ld %d|%s\n", bare.median(), runner.median(), pipe.median(),
+                cat.median(), faults / std::max(1, rounds), runner.succeeded(),
+                qPrintable(failures.join(QStringLiteral("; "))));
+    return 0;
 }
 
 } // namespace
@@ -128,50 +175,56 @@ void report(const char* what, const Runs& runs, double reference)
 int main(int argc, char** argv)
 {
     QCoreApplication app(argc, argv);
-    const int rounds = argc > 1 ? std::max(1, QString::fromLocal8Bit(argv[1]).toInt()) : 5;
+    const QStringList arguments = QCoreApplication::arguments();
+    if (arguments.size() > 2 && arguments.at(1) == QLatin1String(kProcessFlag))
+        return measureOneProcess(std::max(1, arguments.at(2).toInt()));
+    const int processes = argc > 1 ? std::max(1, arguments.at(1).toInt()) : 10;
+    const int rounds = argc > 2 ? std::max(1, arguments.at(2).toInt()) : 5;
+
+    std::printf("seq %lld through the runner, %d processes of %d rounds each, medians of each "
+                "process (goal: runner ratio <= 1.2 in every process)\n",
+                static_cast<long long>(kLines), processes, rounds);
+    std::printf("  %-8s %9s %16s %16s %18s %14s\n", "process", "/dev/null", "runner (ratio)",
+                "pipe only", "seq | cat > file", "faults/round");
+    Runs ratios;
+    Runs pipeRatios;
+    for (int p = 1; p <= processes; ++p) {
+        QProcess child;
+        child.start(QCoreApplication::applicationFilePath(),
+                    {QLatin1String(kProcessFlag), QString::number(rounds)});
+        child.waitForFinished(300'000);
+        const QString line = QString::fromUtf8(child.readAllStandardOutput()).trimmed();
+        const QStringList figures = line.section(u'|', 0, 0).split(u' ');
+        const QString why = line.section(u'|', 1);
+        if (child.exitCode() != 0 || figures.size() != 6 || figures.at(5).toInt() == 0) {
+            const QString failure = QStringLiteral("process %1 measured nothing: %2")
+                                        .arg(p)
+                                        .arg(why.isEmpty() ? line : why);
+            ratios.fail(failure);
+            std::printf("  %-8d FAILED: %s\n", p, qPrintable(failure));
+            continue;
+        }
+        const double bare = figures.at(0).toDouble();
+        const double runner = figures.at(1).toDouble();
+        const double pipe = figures.at(2).toDouble();
+        const double cat = figures.at(3).toDouble();
+        ratios.add(bench::ratio(runner, bare));
+        pipeRatios.add(bench::ratio(pipe, bare));
+        std::printf("  %-8d %6.0f ms %6.0f ms (%4.2f) %6.0f ms (%4.2f) %8.0f ms (%4.2f) %14s%s\n",
+                    p, bare, runner, bench::ratio(runner, bare), pipe, bench::ratio(pipe, bare),
+                    cat, bench::ratio(cat, bare), qPrintable(figures.at(4)),
+                    why.isEmpty() ? "" : qPrintable(u"  failed rounds: " + why));
+    }
+    std::printf("runner ratio over the processes: min %.2f, median %.2f, max %.2f (%s); the pipe "
+                "alone: min %.2f, median %.2f, max %.2f\n",
+                ratios.min(), ratios.median(), ratios.max(), qPrintable(ratios.count()),
+                pipeRatios.min(), pipeRatios.median(), pipeRatios.max());
+
     QTemporaryDir dir;
     RunnerOptions options;
     options.dataDir = dir.filePath(QStringLiteral("data"));
     options.useKeyring = false;
     PipelineRunnerHost host(options);
-
-    constexpr qint64 kLines = 2'000'000;
-    const QString seq = QStringLiteral("seq %1").arg(kLines);
-    Runs warmUp;
-    runShell(seq + QStringLiteral(" > /dev/null"), warmUp); // warm the page cache
-    // The first run of a runner pays one-time set-up (its thread's heap, the first run folder):
-    // one round is run first and not counted, like the page-cache warm-up above.
-    addRound(warmUp, runUnderRunner(host, seq, dir.path()), kLines);
-    if (warmUp.failed() > 0)
-        std::printf("warm-up: %s\n", qPrintable(warmUp.count()));
-    Runs bare;
-    Runs runner;
-    for (int i = 0; i < rounds; ++i) {
-        runShell(seq + QStringLiteral(" > /dev/null"), bare);
-        const RunnerRound round = runUnderRunner(host, seq, dir.path());
-        addRound(runner, round, kLines);
-        std::printf("  round %d: /dev/null %.0f ms, runner %lld ms, %lld lines received\n", i + 1,
-                    bare.values().empty() ? 0.0 : bare.values().back(),
-                    static_cast<long long>(round.ms), static_cast<long long>(round.lines));
-    }
-    // New files each round, after the runner's rounds: ext4 writes back a truncated file's dirty
-    // pages at once, which would slow whatever runs next.
-    Runs toFile;
-    Runs cat;
-    for (int i = 0; i < rounds; ++i) {
-        runShell(seq + QStringLiteral(" > ") + dir.filePath(QStringLiteral("direct%1.log").arg(i)),
-                 toFile);
-        runShell(seq + QStringLiteral(" | cat > ") +
-                     dir.filePath(QStringLiteral("cat%1.log").arg(i)),
-                 cat);
-    }
-    const double bareMedian = bare.median();
-    std::printf("seq %lld, medians (goal: runner ratio <= 1.2):\n", static_cast<long long>(kLines));
-    report("/dev/null", bare, bareMedian);
-    report("runner, every line received", runner, bareMedian);
-    report("seq > file (any kept log is written)", toFile, bareMedian);
-    report("seq | cat > file (through a pipe)", cat, bareMedian);
-
     // The fixed cost of a run (setup, process start, reaping the group), without output.
     Runs bareEmpty;
     Runs runnerEmpty;
