@@ -7,15 +7,11 @@
 #include "desktopnotifier.h"
 #include "diagnosticsmodel.h"
 #include "dockerstatuslabel.h"
-#include "findreplacebar.h"
 #include "infrastructuretab.h"
-#include "metricspicker.h"
 #include "metricsstore.h"
 #include "metricstab.h"
 #include "pipelinestab.h"
-#include "registrylogindialog.h"
 #include "session/workspacesession.h"
-#include "standardicon.h"
 #include "yamleditor.h"
 
 #include <QAction>
@@ -26,8 +22,7 @@
 #include <QFileInfo>
 #include <QFrame>
 #include <QLabel>
-#include <QListWidget>
-#include <QMenuBar>
+#include <QMenu>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QScreen>
@@ -36,9 +31,7 @@
 #include <QStatusBar>
 #include <QStyle>
 #include <QTabWidget>
-#include <QTableView>
 #include <QTimer>
-#include <QTreeView>
 
 #include <utility>
 
@@ -61,7 +54,9 @@ MainWindow::MainWindow(const QString& dataDir, QWidget* parent)
                     ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
                     : dataDir)
     , m_tabs(new QTabWidget(this))
-    , m_infrastructure(new InfrastructureTab(this))
+    , m_infrastructurePage(new QWidget(this))
+    , m_pipelinesPage(new QWidget(this))
+    , m_metricsPage(new QWidget(this))
     , m_workspaceLabel(new QLabel(this))
     , m_levelLabel(new QLabel(this))
     , m_countsLabel(new QLabel(this))
@@ -70,15 +65,16 @@ MainWindow::MainWindow(const QString& dataDir, QWidget* parent)
 {
     setObjectName(QStringLiteral("MainWindow"));
     m_tabs->setDocumentMode(true);
-    m_tabs->addTab(m_infrastructure, tr("Infrastructure"));
-    m_pipelines = new PipelinesTab(this);
-    m_tabs->addTab(m_pipelines, tr("Pipelines"));
+    // Tabs not shown at launch are built once the window has painted, or when first wanted:
+    // building them was most of the time to the first paint. Stand-ins hold their places.
+    m_tabs->addTab(m_infrastructurePage, tr("Infrastructure"));
+    m_tabs->addTab(m_pipelinesPage, tr("Pipelines"));
     m_metricsStore = new MetricsStore(MetricsStore::kDefaultCapacity,
                                       MetricsStore::kDefaultMarkerCapacity, this);
-    m_metrics = new MetricsTab(m_metricsStore, this);
-    m_tabs->addTab(m_metrics, tr("Live Metrics"));
+    m_tabs->addTab(m_metricsPage, tr("Live Metrics"));
+    // Shown inside Live Metrics once that is built; its status label is live from the start.
     m_alertsView = new AlertsView(this);
-    m_metrics->addView(m_alertsView, tr("Alerts"));
+    m_alertsView->hide();
     m_desktopNotifier = new DesktopNotifier(this);
     m_alertsLabel = m_alertsView->createStatusLabel(this);
     connect(m_alertsLabel, &QLabel::linkActivated, this, &MainWindow::showAlerts);
@@ -93,6 +89,84 @@ MainWindow::MainWindow(const QString& dataDir, QWidget* parent)
 
     createActions();
     createStatusBar();
+
+    restoreSettings();
+    ensureTab(m_tabs->currentIndex());
+    connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::ensureTab);
+    updateTitle();
+    updateCounts();
+}
+
+void MainWindow::ensureTab(int index)
+{
+    const QWidget* page = m_tabs->widget(index);
+    if (page && page == m_infrastructurePage)
+        ensureInfrastructure();
+    else if (page && page == m_pipelinesPage)
+        ensurePipelines();
+    else if (page && page == m_metricsPage)
+        ensureMetrics();
+}
+
+void MainWindow::replaceStandIn(QWidget*& standIn, QWidget* page)
+{
+    const int index = m_tabs->indexOf(standIn);
+    const bool current = m_tabs->currentIndex() == index;
+    m_tabs->insertTab(index, page, m_tabs->tabText(index));
+    m_tabs->setTabToolTip(index, m_tabs->tabToolTip(index + 1));
+    if (current)
+        m_tabs->setCurrentIndex(index);
+    m_tabs->removeTab(index + 1);
+    delete std::exchange(standIn, nullptr);
+}
+
+PipelinesTab* MainWindow::pipelinesTab()
+{
+    ensurePipelines();
+    return m_pipelines;
+}
+
+void MainWindow::ensurePipelines()
+{
+    if (m_pipelines)
+        return;
+    m_pipelines = new PipelinesTab(this);
+    replaceStandIn(m_pipelinesPage, m_pipelines);
+    if (m_session)
+        if (m_pipelines)
+            m_pipelines->setSession(m_session);
+}
+
+MetricsTab* MainWindow::metricsTab()
+{
+    ensureMetrics();
+    return m_metrics;
+}
+
+void MainWindow::ensureMetrics()
+{
+    if (m_metrics)
+        return;
+    m_metrics = new MetricsTab(m_metricsStore, this);
+    replaceStandIn(m_metricsPage, m_metrics);
+    m_metrics->addView(m_alertsView, tr("Alerts"));
+    if (m_session)
+        if (m_metrics)
+            m_metrics->setSession(m_session);
+}
+
+InfrastructureTab* MainWindow::infrastructureTab()
+{
+    ensureInfrastructure();
+    return m_infrastructure;
+}
+
+void MainWindow::ensureInfrastructure()
+{
+    if (m_infrastructure)
+        return;
+    m_infrastructure = new InfrastructureTab(this);
+    replaceStandIn(m_infrastructurePage, m_infrastructure);
 
     connect(m_infrastructure, &InfrastructureTab::workspaceOpened, this, [this] {
         m_workspaceLabel->setText(tr("Workspace: %1").arg(m_infrastructure->workspaceName()));
@@ -111,7 +185,9 @@ MainWindow::MainWindow(const QString& dataDir, QWidget* parent)
     connect(m_infrastructure->editor(), &QPlainTextEdit::cursorPositionChanged, this,
             &MainWindow::updateCursor);
 
-    restoreSettings();
+    m_infrastructure->restoreLayout(QSettings().value(kInfrastructureLayoutKey).toByteArray());
+    if (m_session)
+        infrastructureTab()->setSession(m_session);
     updateTitle();
     updateCounts();
 }
@@ -120,9 +196,12 @@ MainWindow::~MainWindow()
 {
     // The tabs let go of the session's connections before it goes.
     m_deployments->setSession(nullptr);
-    m_pipelines->setSession(nullptr);
-    m_infrastructure->setSession(nullptr);
-    m_metrics->setSession(nullptr);
+    if (m_pipelines)
+        m_pipelines->setSession(nullptr);
+    if (m_infrastructure)
+        m_infrastructure->setSession(nullptr);
+    if (m_metrics)
+        m_metrics->setSession(nullptr);
     m_alertsView->setSession(nullptr);
     m_desktopNotifier->setSession(nullptr);
     m_dockerStatus->setHosts({});
@@ -134,118 +213,6 @@ MainWindow::~MainWindow()
         m_session->closeWhenIdle(false);
     else
         delete m_session;
-}
-
-void MainWindow::createActions()
-{
-    // Style icons read when first drawn, not theme lookups: a theme search loads every image
-    // plugin, and decoding icons of menus not yet open delayed the first paint.
-    QMenu* file = menuBar()->addMenu(tr("&File"));
-    QAction* open = file->addAction(standardIcon(QStyle::SP_DialogOpenButton),
-                                    tr("&Open Workspace…"), this, &MainWindow::chooseWorkspace);
-    open->setShortcut(QKeySequence::Open);
-    m_recentMenu = file->addMenu(tr("Open &Recent"));
-    file->addSeparator();
-    m_saveAction = file->addAction(standardIcon(QStyle::SP_DialogSaveButton), tr("&Save"),
-                                   m_infrastructure, &InfrastructureTab::save);
-    m_saveAction->setShortcut(QKeySequence::Save);
-    m_revertAction = file->addAction(standardIcon(QStyle::SP_BrowserReload), tr("Re&vert"),
-                                     m_infrastructure, &InfrastructureTab::revert);
-    file->addSeparator();
-    file->addAction(tr("Log In to &Registry…"), this,
-                    [this] { RegistryLoginDialog::openFor(this); });
-    QAction* quit = file->addAction(standardIcon(QStyle::SP_DialogCloseButton), tr("&Quit"), this,
-                                    &QWidget::close);
-    quit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));
-    quit->setMenuRole(QAction::QuitRole);
-
-    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
-    QAction* find = edit->addAction(standardIcon(QStyle::SP_FileDialogContentsView), tr("&Find…"),
-                                    m_infrastructure, &InfrastructureTab::showFind);
-    find->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_F));
-    QAction* replace =
-        edit->addAction(standardIcon(QStyle::SP_FileDialogDetailedView), tr("&Replace…"),
-                        m_infrastructure, &InfrastructureTab::showReplace);
-    replace->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_H));
-    QAction* next = edit->addAction(tr("Find &Next"), this,
-                                    [this] { m_infrastructure->findBar()->findNext(); });
-    next->setShortcut(QKeySequence::FindNext);
-    QAction* previous = edit->addAction(tr("Find Pre&vious"), this,
-                                        [this] { m_infrastructure->findBar()->findPrevious(); });
-    previous->setShortcut(QKeySequence::FindPrevious);
-
-    createTabActions();
-
-    QMenu* help = menuBar()->addMenu(tr("&Help"));
-    QAction* about = help->addAction(tr("&About Launchdeck"), this, &MainWindow::showAbout);
-    about->setMenuRole(QAction::AboutRole);
-
-    rebuildRecentMenu();
-}
-
-void MainWindow::createTabActions()
-{
-    // Window-wide shortcuts rather than QTabWidget's own keys: those reach the tab widget only
-    // when the focused child ignores them, and item views take Ctrl+Tab and Ctrl+PgDown to move
-    // their current cell, the editor Ctrl+Tab to indent.
-    QMenu* view = menuBar()->addMenu(tr("&View"));
-    for (int i = 0; i < m_tabs->count(); ++i) {
-        const QKeySequence key(Qt::ALT | Qt::Key(Qt::Key_1 + i));
-        QAction* action = view->addAction(QStringLiteral("&%1").arg(m_tabs->tabText(i)), this,
-                                          [this, i] { showTab(i); });
-        action->setShortcut(key);
-        m_tabs->setTabToolTip(
-            i, tr("%1 (%2)").arg(m_tabs->tabText(i), key.toString(QKeySequence::NativeText)));
-    }
-    view->addSeparator();
-    QAction* next = view->addAction(
-        tr("&Next Tab"), this, [this] { showTab((m_tabs->currentIndex() + 1) % m_tabs->count()); });
-    next->setShortcuts(QKeySequence::keyBindings(QKeySequence::NextChild)
-                       << QKeySequence(Qt::CTRL | Qt::Key_PageDown));
-    QAction* previous = view->addAction(tr("P&revious Tab"), this, [this] {
-        showTab((m_tabs->currentIndex() + m_tabs->count() - 1) % m_tabs->count());
-    });
-    // X11 reports Shift+Tab as Backtab, which PreviousChild names; other systems send Tab.
-    previous->setShortcuts(QKeySequence::keyBindings(QKeySequence::PreviousChild)
-                           << QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Tab)
-                           << QKeySequence(Qt::CTRL | Qt::Key_PageUp));
-}
-
-void MainWindow::showTab(int index)
-{
-    QWidget* page = m_tabs->widget(index);
-    // Read before the switch: QTabWidget moves the focus into the page it shows.
-    QWidget* target = page->focusWidget();
-    m_tabs->setCurrentIndex(index);
-    if (!target || !page->isAncestorOf(target) || !target->isVisible() || !target->isEnabled())
-        target = firstControl(page);
-    if (target)
-        target->setFocus(Qt::ShortcutFocusReason);
-}
-
-QWidget* MainWindow::firstControl(QWidget* page) const
-{
-    QWidget* preferred = nullptr;
-    if (page == m_deployments)
-        preferred = m_deployments->matrixView();
-    else if (page == m_pipelines)
-        preferred = m_pipelines->pipelineList();
-    else if (page == m_metrics)
-        preferred = m_metrics->picker()->view();
-    else if (page == m_infrastructure)
-        preferred = m_infrastructure->editor()->isVisible()
-                        ? static_cast<QWidget*>(m_infrastructure->editor())
-                        : m_infrastructure->fileTree();
-    if (preferred && preferred->isVisible() && preferred->isEnabled())
-        return preferred;
-    // Otherwise the first control Tab would reach.
-    for (QWidget* widget = page->nextInFocusChain(); widget != page;
-         widget = widget->nextInFocusChain()) {
-        if ((widget->focusPolicy() & Qt::TabFocus) && widget->isVisible() && widget->isEnabled() &&
-            page->isAncestorOf(widget))
-            return widget;
-    }
-    return nullptr;
 }
 
 void MainWindow::createStatusBar()
@@ -277,7 +244,7 @@ void MainWindow::createStatusBar()
 
 void MainWindow::showAlerts()
 {
-    showTab(m_tabs->indexOf(m_metrics));
+    showTab(m_tabs->indexOf(metricsTab()));
     m_metrics->showView(m_alertsView);
 }
 
@@ -288,8 +255,8 @@ void MainWindow::chooseWorkspace()
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setFileMode(QFileDialog::Directory);
     dialog->setOption(QFileDialog::ShowDirsOnly);
-    if (!m_infrastructure->workspaceRoot().isEmpty())
-        dialog->setDirectory(QFileInfo(m_infrastructure->workspaceRoot()).absolutePath());
+    if (!infrastructureTab()->workspaceRoot().isEmpty())
+        dialog->setDirectory(QFileInfo(infrastructureTab()->workspaceRoot()).absolutePath());
     connect(dialog, &QFileDialog::fileSelected, this, &MainWindow::openWorkspace);
     dialog->open();
 }
@@ -297,7 +264,7 @@ void MainWindow::chooseWorkspace()
 void MainWindow::openWorkspace(const QString& root)
 {
     const QString absolute = QFileInfo(root).absoluteFilePath();
-    m_infrastructure->confirmLeave([this, absolute] { switchWorkspace(absolute); });
+    infrastructureTab()->confirmLeave([this, absolute] { switchWorkspace(absolute); });
 }
 
 void MainWindow::switchWorkspace(const QString& root)
@@ -328,9 +295,11 @@ void MainWindow::replaceSession(const QString& root, bool cancelOld)
     m_session = new WorkspaceSession(options);
     // The tabs move first: the previous session's connections are let go of before it goes.
     m_deployments->setSession(m_session);
-    m_pipelines->setSession(m_session);
-    m_infrastructure->setSession(m_session);
-    m_metrics->setSession(m_session);
+    if (m_pipelines)
+        m_pipelines->setSession(m_session);
+    infrastructureTab()->setSession(m_session);
+    if (m_metrics)
+        m_metrics->setSession(m_session);
     m_alertsView->setSession(m_session);
     m_desktopNotifier->setSession(m_session);
     m_dockerStatus->setHosts({});
@@ -450,11 +419,14 @@ bool MainWindow::event(QEvent* event)
     const bool handled = QMainWindow::event(event);
     if (event->type() == QEvent::Paint && !m_painted) {
         m_painted = true;
-        if (!m_pendingWorkspace.isEmpty()) {
-            // Queued: the first frame is finished and shown before the work starts.
-            QTimer::singleShot(0, this,
-                               [this] { openWorkspace(std::exchange(m_pendingWorkspace, {})); });
-        }
+        // Queued: the first frame is finished and shown before the work starts.
+        QTimer::singleShot(0, this, [this] {
+            ensureInfrastructure();
+            ensurePipelines();
+            ensureMetrics();
+            if (!m_pendingWorkspace.isEmpty())
+                openWorkspace(std::exchange(m_pendingWorkspace, {}));
+        });
     }
     return handled;
 }
@@ -500,15 +472,15 @@ void MainWindow::rebuildRecentMenu()
 
 void MainWindow::updateTitle()
 {
-    const QString file = m_infrastructure->currentFile();
-    const QString workspace = m_infrastructure->workspaceName();
+    const QString file = m_infrastructure ? m_infrastructure->currentFile() : QString();
+    const QString workspace = m_infrastructure ? m_infrastructure->workspaceName() : QString();
     QString title;
     if (!file.isEmpty())
         title = QFileInfo(file).fileName() + QStringLiteral("[*] — ");
     if (!workspace.isEmpty())
         title += workspace + QStringLiteral(" — ");
     setWindowTitle(title + QStringLiteral("Launchdeck"));
-    setWindowModified(m_infrastructure->isModified());
+    setWindowModified(m_infrastructure && m_infrastructure->isModified());
     m_saveAction->setEnabled(!file.isEmpty());
     m_revertAction->setEnabled(!file.isEmpty());
     updateCursor();
@@ -516,9 +488,10 @@ void MainWindow::updateTitle()
 
 void MainWindow::updateCounts()
 {
-    const DiagnosticsModel* model = m_infrastructure->diagnostics();
-    m_countsLabel->setText(
-        tr("Errors: %1  Warnings: %2").arg(model->errorCount()).arg(model->warningCount()));
+    const DiagnosticsModel* model = m_infrastructure ? m_infrastructure->diagnostics() : nullptr;
+    m_countsLabel->setText(tr("Errors: %1  Warnings: %2")
+                               .arg(model ? model->errorCount() : 0)
+                               .arg(model ? model->warningCount() : 0));
 }
 
 void MainWindow::updateLevel(const QString& environment, ValidationLevel level)
@@ -531,7 +504,7 @@ void MainWindow::updateLevel(const QString& environment, ValidationLevel level)
 
 void MainWindow::updateCursor()
 {
-    if (m_infrastructure->currentFile().isEmpty()) {
+    if (!m_infrastructure || m_infrastructure->currentFile().isEmpty()) {
         m_cursorLabel->clear();
         return;
     }
@@ -552,7 +525,8 @@ void MainWindow::saveSettings() const
     QSettings settings;
     settings.setValue(kGeometryKey, saveGeometry());
     settings.setValue(kStateKey, saveState());
-    settings.setValue(kInfrastructureLayoutKey, m_infrastructure->saveLayout());
+    if (m_infrastructure) // else the layout restored last is still the one to keep
+        settings.setValue(kInfrastructureLayoutKey, m_infrastructure->saveLayout());
     settings.setValue(kTabKey, m_tabs->currentIndex());
 }
 
@@ -566,7 +540,6 @@ void MainWindow::restoreSettings()
         move(available.center() - rect().center());
     }
     restoreState(settings.value(kStateKey).toByteArray());
-    m_infrastructure->restoreLayout(settings.value(kInfrastructureLayoutKey).toByteArray());
     // The tab used last; the deployments on the first run.
     const int tab = settings.value(kTabKey, m_tabs->indexOf(m_deployments)).toInt();
     m_tabs->setCurrentIndex(tab >= 0 && tab < m_tabs->count() ? tab
@@ -575,7 +548,7 @@ void MainWindow::restoreSettings()
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
-    if (!m_closeConfirmed && m_infrastructure->isModified()) {
+    if (!m_closeConfirmed && m_infrastructure && m_infrastructure->isModified()) {
         event->ignore();
         m_infrastructure->confirmLeave([this] {
             m_closeConfirmed = true;

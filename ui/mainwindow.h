@@ -54,9 +54,11 @@ public:
     void openWorkspaceWhenShown(const QString& root);
     QStringList recentWorkspaces() const;
     DeploymentsTab* deploymentsTab() const { return m_deployments; }
-    InfrastructureTab* infrastructureTab() const { return m_infrastructure; }
-    PipelinesTab* pipelinesTab() const { return m_pipelines; }
-    MetricsTab* metricsTab() const { return m_metrics; }
+    // The tabs not shown at launch are built once the window has first painted; these build
+    // theirs here if it was not yet.
+    InfrastructureTab* infrastructureTab();
+    PipelinesTab* pipelinesTab();
+    MetricsTab* metricsTab();
     AlertsView* alertsView() const { return m_alertsView; }
     // Live Metrics with its Alerts view in front.
     void showAlerts();
@@ -69,6 +71,13 @@ protected:
     bool event(QEvent* event) override;
 
 private:
+    // Builds the tab at `index` if a stand-in holds its place.
+    void ensureTab(int index);
+    void ensureInfrastructure();
+    void ensurePipelines();
+    void ensureMetrics();
+    // Puts `page` where `standIn` was, with its text and tooltip, current if it was; deletes it.
+    void replaceStandIn(QWidget*& standIn, QWidget* page);
     void createActions();
     void createTabActions();
     // Shows the tab and puts the keyboard there: where it was left, else the tab's main control.
@@ -102,10 +111,13 @@ private:
     QList<QPointer<WorkspaceSession>> m_retired;
     QTabWidget* m_tabs;
     DeploymentsTab* m_deployments;
-    InfrastructureTab* m_infrastructure;
-    PipelinesTab* m_pipelines;
+    InfrastructureTab* m_infrastructure = nullptr; // these three built by ensureTab()
+    QWidget* m_infrastructurePage;                 // their tabs' stand-ins until then
+    QWidget* m_pipelinesPage;
+    QWidget* m_metricsPage;
+    PipelinesTab* m_pipelines = nullptr;
     MetricsStore* m_metricsStore;
-    MetricsTab* m_metrics;
+    MetricsTab* m_metrics = nullptr;
     AlertsView* m_alertsView;
     DesktopNotifier* m_desktopNotifier;
     QLabel* m_alertsLabel; // "2 alerts firing", hidden while none is

@@ -2,6 +2,8 @@
 // update; the remembered choice lives in QSettings.
 #include "metricspicker.h"
 
+#include "standardicon.h"
+
 #include <QHeaderView>
 #include <QLineEdit>
 #include <QSettings>
@@ -30,7 +32,7 @@ MetricsPicker::MetricsPicker(MetricsStore* store, QWidget* parent)
     , m_proxy(new QSortFilterProxyModel(this))
 {
     m_filter->setPlaceholderText(tr("Filter containers"));
-    m_filter->setClearButtonEnabled(true);
+    enableClearButtonWhenShown(m_filter);
     m_proxy->setSourceModel(m_model);
     m_proxy->setRecursiveFilteringEnabled(true);
     m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
