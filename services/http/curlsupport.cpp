@@ -102,6 +102,8 @@ QString curlErrorKind(CURLcode code, const char* errorBuffer, std::chrono::milli
         return QStringLiteral("the answer is not valid HTTP");
     case CURLE_GOT_NOTHING:
         return QStringLiteral("the server closed the connection without answering");
+    case CURLE_PARTIAL_FILE:
+        return QStringLiteral("the server closed the connection mid-answer");
     case CURLE_RECV_ERROR:
     case CURLE_SEND_ERROR:
         return QStringLiteral("connection broken");

@@ -1,9 +1,11 @@
-// The load test engine: one thread, one libcurl multi handle, one reused easy handle per user.
+// The load test's loop: the ramp of virtual users, their requests through one of two engines,
+// and the figures measured on the way.
 #include "http/loadtest.h"
 
+#include "http/curlloadtransport.h"
 #include "http/curlsupport.h"
+#include "http/keepalivetransport.h"
 #include "http/latencyhistogram.h"
-#include "http/multisocketdriver.h"
 
 #include <QLoggingCategory>
 
@@ -30,10 +32,11 @@ constexpr int kMaxErrorKinds = 16;
 
 struct VirtualUser
 {
-    detail::EasyHandle handle;
-    char errorBuffer[CURL_ERROR_SIZE];
     bool inFlight = false;
-    bool retiring = false; // finishes its request, then rests
+    bool retiring = false;       // finishes its request, then rests
+    bool waiting = false;        // with a rate: until `scheduled`
+    Clock::time_point scheduled; // with a rate: when its request is due
+    Clock::duration lag{0};      // how late its request started after it was due
 };
 
 class LoadRunner final
@@ -44,59 +47,35 @@ public:
         : m_spec(spec)
         , m_cancel(cancel)
         , m_progress(progress)
-    {
-        m_request.url = spec.url.toUtf8();
-        m_request.method = spec.method.toUtf8();
-        m_request.body = &m_spec.body;
-        m_request.timeout = spec.requestTimeout;
-        // Parsed once for all requests, with the flags libcurl uses for CURLOPT_URL. A URL that
-        // does not parse is left to each request, which then fails with libcurl's reason.
-        m_url.reset(curl_url());
-        char* scheme = nullptr;
-        if (m_url &&
-            curl_url_set(m_url.get(), CURLUPART_URL, m_request.url.constData(),
-                         CURLU_GUESS_SCHEME | CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK &&
-            curl_url_get(m_url.get(), CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK) {
-            m_proxy = detail::proxyFromEnvironment(QByteArray(scheme));
-        } else {
-            m_url.reset();
-        }
-        curl_free(scheme);
-    }
-
-    ~LoadRunner()
-    {
-        // Handles must leave the multi handle before either is cleaned up.
-        for (const auto& user : m_users) {
-            if (user->inFlight)
-                curl_multi_remove_handle(m_driver.multi(), user->handle.get());
-        }
-        m_users.clear();
-    }
+    {}
 
     LoadTestResult run();
 
 private:
     QString what() const { return m_spec.method.toUpper() + u' ' + m_spec.url; }
     bool cancelled() const { return m_cancel && m_cancel->load(std::memory_order_relaxed); }
-    bool startRequest(VirtualUser* user);
-    bool adjustUsers(int target);
-    bool collectFinished(bool draining);
-    void record(VirtualUser* user, CURLcode code);
+    bool paced() const { return m_spec.rate && *m_spec.rate > 0; }
+    void chooseTransport();
+    Clock::duration interval() const;
+    bool startRequest(int user, Clock::time_point now);
+    bool adjustUsers(int target, Clock::time_point now);
+    bool startDueUsers(Clock::time_point now, Clock::time_point* nextDue);
+    void restWaitingUsers();
+    bool collectFinished(milliseconds maxWait, bool draining);
+    void record(const detail::RequestOutcome& outcome, Clock::duration lag);
     void countError(const QString& kind);
     void reportProgress(Clock::time_point now, milliseconds elapsed, int target);
 
     const LoadTestSpec& m_spec;
     const std::atomic_bool* m_cancel;
     const LoadTestProgressCallback& m_progress;
-    detail::RequestOptions m_request;
-    detail::UrlHandle m_url;
-    detail::ProxyChoice m_proxy; // when m_url is set
-    detail::MultiSocketDriver m_driver;
-    std::vector<std::unique_ptr<VirtualUser>> m_users;
-    std::vector<VirtualUser*> m_resting;
+    std::unique_ptr<detail::LoadTransport> m_transport;
+    std::vector<VirtualUser> m_users; // indexed by the number the transport knows them by
+    std::vector<int> m_resting;
+    std::vector<detail::RequestOutcome> m_finished;
     int m_active = 0;   // in flight and not retiring: what the ramp counts
     int m_inFlight = 0; // retiring ones included
+    int m_target = 0;   // what the ramp asks for now
     LatencyHistogram m_latencies;
     LoadTestResult m_result;
     QString m_firstFailure;
@@ -104,112 +83,162 @@ private:
     qint64 m_requestsAtLastReport = 0;
 };
 
-bool LoadRunner::startRequest(VirtualUser* user)
+void LoadRunner::chooseTransport()
 {
-    if (curl_multi_add_handle(m_driver.multi(), user->handle.get()) != CURLM_OK)
+    const QByteArray url = m_spec.url.toUtf8();
+    const QByteArray method = m_spec.method.toUtf8();
+    if (m_spec.allowBuiltinEngine) {
+        if (auto target = detail::plainHttpTarget(url, m_spec.requestTimeout, m_cancel)) {
+            m_transport = std::make_unique<detail::KeepAliveTransport>(
+                std::move(*target), method, m_spec.body, m_spec.requestTimeout);
+            m_result.engine = LoadEngine::Builtin;
+            return;
+        }
+    }
+    detail::RequestOptions options;
+    options.url = url;
+    options.method = method;
+    options.body = &m_spec.body;
+    options.timeout = m_spec.requestTimeout;
+    m_transport = std::make_unique<detail::CurlLoadTransport>(options);
+    m_result.engine = LoadEngine::Curl;
+}
+
+Clock::duration LoadRunner::interval() const
+{
+    // The users share the rate: each sends once per `users / rate` seconds.
+    const double seconds = double(std::max(1, m_target)) / *m_spec.rate;
+    return duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+}
+
+bool LoadRunner::startRequest(int user, Clock::time_point now)
+{
+    VirtualUser& state = m_users[std::size_t(user)];
+    // With a rate, latency counts from when the request was due: a server that stalls the
+    // users shows in the percentiles rather than in fewer, faster requests.
+    state.lag = paced() ? std::max(Clock::duration::zero(), now - state.scheduled)
+                        : Clock::duration::zero();
+    if (!m_transport->start(user))
         return false;
-    user->inFlight = true;
-    user->retiring = false;
+    state.inFlight = true;
+    state.retiring = false;
+    state.waiting = false;
     ++m_inFlight;
-    ++m_active;
     m_result.peakUsers = std::max(m_result.peakUsers, m_inFlight);
     return true;
 }
 
-bool LoadRunner::adjustUsers(int target)
+bool LoadRunner::adjustUsers(int target, Clock::time_point now)
 {
+    m_target = target;
     // Retiring users still hold a connection: bringing one back is cheaper than a new one.
     for (auto it = m_users.begin(); m_active < target && it != m_users.end(); ++it) {
-        if ((*it)->inFlight && (*it)->retiring) {
-            (*it)->retiring = false;
+        if (it->inFlight && it->retiring) {
+            it->retiring = false;
             ++m_active;
         }
     }
     while (m_active < target) {
-        VirtualUser* user = nullptr;
+        int user = 0;
         if (!m_resting.empty()) {
             user = m_resting.back();
             m_resting.pop_back();
         } else {
-            auto fresh = std::make_unique<VirtualUser>();
-            fresh->handle.reset(curl_easy_init());
-            if (!fresh->handle)
-                return false;
-            detail::configureRequest(fresh->handle.get(), m_request, fresh->errorBuffer);
-            m_driver.attach(fresh->handle.get());
-            // Spares libcurl parsing the URL and reading the proxy variables for every request.
-            if (m_url) {
-                curl_easy_setopt(fresh->handle.get(), CURLOPT_CURLU, m_url.get());
-                detail::pinProxy(fresh->handle.get(), m_proxy);
-            }
-            curl_easy_setopt(fresh->handle.get(), CURLOPT_PRIVATE, fresh.get());
-            user = fresh.get();
-            m_users.push_back(std::move(fresh));
+            user = int(m_users.size());
+            m_users.emplace_back();
         }
-        if (!startRequest(user))
+        m_users[std::size_t(user)].scheduled = now;
+        ++m_active;
+        if (!startRequest(user, now))
             return false;
     }
-    for (auto it = m_users.rbegin(); m_active > target && it != m_users.rend(); ++it) {
-        if ((*it)->inFlight && !(*it)->retiring) {
-            (*it)->retiring = true;
+    for (int user = int(m_users.size()) - 1; m_active > target && user >= 0; --user) {
+        VirtualUser& state = m_users[std::size_t(user)];
+        if (state.inFlight && !state.retiring) {
+            state.retiring = true;
             --m_active;
+        } else if (state.waiting) {
+            state.waiting = false;
+            --m_active;
+            m_resting.push_back(user);
         }
     }
     return true;
 }
 
-bool LoadRunner::collectFinished(bool draining)
+bool LoadRunner::startDueUsers(Clock::time_point now, Clock::time_point* nextDue)
 {
-    int queued = 0;
-    while (CURLMsg* message = curl_multi_info_read(m_driver.multi(), &queued)) {
-        if (message->msg != CURLMSG_DONE)
+    *nextDue = Clock::time_point::max();
+    for (std::size_t user = 0; user < m_users.size(); ++user) {
+        if (!m_users[user].waiting)
             continue;
-        CURL* easy = message->easy_handle;
-        const CURLcode code = message->data.result; // the message dies with the removal below
-        VirtualUser* user = nullptr;
-        curl_easy_getinfo(easy, CURLINFO_PRIVATE, &user);
-        curl_multi_remove_handle(m_driver.multi(), easy);
-        user->inFlight = false;
-        --m_inFlight;
-        record(user, code);
-        if (user->retiring || draining) {
-            if (!user->retiring)
-                --m_active;
-            user->retiring = false;
-            m_resting.push_back(user);
-            continue;
-        }
-        // The easy handle goes back in at once; the multi handle's connection cache keeps the
-        // connection alive, so the next request does not connect again.
-        --m_active;
-        if (!startRequest(user))
+        if (m_users[user].scheduled > now)
+            *nextDue = std::min(*nextDue, m_users[user].scheduled);
+        else if (!startRequest(int(user), now))
             return false;
     }
     return true;
 }
 
-void LoadRunner::record(VirtualUser* user, CURLcode code)
+void LoadRunner::restWaitingUsers()
 {
-    CURL* easy = user->handle.get();
-    curl_off_t totalMicroseconds = 0;
-    curl_easy_getinfo(easy, CURLINFO_TOTAL_TIME_T, &totalMicroseconds);
-    m_latencies.record(std::chrono::microseconds(totalMicroseconds));
+    for (std::size_t user = 0; user < m_users.size(); ++user) {
+        if (m_users[user].waiting) {
+            m_users[user].waiting = false;
+            --m_active;
+            m_resting.push_back(int(user));
+        }
+    }
+}
+
+bool LoadRunner::collectFinished(milliseconds maxWait, bool draining)
+{
+    m_finished.clear();
+    m_transport->poll(maxWait, m_finished);
+    const auto now = Clock::now();
+    for (const detail::RequestOutcome& outcome : m_finished) {
+        VirtualUser& user = m_users[std::size_t(outcome.user)];
+        user.inFlight = false;
+        --m_inFlight;
+        record(outcome, user.lag);
+        if (user.retiring || draining) {
+            if (!user.retiring)
+                --m_active;
+            user.retiring = false;
+            m_resting.push_back(outcome.user);
+            continue;
+        }
+        // The user goes again at once, or when its next request is due, on the connection its
+        // last request kept alive.
+        if (paced()) {
+            user.scheduled += interval();
+            if (user.scheduled > now) {
+                user.waiting = true;
+                continue;
+            }
+        }
+        if (!startRequest(outcome.user, now))
+            return false;
+    }
+    return true;
+}
+
+void LoadRunner::record(const detail::RequestOutcome& outcome, Clock::duration lag)
+{
+    m_latencies.record(outcome.latency + duration_cast<std::chrono::microseconds>(lag));
     ++m_result.requests;
 
-    if (code != CURLE_OK) {
+    if (outcome.code != CURLE_OK) {
         ++m_result.failures;
-        countError(detail::curlErrorKind(code, user->errorBuffer, m_spec.requestTimeout));
+        countError(detail::curlErrorKind(outcome.code, outcome.detail, m_spec.requestTimeout));
         if (m_firstFailure.isEmpty())
             m_firstFailure =
-                detail::describeCurlError(code, user->errorBuffer, m_spec.requestTimeout);
+                detail::describeCurlError(outcome.code, outcome.detail, m_spec.requestTimeout);
         return;
     }
-    long status = 0;
-    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
-    curl_off_t bytes = 0;
-    curl_easy_getinfo(easy, CURLINFO_SIZE_DOWNLOAD_T, &bytes);
-    m_result.bytesReceived += bytes;
-    ++m_result.statusCounts[int(status)];
+    const int status = outcome.status;
+    m_result.bytesReceived += outcome.bodyBytes;
+    ++m_result.statusCounts[status];
     const bool failed = m_spec.expectStatus ? status != *m_spec.expectStatus : status >= 400;
     if (failed) {
         ++m_result.failures;
@@ -258,8 +287,16 @@ LoadTestResult LoadRunner::run()
         m_result.error = what() + u": the load test has no duration";
         return m_result;
     }
-    if (!m_driver.isValid()) {
-        m_result.error = what() + u": cannot set up libcurl's multi handle and epoll";
+    chooseTransport();
+    if (cancelled()) {
+        m_result.cancelled = true;
+        m_result.error = what() + u": cancelled before the first request";
+        return m_result;
+    }
+    if (!m_transport->isValid()) {
+        m_result.error = what() + (m_result.engine == LoadEngine::Curl
+                                       ? u": cannot set up libcurl's multi handle and epoll"
+                                       : u": cannot set up epoll");
         return m_result;
     }
 
@@ -281,18 +318,24 @@ LoadTestResult LoadRunner::run()
             draining = true;
             drainUntil = now + m_spec.gracefulStop;
             target = 0;
+            restWaitingUsers();
         }
         if (draining && (m_inFlight == 0 || now >= drainUntil))
             break;
         if (!draining) {
             target = plannedUsers(m_spec, elapsed);
-            healthy = adjustUsers(target);
+            healthy = adjustUsers(target, now);
         }
         auto wait = std::min<Clock::duration>(kMaxPoll, nextReport - now);
         if (!draining)
             wait = std::min<Clock::duration>(wait, started + total - now);
-        m_driver.runOnce(std::max(0ms, duration_cast<milliseconds>(wait)));
-        healthy = healthy && collectFinished(draining);
+        if (paced() && !draining) {
+            Clock::time_point nextDue;
+            healthy = healthy && startDueUsers(now, &nextDue);
+            wait = std::min<Clock::duration>(wait, nextDue - now);
+        }
+        healthy =
+            healthy && collectFinished(std::max(0ms, duration_cast<milliseconds>(wait)), draining);
         // Reported as of the loop's start, the moment `target` was computed for.
         if (now >= nextReport) {
             reportProgress(now, elapsed, target);
@@ -301,7 +344,9 @@ LoadTestResult LoadRunner::run()
     }
     m_result.elapsed = duration_cast<milliseconds>(Clock::now() - started);
     if (!healthy)
-        m_result.error = what() + u": libcurl could not start a request";
+        m_result.error =
+            what() + (m_result.engine == LoadEngine::Curl ? u": libcurl could not start a request"
+                                                          : u": could not start a request");
 
     const double seconds = std::chrono::duration<double>(m_result.elapsed).count();
     m_result.requestsPerSecond = seconds > 0 ? double(m_result.requests) / seconds : 0.0;

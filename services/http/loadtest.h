@@ -22,6 +22,12 @@ struct LoadStage
     int target = 0;
 };
 
+// Which engine sends a load test's requests.
+enum class LoadEngine {
+    Builtin, // keep-alive HTTP/1.1 on non-blocking sockets, for plain-HTTP URLs without a proxy
+    Curl,    // libcurl: every URL, HTTPS, proxies and HTTP/2 included
+};
+
 struct LoadThresholds
 {
     std::optional<std::chrono::milliseconds> p95; // passes when p95 <= this
@@ -47,6 +53,13 @@ struct LoadTestSpec
     // Requests still running when the time is up may finish for this long; later ones are
     // abandoned and not counted.
     std::chrono::milliseconds gracefulStop{5000};
+    // Requests per second over all users (an open model): the users share it, each sending on a
+    // fixed schedule, and a request's latency counts from when it was due rather than from when
+    // a late user got round to it, so a server that stalls shows in the percentiles instead of
+    // in fewer, faster requests. None: each user sends again as soon as its answer arrives.
+    std::optional<double> rate;
+    // Off: libcurl sends every request, even where the built-in engine could.
+    bool allowBuiltinEngine = true;
 };
 
 struct LoadTestProgress
@@ -81,6 +94,7 @@ struct LoadTestResult
     QMap<int, qint64> statusCounts;    // HTTP status -> responses
     QMap<QString, qint64> errorCounts; // transport error -> requests (at most 16 kinds)
     QList<ThresholdOutcome> thresholdOutcomes;
+    LoadEngine engine = LoadEngine::Curl; // the one that ran
     bool cancelled = false;
     bool passed = false;
     QString error; // why it could not run or cannot pass, naming the URL; empty otherwise
@@ -89,8 +103,10 @@ struct LoadTestResult
 using LoadTestProgressCallback = std::function<void(const LoadTestProgress&)>;
 
 // Blocks for the test's duration (plus at most `gracefulStop`) on the calling thread, with one
-// libcurl multi handle and one reused, keep-alive easy handle per user. `cancel` is noticed
-// within about 20 ms. `progress` is called on the calling thread about every 250 ms.
+// keep-alive connection per user: the built-in engine's for a plain-HTTP URL, else libcurl's
+// multi handle with one reused easy handle per user. `cancel` is noticed within about 20 ms
+// (while the URL's name resolves, too). `progress` is called on the calling thread about every
+// 250 ms.
 LoadTestResult runLoadTest(const LoadTestSpec& spec, const std::atomic_bool* cancel = nullptr,
                            const LoadTestProgressCallback& progress = {});
 

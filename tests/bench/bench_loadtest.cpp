@@ -1,30 +1,23 @@
 // Benchmark: requests/s of Launchdeck's load test against wrk's, on the same local nginx with the
-// same connections and duration. Prints the figures and the ratio (goal >= 0.7). A round counts
-// only when both clients ran and neither saw a failed request; the others are counted and shown.
+// same connections and duration. Prints the figures and the ratio (goal >= 0.9), the latency
+// percentiles beside wrk's --latency, and those of a last run paced below the server's capacity,
+// timed from each request's due time. A round counts only when both clients ran and neither saw
+// a failed request; the others are counted and shown.
 #include "benchruns.h"
 #include "http/loadtest.h"
 
-#include "fakes/localhttpserver.h"
+#include "fakes/localnginx.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
-#include <QDeadlineTimer>
-#include <QDir>
-#include <QFile>
-#include <QHostAddress>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QStandardPaths>
-#include <QTcpSocket>
-#include <QTemporaryDir>
 #include <QTextStream>
 
 #include <algorithm>
 #include <cstdio>
-#include <memory>
-#include <signal.h>
 #include <sys/resource.h>
-#include <unistd.h>
 #include <vector>
 
 using namespace launchdeck;
@@ -38,123 +31,34 @@ QTextStream& out()
     return stream;
 }
 
-QString findTool(const QString& name)
-{
-    QString path = QStandardPaths::findExecutable(name);
-    if (path.isEmpty())
-        path = QStandardPaths::findExecutable(
-            name, {QStringLiteral("/usr/sbin"), QStringLiteral("/sbin")});
-    return path;
-}
-
-// nginx with one worker on a loopback port, serving a small static file with keep-alive: the
-// server is the same for both clients, and with one worker each side gets one of two cores.
-class Nginx final
-{
-public:
-    ~Nginx()
-    {
-        if (m_process && m_process->state() == QProcess::Running) {
-            ::kill(-pid_t(m_process->processId()), SIGKILL);
-            m_process->waitForFinished(5000);
-        }
-    }
-
-    bool start(int workers, QString* error)
-    {
-        const QString nginx = findTool(QStringLiteral("nginx"));
-        if (nginx.isEmpty()) {
-            *error = QStringLiteral("nginx not found: install Debian's nginx package");
-            return false;
-        }
-        const QString prefix = m_dir.path();
-        QDir(prefix).mkpath(QStringLiteral("www"));
-        QDir(prefix).mkpath(QStringLiteral("temp"));
-        QFile page(prefix + u"/www/index.html");
-        if (!page.open(QIODevice::WriteOnly) || page.write(QByteArray(612, 'x')) != 612) {
-            *error = u"cannot write under " + prefix;
-            return false;
-        }
-        page.close();
-        for (int attempt = 0; attempt < 5; ++attempt) {
-            m_port = test::pickFreeLoopbackPort();
-            if (launch(nginx, workers, error))
-                return true;
-        }
-        return false;
-    }
-
-    QString url() const { return u"http://127.0.0.1:" + QString::number(m_port) + u"/index.html"; }
-
-private:
-    bool launch(const QString& nginx, int workers, QString* error)
-    {
-        const QString prefix = m_dir.path();
-        const QString temp = prefix + u"/temp";
-        QString config;
-        QTextStream conf(&config);
-        conf << "daemon off;\nmaster_process on;\nworker_processes " << workers << ";\n"
-             << "pid " << prefix << "/nginx.pid;\nerror_log stderr warn;\n";
-        if (::geteuid() == 0)
-            conf << "user root;\n"; // the temporary folder is readable by its owner only
-        conf << "events { worker_connections 4096; }\n"
-             << "http {\n  access_log off;\n  keepalive_requests 10000000;\n"
-             << "  open_file_cache max=16;\n"
-             << "  client_body_temp_path " << temp << ";\n  proxy_temp_path " << temp << ";\n"
-             << "  fastcgi_temp_path " << temp << ";\n  uwsgi_temp_path " << temp << ";\n"
-             << "  scgi_temp_path " << temp << ";\n"
-             << "  server {\n    listen 127.0.0.1:" << m_port << ";\n    root " << prefix
-             << "/www;\n  }\n}\n";
-        conf.flush();
-        QFile file(prefix + u"/nginx.conf");
-        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
-            file.write(config.toUtf8()) < 0) {
-            *error = u"cannot write " + file.fileName();
-            return false;
-        }
-        file.close();
-
-        m_process = std::make_unique<QProcess>();
-        m_process->setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        m_process->setChildProcessModifier([] { ::setsid(); });
-        m_process->start(nginx,
-                         {QStringLiteral("-e"), QStringLiteral("stderr"), QStringLiteral("-p"),
-                          prefix, QStringLiteral("-c"), file.fileName()});
-        if (!m_process->waitForStarted(5000)) {
-            *error = u"cannot start nginx: " + m_process->errorString();
-            return false;
-        }
-        const QDeadlineTimer deadline(5000);
-        while (!deadline.hasExpired() && m_process->state() == QProcess::Running) {
-            QTcpSocket probe;
-            probe.connectToHost(QHostAddress::LocalHost, m_port);
-            if (probe.waitForConnected(200))
-                return true;
-            m_process->waitForFinished(50);
-        }
-        *error = u"nginx did not start on port " + QString::number(m_port);
-        return false;
-    }
-
-    QTemporaryDir m_dir;
-    std::unique_ptr<QProcess> m_process;
-    quint16 m_port = 0;
-};
-
 struct WrkRun
 {
     double requestsPerSecond = 0.0; // wrk's own report, "Requests/sec:  12345.67"
     double requests = 0.0;
     qint64 failures = 0; // socket errors and responses other than 2xx or 3xx
-    QString error;       // wrk did not run or its report was not understood
+    double p50Ms = 0.0, p90Ms = 0.0, p99Ms = 0.0; // its --latency distribution
+    QString error; // wrk did not run or its report was not understood
 };
+
+// One line of wrk's latency distribution, "     90%  512.00us", in milliseconds; 0 if absent.
+double wrkPercentileMs(const QString& output, int percentile)
+{
+    const QRegularExpression line(
+        QStringLiteral(R"(\n\s*%1%\s+([0-9.]+)(us|ms|s)\b)").arg(percentile));
+    const QRegularExpressionMatch match = line.match(output);
+    if (!match.hasMatch())
+        return 0.0;
+    const double value = match.captured(1).toDouble();
+    const QString unit = match.captured(2);
+    return unit == u"us" ? value / 1000.0 : unit == u"ms" ? value : value * 1000.0;
+}
 
 WrkRun runWrk(const QString& wrk, const QString& url, int connections, int threads, int seconds)
 {
     QProcess process;
     process.setProcessChannelMode(QProcess::MergedChannels);
     process.start(wrk, {u"-t" + QString::number(threads), u"-c" + QString::number(connections),
-                        u"-d" + QString::number(seconds) + u's', url});
+                        u"-d" + QString::number(seconds) + u's', QStringLiteral("--latency"), url});
     WrkRun run;
     if (!process.waitForFinished((seconds + 30) * 1000)) {
         process.kill();
@@ -184,6 +88,9 @@ WrkRun runWrk(const QString& wrk, const QString& url, int connections, int threa
     }
     if (const QRegularExpressionMatch bad = non2xx.match(output); bad.hasMatch())
         run.failures += bad.captured(1).toLongLong();
+    run.p50Ms = wrkPercentileMs(output, 50);
+    run.p90Ms = wrkPercentileMs(output, 90);
+    run.p99Ms = wrkPercentileMs(output, 99);
     return run;
 }
 
@@ -196,6 +103,13 @@ double cpuSeconds(int who)
         return double(t.tv_sec) + double(t.tv_usec) / 1e6;
     };
     return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+// "p50 0.43 / p90 0.53 / p99 0.66 ms"
+QString percentiles(double p50, double p90, double p99)
+{
+    return u"p50 " + QString::number(p50, 'f', 2) + u" / p90 " + QString::number(p90, 'f', 2) +
+           u" / p99 " + QString::number(p99, 'f', 2) + u" ms";
 }
 
 } // namespace
@@ -222,37 +136,52 @@ int main(int argc, char** argv)
     const QCommandLineOption workersOption(QStringLiteral("nginx-workers"),
                                            QStringLiteral("nginx worker processes."),
                                            QStringLiteral("n"), QStringLiteral("1"));
-    parser.addOptions(
-        {connectionsOption, durationOption, roundsOption, threadsOption, workersOption});
+    const QCommandLineOption engineOption(
+        QStringLiteral("engine"),
+        QStringLiteral("Launchdeck's engine: builtin (chosen for plain HTTP) or curl."),
+        QStringLiteral("name"), QStringLiteral("builtin"));
+    const QCommandLineOption pacedOption(
+        QStringLiteral("paced-share"),
+        QStringLiteral("A last run paced at this share of wrk's median rate, its latency counted "
+                       "from each request's due time (0: none)."),
+        QStringLiteral("share"), QStringLiteral("0.5"));
+    parser.addOptions({connectionsOption, durationOption, roundsOption, threadsOption,
+                       workersOption, engineOption, pacedOption});
     parser.process(app);
     const int connections = std::max(1, parser.value(connectionsOption).toInt());
     const int seconds = std::max(1, parser.value(durationOption).toInt());
     const int rounds = std::max(1, parser.value(roundsOption).toInt());
     const int threads = std::clamp(parser.value(threadsOption).toInt(), 1, connections);
+    const int workers = std::max(1, parser.value(workersOption).toInt());
+    const bool curlOnly = parser.value(engineOption) == u"curl";
+    const double pacedShare = std::max(0.0, parser.value(pacedOption).toDouble());
 
-    const QString wrk = findTool(QStringLiteral("wrk"));
+    const QString wrk = QStandardPaths::findExecutable(QStringLiteral("wrk"));
     if (wrk.isEmpty()) {
         out() << "wrk not found: install Debian's wrk package" << Qt::endl;
         return 1;
     }
-    Nginx nginx;
+    test::LocalNginx nginx;
     QString error;
-    if (!nginx.start(std::max(1, parser.value(workersOption).toInt()), &error)) {
+    if (!nginx.start(workers, 10'000'000, &error)) {
         out() << error << Qt::endl;
         return 1;
     }
 
-    out() << "server: nginx, " << parser.value(workersOption) << " worker(s), " << nginx.url()
+    out() << "server: nginx, " << workers << " worker(s), " << nginx.url()
           << "\nclients: " << connections << " connections, " << seconds << " s per run, wrk -t"
-          << threads << ", Launchdeck one thread\n"
+          << threads << ", Launchdeck one thread (" << (curlOnly ? "libcurl" : "built-in engine")
+          << ")\n"
           << Qt::endl;
 
     http::LoadTestSpec spec;
     spec.url = nginx.url();
     spec.users = connections;
     spec.duration = std::chrono::seconds(seconds);
+    spec.allowBuiltinEngine = !curlOnly;
     bench::Runs wrkRates, ourRates, wrkCpu, ourCpu, roundRatios;
     http::LoadTestResult last;
+    WrkRun lastWrk;
     for (int round = 1; round <= rounds; ++round) {
         const double wrkCpuBefore = cpuSeconds(RUSAGE_CHILDREN);
         const WrkRun wrkRun = runWrk(wrk, nginx.url(), connections, threads, seconds);
@@ -260,6 +189,7 @@ int main(int argc, char** argv)
         const double ourCpuBefore = cpuSeconds(RUSAGE_SELF);
         last = http::runLoadTest(spec);
         const double ourCpuUsed = cpuSeconds(RUSAGE_SELF) - ourCpuBefore;
+        lastWrk = wrkRun;
         // Microseconds of client CPU per request: less noisy than rates on a shared machine.
         const double wrkMicros = wrkRun.requests > 0 ? wrkCpuUsed * 1e6 / wrkRun.requests : 0.0;
         const double ourMicros = last.requests > 0 ? ourCpuUsed * 1e6 / double(last.requests) : 0.0;
@@ -267,10 +197,11 @@ int main(int argc, char** argv)
         const double roundRatio = bench::ratio(last.requestsPerSecond, wrkRun.requestsPerSecond);
         out() << "round " << round << ": wrk " << QString::number(wrkRun.requestsPerSecond, 'f', 0)
               << " req/s (" << QString::number(wrkMicros, 'f', 1) << " µs CPU/req, "
-              << wrkRun.failures << " failures), launchdeck "
+              << wrkRun.failures << " failures, "
+              << percentiles(wrkRun.p50Ms, wrkRun.p90Ms, wrkRun.p99Ms) << "), launchdeck "
               << QString::number(last.requestsPerSecond, 'f', 0) << " req/s ("
               << QString::number(ourMicros, 'f', 1) << " µs CPU/req, " << last.failures
-              << " failures, p95 " << QString::number(last.p95Ms, 'f', 2) << " ms), ratio "
+              << " failures, " << percentiles(last.p50Ms, last.p90Ms, last.p99Ms) << "), ratio "
               << QString::number(roundRatio, 'f', 2) << Qt::endl;
         QString failure;
         if (!wrkRun.error.isEmpty())
@@ -281,6 +212,8 @@ int main(int argc, char** argv)
             failure = QStringLiteral("failed requests (wrk %1, launchdeck %2)")
                           .arg(wrkRun.failures)
                           .arg(last.failures);
+        else if ((last.engine == http::LoadEngine::Curl) != curlOnly)
+            failure = QStringLiteral("launchdeck ran the other engine");
         if (!failure.isEmpty()) {
             for (bench::Runs* runs : {&wrkRates, &ourRates, &wrkCpu, &ourCpu, &roundRatios})
                 runs->fail(failure);
@@ -305,8 +238,29 @@ int main(int argc, char** argv)
           << "wrk requests/s (median):        " << QString::number(wrkMedian, 'f', 0) << '\n'
           << "launchdeck requests/s (median): " << QString::number(ourMedian, 'f', 0) << '\n'
           << "ratio launchdeck/wrk:           " << QString::number(ratio, 'f', 2)
-          << " (goal >= 0.70)\n"
+          << " (goal >= 0.90)\n"
           << "ratio per round:                " << QString::number(roundRatios.min(), 'f', 2)
-          << " to " << QString::number(roundRatios.max(), 'f', 2) << Qt::endl;
+          << " to " << QString::number(roundRatios.max(), 'f', 2) << '\n'
+          << "latency, last round, wrk --latency:  "
+          << percentiles(lastWrk.p50Ms, lastWrk.p90Ms, lastWrk.p99Ms) << '\n'
+          << "latency, last round, launchdeck:     "
+          << percentiles(last.p50Ms, last.p90Ms, last.p99Ms) << ", p95 "
+          << QString::number(last.p95Ms, 'f', 2) << " ms" << Qt::endl;
+
+    // Flat out, both clients time each request from when it was sent, so a stall delays the
+    // requests behind it unseen. Paced, a request's latency runs from when it was due (as wrk2
+    // counts it), which keeps those delays in the percentiles.
+    if (pacedShare > 0 && wrkMedian > 0) {
+        http::LoadTestSpec paced = spec;
+        paced.rate = pacedShare * wrkMedian;
+        const http::LoadTestResult result = http::runLoadTest(paced);
+        out() << "paced at " << QString::number(*paced.rate, 'f', 0) << " req/s ("
+              << QString::number(pacedShare, 'f', 2)
+              << " of wrk's median): " << QString::number(result.requestsPerSecond, 'f', 0)
+              << " req/s, " << result.failures << " failures, from the due time "
+              << percentiles(result.p50Ms, result.p90Ms, result.p99Ms) << ", p95 "
+              << QString::number(result.p95Ms, 'f', 2) << " ms"
+              << (result.error.isEmpty() ? QString() : u" (" + result.error + u')') << Qt::endl;
+    }
     return 0;
 }

@@ -1,4 +1,5 @@
-// QTcpServer in a worker thread, answering garbage, nothing, a given answer or an endless one.
+// QTcpServer in a worker thread, answering garbage, nothing, a given answer, an endless one or
+// scripted ones.
 #include "fakes/misbehavingserver.h"
 
 #include <QHostAddress>
@@ -9,18 +10,24 @@ namespace launchdeck::test {
 
 namespace {
 
-// The request is whole once its headers and the body their Content-Length announces are in.
-bool isWholeRequest(const QByteArray& request)
+// The first request in `buffer` is whole once its headers and the body their Content-Length
+// announces are in: its length then, else 0.
+qsizetype wholeRequestLength(const QByteArray& buffer)
 {
-    const qsizetype end = request.indexOf("\r\n\r\n");
+    const qsizetype end = buffer.indexOf("\r\n\r\n");
     if (end < 0)
-        return false;
+        return 0;
     qsizetype length = 0;
-    for (const QByteArray& line : request.left(end).split('\n')) {
+    for (const QByteArray& line : buffer.left(end).split('\n')) {
         if (line.trimmed().toLower().startsWith("content-length:"))
             length = line.mid(line.indexOf(':') + 1).trimmed().toLongLong();
     }
-    return request.size() >= end + 4 + length;
+    return buffer.size() >= end + 4 + length ? end + 4 + length : 0;
+}
+
+bool isWholeRequest(const QByteArray& request)
+{
+    return wholeRequestLength(request) > 0;
 }
 
 // One series of a range answer, repeated for as long as the huge answer runs.
@@ -87,6 +94,30 @@ private:
             if (isWholeRequest(*request) && !socket->property("streaming").toBool())
                 streamHuge(socket);
             return;
+        case MisbehavingServer::Behaviour::AnswerScripted:
+            answerScripted(socket, request);
+            return;
+        }
+    }
+
+    // Requests are taken off the front of the stream, so the next may come on the same
+    // connection.
+    void answerScripted(QTcpSocket* socket, QByteArray* buffer)
+    {
+        while (!socket->property("closing").toBool()) {
+            const qsizetype length = wholeRequestLength(*buffer);
+            if (length == 0)
+                return;
+            buffer->remove(0, length);
+            m_owner->m_requests.fetch_add(1);
+            const int index = socket->property("answered").toInt();
+            socket->setProperty("answered", index + 1);
+            const MisbehavingServer::Reply reply = m_owner->m_script(index);
+            socket->write(reply.bytes);
+            if (reply.closeAfter) {
+                socket->setProperty("closing", true);
+                socket->disconnectFromHost();
+            }
         }
     }
 

@@ -1,6 +1,8 @@
 // TCP servers that break HTTP on purpose, for the error paths of HTTP clients: one answers
 // bytes that are not HTTP, one accepts connections and never answers, one answers whatever
-// status and body the test gives (and keeps the request it got), one streams an endless answer.
+// status and body the test gives (and keeps the request it got), one streams an endless answer,
+// one answers each request on a kept-alive connection with bytes a script gives (chunked or cut
+// short answers, interim ones, closes with or without warning).
 #pragma once
 
 #include <QByteArray>
@@ -8,6 +10,7 @@
 #include <QThread>
 
 #include <atomic>
+#include <functional>
 #include <mutex>
 
 namespace launchdeck::test {
@@ -21,8 +24,9 @@ public:
     enum class Behaviour {
         AnswerGarbage,
         NeverAnswer,
-        AnswerGiven, // setAnswer()'s status, type and body to every request
-        AnswerHuge,  // 200, JSON, no Content-Length: hugeAnswerBytes() of a range answer
+        AnswerGiven,    // setAnswer()'s status, type and body to every request
+        AnswerHuge,     // 200, JSON, no Content-Length: hugeAnswerBytes() of a range answer
+        AnswerScripted, // setScript()'s reply to each request; the connection stays open
     };
 
     explicit MisbehavingServer(Behaviour behaviour);
@@ -48,6 +52,19 @@ public:
     // AnswerGiven: the last request as it arrived (request line, headers and body).
     QByteArray lastRequest() const;
 
+    struct Reply
+    {
+        QByteArray bytes;        // written as they are
+        bool closeAfter = false; // then the connection is closed, whatever `bytes` said
+    };
+    // The reply to the `index`-th request (from 0) on a connection; called on the server's
+    // thread.
+    using Script = std::function<Reply(int index)>;
+    // AnswerScripted: set before start().
+    void setScript(Script script) { m_script = std::move(script); }
+    // Requests whole on arrival so far (AnswerScripted).
+    qint64 requests() const { return m_requests.load(); }
+
     struct Answer
     {
         int status = 200;
@@ -64,6 +81,8 @@ private:
     quint16 m_port = 0;
     std::atomic_int m_connections{0};
     std::atomic<qint64> m_hugeSent{0};
+    std::atomic<qint64> m_requests{0};
+    Script m_script;
     mutable std::mutex m_mutex;
     Answer m_answer;
     QByteArray m_lastRequest;

@@ -379,17 +379,25 @@ void TestHttp::loadTestCancelStopsWithinASecond()
 
 void TestHttp::loadTestTransportErrorsNameTheUrl_data()
 {
+    QTest::addColumn<bool>("builtin"); // the built-in engine, else libcurl
     QTest::addColumn<QString>("url");
     QTest::addColumn<QString>("kind");
-    QTest::newRow("refused") << u"http://127.0.0.1:" +
-                                    QString::number(launchdeck::test::pickFreeLoopbackPort()) + u"/"
-                             << QStringLiteral("connection refused");
-    QTest::newRow("timeout") << m_silent.url() << QStringLiteral("timed out after 200 ms");
-    QTest::newRow("garbage") << m_garbage.url() << QStringLiteral("the answer is not HTTP");
+    const QString refused =
+        u"http://127.0.0.1:" + QString::number(launchdeck::test::pickFreeLoopbackPort()) + u"/";
+    for (const bool builtin : {true, false}) {
+        const QString engine = builtin ? QStringLiteral(", built-in") : QStringLiteral(", libcurl");
+        QTest::newRow(qPrintable(u"refused" + engine))
+            << builtin << refused << QStringLiteral("connection refused");
+        QTest::newRow(qPrintable(u"timeout" + engine))
+            << builtin << m_silent.url() << QStringLiteral("timed out after 200 ms");
+        QTest::newRow(qPrintable(u"garbage" + engine))
+            << builtin << m_garbage.url() << QStringLiteral("the answer is not HTTP");
+    }
 }
 
 void TestHttp::loadTestTransportErrorsNameTheUrl()
 {
+    QFETCH(bool, builtin);
     QFETCH(QString, url);
     QFETCH(QString, kind);
     LoadTestSpec spec;
@@ -397,7 +405,9 @@ void TestHttp::loadTestTransportErrorsNameTheUrl()
     spec.users = 2;
     spec.duration = 500ms;
     spec.requestTimeout = 200ms;
+    spec.allowBuiltinEngine = builtin;
     const LoadTestResult result = runLoadTest(spec);
+    QCOMPARE(result.engine, builtin ? LoadEngine::Builtin : LoadEngine::Curl);
     QVERIFY(result.requests > 0);
     QCOMPARE(result.failures, result.requests);
     QCOMPARE(result.errorCounts.value(kind), result.requests);
