@@ -43,10 +43,12 @@ expect "section is devel" '[[ $(field Section) == devel ]]'
 # dpkg-shlibdeps ran: the Qt libraries the binary links appear as dependencies.
 expect "depends on Qt Core (shlibdeps)" '[[ $(field Depends) == *libqt6core6* ]]'
 expect "depends on the Qt SQLite driver" '[[ $(field Depends) == *libqt6sql6-sqlite* ]]'
+expect "depends on libcurl, which it loads on first use" '[[ $(field Depends) == *libcurl4* ]]'
 
 dpkg-deb -x "$deb" "$work/root"
 root=$work/root
 expect "usr/bin/launchdeck is an executable" '[[ -x $root/usr/bin/launchdeck ]]'
+expect "libcurl is not loaded at start (it is on first use)" '! objdump -p "$root/usr/bin/launchdeck" | grep NEEDED | grep -q libcurl'
 expect "desktop entry installed" "[[ -f \$root/usr/share/applications/$app_id.desktop ]]"
 expect "metainfo installed" "[[ -f \$root/usr/share/metainfo/$app_id.metainfo.xml ]]"
 expect "icon installed" "[[ -f \$root/usr/share/icons/hicolor/scalable/apps/$app_id.svg ]]"
