@@ -12,6 +12,7 @@
 #include "core/yamlsource.h"
 #include "session/workspacesession.h"
 #include "templates/template.h"
+#include "validation/checkfiles.h"
 #include "validation/report.h"
 #include "validation/validator.h"
 #include "workspace/workspace.h"
@@ -149,22 +150,24 @@ int runValidate(QStringList args, const QString& workspaceDir)
         options.kubernetes = {KubeCluster{*KubeVersion::parse(*kubeVersionText), {}, false}};
 
     bool unreadable = false;
-    QList<FileReport> reports;
+    QStringList files;
     for (const QString& arg : std::as_const(args)) {
         if (!QFileInfo::exists(arg)) {
             emitErr(QStringLiteral("launchdeck: %1: no such file or folder\n").arg(arg));
             unreadable = true;
             continue;
         }
-        for (const QString& file : validationTargets(arg)) {
-            FileCheck check = checkFile(file, options);
-            FileReport report{displayPath(file), std::move(check.diagnostics),
-                              check.kind == FileKind::Unknown ? QString()
-                                                              : fileKindName(check.kind)};
-            for (const Diagnostic& d : std::as_const(report.diagnostics))
-                unreadable = unreadable || d.rule == u"unreadable";
-            reports.append(std::move(report));
-        }
+        files += validationTargets(arg);
+    }
+    QList<FileCheck> checks = checkFiles(files, options);
+    QList<FileReport> reports;
+    for (qsizetype i = 0; i < files.size(); ++i) {
+        FileCheck& check = checks[i];
+        FileReport report{displayPath(files[i]), std::move(check.diagnostics),
+                          check.kind == FileKind::Unknown ? QString() : fileKindName(check.kind)};
+        for (const Diagnostic& d : std::as_const(report.diagnostics))
+            unreadable = unreadable || d.rule == u"unreadable";
+        reports.append(std::move(report));
     }
     emitOut(json ? QString::fromUtf8(formatJsonReport(reports)) : formatTextReport(reports));
     if (unreadable)

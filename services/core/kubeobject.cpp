@@ -1,6 +1,8 @@
 // Splitting manifest files into Kubernetes objects.
 #include "core/kubeobject.h"
 
+#include "core/yamllookup.h"
+
 namespace launchdeck {
 
 namespace {
@@ -23,12 +25,12 @@ void addObject(const QString& path, int document, const YAML::Node& node,
     object.path = path;
     object.document = document;
     object.node = node;
-    object.apiVersion = scalarOrEmpty(node["apiVersion"]);
-    object.kind = scalarOrEmpty(node["kind"]);
-    const YAML::Node metadata = node["metadata"];
+    object.apiVersion = scalarOrEmpty(yamlChild(node, "apiVersion"));
+    object.kind = scalarOrEmpty(yamlChild(node, "kind"));
+    const YAML::Node metadata = yamlChild(node, "metadata");
     if (metadata.IsDefined() && metadata.IsMap()) {
-        object.name = scalarOrEmpty(metadata["name"]);
-        object.nameSpace = scalarOrEmpty(metadata["namespace"]);
+        object.name = scalarOrEmpty(yamlChild(metadata, "name"));
+        object.nameSpace = scalarOrEmpty(yamlChild(metadata, "namespace"));
     }
     if (object.apiVersion.isEmpty() || object.kind.isEmpty()) {
         out.append(diagnosticAt(path, node, Severity::High, QStringLiteral("missing-field"),
@@ -38,7 +40,7 @@ void addObject(const QString& path, int document, const YAML::Node& node,
         return;
     }
     if (object.kind == u"List" && object.apiVersion == u"v1") {
-        const YAML::Node items = node["items"];
+        const YAML::Node items = yamlChild(node, "items");
         if (items.IsDefined() && items.IsSequence()) {
             for (const YAML::Node& item : items)
                 addObject(path, document, item, objects, out);
@@ -64,8 +66,8 @@ QList<KubeObject> kubeObjectsOf(const YamlFile& file, Diagnostics& out)
 bool looksLikeKubernetes(const YamlFile& file)
 {
     for (const YamlDocument& document : file.documents) {
-        if (document.root.IsMap() && document.root["apiVersion"].IsDefined() &&
-            document.root["kind"].IsDefined())
+        if (document.root.IsMap() && yamlChild(document.root, "apiVersion").IsDefined() &&
+            yamlChild(document.root, "kind").IsDefined())
             return true;
     }
     return false;

@@ -3,27 +3,11 @@
 // before its tree grows past the limit.
 #include "core/yamldocumentbuilder.h"
 
-#include <yaml-cpp/node/detail/memory.h>
-#include <yaml-cpp/node/detail/node.h>
-#include <yaml-cpp/node/impl.h>
+#include "core/yamlnodeaccess.h"
 
 #include <algorithm>
 #include <string_view>
 #include <unordered_set>
-
-namespace launchdeck {
-struct YamlNodeFactory;
-} // namespace launchdeck
-
-// yaml-cpp wraps a built node in a Node only through a private constructor; its friend template
-// as_if, specialised for a type of ours, is the way in that the library's headers leave open.
-template <> struct YAML::as_if<launchdeck::YamlNodeFactory, launchdeck::YamlNodeFactory>
-{
-    static YAML::Node wrap(YAML::detail::node& node, YAML::detail::shared_memory_holder memory)
-    {
-        return YAML::Node(node, std::move(memory));
-    }
-};
 
 namespace launchdeck {
 
@@ -54,7 +38,7 @@ YAML::Node YamlDocumentBuilder::root() const
 {
     if (m_refusal != Refusal::None || !m_root)
         return YAML::Node();
-    return YAML::as_if<YamlNodeFactory, YamlNodeFactory>::wrap(*m_root, m_memory);
+    return YamlNodeAccessor::wrap(*m_root, m_memory);
 }
 
 void YamlDocumentBuilder::refuse(Refusal refusal, const YAML::Mark& mark)

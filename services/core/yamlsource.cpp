@@ -3,6 +3,7 @@
 #include "core/yamlsource.h"
 
 #include "core/yamldocumentbuilder.h"
+#include "core/yamlnodeaccess.h"
 #include "core/yamlsyntaxerror.h"
 
 #include <QFile>
@@ -98,6 +99,8 @@ qsizetype closingQuote(const QByteArray& bytes, qsizetype start)
     return -1;
 }
 
+// Walks the tree nodes themselves rather than YAML::Node handles: a handle per node visited
+// costs a reference count taken and dropped, and the walk visits every node of every document.
 class TreeChecker
 {
 public:
@@ -112,22 +115,32 @@ public:
     // False when the tree must not be walked further (too deep, or a quote never closed). The
     // document builder has bounded the walk already: aliases expanded, it has at most
     // maxNodes nodes.
-    bool check(const YAML::Node& node, int depth)
+    bool check(const YAML::Node& root)
+    {
+        const YAML::detail::node* node = YamlNodeAccessor::nodeOf(root);
+        return !node || check(*node, 0);
+    }
+
+private:
+    using TreeNode = YAML::detail::node;
+
+    bool check(const TreeNode& node, int depth)
     {
         if (depth > m_limits.maxDepth) {
-            m_out.append(diagnosticAt(
-                m_path, node, Severity::Critical, QStringLiteral("yaml-depth"),
+            m_out.append(findingAt(
+                node, Severity::Critical, QStringLiteral("yaml-depth"),
                 QStringLiteral("nesting is deeper than %1 levels").arg(m_limits.maxDepth)));
             return false;
         }
-        if (node.IsScalar() && !checkQuoted(node))
+        const YAML::NodeType::value type = node.type();
+        if (type == YAML::NodeType::Scalar && !checkQuoted(node))
             return false;
-        if (node.IsSequence()) {
-            for (const YAML::Node& child : node) {
-                if (!check(child, depth + 1))
+        if (type == YAML::NodeType::Sequence) {
+            for (const auto& item : node) {
+                if (!check(*item, depth + 1))
                     return false;
             }
-        } else if (node.IsMap()) {
+        } else if (type == YAML::NodeType::Map) {
             // Most mappings have a handful of keys: a linear scan over views beats hashing;
             // large ones are hashed so a mapping of 100,000 keys stays linear.
             const bool large = node.size() > 32;
@@ -135,48 +148,60 @@ public:
             QSet<std::string_view> hashed;
             keys.reserve(large ? 0 : node.size());
             for (const auto& entry : node) {
-                if (entry.first.IsScalar()) {
-                    if (!checkQuoted(entry.first))
+                const TreeNode& keyNode = *entry.first;
+                if (keyNode.type() == YAML::NodeType::Scalar) {
+                    if (!checkQuoted(keyNode))
                         return false;
-                    const std::string& key = entry.first.Scalar();
+                    const std::string& key = keyNode.scalar();
                     const bool seen = large ? hashed.contains(key)
                                             : std::find(keys.begin(), keys.end(),
                                                         std::string_view(key)) != keys.end();
                     if (seen) {
-                        m_out.append(diagnosticAt(
-                            m_path, entry.first, Severity::High, QStringLiteral("duplicate-key"),
+                        m_out.append(findingAt(
+                            keyNode, Severity::High, QStringLiteral("duplicate-key"),
                             QStringLiteral(
                                 "duplicate key '%1' (the mapping at line %2 has it already)")
                                 .arg(QString::fromStdString(key))
-                                .arg(yamlLine(node))));
+                                .arg(node.mark().line + 1)));
                     }
                     if (large)
                         hashed.insert(key);
                     else
                         keys.push_back(key);
-                } else if (!check(entry.first, depth + 1)) {
+                } else if (!check(keyNode, depth + 1)) {
                     return false;
                 }
-                if (!check(entry.second, depth + 1))
+                if (!check(*entry.second, depth + 1))
                     return false;
             }
         }
         return true;
     }
 
-private:
-    bool checkQuoted(const YAML::Node& scalar)
+    // As diagnosticAt() places a finding at a node.
+    Diagnostic findingAt(const TreeNode& node, Severity severity, const QString& rule,
+                         const QString& message) const
     {
-        const YAML::Mark mark = scalar.Mark();
+        Diagnostic d{m_path, 0, 0, severity, rule, message};
+        if (node.is_defined() && !node.mark().is_null()) {
+            d.line = node.mark().line + 1;
+            d.column = node.mark().column + 1;
+        }
+        return d;
+    }
+
+    bool checkQuoted(const TreeNode& scalar)
+    {
+        const YAML::Mark& mark = scalar.mark();
         if (mark.is_null() || mark.pos < 0 || mark.pos >= m_bytes.size())
             return true;
         const char first = m_bytes[mark.pos];
         if ((first != '"' && first != '\'') || closingQuote(m_bytes, mark.pos) >= 0)
             return true;
-        m_out.append(diagnosticAt(
-            m_path, scalar, Severity::Critical, QStringLiteral("yaml-syntax"),
-            QStringLiteral("the quoted string opened here is never closed (missing %1)")
-                .arg(QLatin1Char(first))));
+        m_out.append(
+            findingAt(scalar, Severity::Critical, QStringLiteral("yaml-syntax"),
+                      QStringLiteral("the quoted string opened here is never closed (missing %1)")
+                          .arg(QLatin1Char(first))));
         return false;
     }
 
@@ -427,7 +452,7 @@ bool forEachYamlDocument(const QString& path, const QByteArray& bytes, Diagnosti
                 out.append(finding);
             }
             const YamlDocument document{builder.root(), index};
-            if (!checker.check(document.root, 0)) {
+            if (!checker.check(document.root)) {
                 complete = false;
                 continue;
             }

@@ -10,6 +10,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace launchdeck::kubeapi {
 
@@ -36,6 +37,10 @@ public:
     // One finding per message: `<path>: Invalid value: <value>: <message>`.
     void invalidEach(const YAML::Node& at, const QString& rule, const QString& path,
                      const QString& value, const QStringList& messages);
+    // The same for text, quoted as Go's %q quotes it (goQuoted()) only when there is a message:
+    // most values are valid, and their quoting would be thrown away.
+    void invalidEach(const YAML::Node& at, const QString& rule, const QString& path,
+                     std::string_view value, const QStringList& messages);
 
     // `map[key]` must be an integer of at least 0 when set.
     void nonNegative(const YAML::Node& map, const char* key, const QString& path);

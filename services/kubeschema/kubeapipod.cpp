@@ -92,7 +92,7 @@ private:
                    QStringList (*errors)(std::string_view))
     {
         if (const auto value = stringOf(node); value && !value->empty())
-            m_check.invalidEach(node, kInvalidName, path, goQuoted(*value), errors(*value));
+            m_check.invalidEach(node, kInvalidName, path, *value, errors(*value));
     }
 
     void checkVolumes()
@@ -111,8 +111,7 @@ private:
                 m_check.report(nameNode, kRequired, requiredValue(path));
                 continue;
             }
-            m_check.invalidEach(nameNode, kInvalidName, path, goQuoted(*name),
-                                dns1123LabelErrors(*name));
+            m_check.invalidEach(nameNode, kInvalidName, path, *name, dns1123LabelErrors(*name));
             if (!m_volumes.insert(*name).second)
                 m_check.report(nameNode, kDuplicate, duplicateValue(path, *name));
         }
@@ -139,7 +138,7 @@ private:
             if (name->empty()) {
                 m_check.report(nameNode, kRequired, requiredValue(namePath));
             } else {
-                m_check.invalidEach(nameNode, kInvalidName, namePath, goQuoted(*name),
+                m_check.invalidEach(nameNode, kInvalidName, namePath, *name,
                                     dns1123LabelErrors(*name));
                 if (!m_containers.insert(*name).second)
                     m_check.report(nameNode, kDuplicate, duplicateValue(namePath, *name));
@@ -170,8 +169,8 @@ private:
             const YAML::Node nameNode = child(port, "name");
             if (const auto name = stringOf(nameNode); name && !name->empty()) {
                 const QStringList errors = portNameErrors(*name);
-                m_check.invalidEach(nameNode, kInvalidName, at + QStringLiteral(".name"),
-                                    goQuoted(*name), errors);
+                m_check.invalidEach(nameNode, kInvalidName, at + QStringLiteral(".name"), *name,
+                                    errors);
                 if (errors.isEmpty() && !names.insert(*name).second) {
                     m_check.report(nameNode, kDuplicate,
                                    duplicateValue(at + QStringLiteral(".name"), *name));
@@ -208,8 +207,7 @@ private:
             if (name && name->empty())
                 m_check.report(nameNode, kRequired, requiredValue(at));
             else if (name)
-                m_check.invalidEach(nameNode, kInvalidName, at, goQuoted(*name),
-                                    envVarNameErrors(*name));
+                m_check.invalidEach(nameNode, kInvalidName, at, *name, envVarNameErrors(*name));
         }
     }
 
@@ -297,7 +295,7 @@ private:
             m_check.invalidEach(port, kInvalidValue, path, QString::number(*number),
                                 portNumberErrors(*number));
         } else if (const auto name = stringOf(port)) {
-            m_check.invalidEach(port, kInvalidName, path, goQuoted(*name), portNameErrors(*name));
+            m_check.invalidEach(port, kInvalidName, path, *name, portNameErrors(*name));
         }
     }
 

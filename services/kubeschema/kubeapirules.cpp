@@ -4,6 +4,7 @@
 // kubeapiworkloads.cpp.
 #include "kubeschema/kubeapirules.h"
 
+#include "core/yamllookup.h"
 #include "core/yamlsource.h"
 #include "kubeschema/kubeapicheck.h"
 #include "kubeschema/kubeapiformat.h"
@@ -164,11 +165,7 @@ const std::string* labelValue(const LabelMap& labels, const std::string& key)
 
 YAML::Node child(const YAML::Node& node, const char* key)
 {
-    // yaml-cpp hands out an invalid node for a missing key, which throws when asked its type.
-    if (!node.IsDefined() || !node.IsMap())
-        return YAML::Node(YAML::NodeType::Undefined);
-    const YAML::Node value = node[key];
-    return value.IsDefined() ? value : YAML::Node(YAML::NodeType::Undefined);
+    return yamlChild(node, key);
 }
 
 YAML::Node either(const YAML::Node& preferred, const YAML::Node& fallback)
@@ -318,6 +315,13 @@ void ApiCheck::invalidEach(const YAML::Node& at, const QString& rule, const QStr
         report(at, rule, invalidValue(path, value, message));
 }
 
+void ApiCheck::invalidEach(const YAML::Node& at, const QString& rule, const QString& path,
+                           std::string_view value, const QStringList& messages)
+{
+    if (!messages.isEmpty())
+        invalidEach(at, rule, path, goQuoted(value), messages);
+}
+
 void ApiCheck::nonNegative(const YAML::Node& map, const char* key, const QString& path)
 {
     const YAML::Node node = child(map, key);
@@ -336,10 +340,10 @@ void ApiCheck::labels(const YAML::Node& map, const QString& path)
     for (const auto& entry : map) {
         if (entry.first.IsScalar()) {
             const std::string& key = entry.first.Scalar();
-            invalidEach(entry.first, rule, path, goQuoted(key), labelKeyErrors(key));
+            invalidEach(entry.first, rule, path, key, labelKeyErrors(key));
         }
         if (const auto value = stringOf(entry.second))
-            invalidEach(entry.second, rule, path, goQuoted(*value), labelValueErrors(*value));
+            invalidEach(entry.second, rule, path, *value, labelValueErrors(*value));
     }
 }
 
@@ -355,7 +359,7 @@ void ApiCheck::annotations(const YAML::Node& map, const QString& path)
         std::string lower = key; // case does not matter in annotation keys
         std::transform(lower.begin(), lower.end(), lower.begin(),
                        [](char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; });
-        invalidEach(entry.first, QStringLiteral("invalid-annotation"), path, goQuoted(key),
+        invalidEach(entry.first, QStringLiteral("invalid-annotation"), path, key,
                     labelKeyErrors(lower));
         total += static_cast<qint64>(key.size());
         if (entry.second.IsScalar())
@@ -402,7 +406,7 @@ bool ApiCheck::labelSelector(const YAML::Node& selector, const QString& path)
                                 QStringLiteral("not a valid selector operator")));
         }
         if (const YAML::Node key = child(expression, "key"); key.IsScalar()) {
-            invalidEach(key, rule, at + QStringLiteral(".key"), goQuoted(key.Scalar()),
+            invalidEach(key, rule, at + QStringLiteral(".key"), key.Scalar(),
                         labelKeyErrors(key.Scalar()));
         }
         if (hasValues) {
@@ -410,7 +414,7 @@ bool ApiCheck::labelSelector(const YAML::Node& selector, const QString& path)
             for (const YAML::Node& value : values) {
                 const QString valuePath = QStringLiteral("%1.values[%2]").arg(at).arg(valueIndex++);
                 if (const auto text = stringOf(value))
-                    invalidEach(value, rule, valuePath, goQuoted(*text), labelValueErrors(*text));
+                    invalidEach(value, rule, valuePath, *text, labelValueErrors(*text));
             }
         }
     }
@@ -428,13 +432,13 @@ void checkMetadata(ApiCheck& check)
     const YAML::Node generateName = child(metadata, "generateName");
     const auto prefix = stringOf(generateName);
     if (prefix && !prefix->empty()) {
-        check.invalidEach(generateName, rule, QStringLiteral("metadata.generateName"),
-                          goQuoted(*prefix), nameErrors(format, *prefix, true));
+        check.invalidEach(generateName, rule, QStringLiteral("metadata.generateName"), *prefix,
+                          nameErrors(format, *prefix, true));
     }
     const YAML::Node nameNode = child(metadata, "name");
     const auto name = stringOf(nameNode);
     if (name && !name->empty()) {
-        check.invalidEach(nameNode, rule, QStringLiteral("metadata.name"), goQuoted(*name),
+        check.invalidEach(nameNode, rule, QStringLiteral("metadata.name"), *name,
                           nameErrors(format, *name, false));
     } else if ((!isSet(nameNode) || name) && !(prefix && !prefix->empty())) {
         check.report(either(nameNode, metadata), QStringLiteral("required-value"),
@@ -444,7 +448,7 @@ void checkMetadata(ApiCheck& check)
     const YAML::Node nameSpace = child(metadata, "namespace");
     if (const auto value = stringOf(nameSpace);
         value && !value->empty() && !isClusterScoped(object.kind)) {
-        check.invalidEach(nameSpace, rule, QStringLiteral("metadata.namespace"), goQuoted(*value),
+        check.invalidEach(nameSpace, rule, QStringLiteral("metadata.namespace"), *value,
                           dns1123LabelErrors(*value));
     }
     check.labels(child(metadata, "labels"), QStringLiteral("metadata.labels"));

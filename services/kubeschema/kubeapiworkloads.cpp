@@ -87,7 +87,7 @@ void checkIntOrPercent(ApiCheck& check, const YAML::Node& node, const QString& p
                                   QStringLiteral("must be greater than or equal to 0")));
     } else if (const auto text = stringOf(node)) {
         const QStringList errors = percentErrors(*text);
-        check.invalidEach(node, kInvalidValue, path, goQuoted(*text), errors);
+        check.invalidEach(node, kInvalidValue, path, *text, errors);
         qint64 percent = 0;
         std::from_chars(text->data(), text->data() + text->size() - 1, percent);
         if (errors.isEmpty() && path.endsWith(u"maxUnavailable") && percent > 100) {
@@ -324,7 +324,7 @@ void checkServicePort(ApiCheck& check, const YAML::Node& port, const QString& pa
     if (nameNeeded && (!isSet(nameNode) || (name && name->empty()))) {
         check.report(either(nameNode, port), kRequired, requiredValue(namePath));
     } else if (name && !name->empty()) {
-        check.invalidEach(nameNode, QStringLiteral("invalid-name"), namePath, goQuoted(*name),
+        check.invalidEach(nameNode, QStringLiteral("invalid-name"), namePath, *name,
                           dns1123LabelErrors(*name));
         if (!names.insert(*name).second)
             check.report(nameNode, QStringLiteral("duplicate-name"),
@@ -350,7 +350,7 @@ void checkServicePort(ApiCheck& check, const YAML::Node& port, const QString& pa
         check.invalidEach(target, kInvalidValue, targetPath, QString::number(*value),
                           portNumberErrors(*value));
     } else if (const auto text = stringOf(target); text && !text->empty()) {
-        check.invalidEach(target, QStringLiteral("invalid-name"), targetPath, goQuoted(*text),
+        check.invalidEach(target, QStringLiteral("invalid-name"), targetPath, *text,
                           portNameErrors(*text));
     }
     const YAML::Node nodePort = child(port, "nodePort");

@@ -2,6 +2,7 @@
 // queries the editor and other validators make of the schema.
 #include "kubeschema/kubeschema.h"
 
+#include "core/yamllookup.h"
 #include "core/yamlmapreader.h"
 #include "core/yamlsource.h"
 #include "kubeschema/kubeschemadata.h"
@@ -124,9 +125,8 @@ void validateKubeStructure(const KubeObject& object, const QList<KubeCluster>& c
 {
     if (!object.node.IsMap())
         return;
-    const YAML::Node apiVersionNode = object.node["apiVersion"];
-    const YAML::Node kindNode = object.node["kind"];
-    // A const lookup of a missing key gives an invalid node, which throws on IsScalar().
+    const YAML::Node apiVersionNode = yamlChild(object.node, "apiVersion");
+    const YAML::Node kindNode = yamlChild(object.node, "kind");
     if (!apiVersionNode.IsDefined() || !kindNode.IsDefined() || !apiVersionNode.IsScalar() ||
         !kindNode.IsScalar())
         return; // kubeObjectsOf reports objects without them
@@ -156,9 +156,8 @@ void validateKubeStructure(const KubeObject& object, const QList<KubeCluster>& c
     walker.walk(object.node, resource->type);
     // The models leave metadata.name optional because generateName may stand in for it; the
     // API server refuses an object with neither.
-    const YAML::Node metadata = object.node["metadata"];
-    const bool hasGenerateName =
-        metadata.IsDefined() && metadata.IsMap() && metadata["generateName"].IsDefined();
+    const YAML::Node metadata = yamlChild(object.node, "metadata");
+    const bool hasGenerateName = yamlChild(metadata, "generateName").IsDefined();
     if (object.name.isEmpty() && !hasGenerateName) {
         out.append(
             diagnosticAt(object.path, metadata.IsDefined() ? metadata : object.node, Severity::High,

@@ -1,6 +1,8 @@
 // Reading the pods that workloads create, and matching label selectors against them.
 #include "policy/kubeworkload.h"
 
+#include "core/yamllookup.h"
+
 #include <QStringList>
 
 namespace launchdeck::kubecheck {
@@ -9,10 +11,7 @@ YAML::Node child(const YAML::Node& node, const char* key)
 {
     // A fresh undefined node each time, never a shared one: assigning to a yaml-cpp node that
     // already refers to something rewrites what it refers to.
-    if (!node.IsDefined() || !node.IsMap())
-        return YAML::Node(YAML::NodeType::Undefined);
-    const YAML::Node value = node[key];
-    return value.IsDefined() ? value : YAML::Node(YAML::NodeType::Undefined);
+    return yamlChild(node, key);
 }
 
 QString text(const YAML::Node& node)

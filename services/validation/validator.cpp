@@ -4,6 +4,7 @@
 
 #include "compose/composevalidator.h"
 #include "core/kubeobject.h"
+#include "core/yamllookup.h"
 #include "core/yamlsource.h"
 #include "kubeschema/kubeapirules.h"
 #include "kubeschema/kubeschema.h"
@@ -11,12 +12,12 @@
 #include "pipeline/pipelineparser.h"
 #include "policy/kubepolicy.h"
 #include "templates/template.h"
+#include "validation/textfile.h"
 #include "workspace/workspace.h"
 #include "workspace/workspaceformat.h"
 
 #include <QDir>
 #include <QDirIterator>
-#include <QFile>
 #include <QFileInfo>
 
 #include <optional>
@@ -40,12 +41,14 @@ bool looksLikeCompose(const YamlFile& file)
     if (file.documents.size() != 1)
         return false;
     const YAML::Node& root = file.documents.first().root;
-    return root.IsMap() && root["services"].IsDefined() && !root["apiVersion"].IsDefined();
+    return root.IsMap() && yamlChild(root, "services").IsDefined() &&
+           !yamlChild(root, "apiVersion").IsDefined();
 }
 
 bool looksLikeKubernetesObject(const YAML::Node& root)
 {
-    return root.IsMap() && root["apiVersion"].IsDefined() && root["kind"].IsDefined();
+    return root.IsMap() && yamlChild(root, "apiVersion").IsDefined() &&
+           yamlChild(root, "kind").IsDefined();
 }
 
 // The kind the first document alone decides, if it does.
@@ -337,29 +340,29 @@ FileCheck checkFile(const QString& path, ValidationLevel level)
 
 FileCheck checkFile(const QString& path, const ValidationOptions& options)
 {
-    QFile file(path);
-    const QFileInfo info(path);
+    const YamlLimits limits;
+    const TextFile file = readTextFile(path, limits.maxBytes);
     FileCheck check;
-    if (info.isDir()) {
+    switch (file.status) {
+    case TextFile::Status::Read:
+        return checkText(path, file.bytes, options);
+    case TextFile::Status::Folder:
         check.diagnostics.append({path, 0, 0, Severity::Critical, QStringLiteral("unreadable"),
                                   QStringLiteral("is a folder, not a file")});
-        return check;
-    }
-    if (!file.open(QIODevice::ReadOnly)) {
-        check.diagnostics.append({path, 0, 0, Severity::Critical, QStringLiteral("unreadable"),
-                                  QStringLiteral("cannot read: %1").arg(file.errorString())});
-        return check;
-    }
-    const YamlLimits limits;
-    if (file.size() > limits.maxBytes) {
+        break;
+    case TextFile::Status::TooLarge:
         check.diagnostics.append(
             {path, 0, 0, Severity::Critical, QStringLiteral("file-too-large"),
              QStringLiteral("file is %1 MiB; Launchdeck reads YAML files of up to %2 MiB")
-                 .arg(static_cast<double>(file.size()) / 1048576.0, 0, 'f', 1)
+                 .arg(static_cast<double>(file.size) / 1048576.0, 0, 'f', 1)
                  .arg(limits.maxBytes / 1048576)});
-        return check;
+        break;
+    case TextFile::Status::Unreadable:
+        check.diagnostics.append({path, 0, 0, Severity::Critical, QStringLiteral("unreadable"),
+                                  QStringLiteral("cannot read: %1").arg(file.error)});
+        break;
     }
-    return checkText(path, file.readAll(), options);
+    return check;
 }
 
 Diagnostics validateText(const QString& path, const QByteArray& text, ValidationLevel level)
