@@ -49,7 +49,6 @@ int main(int argc, char* argv[])
     QApplication::setOrganizationName(QStringLiteral("Launchdeck"));
     QApplication::setApplicationVersion(QStringLiteral(PROJECT_VERSION));
     QApplication::setDesktopFileName(QStringLiteral("io.launchdeck.Launchdeck"));
-    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/launchdeck.svg")));
     installTranslations(app);
 
     QCommandLineParser parser;
@@ -66,6 +65,10 @@ int main(int argc, char* argv[])
 
     launchdeck::MainWindow window;
     launchdeck::FirstPaintReporter::installIfRequested(&window);
+    // The icon is an SVG: its engine, Qt SVG and the image plugins load after the first paint.
+    QObject::connect(&window, &launchdeck::MainWindow::firstPainted, &app, [] {
+        QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/launchdeck.svg")));
+    });
     window.show();
 
     QString workspace = parser.value(workspaceOption);

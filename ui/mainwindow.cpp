@@ -421,6 +421,7 @@ bool MainWindow::event(QEvent* event)
         m_painted = true;
         // Queued: the first frame is finished and shown before the work starts.
         QTimer::singleShot(0, this, [this] {
+            Q_EMIT firstPainted();
             ensureInfrastructure();
             ensurePipelines();
             ensureMetrics();

@@ -66,6 +66,11 @@ public:
 
     static constexpr int kMaxRecentWorkspaces = 8;
 
+Q_SIGNALS:
+    // The window has painted once (queued after that paint): what the first frame does not show
+    // can be set up from here on.
+    void firstPainted();
+
 protected:
     void closeEvent(QCloseEvent* event) override;
     bool event(QEvent* event) override;
