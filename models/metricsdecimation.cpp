@@ -36,27 +36,68 @@ void M4Decimator::add(double x, double y)
     m_last = point;
 }
 
+namespace {
+
+// Duplicates (one or two points in the column) are dropped.
+void appendColumn(const M4Columns::Column& column, QList<QPointF>* out)
+{
+    const qsizetype start = out->size();
+    for (const QPointF& point : column.inOrder()) {
+        if (out->size() > start && out->constLast() == point)
+            continue;
+        out->append(point);
+    }
+}
+
+} // namespace
+
 void M4Decimator::flush()
 {
     if (m_column < 0)
         return;
-    // The extremes go between first and last in the order they happened, so the drawn line
-    // keeps the shape of the spike; duplicates (one or two points in the column) are dropped.
-    const bool minFirst = m_min.x() <= m_max.x();
-    const QPointF candidates[] = {m_first, minFirst ? m_min : m_max, minFirst ? m_max : m_min,
-                                  m_last};
-    const qsizetype start = m_out->size();
-    for (const QPointF& point : candidates) {
-        if (m_out->size() > start && m_out->constLast() == point)
-            continue;
-        m_out->append(point);
-    }
+    appendColumn({0, m_first, m_min, m_max, m_last}, m_out);
     m_column = -1;
 }
 
 void M4Decimator::finish()
 {
     flush();
+}
+
+void M4Columns::reset(double width)
+{
+    m_columns.clear();
+    m_width = std::max(width, 1e-9);
+}
+
+void M4Columns::add(double x, double y)
+{
+    const QPointF point(x, y);
+    const auto index = qint64(std::floor(x / m_width));
+    if (m_columns.isEmpty() || m_columns.constLast().index != index) {
+        m_columns.append({index, point, point, point, point});
+        return;
+    }
+    Column& column = m_columns.last();
+    if (y < column.min.y())
+        column.min = point;
+    if (y > column.max.y())
+        column.max = point;
+    column.last = point;
+}
+
+void M4Columns::dropBefore(double x)
+{
+    qsizetype drop = 0;
+    while (drop + 1 < m_columns.size() && m_columns.at(drop + 1).first.x() < x)
+        ++drop;
+    m_columns.remove(0, drop);
+}
+
+void M4Columns::appendPoints(QList<QPointF>* out) const
+{
+    for (const Column& column : m_columns)
+        appendColumn(column, out);
 }
 
 QList<QPointF> decimateM4(const QList<QPointF>& points, double xFrom, double xTo, int columns)

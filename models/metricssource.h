@@ -44,6 +44,15 @@ public:
     // the plot's edges; with `columns` > 0 reduced to at most four points per column.
     virtual QList<QPointF> points(const MetricsKey& key, MetricsField field, qint64 fromMs,
                                   qint64 toMs, int columns = 0) const = 0;
+    // Non-zero where the line's points change only by newer ones appended and the oldest ones
+    // dropped, so a chart may read just the points after those it has; the stamp changes when
+    // the line starts over (its container forgotten and recorded anew). Zero, the default, where
+    // any point may change (a query's answer replaced whole): charts read the window each time.
+    virtual quint64 lineStamp(const MetricsKey& key) const
+    {
+        Q_UNUSED(key)
+        return 0;
+    }
     // What markers and callouts call the line's owner.
     virtual QString containerName(const MetricsKey& key) const = 0;
     virtual QList<MetricsMarker> markers(const MetricsKey& key, qint64 fromMs,

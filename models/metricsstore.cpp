@@ -68,6 +68,7 @@ MetricsStore::Series& MetricsStore::seriesFor(const MetricsKey& key, bool* creat
     if (it == m_series.end()) {
         auto series = std::make_shared<Series>(m_capacity, m_markerCapacity);
         series->name = key.containerId.left(kShortIdLength);
+        series->stamp = ++m_lastStamp;
         it = m_series.insert(key, std::move(series));
         if (created)
             *created = true;
@@ -285,6 +286,12 @@ QList<QPointF> MetricsStore::points(const MetricsKey& key, MetricsField field, q
         decimator.add(double(ring.at(i).timeMs), metricsValue(ring.at(i), field));
     decimator.finish();
     return out;
+}
+
+quint64 MetricsStore::lineStamp(const MetricsKey& key) const
+{
+    const auto it = m_series.constFind(key);
+    return it == m_series.cend() ? 0 : (*it)->stamp;
 }
 
 QList<MetricsMarker> MetricsStore::markers(const MetricsKey& key, qint64 fromMs, qint64 toMs) const

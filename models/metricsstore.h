@@ -91,6 +91,8 @@ public:
     QList<QPointF> points(const MetricsKey& key, MetricsField field, qint64 fromMs, qint64 toMs,
                           int columns = 0) const override;
     QList<MetricsMarker> markers(const MetricsKey& key, qint64 fromMs, qint64 toMs) const override;
+    // Samples only ever join a container's ring after the newest one.
+    quint64 lineStamp(const MetricsKey& key) const override;
 
     // Writes the samples of `keys` in [fromMs, toMs] as CSV with a header row; false when the
     // device failed.
@@ -117,6 +119,7 @@ private:
         MetricsRing<MetricsMarker> markers;
         QString name;
         QString state;
+        quint64 stamp = 0;
     };
 
     Series& seriesFor(const MetricsKey& key, bool* created);
@@ -127,6 +130,7 @@ private:
     qsizetype m_markerCapacity;
     qint64 m_retentionMs = kDefaultRetentionMs;
     qint64 m_newestMs = 0;
+    quint64 m_lastStamp = 0;
     QHash<MetricsKey, std::shared_ptr<Series>> m_series;
 };
 

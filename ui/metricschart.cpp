@@ -1,6 +1,8 @@
-// Drawing one live chart: points come scaled into the axis' unit, markers and the overlay are
+// Drawing one live chart: each line's M4 columns follow the window, markers and the overlay are
 // plain graphics items laid over the plot area and moved when it changes.
 #include "metricschart.h"
+
+#include "metricslinesitem.h"
 
 #include <QBrush>
 #include <QDateTime>
@@ -12,6 +14,7 @@
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
+#include <QMouseEvent>
 #include <QPen>
 #include <QSet>
 #include <QValueAxis>
@@ -86,6 +89,7 @@ MetricsChart::MetricsChart(const MetricsSource* store, const QString& title, Met
     , m_chart(new QChart)
     , m_timeAxis(new QDateTimeAxis)
     , m_valueAxis(new QValueAxis)
+    , m_lines(new MetricsLinesItem(m_chart))
 {
     m_chart->setTitle(title);
     m_chart->setAnimationOptions(QChart::NoAnimation);
@@ -117,8 +121,22 @@ MetricsChart::MetricsChart(const MetricsSource* store, const QString& title, Met
     m_callout->hide();
 
     connect(m_chart, &QChart::plotAreaChanged, this, [this] {
+        placeLines();
         placeMarkers();
         placeOverlay();
+        // Columns laid for another width: lay them anew once the layout has settled.
+        if (m_columnWidth > 0 && m_decimate && !m_relayoutPending &&
+            int(m_chart->plotArea().width()) != m_columnsWide) {
+            m_relayoutPending = true;
+            QMetaObject::invokeMethod(
+                this,
+                [this] {
+                    m_relayoutPending = false;
+                    if (int(m_chart->plotArea().width()) != m_columnsWide)
+                        redraw(m_fromMs, m_toMs, m_decimate);
+                },
+                Qt::QueuedConnection);
+        }
     });
 }
 
@@ -137,9 +155,6 @@ QLineSeries* MetricsChart::addSeries(const MetricsLine& line)
     m_chart->addSeries(series);
     series->attachAxis(m_timeAxis);
     series->attachAxis(m_valueAxis);
-    connect(series, &QLineSeries::hovered, this, [this, series](const QPointF& point, bool state) {
-        showCallout(series, point, state);
-    });
     const QList<QLegendMarker*> markers = m_chart->legend()->markers(series);
     for (QLegendMarker* marker : markers)
         connect(marker, &QLegendMarker::clicked, this, [this, series] { toggleSeries(series); });
@@ -150,14 +165,19 @@ void MetricsChart::setLines(const QList<MetricsLine>& lines)
 {
     QList<Binding> next;
     next.reserve(lines.size());
+    QList<MetricsLinesItem::Line> nextLines;
+    nextLines.reserve(lines.size());
     QSet<QLineSeries*> kept;
     for (const MetricsLine& line : lines) {
         const auto old = std::find_if(m_bindings.begin(), m_bindings.end(), [&](const Binding& b) {
             return b.line.key == line.key && b.line.field == line.field;
         });
         Binding binding{line, nullptr};
+        MetricsLinesItem::Line drawn;
         if (old != m_bindings.end()) {
             binding.series = old->series;
+            binding.stamp = old->stamp;
+            drawn = m_lines->lines().at(old - m_bindings.begin());
             binding.series->setName(line.name);
             QPen pen = binding.series->pen();
             pen.setColor(line.color);
@@ -165,8 +185,12 @@ void MetricsChart::setLines(const QList<MetricsLine>& lines)
             kept.insert(binding.series);
         } else {
             binding.series = addSeries(line);
+            drawn.columns.reset(m_columnWidth);
         }
+        drawn.pen = binding.series->pen();
+        drawn.visible = binding.series->isVisible();
         next.append(binding);
+        nextLines.append(drawn);
     }
     for (const Binding& binding : std::as_const(m_bindings)) {
         if (!kept.contains(binding.series)) {
@@ -175,6 +199,8 @@ void MetricsChart::setLines(const QList<MetricsLine>& lines)
         }
     }
     m_bindings = next;
+    m_lines->lines() = nextLines;
+    m_lines->changed();
     m_callout->hide();
 }
 
@@ -186,6 +212,29 @@ QList<QLineSeries*> MetricsChart::lineSeries() const
     return list;
 }
 
+qsizetype MetricsChart::indexOf(const QLineSeries* series) const
+{
+    for (qsizetype i = 0; i < m_bindings.size(); ++i) {
+        if (m_bindings[i].series == series)
+            return i;
+    }
+    return -1;
+}
+
+QList<QPointF> MetricsChart::linePoints(const QLineSeries* series) const
+{
+    const qsizetype index = indexOf(series);
+    if (index < 0)
+        return {};
+    const MetricsLinesItem::Line& line = m_lines->lines().at(index);
+    QList<QPointF> points;
+    line.columns.appendPoints(&points);
+    points.append(line.tail);
+    for (QPointF& point : points)
+        point.ry() /= m_scale.divisor;
+    return points;
+}
+
 QLineSeries* MetricsChart::seriesFor(const MetricsKey& key, MetricsField field) const
 {
     for (const Binding& binding : m_bindings) {
@@ -195,30 +244,70 @@ QLineSeries* MetricsChart::seriesFor(const MetricsKey& key, MetricsField field) 
     return nullptr;
 }
 
+void MetricsChart::readLine(qsizetype index, bool relaid)
+{
+    Binding& binding = m_bindings[index];
+    MetricsLinesItem::Line& line = m_lines->lines()[index];
+    M4Columns& columns = line.columns;
+    const quint64 stamp = m_store->lineStamp(binding.line.key);
+    if (relaid || stamp == 0 || stamp != binding.stamp ||
+        (!columns.isEmpty() && columns.newestX() > double(m_toMs))) {
+        columns.reset(m_columnWidth);
+        binding.stamp = stamp;
+    }
+    // The source gives a neighbour each side: left, the newest point the columns hold (or the
+    // one before the window); right, one past the window's end (the window paused), which the
+    // columns take only once the window reaches it.
+    const qint64 from = columns.isEmpty() ? m_fromMs : qint64(columns.newestX()) + 1;
+    const QList<QPointF> points =
+        m_store->points(binding.line.key, binding.line.field, from, std::max(from, m_toMs));
+    m_samplesRead += points.size();
+    line.tail.clear();
+    for (const QPointF& point : points) {
+        if (point.x() > double(m_toMs)) {
+            line.tail.append(point);
+            break;
+        }
+        if (columns.isEmpty() || point.x() > columns.newestX())
+            columns.add(point.x(), point.y());
+    }
+    columns.dropBefore(double(m_fromMs));
+}
+
 void MetricsChart::redraw(qint64 fromMs, qint64 toMs, bool decimate)
 {
+    toMs = std::max(toMs, fromMs + 1);
+    // A column per pixel of the plot; undecimated, a column per millisecond keeps every sample.
+    const int wide = std::max(16, int(m_chart->plotArea().width()));
+    const double columnWidth = decimate ? double(toMs - fromMs) / wide : 1.0;
+    const bool relaid = columnWidth != m_columnWidth || fromMs < m_fromMs || toMs < m_toMs;
     m_fromMs = fromMs;
-    m_toMs = std::max(toMs, fromMs + 1);
-    int visibleLines = 0;
-    for (const Binding& binding : std::as_const(m_bindings))
-        visibleLines += binding.series->isVisible() ? 1 : 0;
-    const int columns = decimate ? std::clamp(m_pointBudget / (4 * std::max(visibleLines, 1)), 16,
-                                              std::max(16, int(m_chart->plotArea().width())))
-                                 : 0;
+    m_toMs = toMs;
+    m_decimate = decimate;
+    m_columnWidth = columnWidth;
+    m_columnsWide = wide;
+    m_samplesRead = 0;
 
-    QList<QList<QPointF>> points;
-    points.reserve(m_bindings.size());
     double maxValue = 0;
     double minValue = 0; // below zero only for a PromQL series that goes there
-    for (const Binding& binding : std::as_const(m_bindings)) {
-        points.append(
-            m_store->points(binding.line.key, binding.line.field, m_fromMs, m_toMs, columns));
-        if (!binding.series->isVisible())
+    const auto inWindow = [this](const QPointF& point) {
+        return point.x() >= double(m_fromMs) && point.x() <= double(m_toMs);
+    };
+    for (qsizetype i = 0; i < m_bindings.size(); ++i) {
+        readLine(i, relaid);
+        if (!m_bindings[i].series->isVisible())
             continue;
-        for (const QPointF& point : std::as_const(points.last())) {
-            if (point.x() >= double(m_fromMs) && point.x() <= double(m_toMs)) {
-                maxValue = std::max(maxValue, point.y());
-                minValue = std::min(minValue, point.y());
+        for (const M4Columns::Column& column : m_lines->lines().at(i).columns.columns()) {
+            if (inWindow(column.first) && inWindow(column.last)) {
+                maxValue = std::max(maxValue, column.max.y());
+                minValue = std::min(minValue, column.min.y());
+                continue;
+            }
+            for (const QPointF& point : {column.first, column.min, column.max, column.last}) {
+                if (inWindow(point)) {
+                    maxValue = std::max(maxValue, point.y());
+                    minValue = std::min(minValue, point.y());
+                }
             }
         }
     }
@@ -227,20 +316,17 @@ void MetricsChart::redraw(qint64 fromMs, qint64 toMs, bool decimate)
     const double lowest =
         minValue < 0 ? -std::ceil(-minValue / m_scale.divisor / ticks.step - 1e-9) * ticks.step
                      : 0.0;
-    for (qsizetype i = 0; i < m_bindings.size(); ++i) {
-        QList<QPointF>& list = points[i];
-        if (m_scale.divisor != 1) {
-            for (QPointF& point : list)
-                point.ry() /= m_scale.divisor;
-        }
-        m_bindings[i].series->replace(list);
-    }
-    m_valueAxis->setRange(lowest, maxValue > 0 || minValue >= 0 ? ticks.max : 0.0);
+    m_axisMin = lowest;
+    m_axisMax = maxValue > 0 || minValue >= 0 ? ticks.max : 0.0;
+    m_valueAxis->setRange(m_axisMin, m_axisMax);
     m_valueAxis->setTickInterval(ticks.step);
     QString suffix = m_scale.suffix;
     suffix.replace(QStringLiteral("%"), QStringLiteral("%%")); // the format is printf's
-    m_valueAxis->setLabelFormat(QStringLiteral("%.") % QString::number(ticks.decimals) %
-                                QStringLiteral("f") % suffix);
+    const QString format =
+        QStringLiteral("%.") % QString::number(ticks.decimals) % QStringLiteral("f") % suffix;
+    // Qt Charts lays the axis' labels out again on every call, even with the same format.
+    if (format != m_valueAxis->labelFormat())
+        m_valueAxis->setLabelFormat(format);
     m_timeAxis->setFormat(m_toMs - m_fromMs <= kSecondsFormatUpToMs ? QStringLiteral("HH:mm:ss")
                                                                     : QStringLiteral("HH:mm"));
     m_timeAxis->setRange(QDateTime::fromMSecsSinceEpoch(m_fromMs),
@@ -272,8 +358,15 @@ void MetricsChart::redraw(qint64 fromMs, qint64 toMs, bool decimate)
               [](const DrawnMarker& a, const DrawnMarker& b) { return a.timeMs < b.timeMs; });
     if (m_markers.size() > kMaxMarkers)
         m_markers.remove(0, m_markers.size() - kMaxMarkers);
+    placeLines();
     placeMarkers();
     placeOverlay();
+}
+
+void MetricsChart::placeLines()
+{
+    m_lines->setMapping({m_chart->plotArea(), double(m_fromMs), double(m_toMs), m_axisMin,
+                         m_axisMax, m_scale.divisor});
 }
 
 void MetricsChart::placeMarkers()
@@ -345,6 +438,8 @@ QString MetricsChart::overlayText() const
 
 void MetricsChart::placeOverlay()
 {
+    if (!m_overlay->isVisible())
+        return; // placed when shown
     const QRectF plot = m_chart->plotArea();
     // A long message (a server's error) wraps inside the plot instead of running off the chart.
     const qreal widest = qMax<qreal>(80, plot.width() - 24);
@@ -362,12 +457,8 @@ QString MetricsChart::calloutText() const
     return m_callout->isVisible() ? m_calloutText->text() : QString();
 }
 
-void MetricsChart::showCallout(QLineSeries* series, const QPointF& point, bool state)
+void MetricsChart::showCallout(QLineSeries* series, const QPointF& point)
 {
-    if (!state) {
-        m_callout->hide();
-        return;
-    }
     const QString time =
         QDateTime::fromMSecsSinceEpoch(qint64(point.x())).toString(QStringLiteral("HH:mm:ss"));
     m_calloutText->setText(time % u'\n' % series->name() % QStringLiteral(": ") %
@@ -375,7 +466,7 @@ void MetricsChart::showCallout(QLineSeries* series, const QPointF& point, bool s
     const QRectF text = m_calloutText->boundingRect();
     m_callout->setRect(0, 0, text.width() + 10, text.height() + 6);
     m_calloutText->setPos(5, 3);
-    QPointF at = m_chart->mapToPosition(point, series) + QPointF(10, -text.height() - 12);
+    QPointF at = m_lines->toPosition(point) + QPointF(10, -text.height() - 12);
     const QRectF bounds = m_chart->plotArea();
     at.setX(std::clamp(at.x(), bounds.left(),
                        std::max(bounds.left(), bounds.right() - text.width() - 10)));
@@ -388,6 +479,10 @@ void MetricsChart::showCallout(QLineSeries* series, const QPointF& point, bool s
 void MetricsChart::toggleSeries(QLineSeries* series)
 {
     series->setVisible(!series->isVisible());
+    if (const qsizetype index = indexOf(series); index >= 0) {
+        m_lines->lines()[index].visible = series->isVisible();
+        m_lines->changed();
+    }
     // Hiding a series hides its legend marker too; it stays, dimmed, to be clicked back on.
     const QList<QLegendMarker*> markers = m_chart->legend()->markers(series);
     for (QLegendMarker* marker : markers) {
@@ -409,8 +504,27 @@ void MetricsChart::toggleSeries(QLineSeries* series)
 void MetricsChart::resizeEvent(QResizeEvent* event)
 {
     QChartView::resizeEvent(event);
+    placeLines();
     placeMarkers();
     placeOverlay();
+}
+
+void MetricsChart::mouseMoveEvent(QMouseEvent* event)
+{
+    QChartView::mouseMoveEvent(event);
+    const QPointF position = m_chart->mapFromScene(mapToScene(event->position().toPoint()));
+    QPointF point;
+    const int line = m_lines->lineAt(position, kHoverTolerance, &point);
+    if (line >= 0)
+        showCallout(m_bindings[line].series, point);
+    else
+        m_callout->hide();
+}
+
+void MetricsChart::leaveEvent(QEvent* event)
+{
+    QChartView::leaveEvent(event);
+    m_callout->hide();
 }
 
 } // namespace launchdeck

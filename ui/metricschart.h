@@ -1,7 +1,7 @@
 // One live chart of the Live Metrics tab: a line per picked container (or per direction for
-// network, or per series of a PromQL panel) over a time axis, drawn from a source's decimated
-// windows, with event markers, a connection overlay, a hover callout and legend markers that
-// toggle their line.
+// network, or per series of a PromQL panel) over a time axis, decimated to the plot's pixel
+// columns and kept from one redraw to the next (only new samples are read), with event markers,
+// a connection overlay, a hover callout and legend markers that toggle their line.
 #pragma once
 
 #include "metricssource.h"
@@ -11,8 +11,6 @@
 #include <QColor>
 #include <QHash>
 #include <QList>
-
-#include <algorithm>
 
 class QDateTimeAxis;
 class QGraphicsItem;
@@ -24,6 +22,8 @@ class QLineSeries;
 class QValueAxis;
 
 namespace launchdeck {
+
+class MetricsLinesItem;
 
 // The colours lines take, in order, so neighbouring lines stay apart.
 const QList<QColor>& metricsPalette();
@@ -50,22 +50,22 @@ public:
 
     MetricsUnit unit() const { return m_unit; }
     // Keeps the series (and their hidden state) of lines already shown, adds and removes the
-    // others.
+    // others. A line's series carries its name, pen and visibility for the legend and holds no
+    // points: the chart draws the points itself (see MetricsLinesItem).
     void setLines(const QList<MetricsLine>& lines);
     QList<QLineSeries*> lineSeries() const;
     QLineSeries* seriesFor(const MetricsKey& key, MetricsField field) const;
+    // The points drawn for the series' line, in the value axis' unit (see scale()): per pixel
+    // column of the plot its first, lowest, highest and last sample, plus a neighbour each side
+    // of the window so the line reaches the plot's edges.
+    QList<QPointF> linePoints(const QLineSeries* series) const;
 
-    // Replaces every series' points with the window [fromMs, toMs], reduced to four points per
-    // pixel column of the plot unless `decimate` is off; one replace() per series.
+    // Shows the window [fromMs, toMs], reduced to four points per pixel column of the plot
+    // unless `decimate` is off. While the window's width and the plot's stay, only the samples
+    // after those already drawn are read.
     void redraw(qint64 fromMs, qint64 toMs, bool decimate = true);
-
-    // The points one redraw may hand to Qt Charts over all lines, which sets the decimation's
-    // column width (one pixel at most). Qt Charts rebuilds a line's path and its hover outline
-    // on every replace at over a microsecond a point, so the points, not the samples, decide
-    // whether a redraw fits in a frame; four points per column still keep each extreme.
-    void setPointBudget(int points) { m_pointBudget = std::max(points, 64); }
-    int pointBudget() const { return m_pointBudget; }
-    static constexpr int kDefaultPointBudget = 8'000;
+    // Samples read by the last redraw over all lines; the rest were kept from the one before.
+    qsizetype samplesRead() const { return m_samplesRead; }
 
     QDateTimeAxis* timeAxis() const { return m_timeAxis; }
     QValueAxis* valueAxis() const { return m_valueAxis; }
@@ -89,19 +89,31 @@ public:
 
     static constexpr int kMaxMarkers = 200;
 
+    // Pixels from a line within which the pointer shows its callout.
+    static constexpr qreal kHoverTolerance = 5;
+
 protected:
     void resizeEvent(QResizeEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void leaveEvent(QEvent* event) override;
 
 private:
     struct Binding
     {
         MetricsLine line;
         QLineSeries* series = nullptr;
+        quint64 stamp = 0; // the source's lineStamp() when the line's columns were started
     };
 
     QLineSeries* addSeries(const MetricsLine& line);
+    qsizetype indexOf(const QLineSeries* series) const;
+    // Brings the line's columns up to the window: the new samples only, or all of them when the
+    // columns were laid anew (`relaid`) or the source's line started over.
+    void readLine(qsizetype index, bool relaid);
+    void placeLines();
     void styleLegendMarker(QLineSeries* series);
-    void showCallout(QLineSeries* series, const QPointF& point, bool state);
+    // The callout of the line's recorded `point` (its value divided by the scale).
+    void showCallout(QLineSeries* series, const QPointF& point);
     void placeMarkers();
     void placeOverlay();
 
@@ -111,10 +123,17 @@ private:
     QDateTimeAxis* m_timeAxis;
     QValueAxis* m_valueAxis;
     QList<Binding> m_bindings;
+    MetricsLinesItem* m_lines; // the bindings' lines, in their order
     MetricsScale m_scale;
-    int m_pointBudget = kDefaultPointBudget;
+    double m_axisMin = 0;
+    double m_axisMax = 1;
     qint64 m_fromMs = 0;
     qint64 m_toMs = 0;
+    bool m_decimate = true;
+    double m_columnWidth = 0; // ms; 0 before the first redraw
+    int m_columnsWide = 0;    // the plot's width in pixels the columns were laid for
+    bool m_relayoutPending = false;
+    qsizetype m_samplesRead = 0;
 
     struct DrawnMarker
     {

@@ -84,11 +84,8 @@ MetricsTab::MetricsTab(MetricsStore* store, QWidget* parent)
     auto* chartsPane = new QWidget(this);
     auto* chartsLayout = new QVBoxLayout(chartsPane);
     chartsLayout->setContentsMargins(0, 0, 0, 0);
-    for (MetricsChart* chart : charts()) {
-        // The three charts redraw together and share one frame's worth of points.
-        chart->setPointBudget(kPointBudget / 3);
+    for (MetricsChart* chart : charts())
         chartsLayout->addWidget(chart, 1);
-    }
 
     auto* splitter = new QSplitter(Qt::Horizontal, m_containersView);
     splitter->addWidget(m_picker);
@@ -197,8 +194,11 @@ void MetricsTab::setWindowMs(qint64 window)
     m_windowMs = std::max<qint64>(window, 1000);
     m_dashboards->setWindowMs(m_windowMs);
     const int index = m_windowBox->findData(m_windowMs);
-    if (index >= 0 && index != m_windowBox->currentIndex())
+    if (index >= 0 && index != m_windowBox->currentIndex()) {
+        // The box's signal comes back here and redraws; a second redraw would read nothing new.
         m_windowBox->setCurrentIndex(index);
+        return;
+    }
     redraw();
 }
 

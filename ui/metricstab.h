@@ -95,8 +95,6 @@ public:
     QString overlayText() const;
 
     static constexpr int kRedrawIntervalMs = 1000;
-    // Points handed to Qt Charts per redraw over the three charts (see MetricsChart).
-    static constexpr int kPointBudget = 12'000;
 
 private:
     struct HostState

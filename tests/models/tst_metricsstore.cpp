@@ -130,6 +130,89 @@ private Q_SLOTS:
         QCOMPARE(decimateM4(few, 0, 20, 100), few);
     }
 
+    void m4ColumnsFollowASlidingWindow()
+    {
+        // A window of 1,000 x sliding by 7 at a time over 10,000 random points, the columns
+        // kept from step to step, against columns built in one pass over each window.
+        QList<QPointF> points;
+        auto* random = QRandomGenerator::global();
+        for (int i = 0; i < 10'000; ++i)
+            points.append(QPointF(i, random->bounded(1000.0)));
+        const double width = 1000.0 / 333;
+        M4Columns kept;
+        kept.reset(width);
+        qsizetype next = 0;
+        int end = 1000;
+        for (; end < 10'000; end += 7) {
+            const double from = end - 1000;
+            while (next < points.size() && points[next].x() <= end) {
+                kept.add(points[next].x(), points[next].y());
+                ++next;
+            }
+            kept.dropBefore(from);
+            M4Columns once;
+            once.reset(width);
+            for (const QPointF& point : std::as_const(points)) {
+                if (point.x() <= end)
+                    once.add(point.x(), point.y());
+                else
+                    break;
+            }
+            once.dropBefore(from);
+            QList<QPointF> a;
+            QList<QPointF> b;
+            kept.appendPoints(&a);
+            once.appendPoints(&b);
+            QCOMPARE(a, b);
+            // One point left of the window so the line reaches the plot's edge, none older than
+            // the column it sits in.
+            QVERIFY(a.first().x() <= from);
+            QVERIFY(kept.columns().size() >= 2);
+            QVERIFY(kept.columns().at(1).first.x() >= from);
+        }
+
+        // Each column keeps its first, lowest, highest and last point, the extremes in the
+        // order they happened.
+        const double lastEnd = end - 7;
+        for (const M4Columns::Column& column : kept.columns()) {
+            QList<QPointF> inColumn;
+            std::copy_if(
+                points.begin(), points.end(), std::back_inserter(inColumn), [&](const QPointF& p) {
+                    return p.x() <= lastEnd && qint64(std::floor(p.x() / width)) == column.index;
+                });
+            QVERIFY(!inColumn.isEmpty());
+            const auto byY = [](const QPointF& a, const QPointF& b) {
+                return a.y() < b.y();
+            };
+            QCOMPARE(column.first, inColumn.first());
+            QCOMPARE(column.last, inColumn.last());
+            QCOMPARE(column.min, *std::min_element(inColumn.begin(), inColumn.end(), byY));
+            QCOMPARE(column.max, *std::max_element(inColumn.begin(), inColumn.end(), byY));
+            const std::array<QPointF, 4> ordered = column.inOrder();
+            QVERIFY(
+                std::is_sorted(ordered.begin(), ordered.end(),
+                               [](const QPointF& a, const QPointF& b) { return a.x() < b.x(); }));
+        }
+    }
+
+    void lineStampChangesOnlyWhenALineStartsOver()
+    {
+        MetricsStore store;
+        store.setRetentionMs(0);
+        const MetricsKey key{QStringLiteral("local"), QStringLiteral("abc")};
+        QCOMPARE(store.lineStamp(key), quint64(0)); // unknown: read whole
+        store.addSamples(key.host, series(key.containerId, 0, 10));
+        const quint64 stamp = store.lineStamp(key);
+        QVERIFY(stamp != 0);
+        store.addSamples(key.host, series(key.containerId, 10, 10));
+        QCOMPARE(store.lineStamp(key), stamp);
+        store.removeContainers(key.host, {key.containerId});
+        QVERIFY(!store.contains(key)); // no retention: forgotten at once
+        store.addSamples(key.host, series(key.containerId, 20, 10));
+        QVERIFY(store.lineStamp(key) != 0);
+        QVERIFY(store.lineStamp(key) != stamp);
+    }
+
     void decimatedStoreWindow()
     {
         MetricsStore store;

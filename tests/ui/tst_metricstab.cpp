@@ -15,6 +15,8 @@
 #include <QLegendMarker>
 #include <QLineEdit>
 #include <QLineSeries>
+#include <QMouseEvent>
+#include <QPainter>
 #include <QPushButton>
 #include <QSettings>
 #include <QStandardItem>
@@ -114,6 +116,48 @@ private:
 
     static MetricsKey key(int container) { return {kHost, idOf(container)}; }
 
+    // Where a value in the chart's axis units shows in its viewport.
+    static QPoint viewPosition(MetricsChart* chart, const QPointF& value)
+    {
+        const QRectF plot = chart->chart()->plotArea();
+        const double from = double(chart->timeAxis()->min().toMSecsSinceEpoch());
+        const double to = double(chart->timeAxis()->max().toMSecsSinceEpoch());
+        const double low = chart->valueAxis()->min();
+        const double high = chart->valueAxis()->max();
+        const QPointF position(plot.left() + (value.x() - from) * plot.width() / (to - from),
+                               plot.bottom() - (value.y() - low) * plot.height() / (high - low));
+        return chart->mapFromScene(chart->chart()->mapToScene(position));
+    }
+
+    // The pointer moved to `position` of the chart's viewport, as the window system gives it.
+    static void hover(MetricsChart* chart, const QPoint& position)
+    {
+        QMouseEvent move(QEvent::MouseMove, QPointF(position),
+                         chart->viewport()->mapToGlobal(QPointF(position)), Qt::NoButton,
+                         Qt::NoButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(chart->viewport(), &move);
+    }
+
+    // Pixels of the plot drawn in `colour`.
+    static int inkOf(MetricsChart* chart, const QColor& colour)
+    {
+        QImage image(chart->size(), QImage::Format_ARGB32_Premultiplied);
+        image.fill(Qt::white);
+        {
+            QPainter painter(&image);
+            chart->QWidget::render(&painter);
+        }
+        const QRect plot =
+            chart->mapFromScene(chart->chart()->mapToScene(chart->chart()->plotArea()))
+                .boundingRect();
+        int ink = 0;
+        for (int y = plot.top(); y <= plot.bottom(); ++y) {
+            for (int x = plot.left(); x <= plot.right(); ++x)
+                ink += image.pixelColor(x, y) == colour ? 1 : 0;
+        }
+        return ink;
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -144,15 +188,19 @@ private Q_SLOTS:
             QLineSeries* cpu = tab.cpuChart()->seriesFor(key(c), MetricsField::Cpu);
             QVERIFY(cpu);
             QCOMPARE(cpu->name(), c == 0 ? QStringLiteral("web-1") : QStringLiteral("db"));
-            QCOMPARE(cpu->points().last().x(), double(kNow));
-            QCOMPARE(cpu->points().last().y(), cpuOf(c, last));
+            QCOMPARE(tab.cpuChart()->linePoints(cpu).last().x(), double(kNow));
+            QCOMPARE(tab.cpuChart()->linePoints(cpu).last().y(), cpuOf(c, last));
             QLineSeries* memory = tab.memoryChart()->seriesFor(key(c), MetricsField::Memory);
-            QCOMPARE(qRound64(memory->points().last().y() * tab.memoryChart()->scale().divisor),
+            QCOMPARE(qRound64(tab.memoryChart()->linePoints(memory).last().y() *
+                              tab.memoryChart()->scale().divisor),
                      qint64(memoryOf(c, last)));
             QLineSeries* rx = tab.networkChart()->seriesFor(key(c), MetricsField::NetRx);
             QLineSeries* tx = tab.networkChart()->seriesFor(key(c), MetricsField::NetTx);
-            QCOMPARE(rx->points().last().y() * tab.networkChart()->scale().divisor, rxOf(c, last));
-            QCOMPARE(tx->points().last().y() * tab.networkChart()->scale().divisor,
+            QCOMPARE(tab.networkChart()->linePoints(rx).last().y() *
+                         tab.networkChart()->scale().divisor,
+                     rxOf(c, last));
+            QCOMPARE(tab.networkChart()->linePoints(tx).last().y() *
+                         tab.networkChart()->scale().divisor,
                      rxOf(c, last) / 2);
             QCOMPARE(rx->pen().style(), Qt::SolidLine);
             QCOMPARE(tx->pen().style(), Qt::DashLine);
@@ -170,7 +218,8 @@ private Q_SLOTS:
         const QLineSeries* cpu = tab.cpuChart()->seriesFor(key(0), MetricsField::Cpu);
         const int plotWidth = int(tab.cpuChart()->chart()->plotArea().width());
         QVERIFY(plotWidth > 100);
-        QVERIFY(cpu->count() <= 4 * plotWidth + 8);
+        QVERIFY(tab.cpuChart()->linePoints(cpu).size() <= 4 * plotWidth + 8);
+        QCOMPARE(cpu->count(), 0); // the series serves the legend; the chart draws the points
 
         // Unpicking removes the lines; the choice is remembered by host and name.
         tab.picker()->setPicked(key(2), false);
@@ -211,7 +260,10 @@ private Q_SLOTS:
         tab.windowBox()->setCurrentIndex(0);
         QCOMPARE(tab.windowMs(), 60'000);
         QCOMPARE(tab.cpuChart()->timeAxis()->min().toMSecsSinceEpoch(), kNow - 60'000);
-        QCOMPARE(tab.cpuChart()->seriesFor(key(1), MetricsField::Cpu)->points().first().x(),
+        QCOMPARE(tab.cpuChart()
+                     ->linePoints(tab.cpuChart()->seriesFor(key(1), MetricsField::Cpu))
+                     .first()
+                     .x(),
                  double(kNow - 61'000)); // the neighbour left of the window
     }
 
@@ -239,7 +291,11 @@ private Q_SLOTS:
 
         tab.setPaused(false);
         QCOMPARE(tab.cpuChart()->timeAxis()->max().toMSecsSinceEpoch(), kNow + 5000);
-        QCOMPARE(tab.cpuChart()->seriesFor(key(0), MetricsField::Cpu)->points().last().y(), 99.0);
+        QCOMPARE(tab.cpuChart()
+                     ->linePoints(tab.cpuChart()->seriesFor(key(0), MetricsField::Cpu))
+                     .last()
+                     .y(),
+                 99.0);
     }
 
     void legendClickTogglesASeries()
@@ -269,18 +325,127 @@ private Q_SLOTS:
         auto f = makeFixture();
         MetricsTab& tab = *f->tab;
         tab.picker()->setPicked(key(1), true);
-        QLineSeries* series = tab.cpuChart()->seriesFor(key(1), MetricsField::Cpu);
-        const QPointF point = series->points().last();
-        Q_EMIT series->hovered(point, true);
-        const QString text = tab.cpuChart()->calloutText();
-        QVERIFY2(text.contains(
-                     QDateTime::fromMSecsSinceEpoch(kNow).toString(QStringLiteral("HH:mm:ss"))),
-                 qPrintable(text));
+        MetricsChart* chart = tab.cpuChart();
+        QLineSeries* series = chart->seriesFor(key(1), MetricsField::Cpu);
+        // The pointer two pixels off a sample in the middle of the window.
+        const int second = kSamples - 151;
+        const qint64 time = kNow - 150'000;
+        const QList<QPointF> points = chart->linePoints(series);
+        const auto sample = std::find_if(points.begin(), points.end(),
+                                         [&](const QPointF& p) { return p.x() == double(time); });
+        QVERIFY(sample != points.end());
+        QCOMPARE(sample->y(), cpuOf(1, second));
+        hover(chart, viewPosition(chart, *sample) + QPoint(0, 2));
+        const QString text = chart->calloutText();
         QVERIFY2(
-            text.contains(QStringLiteral("web-2: %1 %").arg(cpuOf(1, kSamples - 1), 0, 'f', 1)),
-            qPrintable(text));
-        Q_EMIT series->hovered(point, false);
-        QVERIFY(tab.cpuChart()->calloutText().isEmpty());
+            text.contains(
+                QDateTime::fromMSecsSinceEpoch(time).toString(QStringLiteral("HH:mm:ss"))),
+            qPrintable(text + QStringLiteral(" at ") +
+                       QDateTime::fromMSecsSinceEpoch(time).toString(QStringLiteral("HH:mm:ss"))));
+        QVERIFY2(text.contains(QStringLiteral("web-2: %1 %").arg(cpuOf(1, second), 0, 'f', 1)),
+                 qPrintable(text));
+        // Away from the line the callout goes; a hidden line shows none.
+        hover(chart,
+              viewPosition(chart, QPointF(double(time), chart->valueAxis()->max())) + QPoint(0, 1));
+        QVERIFY(chart->calloutText().isEmpty());
+        chart->toggleSeries(series);
+        hover(chart, viewPosition(chart, *sample));
+        QVERIFY(chart->calloutText().isEmpty());
+    }
+
+    void linesFollowAppendedSamples()
+    {
+        auto f = makeFixture();
+        MetricsTab& tab = *f->tab;
+        tab.picker()->setPicked(key(0), true);
+        tab.picker()->setPicked(key(1), true);
+        MetricsChart* chart = tab.cpuChart();
+        const QList<QLineSeries*> series = chart->lineSeries();
+        const QList<QAbstractSeries*> all = chart->chart()->series();
+        for (int second = 1; second <= 5; ++second) {
+            f->now += 1000;
+            QList<DockerStatsSample> batch = samplesAt(kSamples - 1, 2);
+            for (DockerStatsSample& sample : batch) {
+                sample.read = QDateTime::fromMSecsSinceEpoch(f->now);
+                sample.cpuPercent = 70 + second;
+            }
+            f->store.addSamples(kHost, batch);
+            tab.redraw();
+            // The same series from frame to frame; only the new samples read (and the newest
+            // one held, which the source gives as the left neighbour).
+            QCOMPARE(chart->lineSeries(), series);
+            QCOMPARE(chart->chart()->series(), all);
+            QCOMPARE(chart->samplesRead(), 2 * 2);
+            for (QLineSeries* line : series) {
+                const QPointF newest = chart->linePoints(line).last();
+                QCOMPARE(newest.x(), double(f->now));
+                QCOMPARE(newest.y(), 70.0 + second);
+            }
+        }
+        // What the frames built up is what one pass over the window gives: another window
+        // width lays the columns anew, and back to this one reads it all again.
+        const QList<QPointF> kept = chart->linePoints(series.first());
+        const qint64 window = tab.windowMs();
+        tab.setWindowMs(window * 3);
+        tab.setWindowMs(window);
+        QVERIFY2(chart->samplesRead() > 2 * 300, qPrintable(QString::number(chart->samplesRead())));
+        QCOMPARE(chart->linePoints(series.first()), kept);
+    }
+
+    void windowChangeDecimatesAnew()
+    {
+        auto f = makeFixture();
+        MetricsTab& tab = *f->tab;
+        tab.picker()->setPicked(key(0), true);
+        MetricsChart* chart = tab.cpuChart();
+        QLineSeries* series = chart->seriesFor(key(0), MetricsField::Cpu);
+        const int plotWidth = int(chart->chart()->plotArea().width());
+        // A minute at several pixels a second: every sample, and one left of the window.
+        tab.setWindowMs(60'000);
+        QCOMPARE(chart->linePoints(series).size(), 62);
+        // An hour over the same pixels: ten minutes of samples at a few a column, each
+        // column's extremes kept (the values cycle through 0 to 6).
+        tab.setWindowMs(3'600'000);
+        const QList<QPointF> points = chart->linePoints(series);
+        QCOMPARE(chart->samplesRead(), kSamples);
+        QVERIFY(points.size() < kSamples);
+        const int columns = int(std::ceil(kSamples * 1000.0 / (3'600'000.0 / plotWidth))) + 1;
+        QVERIFY2(points.size() <= 4 * columns, qPrintable(QString::number(points.size())));
+        const auto byY = [](const QPointF& a, const QPointF& b) {
+            return a.y() < b.y();
+        };
+        QCOMPARE(std::min_element(points.begin(), points.end(), byY)->y(), 0.0);
+        QCOMPARE(std::max_element(points.begin(), points.end(), byY)->y(), 6.0);
+        QCOMPARE(points.first().x(), double(kNow - (kSamples - 1) * 1000));
+        QCOMPARE(points.last().x(), double(kNow));
+    }
+
+    void linesAreDrawnInTheirColour()
+    {
+        auto f = makeFixture();
+        MetricsTab& tab = *f->tab;
+        tab.picker()->setPicked(key(1), true);
+        MetricsChart* chart = tab.cpuChart();
+        QLineSeries* series = chart->seriesFor(key(1), MetricsField::Cpu);
+        const QColor colour = series->pen().color();
+        // About a pixel a column across the plot, more where the line climbs.
+        const int ink = inkOf(chart, colour);
+        QVERIFY2(ink > chart->chart()->plotArea().width() * 0.9, qPrintable(QString::number(ink)));
+        chart->toggleSeries(series);
+        QCOMPARE(inkOf(chart, colour), 0);
+        chart->toggleSeries(series);
+        QCOMPARE(inkOf(chart, colour), ink);
+        // The dashed tx line leaves gaps the solid rx line does not.
+        MetricsChart* network = tab.networkChart();
+        QLineSeries* rx = network->seriesFor(key(1), MetricsField::NetRx);
+        QLineSeries* tx = network->seriesFor(key(1), MetricsField::NetTx);
+        network->toggleSeries(tx);
+        const int solid = inkOf(network, colour);
+        network->toggleSeries(tx);
+        network->toggleSeries(rx);
+        const int dashed = inkOf(network, colour);
+        QVERIFY2(dashed > solid / 2 && dashed < solid,
+                 qPrintable(QStringLiteral("%1 %2").arg(solid).arg(dashed)));
     }
 
     void eventMarkersAreDrawn()

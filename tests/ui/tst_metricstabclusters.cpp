@@ -173,13 +173,19 @@ private Q_SLOTS:
         QLineSeries* cpu = tab.cpuChart()->seriesFor(pod, MetricsField::Cpu);
         QVERIFY(cpu);
         QCOMPARE(cpu->name(), QStringLiteral("web-7d9f-x2x4q"));
-        QCOMPARE(cpu->points().size(), 2);
-        QCOMPARE(cpu->points().last().x(), double(kAt.toMSecsSinceEpoch()));
-        QCOMPARE(cpu->points().last().y(), 30.0); // 0.3 cores
-        QCOMPARE(tab.cpuChart()->seriesFor(nginx, MetricsField::Cpu)->points().last().y(), 25.0);
+        const QList<QPointF> cpuPoints = tab.cpuChart()->linePoints(cpu);
+        QCOMPARE(cpuPoints.size(), 2);
+        QCOMPARE(cpuPoints.last().x(), double(kAt.toMSecsSinceEpoch()));
+        QCOMPARE(cpuPoints.last().y(), 30.0); // 0.3 cores
+        QCOMPARE(tab.cpuChart()
+                     ->linePoints(tab.cpuChart()->seriesFor(nginx, MetricsField::Cpu))
+                     .last()
+                     .y(),
+                 25.0);
         QLineSeries* memory = tab.memoryChart()->seriesFor(pod, MetricsField::Memory);
         QVERIFY(memory);
-        QCOMPARE(qRound64(memory->points().last().y() * tab.memoryChart()->scale().divisor),
+        QCOMPARE(qRound64(tab.memoryChart()->linePoints(memory).last().y() *
+                          tab.memoryChart()->scale().divisor),
                  qint64(80) << 20);
         QCOMPARE(tab.memoryChart()->scale().suffix, QStringLiteral(" MiB"));
 

@@ -46,8 +46,9 @@ QStringList seriesNames(const PromQlPanel* panel)
 double newestValue(const PromQlPanel* panel, const QString& name)
 {
     for (const QLineSeries* series : panel->chart()->lineSeries()) {
-        if (series->name() == name && series->count() > 0)
-            return series->at(series->count() - 1).y() * panel->chart()->scale().divisor;
+        const QList<QPointF> points = panel->chart()->linePoints(series);
+        if (series->name() == name && !points.isEmpty())
+            return points.last().y() * panel->chart()->scale().divisor;
     }
     return -1;
 }
@@ -205,7 +206,8 @@ private Q_SLOTS:
         QVERIFY2(panel->statusText().isEmpty(), qPrintable(panel->statusText()));
         // The line spans the window: more than one point of the range answer is drawn (a
         // Prometheus started moments ago may hold one scrape yet).
-        QTRY_VERIFY_WITH_TIMEOUT(panel->chart()->lineSeries().first()->count() > 1, 30'000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            panel->chart()->linePoints(panel->chart()->lineSeries().first()).size() > 1, 30'000);
     }
 
     void stepGrowsWithTheWindowWithinThePointLimit()
