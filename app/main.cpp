@@ -9,9 +9,11 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QIcon>
+#include <QImageReader>
 #include <QLibraryInfo>
 #include <QLocale>
 #include <QStandardPaths>
+#include <QThreadPool>
 #include <QTranslator>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -50,6 +52,13 @@ int main(int argc, char* argv[])
     QApplication::setApplicationVersion(QStringLiteral(PROJECT_VERSION));
     QApplication::setDesktopFileName(QStringLiteral("io.launchdeck.Launchdeck"));
     installTranslations(app);
+    // The style's icons on the first tab are read through the image plugins, which the first
+    // use loads: on the other core, while this one builds the window.
+    QThreadPool::globalInstance()->start([] {
+        QImageReader(QStringLiteral(":/qt-project.org/styles/commonstyle/images/"
+                                    "standardbutton-apply-16.png"))
+            .format();
+    });
 
     QCommandLineParser parser;
     const QCommandLineOption workspaceOption(
