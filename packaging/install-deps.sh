@@ -17,7 +17,8 @@ packages=(
     # platform plugins: libqt6gui6 carries xcb (a real window) and offscreen (headless tests)
     libqt6gui6 qt6-qpa-plugins
     # libraries the services use
-    libyaml-cpp-dev libcurl4-openssl-dev libhttp-parser-dev libvalijson-dev qtkeychain-qt6-dev
+    libyaml-cpp-dev libyaml-dev libcurl4-openssl-dev libhttp-parser-dev libvalijson-dev
+    qtkeychain-qt6-dev
     # schemas the validators are generated from (the Kubernetes types come from npm, below)
     docker-compose
     # fuzzing

@@ -1,8 +1,10 @@
-// The one place Launchdeck's files become YAML trees. yaml-cpp parses; everything it does not
+// The one place Launchdeck's files become YAML trees. libyaml parses what it reads as yaml-cpp
+// does, yaml-cpp the rest, and yaml-cpp's nodes are built either way; everything they do not
 // check (duplicate keys, tabs, encoding, expansion) is checked here before anyone walks the tree.
 #include "core/yamlsource.h"
 
 #include "core/yamldocumentbuilder.h"
+#include "core/yamllibyamldocuments.h"
 #include "core/yamlnodeaccess.h"
 #include "core/yamlsyntaxerror.h"
 
@@ -19,6 +21,8 @@
 #include <streambuf>
 
 #include <algorithm>
+#include <atomic>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +32,8 @@ Q_LOGGING_CATEGORY(lcYaml, "launchdeck.yaml", QtWarningMsg)
 namespace launchdeck {
 
 namespace {
+
+std::atomic<YamlParserChoice> parserChoice = YamlParserChoice::Fastest;
 
 struct Position
 {
@@ -326,6 +332,11 @@ Diagnostic refusalFinding(const QString& path, const YamlDocumentBuilder& builde
 
 } // namespace
 
+void setYamlParserChoice(YamlParserChoice choice)
+{
+    parserChoice.store(choice, std::memory_order_relaxed);
+}
+
 QString yamlKindName(const YAML::Node& node)
 {
     switch (node.Type()) {
@@ -414,21 +425,28 @@ bool forEachYamlDocument(const QString& path, const QByteArray& bytes, Diagnosti
     checkTabs(path, bytes, out);
     const bool hadTabs = out.size() > before;
 
-    ByteArrayStreamBuffer buffer(bytes);
-    std::istream stream(&buffer);
-    YAML::Parser parser(stream);
     YamlDocumentBuilder builder(limits.maxNodes);
     TreeChecker checker(path, bytes, limits, out);
     // yaml-cpp 0.7 never consumes a ',' left over at document level (",x", "- a\n,", "*a,"):
     // it starts one empty document after another for ever. No text holds more documents than
     // it has markers, plus the one it opens with (and one to spare).
     const int documentLimit = documentMarkers(bytes) + 2;
+    const std::unique_ptr<LibyamlDocuments> libyaml =
+        parserChoice.load(std::memory_order_relaxed) == YamlParserChoice::Fastest
+            ? LibyamlDocuments::open(bytes, documentLimit)
+            : nullptr;
+    ByteArrayStreamBuffer buffer(bytes);
+    std::istream stream(&buffer);
+    YAML::Parser parser;
+    if (!libyaml)
+        parser.Load(stream);
     bool complete = true;
     int index = 0;
     try {
         for (;; ++index) {
             builder.reset();
-            if (!parser.HandleNextDocument(builder))
+            if (libyaml ? !libyaml->handleNextDocument(builder)
+                        : !parser.HandleNextDocument(builder))
                 break;
             if (index >= documentLimit) {
                 const YAML::Mark mark = builder.documentMark();

@@ -36,6 +36,12 @@ struct YamlFile
     bool readable = false; // false: the file could not be read or parsed at all
 };
 
+// Which parser reads YAML text. By default libyaml's reads every text on which it agrees with
+// yaml-cpp's (see LibyamlDocuments), and yaml-cpp's the rest; the choice is process-wide, for
+// the tests and benchmarks that compare the two.
+enum class YamlParserChoice { Fastest, YamlCppOnly };
+void setYamlParserChoice(YamlParserChoice choice);
+
 // Parses the documents of `bytes` one after the other. Each is checked and handed to `visit`,
 // then let go: memory follows the largest document, not the file. A document refused (too
 // deep, too large, an alias bomb) is reported and skipped, and reading goes on with the next; a
