@@ -79,12 +79,14 @@ public:
         switch (node.Type()) {
         case YAML::NodeType::Map: {
             QJsonObject object;
-            QHash<QString, YAML::Node>& keys = m_result.keys[pointer];
+            m_result.keys[pointer]; // a mapping without entries still has its (empty) keys
             for (const auto& entry : node) {
                 const QString key = entry.first.IsScalar()
                                         ? QString::fromStdString(entry.first.Scalar())
                                         : QString();
-                keys.insert(key, entry.first);
+                // Looked up each time: converting the value below adds the keys of nested
+                // mappings to the same hash, which may move what a reference held points to.
+                m_result.keys[pointer].insert(key, entry.first);
                 object.insert(key, convert(entry.second, pointer + u'/' + escapeSegment(key)));
             }
             return object;

@@ -119,6 +119,26 @@ private Q_SLOTS:
                  QStringList({QStringLiteral("a/b"), QStringLiteral("c~")}));
     }
 
+    // The keys of every mapping are kept while its values are converted, which adds the keys of
+    // the mappings inside them to the same table: a mapping's own keys must all be there
+    // however much the table grew meanwhile (it once wrote through a stale reference).
+    void keysSurviveNestedMappings()
+    {
+        QByteArray text = "first:\n";
+        for (int i = 0; i < 300; ++i)
+            text += "  m" + QByteArray::number(i) + ": {a: 1}\n";
+        text += "second: 2\nthird: 3\n";
+        Diagnostics out;
+        const YamlFile file = parseYaml(QStringLiteral("t.yaml"), text, out);
+        QVERIFY(out.isEmpty());
+        const YamlJson json = yamlToJson(file.documents.first().root);
+        const QHash<QString, YAML::Node> top = json.keys.value(QString());
+        QCOMPARE(top.size(), 3);
+        QVERIFY(top.contains(QStringLiteral("second")) && top.contains(QStringLiteral("third")));
+        QCOMPARE(json.keys.value(QStringLiteral("/first")).size(), 300);
+        QCOMPARE(json.keys.value(QStringLiteral("/first/m299")).size(), 1);
+    }
+
     void cleanFilePasses()
     {
         const Diagnostics found = validate(cleanCompose);
