@@ -122,6 +122,12 @@ auto forwardOption(Handle* handle, Option option, va_list arguments, Setter sett
 
 } // namespace
 
+// libcurl's variadic functions take an enumeration before their `...`, as curl.h declares them
+// and as libcurl's own definitions start their va_list from; those enumerations are int-sized,
+// so promotion leaves them as they are.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wvarargs"
+
 extern "C" {
 
 CURLcode curl_global_init(long flags)
@@ -274,3 +280,5 @@ CURLUcode curl_url_set(CURLU* url, CURLUPart part, const char* text, unsigned in
 }
 
 } // extern "C"
+
+#pragma GCC diagnostic pop
