@@ -146,4 +146,15 @@ std::optional<bool> SecretService::collectionLocked(const QString& collection)
     return reply.arguments().constFirst().value<QDBusVariant>().variant().toBool();
 }
 
+bool startOwnKeyring(const QString& home, PrivateBus& bus, SecretService& keyring, QString* error,
+                     std::initializer_list<const char*> alsoUnset)
+{
+    if (!useOwnHome(home, alsoUnset)) {
+        if (error)
+            *error = QStringLiteral("could not make the folders of a home under %1").arg(home);
+        return false;
+    }
+    return bus.start(error) && keyring.start(error);
+}
+
 } // namespace launchdeck::test

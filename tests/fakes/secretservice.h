@@ -2,6 +2,8 @@
 // login keyring under XDG_DATA_HOME, created on the first start and unlocked on every start.
 #pragma once
 
+#include "fakes/privatebus.h"
+
 #include <QByteArray>
 #include <QDBusMessage>
 #include <QString>
@@ -49,5 +51,10 @@ private:
     std::unique_ptr<QProcess> m_process;
     const QByteArray m_password;
 };
+
+// A test's own keyring, apart from the user's: HOME and the XDG folders under `home` (useOwnHome,
+// with `alsoUnset`), then `bus` and `keyring` on it; false with why on failure.
+bool startOwnKeyring(const QString& home, PrivateBus& bus, SecretService& keyring, QString* error,
+                     std::initializer_list<const char*> alsoUnset = {});
 
 } // namespace launchdeck::test

@@ -247,13 +247,11 @@ private Q_SLOTS:
         qRegisterMetaType<RunResult>();
         QVERIFY(m_dir.isValid());
         // Nothing may reach the user's keyring, desktop or docker configuration.
-        QVERIFY(
-            test::useOwnHome(m_dir.path(), {"LAUNCHDECK_KEYRING_TOKEN", "LAUNCHDECK_KEYRING_BOTH",
-                                            "LAUNCHDECK_KEYRING_ABSENT"}));
-
         QString error;
-        QVERIFY2(m_bus.start(&error), qPrintable(error));
-        QVERIFY2(m_keyring.start(&error), qPrintable(error));
+        QVERIFY2(test::startOwnKeyring(m_dir.path(), m_bus, m_keyring, &error,
+                                       {"LAUNCHDECK_KEYRING_TOKEN", "LAUNCHDECK_KEYRING_BOTH",
+                                        "LAUNCHDECK_KEYRING_ABSENT"}),
+                 qPrintable(error));
     }
 
     // Every test starts with the keyring running, unlocked and holding the token.

@@ -92,10 +92,8 @@ private Q_SLOTS:
     {
         QVERIFY(m_dir.isValid());
         // Nothing may reach the user's keyring, desktop or docker configuration.
-        QVERIFY(useOwnHome(m_dir.path()));
         QString error;
-        QVERIFY2(m_bus.start(&error), qPrintable(error));
-        QVERIFY2(m_keyring.start(&error), qPrintable(error));
+        QVERIFY2(startOwnKeyring(m_dir.path(), m_bus, m_keyring, &error), qPrintable(error));
         QVERIFY2(m_registry.start(&error), qPrintable(error));
         QVERIFY(m_registry.installCa(certificatesFolder()));
         for (Pushed& image : m_pushed) {
