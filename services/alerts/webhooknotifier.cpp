@@ -1,14 +1,14 @@
-// The webhook's deliveries: Qt Network on the notifier's thread, a timer per retry, the log
-// file appended to after each delivery ends.
+// The webhook's deliveries: one request at a time on the notifier's thread over the monitoring
+// servers' libcurl transport, a timer per retry, the log file appended to after each delivery
+// ends.
 #include "alerts/webhooknotifier.h"
+
+#include "prometheus/serverrequest.h"
 
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QLoggingCategory>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QNetworkRequest>
 #include <QThread>
 #include <QTimer>
 #include <QUrl>
@@ -23,16 +23,20 @@ class WebhookWorker final : public QObject
     Q_DISABLE_COPY_MOVE(WebhookWorker)
 
 public:
-    WebhookWorker(QString url, QString logFile, WebhookOptions options)
+    WebhookWorker(QString url, QString logFile, WebhookOptions options,
+                  const std::atomic_bool* stopping)
         : m_url(std::move(url))
         , m_logFile(std::move(logFile))
         , m_options(options)
-    {}
+        , m_stopping(stopping)
+    {
+        m_endpoint.url = m_url;
+        m_endpoint.timeout = std::chrono::milliseconds(m_options.timeoutMs);
+        m_endpoint.maxAnswerBytes = kMaxAnswerBytes;
+    }
 
     void send(const NotificationEvent& event)
     {
-        if (!m_network)
-            m_network = new QNetworkAccessManager(this);
         attempt(Delivery{webhookPayload(event), notificationTitle(event), 1});
     }
 
@@ -47,30 +51,29 @@ private:
         int attempt = 1;
     };
 
-    void attempt(Delivery delivery)
-    {
-        QNetworkRequest request{QUrl(m_url)};
-        request.setHeader(QNetworkRequest::ContentTypeHeader,
-                          QByteArrayLiteral("application/json"));
-        request.setTransferTimeout(m_options.timeoutMs);
-        QNetworkReply* reply = m_network->post(request, delivery.payload);
-        connect(reply, &QNetworkReply::finished, this, [this, reply, delivery] {
-            reply->deleteLater();
-            answered(reply, delivery);
-        });
-    }
+    // What a webhook answers is not read; a chat service's few bytes fit well within this.
+    static constexpr qint64 kMaxAnswerBytes = 1024 * 1024;
 
-    void answered(QNetworkReply* reply, const Delivery& delivery)
+    void attempt(const Delivery& delivery)
     {
-        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        if (m_stopping->load())
+            return;
+        // The URL is the whole endpoint (its path carries the hook's token); the transport drops
+        // a base URL's trailing '/', given back here.
+        const QString tail = m_url.endsWith(u'/') ? QStringLiteral("/") : QString();
+        const Result<prometheus::ServerAnswer> answer =
+            prometheus::requestServer(m_endpoint, "POST", tail, delivery.payload,
+                                      QByteArrayLiteral("application/json"), {m_stopping});
+        if (m_stopping->load())
+            return;
+        const int status = answer ? answer.value().status : 0;
         QString error;
-        if (status >= 300) {
-            const QString reason =
-                reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString();
+        if (!answer) {
+            error = scrubbed(answer.error().message);
+        } else if (status >= 300) {
+            const QString reason = QString::fromUtf8(answer.value().reason);
             error = reason.isEmpty() ? QStringLiteral("HTTP %1").arg(status)
                                      : QStringLiteral("HTTP %1 %2").arg(status).arg(reason);
-        } else if (reply->error() != QNetworkReply::NoError || status == 0) {
-            error = scrubbed(reply->errorString());
         }
         // A refused request (4xx other than 429) will be refused again: no retry.
         const bool permanent = status >= 400 && status < 500 && status != 429;
@@ -95,7 +98,7 @@ private:
         Q_EMIT delivered(done);
     }
 
-    // Qt's messages name the whole URL, token included.
+    // Belt and braces: the transport's messages name the host at most, never the token.
     QString scrubbed(QString message) const
     {
         const QUrl url(m_url);
@@ -130,7 +133,8 @@ private:
     QString m_url;
     QString m_logFile;
     WebhookOptions m_options;
-    QNetworkAccessManager* m_network = nullptr;
+    const std::atomic_bool* m_stopping;
+    prometheus::ServerEndpoint m_endpoint;
 };
 
 QString WebhookDelivery::toLogLine() const
@@ -155,7 +159,7 @@ WebhookNotifier::WebhookNotifier(QString url, QString logFile, WebhookOptions op
     qRegisterMetaType<NotificationEvent>();
     qRegisterMetaType<WebhookDelivery>();
     m_thread->setObjectName(QStringLiteral("webhook"));
-    m_worker = new WebhookWorker(m_url, std::move(logFile), m_options);
+    m_worker = new WebhookWorker(m_url, std::move(logFile), m_options, &m_stopping);
     m_worker->moveToThread(m_thread.get());
     connect(m_thread.get(), &QThread::finished, m_worker, &QObject::deleteLater);
     connect(m_worker, &WebhookWorker::delivered, this, [this](const WebhookDelivery& delivery) {
@@ -169,6 +173,8 @@ WebhookNotifier::WebhookNotifier(QString url, QString logFile, WebhookOptions op
 
 WebhookNotifier::~WebhookNotifier()
 {
+    // A delivery in flight ends within a few tens of milliseconds; queued ones are dropped.
+    m_stopping = true;
     m_thread->quit();
     m_thread->wait();
 }

@@ -12,6 +12,7 @@
 #include <QObject>
 #include <QString>
 
+#include <atomic>
 #include <memory>
 
 class QThread;
@@ -73,6 +74,7 @@ private:
     QList<WebhookDelivery> m_deliveries;
     std::unique_ptr<QThread> m_thread;
     WebhookWorker* m_worker = nullptr; // lives on m_thread
+    std::atomic_bool m_stopping{false};
 };
 
 } // namespace launchdeck::alerts

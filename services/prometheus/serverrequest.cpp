@@ -44,6 +44,19 @@ size_t receive(char* data, size_t size, size_t count, void* user)
     return bytes;
 }
 
+// The reason phrase of the last status line (an interim 100 Continue or a redirect comes first).
+size_t receiveHeader(char* data, size_t size, size_t count, void* user)
+{
+    const size_t bytes = size * count;
+    const QByteArray line = QByteArray::fromRawData(data, qsizetype(bytes)).trimmed();
+    if (line.startsWith("HTTP/")) {
+        const qsizetype code = line.indexOf(' ');
+        const qsizetype reason = code < 0 ? -1 : line.indexOf(' ', code + 1);
+        *static_cast<QByteArray*>(user) = reason < 0 ? QByteArray() : line.mid(reason + 1);
+    }
+    return bytes;
+}
+
 struct SlistDeleter
 {
     void operator()(curl_slist* list) const { curl_slist_free_all(list); }
@@ -169,6 +182,8 @@ Result<ServerAnswer> requestServer(const ServerEndpoint& endpoint, const QByteAr
     curl_easy_setopt(easy.get(), CURLOPT_WRITEDATA, &receiving);
     curl_easy_setopt(easy.get(), CURLOPT_MAXFILESIZE_LARGE, curl_off_t(endpoint.maxAnswerBytes));
     curl_easy_setopt(easy.get(), CURLOPT_BUFFERSIZE, kReceiveBufferBytes);
+    curl_easy_setopt(easy.get(), CURLOPT_HEADERFUNCTION, &receiveHeader);
+    curl_easy_setopt(easy.get(), CURLOPT_HEADERDATA, &answer.reason);
 
     // A server on this machine is never reached through a proxy; any other the way libcurl
     // would, read once here.

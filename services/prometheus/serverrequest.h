@@ -14,7 +14,8 @@ namespace launchdeck::prometheus {
 
 struct ServerAnswer
 {
-    int status = 0; // HTTP status
+    int status = 0;    // HTTP status
+    QByteArray reason; // the status line's reason phrase ("Internal Server Error"), may be empty
     QByteArray body;
     QByteArray contentType;
 };

@@ -5,6 +5,7 @@
 // and in the log file.
 #include "alerts/webhooknotifier.h"
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -30,7 +31,8 @@ struct Received
     QByteArray body;
 };
 
-// Reads each request whole (headers, then Content-Length bytes) and answers the next status.
+// Reads each request whole (headers, then Content-Length bytes) and answers the next status; a
+// status of 0 never answers (the connection stays open).
 class ScriptedServer final : public QObject
 {
     Q_OBJECT
@@ -100,6 +102,8 @@ private:
             if (!m_statuses.isEmpty())
                 status = m_statuses.takeFirst();
         }
+        if (status == 0)
+            return;
         const QByteArray reason = status == 200   ? "OK"
                                   : status == 400 ? "Bad Request"
                                                   : "Internal Server Error";
@@ -212,9 +216,69 @@ private Q_SLOTS:
         QCOMPARE(delivery.httpStatus, 500);
         QCOMPARE(server.received().size(), 3);
         const QString written = readAll(log);
-        QVERIFY2(written.contains(u"failed: HTTP 500") && written.contains(u"3 attempts"),
+        QVERIFY2(written.contains(u"failed: HTTP 500 Internal Server Error") &&
+                     written.contains(u"3 attempts"),
                  qPrintable(written));
         QVERIFY2(!written.contains(u"s3cr3tT0k3n"), qPrintable(written));
+    }
+
+    void aServerThatNeverAnswersTimesOut()
+    {
+        ScriptedServer server({0, 0});
+        WebhookOptions options = quickRetries();
+        options.attempts = 2;
+        options.timeoutMs = 300;
+        WebhookNotifier notifier(
+            QStringLiteral("http://127.0.0.1:%1/hook/%2").arg(server.port()).arg(kToken), {},
+            options);
+        QSignalSpy delivered(&notifier, &WebhookNotifier::delivered);
+        notifier.send(firingAlert());
+        QTRY_COMPARE_WITH_TIMEOUT(delivered.size(), 1, 20'000);
+        const WebhookDelivery delivery = delivered.first().first().value<WebhookDelivery>();
+        QVERIFY(!delivery.delivered());
+        QCOMPARE(delivery.attempts, 2);
+        QCOMPARE(delivery.httpStatus, 0);
+        QVERIFY2(delivery.error.contains(u"timed out"), qPrintable(delivery.error));
+        QCOMPARE(server.received().size(), 2);
+        QVERIFY2(!delivery.toLogLine().contains(u"s3cr3tT0k3n"), qPrintable(delivery.toLogLine()));
+    }
+
+    // Closing the console does not wait out a webhook that never answers.
+    void closingEndsADeliveryInFlight()
+    {
+        ScriptedServer server({0});
+        WebhookOptions options = quickRetries();
+        options.timeoutMs = 120'000;
+        QElapsedTimer clock;
+        {
+            WebhookNotifier notifier(QStringLiteral("http://127.0.0.1:%1/hook").arg(server.port()),
+                                     {}, options);
+            notifier.send(firingAlert());
+            QTRY_COMPARE_WITH_TIMEOUT(server.received().size(), 1, 20'000);
+            clock.start();
+        }
+        QVERIFY2(clock.elapsed() < 60'000, "the destructor waited for the request's timeout");
+    }
+
+    void keepsTheUrlAsWritten()
+    {
+        ScriptedServer server({200});
+        WebhookNotifier notifier(QStringLiteral("http://127.0.0.1:%1/hook/%2/?channel=ops")
+                                     .arg(server.port())
+                                     .arg(kToken),
+                                 {}, quickRetries());
+        QSignalSpy delivered(&notifier, &WebhookNotifier::delivered);
+        notifier.send(firingAlert());
+        QTRY_COMPARE_WITH_TIMEOUT(delivered.size(), 1, 20'000);
+        QCOMPARE(server.received().first().requestLine,
+                 QByteArray("POST /hook/" + kToken.toUtf8() + "/?channel=ops HTTP/1.1"));
+        ScriptedServer slash({200});
+        WebhookNotifier trailing(QStringLiteral("http://127.0.0.1:%1/hook/").arg(slash.port()), {},
+                                 quickRetries());
+        QSignalSpy deliveredToo(&trailing, &WebhookNotifier::delivered);
+        trailing.send(firingAlert());
+        QTRY_COMPARE_WITH_TIMEOUT(deliveredToo.size(), 1, 20'000);
+        QCOMPARE(slash.received().first().requestLine, QByteArray("POST /hook/ HTTP/1.1"));
     }
 
     void doesNotRetryARefusal()
