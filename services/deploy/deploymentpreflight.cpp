@@ -6,10 +6,10 @@
 #include "deploy/imagebuild.h"
 #include "deploy/imagepull.h"
 
+#include "core/ipaddress.h"
 #include "validation/validator.h"
 
 #include <QDir>
-#include <QTcpServer>
 
 #include <algorithm>
 
@@ -19,12 +19,11 @@ namespace {
 
 bool portIsFree(const QString& host, int port)
 {
-    QTcpServer server;
-    const QHostAddress address =
-        host.isEmpty() || host == u"*" || host == u"0.0.0.0"
-            ? QHostAddress(QHostAddress::AnyIPv4)
-            : QHostAddress(host == u"localhost" ? QStringLiteral("127.0.0.1") : host);
-    return server.listen(address, quint16(port));
+    const QString literal = host.isEmpty() || host == u"*" ? QStringLiteral("0.0.0.0")
+                            : host == u"localhost"         ? QStringLiteral("127.0.0.1")
+                                                           : host;
+    const std::optional<IpAddress> address = parseIpAddress(literal);
+    return address && canListenOn(*address, port);
 }
 
 bool splitHostPort(const QString& listen, QString* host, int* port)

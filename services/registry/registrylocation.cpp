@@ -1,8 +1,11 @@
 // Reaching a registry as the Docker daemon reaches it: its certs.d CA, its insecure registries.
 #include "registry/registrylocation.h"
 
-#include <QHostAddress>
+#include "core/ipaddress.h"
+
 #include <QJsonArray>
+
+#include <algorithm>
 
 namespace launchdeck::registry {
 
@@ -46,19 +49,12 @@ bool isInsecureRegistry(const QString& host, const QStringList& insecureRegistri
     if (insecureRegistries.contains(host, Qt::CaseInsensitive))
         return true;
     const QString name = hostNameOf(host);
-    QHostAddress address(name);
-    if (address.isNull() && name.compare(u"localhost", Qt::CaseInsensitive) == 0)
-        address = QHostAddress(QHostAddress::LocalHost);
-    if (address.isNull())
+    const std::optional<IpAddress> address = parseIpAddress(
+        name.compare(u"localhost", Qt::CaseInsensitive) == 0 ? QStringLiteral("127.0.0.1") : name);
+    if (!address)
         return false;
-    for (const QString& entry : insecureRegistries) {
-        if (!entry.contains(u'/'))
-            continue;
-        const std::pair<QHostAddress, int> subnet = QHostAddress::parseSubnet(entry);
-        if (!subnet.first.isNull() && address.isInSubnet(subnet))
-            return true;
-    }
-    return false;
+    return std::any_of(insecureRegistries.begin(), insecureRegistries.end(),
+                       [&](const QString& entry) { return isInSubnet(*address, entry); });
 }
 
 bool namesRegistryHost(const QString& image)

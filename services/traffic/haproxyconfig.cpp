@@ -1,7 +1,8 @@
 // Validation and deterministic rendering of an entry point's haproxy.cfg.
 #include "traffic/haproxyconfig.h"
 
-#include <QHostAddress>
+#include "core/ipaddress.h"
+
 #include <QRegularExpression>
 #include <QSet>
 
@@ -11,6 +12,12 @@ namespace {
 
 // sun_path holds 108 bytes including the terminating NUL.
 constexpr qsizetype maxSocketPathBytes = 107;
+
+bool isIpv6(const QString& text)
+{
+    const std::optional<IpAddress> address = parseIpAddress(text);
+    return address && address->isV6();
+}
 
 bool isValidName(const QString& name)
 {
@@ -22,8 +29,7 @@ bool isValidHost(const QString& host)
 {
     if (host.isEmpty() || host == u"*")
         return true;
-    QHostAddress address;
-    if (address.setAddress(host))
+    if (parseIpAddress(host))
         return true;
     static const QRegularExpression hostName(
         QStringLiteral("^[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*$"));
@@ -41,7 +47,7 @@ bool splitListen(const QString& listen, QString* host, int* port)
         if (!hostPart.endsWith(u']'))
             return false;
         hostPart = hostPart.mid(1, hostPart.size() - 2);
-        if (QHostAddress(hostPart).protocol() != QAbstractSocket::IPv6Protocol)
+        if (!isIpv6(hostPart))
             return false;
     } else if (hostPart.contains(u':')) {
         return false; // a bare IPv6 address is ambiguous with the port separator
@@ -66,8 +72,7 @@ QString duration(std::chrono::milliseconds value)
 // IPv6 addresses need brackets before the port separator.
 QString bracketed(const QString& host)
 {
-    const bool v6 = QHostAddress(host).protocol() == QAbstractSocket::IPv6Protocol;
-    return v6 ? u'[' + host + u']' : host;
+    return isIpv6(host) ? u'[' + host + u']' : host;
 }
 
 QString endpoint(const QString& host, int port)
