@@ -19,6 +19,9 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <thread>
+
+#include <fontconfig/fontconfig.h>
 
 namespace {
 
@@ -46,6 +49,10 @@ int main(int argc, char* argv[])
     if (status >= 0)
         return status;
 
+    // Fontconfig reads and parses its configuration the first time a font is wanted (several
+    // milliseconds of XML): here on the other core, while this one connects to the display. Qt's
+    // own FcInit() then finds it loaded.
+    const std::jthread fontconfig(FcInit);
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("Launchdeck"));
     QApplication::setOrganizationName(QStringLiteral("Launchdeck"));

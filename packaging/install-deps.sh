@@ -18,6 +18,7 @@ packages=(
     libqt6gui6 qt6-qpa-plugins
     # libraries the services use
     libyaml-cpp-dev libyaml-dev libcurl4-openssl-dev libhttp-parser-dev libvalijson-dev
+    libfontconfig-dev
     qtkeychain-qt6-dev
     # schemas the validators are generated from (the Kubernetes types come from npm, below)
     docker-compose

@@ -376,10 +376,8 @@ QString AlertsView::lastActionText() const
     return m_lastAction->text();
 }
 
-QLabel* AlertsView::createStatusLabel(QWidget* parent)
+void AlertsView::followWithStatusLabel(QLabel* label)
 {
-    auto* label = new QLabel(parent);
-    label->setObjectName(QStringLiteral("alertsFiringLabel"));
     label->hide();
     connect(this, &AlertsView::firingCountChanged, label, [label](int firing) {
         label->setText(
@@ -387,7 +385,6 @@ QLabel* AlertsView::createStatusLabel(QWidget* parent)
                 .arg(firing == 1 ? tr("1 alert firing") : tr("%n alerts firing", nullptr, firing)));
         label->setVisible(firing > 0);
     });
-    return label;
 }
 
 } // namespace launchdeck

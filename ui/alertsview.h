@@ -57,9 +57,9 @@ public:
     // The outcome of the last silence created or expired.
     QString lastActionText() const;
 
-    // The status bar's "2 alerts firing" link, following this view: hidden while none fires;
-    // its link is activated by a click.
-    QLabel* createStatusLabel(QWidget* parent);
+    // Makes `label` the status bar's "2 alerts firing" link, following this view: hidden while
+    // none fires; its link is activated by a click.
+    void followWithStatusLabel(QLabel* label);
 
 Q_SIGNALS:
     void firingCountChanged(int firing);

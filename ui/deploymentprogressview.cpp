@@ -4,6 +4,7 @@
 #include "deploymentmatrixmodel.h"
 #include "runstatusstyle.h"
 #include "standardicon.h"
+#include "whenfirstshown.h"
 
 #include <QFontDatabase>
 #include <QHBoxLayout>
@@ -185,7 +186,10 @@ DeploymentProgressView::DeploymentProgressView(QWidget* parent)
     m_log->setReadOnly(true);
     m_log->setMaximumBlockCount(kLogCapacity);
     m_log->setLineWrapMode(QPlainTextEdit::NoWrap);
-    m_log->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    // The fixed-width font is a font of its own to load; the log is not the tab shown first.
+    whenFirstShown(m_log, [log = m_log] {
+        log->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    });
     m_stages->setObjectName(QStringLiteral("deploymentStages"));
     m_stages->setColumnWidth(0, 150);
     m_validations->setObjectName(QStringLiteral("deploymentValidations"));

@@ -72,11 +72,12 @@ MainWindow::MainWindow(const QString& dataDir, QWidget* parent)
     m_metricsStore = new MetricsStore(MetricsStore::kDefaultCapacity,
                                       MetricsStore::kDefaultMarkerCapacity, this);
     m_tabs->addTab(m_metricsPage, tr("Live Metrics"));
-    // Shown inside Live Metrics once that is built; its status label is live from the start.
-    m_alertsView = new AlertsView(this);
-    m_alertsView->hide();
+    // The alerts view is built with Live Metrics (after the first paint, before a session);
+    // the status bar keeps its place for the label that follows it.
     m_desktopNotifier = new DesktopNotifier(this);
-    m_alertsLabel = m_alertsView->createStatusLabel(this);
+    m_alertsLabel = new QLabel(this);
+    m_alertsLabel->setObjectName(QStringLiteral("alertsFiringLabel"));
+    m_alertsLabel->hide();
     connect(m_alertsLabel, &QLabel::linkActivated, this, &MainWindow::showAlerts);
     connect(m_desktopNotifier, &DesktopNotifier::notified, this,
             [this](const QString& title) { statusBar()->showMessage(title, 10'000); });
@@ -149,10 +150,20 @@ void MainWindow::ensureMetrics()
         return;
     m_metrics = new MetricsTab(m_metricsStore, this);
     replaceStandIn(m_metricsPage, m_metrics);
+    m_alertsView = new AlertsView(this);
+    m_alertsView->followWithStatusLabel(m_alertsLabel);
     m_metrics->addView(m_alertsView, tr("Alerts"));
-    if (m_session)
+    if (m_session) {
         if (m_metrics)
             m_metrics->setSession(m_session);
+        m_alertsView->setSession(m_session);
+    }
+}
+
+AlertsView* MainWindow::alertsView()
+{
+    ensureMetrics();
+    return m_alertsView;
 }
 
 InfrastructureTab* MainWindow::infrastructureTab()
@@ -202,7 +213,8 @@ MainWindow::~MainWindow()
         m_infrastructure->setSession(nullptr);
     if (m_metrics)
         m_metrics->setSession(nullptr);
-    m_alertsView->setSession(nullptr);
+    if (m_alertsView)
+        m_alertsView->setSession(nullptr);
     m_desktopNotifier->setSession(nullptr);
     m_dockerStatus->setHosts({});
     if (!m_session)
@@ -245,7 +257,7 @@ void MainWindow::createStatusBar()
 void MainWindow::showAlerts()
 {
     showTab(m_tabs->indexOf(metricsTab()));
-    m_metrics->showView(m_alertsView);
+    m_metrics->showView(alertsView());
 }
 
 void MainWindow::chooseWorkspace()
@@ -300,7 +312,8 @@ void MainWindow::replaceSession(const QString& root, bool cancelOld)
     infrastructureTab()->setSession(m_session);
     if (m_metrics)
         m_metrics->setSession(m_session);
-    m_alertsView->setSession(m_session);
+    if (m_alertsView)
+        m_alertsView->setSession(m_session);
     m_desktopNotifier->setSession(m_session);
     m_dockerStatus->setHosts({});
     connect(m_session, &WorkspaceSession::hostsChanged, this,

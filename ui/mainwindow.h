@@ -59,7 +59,8 @@ public:
     InfrastructureTab* infrastructureTab();
     PipelinesTab* pipelinesTab();
     MetricsTab* metricsTab();
-    AlertsView* alertsView() const { return m_alertsView; }
+    AlertsView* alertsView(); // inside Live Metrics, built with it
+
     // Live Metrics with its Alerts view in front.
     void showAlerts();
     QMenu* recentMenu() const { return m_recentMenu; }
@@ -123,7 +124,7 @@ private:
     PipelinesTab* m_pipelines = nullptr;
     MetricsStore* m_metricsStore;
     MetricsTab* m_metrics = nullptr;
-    AlertsView* m_alertsView;
+    AlertsView* m_alertsView = nullptr;
     DesktopNotifier* m_desktopNotifier;
     QLabel* m_alertsLabel; // "2 alerts firing", hidden while none is
     DockerStatusLabel* m_dockerStatus;

@@ -1,8 +1,9 @@
 // The style's standard icons, read when first drawn.
 #include "standardicon.h"
 
+#include "whenfirstshown.h"
+
 #include <QApplication>
-#include <QEvent>
 #include <QHash>
 #include <QIconEngine>
 #include <QLineEdit>
@@ -59,23 +60,6 @@ private:
     QStyle::StandardPixmap m_pixmap;
 };
 
-class ClearButtonOnShow final : public QObject
-{
-public:
-    using QObject::QObject;
-
-protected:
-    bool eventFilter(QObject* watched, QEvent* event) override
-    {
-        if (event->type() == QEvent::Show) {
-            static_cast<QLineEdit*>(watched)->setClearButtonEnabled(true);
-            watched->removeEventFilter(this);
-            deleteLater();
-        }
-        return false;
-    }
-};
-
 } // namespace
 
 QIcon standardIcon(QStyle::StandardPixmap pixmap)
@@ -85,11 +69,7 @@ QIcon standardIcon(QStyle::StandardPixmap pixmap)
 
 void enableClearButtonWhenShown(QLineEdit* edit)
 {
-    if (edit->isVisible()) {
-        edit->setClearButtonEnabled(true);
-        return;
-    }
-    edit->installEventFilter(new ClearButtonOnShow(edit));
+    whenFirstShown(edit, [edit] { edit->setClearButtonEnabled(true); });
 }
 
 } // namespace launchdeck

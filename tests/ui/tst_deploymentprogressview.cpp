@@ -5,8 +5,10 @@
 #include "deploymentmatrixmodel.h"
 #include "deploymentprogressview.h"
 
+#include <QFontDatabase>
 #include <QLabel>
 #include <QPlainTextEdit>
+#include <QTabWidget>
 #include <QTest>
 #include <QTreeWidget>
 
@@ -190,6 +192,24 @@ private Q_SLOTS:
         view.applyEvent(finishedEvent(DeploymentStatus::Cancelled, u"cancelled"_qs));
         QCOMPARE(view.logView()->blockCount(), 2);
         QVERIFY(view.logView()->toPlainText().contains(u"cancelled"));
+    }
+
+    // The log's fixed-width font is loaded when the Log tab is first shown, not with the view.
+    void logGetsItsFixedFontWhenShown()
+    {
+        DeploymentProgressView view;
+        view.resize(800, 400);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QPlainTextEdit* log = view.logView();
+        const QFont fixed = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+        QVERIFY(!log->isVisible());
+        QVERIFY(log->font() != fixed);
+        auto* tabs = qobject_cast<QTabWidget*>(log->parentWidget()->parentWidget());
+        QVERIFY(tabs);
+        tabs->setCurrentWidget(log);
+        QVERIFY(log->isVisible());
+        QCOMPARE(log->font(), fixed);
     }
 
     void remainingNeverZero()
