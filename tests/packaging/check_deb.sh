@@ -49,6 +49,7 @@ dpkg-deb -x "$deb" "$work/root"
 root=$work/root
 expect "usr/bin/launchdeck is an executable" '[[ -x $root/usr/bin/launchdeck ]]'
 expect "libcurl is not loaded at start (it is on first use)" '! objdump -p "$root/usr/bin/launchdeck" | grep NEEDED | grep -q libcurl'
+expect "Qt Network is not linked (libcurl serves every connection)" '! objdump -p "$root/usr/bin/launchdeck" | grep NEEDED | grep -q Qt6Network'
 expect "desktop entry installed" "[[ -f \$root/usr/share/applications/$app_id.desktop ]]"
 expect "metainfo installed" "[[ -f \$root/usr/share/metainfo/$app_id.metainfo.xml ]]"
 expect "icon installed" "[[ -f \$root/usr/share/icons/hicolor/scalable/apps/$app_id.svg ]]"
