@@ -8,6 +8,7 @@
 
 #include <QFontDatabase>
 #include <QHBoxLayout>
+#include <QHash>
 #include <QHeaderView>
 #include <QJsonValue>
 #include <QLabel>
@@ -73,7 +74,7 @@ QColor stateColour(StageState state)
     return {};
 }
 
-QIcon stateIcon(StageState state)
+QIcon drawStateIcon(StageState state)
 {
     QPixmap pixmap(14, 14);
     pixmap.fill(Qt::transparent);
@@ -84,6 +85,16 @@ QIcon stateIcon(StageState state)
     painter.setBrush(state == StageState::Pending ? QBrush(Qt::NoBrush) : QBrush(colour));
     painter.drawEllipse(QRectF(2, 2, 10, 10));
     return QIcon(pixmap);
+}
+
+// Drawn once per state (on the GUI thread, where every caller is), shared by every item.
+QIcon stateIcon(StageState state)
+{
+    static QHash<StageState, QIcon> icons;
+    auto it = icons.find(state);
+    if (it == icons.end())
+        it = icons.insert(state, drawStateIcon(state));
+    return *it;
 }
 
 void markStage(QTreeWidgetItem* item, StageState state)
