@@ -17,6 +17,8 @@
 #include <QTest>
 #include <QThread>
 
+#include <optional>
+
 using namespace launchdeck;
 using namespace launchdeck::alerts;
 
@@ -142,6 +144,17 @@ WebhookOptions quickRetries()
     return options;
 }
 
+// Sends the event and waits for its delivery to end, retries included; empty when it did not.
+std::optional<WebhookDelivery> deliver(WebhookNotifier& notifier,
+                                       const NotificationEvent& event = firingAlert())
+{
+    QSignalSpy delivered(&notifier, &WebhookNotifier::delivered);
+    notifier.send(event);
+    if (delivered.isEmpty() && !delivered.wait(20'000))
+        return std::nullopt;
+    return delivered.first().first().value<WebhookDelivery>();
+}
+
 QString readAll(const QString& path)
 {
     QFile file(path);
@@ -163,9 +176,8 @@ private Q_SLOTS:
             QStringLiteral("http://127.0.0.1:%1/services/%2").arg(server.port()).arg(kToken);
         const QString log = data.filePath(QStringLiteral("notifications.log"));
         WebhookNotifier notifier(url, log, quickRetries());
-        QSignalSpy delivered(&notifier, &WebhookNotifier::delivered);
-        notifier.send(firingAlert());
-        QTRY_COMPARE_WITH_TIMEOUT(delivered.size(), 1, 20'000);
+        const std::optional<WebhookDelivery> delivery = deliver(notifier);
+        QVERIFY(delivery);
 
         const QList<Received> received = server.received();
         QCOMPARE(received.size(), 2);
@@ -183,10 +195,9 @@ private Q_SLOTS:
         QCOMPARE(payload.value(u"status").toString(), QStringLiteral("firing"));
         QCOMPARE(payload.value(u"at").toString(), QStringLiteral("2023-11-14T22:13:20.000Z"));
 
-        const WebhookDelivery delivery = delivered.first().first().value<WebhookDelivery>();
-        QVERIFY2(delivery.delivered(), qPrintable(delivery.error));
-        QCOMPARE(delivery.httpStatus, 200);
-        QCOMPARE(delivery.attempts, 2);
+        QVERIFY2(delivery->delivered(), qPrintable(delivery->error));
+        QCOMPARE(delivery->httpStatus, 200);
+        QCOMPARE(delivery->attempts, 2);
         QCOMPARE(notifier.deliveries().size(), 1);
 
         const QString written = readAll(log);
@@ -207,13 +218,11 @@ private Q_SLOTS:
         WebhookNotifier notifier(
             QStringLiteral("http://127.0.0.1:%1/hook/%2").arg(server.port()).arg(kToken), log,
             quickRetries());
-        QSignalSpy delivered(&notifier, &WebhookNotifier::delivered);
-        notifier.send(firingAlert());
-        QTRY_COMPARE_WITH_TIMEOUT(delivered.size(), 1, 20'000);
-        const WebhookDelivery delivery = delivered.first().first().value<WebhookDelivery>();
-        QVERIFY(!delivery.delivered());
-        QCOMPARE(delivery.attempts, 3);
-        QCOMPARE(delivery.httpStatus, 500);
+        const std::optional<WebhookDelivery> delivery = deliver(notifier);
+        QVERIFY(delivery);
+        QVERIFY(!delivery->delivered());
+        QCOMPARE(delivery->attempts, 3);
+        QCOMPARE(delivery->httpStatus, 500);
         QCOMPARE(server.received().size(), 3);
         const QString written = readAll(log);
         QVERIFY2(written.contains(u"failed: HTTP 500 Internal Server Error") &&
@@ -231,16 +240,15 @@ private Q_SLOTS:
         WebhookNotifier notifier(
             QStringLiteral("http://127.0.0.1:%1/hook/%2").arg(server.port()).arg(kToken), {},
             options);
-        QSignalSpy delivered(&notifier, &WebhookNotifier::delivered);
-        notifier.send(firingAlert());
-        QTRY_COMPARE_WITH_TIMEOUT(delivered.size(), 1, 20'000);
-        const WebhookDelivery delivery = delivered.first().first().value<WebhookDelivery>();
-        QVERIFY(!delivery.delivered());
-        QCOMPARE(delivery.attempts, 2);
-        QCOMPARE(delivery.httpStatus, 0);
-        QVERIFY2(delivery.error.contains(u"timed out"), qPrintable(delivery.error));
+        const std::optional<WebhookDelivery> delivery = deliver(notifier);
+        QVERIFY(delivery);
+        QVERIFY(!delivery->delivered());
+        QCOMPARE(delivery->attempts, 2);
+        QCOMPARE(delivery->httpStatus, 0);
+        QVERIFY2(delivery->error.contains(u"timed out"), qPrintable(delivery->error));
         QCOMPARE(server.received().size(), 2);
-        QVERIFY2(!delivery.toLogLine().contains(u"s3cr3tT0k3n"), qPrintable(delivery.toLogLine()));
+        QVERIFY2(!delivery->toLogLine().contains(u"s3cr3tT0k3n"),
+                 qPrintable(delivery->toLogLine()));
     }
 
     // Closing the console does not wait out a webhook that never answers.
@@ -267,17 +275,13 @@ private Q_SLOTS:
                                      .arg(server.port())
                                      .arg(kToken),
                                  {}, quickRetries());
-        QSignalSpy delivered(&notifier, &WebhookNotifier::delivered);
-        notifier.send(firingAlert());
-        QTRY_COMPARE_WITH_TIMEOUT(delivered.size(), 1, 20'000);
+        QVERIFY(deliver(notifier));
         QCOMPARE(server.received().first().requestLine,
                  QByteArray("POST /hook/" + kToken.toUtf8() + "/?channel=ops HTTP/1.1"));
         ScriptedServer slash({200});
         WebhookNotifier trailing(QStringLiteral("http://127.0.0.1:%1/hook/").arg(slash.port()), {},
                                  quickRetries());
-        QSignalSpy deliveredToo(&trailing, &WebhookNotifier::delivered);
-        trailing.send(firingAlert());
-        QTRY_COMPARE_WITH_TIMEOUT(deliveredToo.size(), 1, 20'000);
+        QVERIFY(deliver(trailing));
         QCOMPARE(slash.received().first().requestLine, QByteArray("POST /hook/ HTTP/1.1"));
     }
 
@@ -286,14 +290,12 @@ private Q_SLOTS:
         ScriptedServer server({400, 200});
         WebhookNotifier notifier(QStringLiteral("http://127.0.0.1:%1/hook").arg(server.port()), {},
                                  quickRetries());
-        QSignalSpy delivered(&notifier, &WebhookNotifier::delivered);
         NotificationEvent event = firingAlert();
         event.kind = NotificationEvent::Kind::DeploymentRolledBack;
-        notifier.send(event);
-        QTRY_COMPARE_WITH_TIMEOUT(delivered.size(), 1, 20'000);
-        const WebhookDelivery delivery = delivered.first().first().value<WebhookDelivery>();
-        QCOMPARE(delivery.attempts, 1);
-        QCOMPARE(delivery.httpStatus, 400);
+        const std::optional<WebhookDelivery> delivery = deliver(notifier, event);
+        QVERIFY(delivery);
+        QCOMPARE(delivery->attempts, 1);
+        QCOMPARE(delivery->httpStatus, 400);
         QCOMPARE(server.received().size(), 1);
         const QJsonObject payload =
             QJsonDocument::fromJson(server.received().first().body).object();
@@ -312,15 +314,14 @@ private Q_SLOTS:
         WebhookNotifier notifier(
             QStringLiteral("http://127.0.0.1:%1/hook/%2").arg(port).arg(kToken), {},
             quickRetries());
-        QSignalSpy delivered(&notifier, &WebhookNotifier::delivered);
-        notifier.send(firingAlert());
-        QTRY_COMPARE_WITH_TIMEOUT(delivered.size(), 1, 20'000);
-        const WebhookDelivery delivery = delivered.first().first().value<WebhookDelivery>();
-        QVERIFY(!delivery.delivered());
-        QCOMPARE(delivery.attempts, 3);
-        QCOMPARE(delivery.httpStatus, 0);
-        QVERIFY2(!delivery.toLogLine().contains(u"s3cr3tT0k3n"), qPrintable(delivery.toLogLine()));
-        QCOMPARE(delivery.target, QStringLiteral("http://127.0.0.1:%1/…").arg(port));
+        const std::optional<WebhookDelivery> delivery = deliver(notifier);
+        QVERIFY(delivery);
+        QVERIFY(!delivery->delivered());
+        QCOMPARE(delivery->attempts, 3);
+        QCOMPARE(delivery->httpStatus, 0);
+        QVERIFY2(!delivery->toLogLine().contains(u"s3cr3tT0k3n"),
+                 qPrintable(delivery->toLogLine()));
+        QCOMPARE(delivery->target, QStringLiteral("http://127.0.0.1:%1/…").arg(port));
     }
 
     void masksTheUrl()
