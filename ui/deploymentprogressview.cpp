@@ -197,10 +197,9 @@ DeploymentProgressView::DeploymentProgressView(QWidget* parent)
     m_log->setReadOnly(true);
     m_log->setMaximumBlockCount(kLogCapacity);
     m_log->setLineWrapMode(QPlainTextEdit::NoWrap);
-    // The fixed-width font is a font of its own to load; the log is not the tab shown first.
-    whenFirstShown(m_log, [log = m_log] {
-        log->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    });
+    // The fixed-width font is a font of its own to load; the log is not the tab shown first. It
+    // is set before the log's first line or when the tab is first shown, whichever comes first.
+    whenFirstShown(m_log, [this] { useLogFont(); });
     m_stages->setObjectName(QStringLiteral("deploymentStages"));
     m_stages->setColumnWidth(0, 150);
     m_validations->setObjectName(QStringLiteral("deploymentValidations"));
@@ -384,8 +383,16 @@ void DeploymentProgressView::addTest(const TestResult& result, const QString& su
     item->setIcon(1, stateIcon(result.passed ? StageState::Done : StageState::Failed));
 }
 
+void DeploymentProgressView::useLogFont()
+{
+    if (std::exchange(m_logFontSet, true))
+        return;
+    m_log->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+}
+
 void DeploymentProgressView::appendLog(const QDateTime& at, const QString& text)
 {
+    useLogFont();
     m_log->appendPlainText(timeText(at.isValid() ? at : QDateTime::currentDateTimeUtc()) +
                            QStringLiteral("  ") + text);
     m_lastStageLine.clear();

@@ -61,6 +61,7 @@ private:
     void addValidation(const ValidationResult& result);
     // `summary`: the check's own words, shown on hover.
     void addTest(const TestResult& result, const QString& summary = {});
+    void useLogFont();
     void appendLog(const QDateTime& at, const QString& text);
     void setRemaining(qint64 remainingMs);
 
@@ -73,6 +74,7 @@ private:
     QTreeWidget* m_validations;
     QTreeWidget* m_tests;
     QPlainTextEdit* m_log;
+    bool m_logFontSet = false;
     bool m_live = false;
     DeploymentKind m_kind = DeploymentKind::Deploy;
     // Rows up to this one are stages entered, in the order entered; the rows after it are the

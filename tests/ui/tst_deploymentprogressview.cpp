@@ -210,6 +210,13 @@ private Q_SLOTS:
         tabs->setCurrentWidget(log);
         QVERIFY(log->isVisible());
         QCOMPARE(log->font(), fixed);
+
+        // Or before its first line, when that comes while the tab is hidden.
+        DeploymentProgressView hidden;
+        hidden.begin(QStringLiteral("Deploy of web 1.1 to staging"), true);
+        hidden.applyEvent(makeEvent(Kind::Stage, DeploymentStage::Testing, 20));
+        QVERIFY(!hidden.logView()->isVisible());
+        QCOMPARE(hidden.logView()->font(), fixed);
     }
 
     void remainingNeverZero()
