@@ -19,7 +19,6 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <thread>
 
 #include <fontconfig/fontconfig.h>
 
@@ -50,9 +49,9 @@ int main(int argc, char* argv[])
         return status;
 
     // Fontconfig reads and parses its configuration the first time a font is wanted (several
-    // milliseconds of XML): here on the other core, while this one connects to the display. Qt's
-    // own FcInit() then finds it loaded.
-    const std::jthread fontconfig(FcInit);
+    // milliseconds of XML): on the other core, while this one connects to the display. Qt's own
+    // FcInit() then finds it loaded.
+    QThreadPool::globalInstance()->start([] { FcInit(); });
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("Launchdeck"));
     QApplication::setOrganizationName(QStringLiteral("Launchdeck"));

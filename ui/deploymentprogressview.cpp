@@ -8,7 +8,6 @@
 
 #include <QFontDatabase>
 #include <QHBoxLayout>
-#include <QHash>
 #include <QHeaderView>
 #include <QJsonValue>
 #include <QLabel>
@@ -22,6 +21,8 @@
 #include <QTabWidget>
 #include <QTreeWidget>
 #include <QVBoxLayout>
+
+#include <array>
 
 namespace launchdeck {
 
@@ -90,11 +91,11 @@ QIcon drawStateIcon(StageState state)
 // Drawn once per state (on the GUI thread, where every caller is), shared by every item.
 QIcon stateIcon(StageState state)
 {
-    static QHash<StageState, QIcon> icons;
-    auto it = icons.find(state);
-    if (it == icons.end())
-        it = icons.insert(state, drawStateIcon(state));
-    return *it;
+    static std::array<QIcon, size_t(StageState::Warning) + 1> icons;
+    QIcon& icon = icons[size_t(state)];
+    if (icon.isNull())
+        icon = drawStateIcon(state);
+    return icon;
 }
 
 void markStage(QTreeWidgetItem* item, StageState state)

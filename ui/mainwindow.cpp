@@ -134,8 +134,7 @@ void MainWindow::ensurePipelines()
     m_pipelines = new PipelinesTab(this);
     replaceStandIn(m_pipelinesPage, m_pipelines);
     if (m_session)
-        if (m_pipelines)
-            m_pipelines->setSession(m_session);
+        m_pipelines->setSession(m_session);
 }
 
 MetricsTab* MainWindow::metricsTab()
@@ -154,8 +153,7 @@ void MainWindow::ensureMetrics()
     m_alertsView->followWithStatusLabel(m_alertsLabel);
     m_metrics->addView(m_alertsView, tr("Alerts"));
     if (m_session) {
-        if (m_metrics)
-            m_metrics->setSession(m_session);
+        m_metrics->setSession(m_session);
         m_alertsView->setSession(m_session);
     }
 }

@@ -58,11 +58,9 @@ private:
     {
         if (m_stopping->load())
             return;
-        // The URL is the whole endpoint (its path carries the hook's token); the transport drops
-        // a base URL's trailing '/', given back here.
-        const QString tail = m_url.endsWith(u'/') ? QStringLiteral("/") : QString();
+        // The URL is the whole endpoint (its path carries the hook's token).
         const Result<prometheus::ServerAnswer> answer =
-            prometheus::requestServer(m_endpoint, "POST", tail, delivery.payload,
+            prometheus::requestServer(m_endpoint, "POST", QString(), delivery.payload,
                                       QByteArrayLiteral("application/json"), {m_stopping});
         if (m_stopping->load())
             return;

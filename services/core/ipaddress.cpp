@@ -61,20 +61,22 @@ bool canListenOn(const IpAddress& address, int port)
         return false;
     const int on = 1;
     ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-    int bound = -1;
+    sockaddr_storage where{};
+    socklen_t length = 0;
     if (address.isV6()) {
-        sockaddr_in6 where{};
-        where.sin6_family = AF_INET6;
-        where.sin6_port = htons(std::uint16_t(port));
-        std::memcpy(&where.sin6_addr, address.bytes.data(), 16);
-        bound = ::bind(fd, reinterpret_cast<const sockaddr*>(&where), sizeof where);
+        auto* v6 = reinterpret_cast<sockaddr_in6*>(&where);
+        v6->sin6_family = AF_INET6;
+        v6->sin6_port = htons(std::uint16_t(port));
+        std::memcpy(&v6->sin6_addr, address.bytes.data(), 16);
+        length = sizeof *v6;
     } else {
-        sockaddr_in where{};
-        where.sin_family = AF_INET;
-        where.sin_port = htons(std::uint16_t(port));
-        std::memcpy(&where.sin_addr, address.bytes.data(), 4);
-        bound = ::bind(fd, reinterpret_cast<const sockaddr*>(&where), sizeof where);
+        auto* v4 = reinterpret_cast<sockaddr_in*>(&where);
+        v4->sin_family = AF_INET;
+        v4->sin_port = htons(std::uint16_t(port));
+        std::memcpy(&v4->sin_addr, address.bytes.data(), 4);
+        length = sizeof *v4;
     }
+    const int bound = ::bind(fd, reinterpret_cast<const sockaddr*>(&where), length);
     const bool listening = bound == 0 && ::listen(fd, 1) == 0;
     ::close(fd);
     return listening;

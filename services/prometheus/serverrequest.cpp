@@ -165,8 +165,9 @@ Result<ServerAnswer> requestServer(const ServerEndpoint& endpoint, const QByteAr
     if (!easy || !multi)
         return Error{QStringLiteral("libcurl could not allocate a handle"), where};
 
+    // A path appended replaces the base's trailing '/'; with none the URL is taken as written.
     QString baseText = endpoint.url.trimmed();
-    while (baseText.endsWith(u'/'))
+    while (!pathAndQuery.isEmpty() && baseText.endsWith(u'/'))
         baseText.chop(1);
     curl::RequestOptions options;
     options.url = (baseText + pathAndQuery).toUtf8();

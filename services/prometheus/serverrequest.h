@@ -33,9 +33,9 @@ struct RequestControl
 };
 
 // `pathAndQuery` is appended to the endpoint's URL ("/api/v1/query?query=…", already
-// percent-encoded). Fails for transport errors (refused, timed out, TLS) and for an answer over
-// endpoint.maxAnswerBytes, which is cut off as it arrives. Error.where is the server's URL and
-// path, never with the credentials.
+// percent-encoded); empty, the URL is requested as written. Fails for transport errors (refused,
+// timed out, TLS) and for an answer over endpoint.maxAnswerBytes, which is cut off as it arrives.
+// Error.where is the server's URL and path, never with the credentials.
 Result<ServerAnswer> requestServer(const ServerEndpoint& endpoint, const QByteArray& method,
                                    const QString& pathAndQuery, const QByteArray& body = {},
                                    const QByteArray& contentType = {},

@@ -1,49 +1,12 @@
 // IP address literals, subnets and the listening probe the deployment checks use for free ports.
 #include "core/ipaddress.h"
 
+#include <QTcpServer>
 #include <QTest>
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 using namespace launchdeck;
 
 namespace {
-
-// A socket listening on 127.0.0.1 at a port of the kernel's choosing; closed with the object.
-class Listener
-{
-public:
-    Listener()
-    {
-        m_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in where{};
-        where.sin_family = AF_INET;
-        where.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t length = sizeof where;
-        if (::bind(m_fd, reinterpret_cast<sockaddr*>(&where), length) == 0 &&
-            ::listen(m_fd, 1) == 0 &&
-            ::getsockname(m_fd, reinterpret_cast<sockaddr*>(&where), &length) == 0)
-            m_port = ntohs(where.sin_port);
-    }
-    ~Listener() { close(); }
-    Listener(const Listener&) = delete;
-    Listener& operator=(const Listener&) = delete;
-
-    int port() const { return m_port; }
-    void close()
-    {
-        if (m_fd >= 0)
-            ::close(m_fd);
-        m_fd = -1;
-    }
-
-private:
-    int m_fd = -1;
-    int m_port = 0;
-};
 
 IpAddress address(const char* text)
 {
@@ -153,12 +116,13 @@ private Q_SLOTS:
 
     void aHeldPortCannotBeListenedOn()
     {
-        Listener listener;
-        QVERIFY(listener.port() > 0);
-        QVERIFY(!canListenOn(address("127.0.0.1"), listener.port()));
-        QVERIFY(!canListenOn(address("0.0.0.0"), listener.port()));
+        QTcpServer listener;
+        QVERIFY(listener.listen(QHostAddress::LocalHost, 0));
+        const int port = listener.serverPort();
+        QVERIFY(!canListenOn(address("127.0.0.1"), port));
+        QVERIFY(!canListenOn(address("0.0.0.0"), port));
         listener.close();
-        QVERIFY(canListenOn(address("127.0.0.1"), listener.port()));
+        QVERIFY(canListenOn(address("127.0.0.1"), port));
     }
 
     void anAddressNotOfThisMachineCannotBeListenedOn()
