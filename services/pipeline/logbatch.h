@@ -38,6 +38,12 @@ struct LogEntry
     bool continuation() const { return (lengthAndFlag & kContinuation) != 0; }
     bool note() const { return (lengthAndFlag & kNote) != 0; }
 };
+} // namespace launchdeck
+
+// Plain data (all-zero is its default): lists of entries copy and grow as raw memory.
+Q_DECLARE_TYPEINFO(launchdeck::LogEntry, Q_PRIMITIVE_TYPE);
+
+namespace launchdeck {
 
 // Consecutive lines of one step: the masked bytes as written to its log file, and the entries.
 struct LogChunk

@@ -5,7 +5,9 @@
 
 #include <QDateTime>
 
+#include <cstdlib>
 #include <cstring>
+#include <new>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -18,9 +20,9 @@ constexpr QByteArrayView kAddMask = "::add-mask::";
 constexpr QByteArrayView kAddMaskShown = "::add-mask::***\n";
 constexpr qsizetype kFileBufferBytes = 256 * 1024;
 constexpr qsizetype kFirstEntries = 1024;
-// A chunk takes no further block once it indexes this many lines, so its entry array never grows
-// large: growing copies and the squeeze at sealing stay small however short the lines are.
-constexpr qsizetype kChunkEntries = 64 * 1024;
+// A chunk takes no further block once it indexes this many lines, so the room its entries are
+// gathered in stays small enough for the core's cache however short the lines are.
+constexpr qsizetype kChunkEntries = 32 * 1024;
 // The splitter is fed at most this much at once, which bounds what one block adds to a chunk.
 constexpr qsizetype kSliceBytes = 256 * 1024;
 
@@ -129,6 +131,10 @@ void StepLog::addBlock(QByteArrayView bytes, bool endsLine)
     if ((m_chunk.bytes.size() + bytes.size() > kChunkBytes || m_entryCount >= kChunkEntries) &&
         m_entryCount > 0)
         seal();
+    // A stream goes on much as it went: room for as much as the last chunk held spares the
+    // copies of growing.
+    if (m_chunk.bytes.isEmpty() && m_bytesHint > bytes.size())
+        m_chunk.bytes.reserve(m_bytesHint);
     const qsizetype from = m_chunk.bytes.size();
     if (!endsLine) {
         appendMasked(bytes);
@@ -184,13 +190,46 @@ void StepLog::index(qsizetype from, bool endsLine)
         addEntry(from, to - from, false);
         return;
     }
+    // Most lines are numbered output no longer than maxLine, going into room the chunk already
+    // has: those are written here directly; the first of a chunk, continuations, notes, overlong
+    // lines and growth take addEntry.
+    const qsizetype maxLine = m_splitter.maxLine();
+    auto timeDelta = static_cast<quint32>(m_now - m_chunk.baseTimeMs);
+    // Kept in locals while the loop runs, so the compiler need not reload them after each store.
+    LogEntry* entries = m_entries.get();
+    qsizetype room = m_entryRoom;
+    qsizetype count = m_entryCount;
+    qint64 number = m_number;
+    qint64 baseNumber = m_chunk.baseNumber;
+    bool plain = !m_continuation && !m_noting && count > 0;
     qsizetype start = from;
-    forEachNewline(base, from, to, [&](qsizetype end) {
-        const qsizetype length =
-            end > start && base[end - 1] == '\r' ? end - start - 1 : end - start;
-        addEntry(start, length, true);
-        start = end + 1;
-    });
+    // Inlined into the scan: a call per line would cost as much as the line's entry.
+    forEachNewline(
+        base, from, to, [&](qsizetype end) __attribute__((always_inline)) {
+            const qsizetype length =
+                end > start && base[end - 1] == '\r' ? end - start - 1 : end - start;
+            if (plain && count < room && length <= maxLine) {
+                LogEntry& entry = entries[count++];
+                entry.offset = static_cast<quint32>(start);
+                entry.lengthAndFlag = static_cast<quint32>(length);
+                entry.numberDelta = static_cast<quint32>(++number - baseNumber);
+                entry.timeDelta = timeDelta;
+            } else {
+                m_entryCount = count;
+                m_number = number;
+                addEntry(start, length, true);
+                entries = m_entries.get();
+                room = m_entryRoom;
+                count = m_entryCount;
+                number = m_number;
+                baseNumber = m_chunk.baseNumber;
+                timeDelta = static_cast<quint32>(m_now - m_chunk.baseTimeMs);
+                plain = !m_continuation && !m_noting;
+            }
+            start = end + 1;
+        });
+    m_entryCount = count;
+    m_number = number;
 }
 
 void StepLog::addEntry(qsizetype offset, qsizetype length, bool endsLine)
@@ -209,10 +248,9 @@ void StepLog::addEntry(qsizetype offset, qsizetype length, bool endsLine)
         m_chunk.baseNumber = numbered ? m_number + 1 : m_number;
         m_chunk.baseTimeMs = m_now;
     }
-    if (m_entryCount == m_chunk.entries.size())
-        m_chunk.entries.resize(std::max<qsizetype>(kFirstEntries, 2 * m_entryCount));
-    // Written in place: QList::append's checks cost more than the rest of a short line.
-    LogEntry& entry = m_chunk.entries.data()[m_entryCount++];
+    if (m_entryCount == m_entryRoom)
+        growEntries();
+    LogEntry& entry = m_entries[m_entryCount++];
     entry.offset = static_cast<quint32>(offset);
     entry.lengthAndFlag = static_cast<quint32>(length) |
                           (m_continuation ? LogEntry::kContinuation : 0u) |
@@ -221,6 +259,19 @@ void StepLog::addEntry(qsizetype offset, qsizetype length, bool endsLine)
         static_cast<quint32>((numbered ? ++m_number : m_number) - m_chunk.baseNumber);
     entry.timeDelta = static_cast<quint32>(m_now - m_chunk.baseTimeMs);
     m_continuation = !endsLine;
+}
+
+void StepLog::growEntries()
+{
+    const qsizetype room = std::max(kFirstEntries, 2 * m_entryRoom);
+    // Entries are plain data: realloc keeps them, and the new room is left unwritten.
+    auto* grown = static_cast<LogEntry*>(
+        std::realloc(m_entries.get(), static_cast<size_t>(room) * sizeof(LogEntry)));
+    if (!grown)
+        throw std::bad_alloc();
+    (void)m_entries.release();
+    m_entries.reset(grown);
+    m_entryRoom = room;
 }
 
 void StepLog::flush()
@@ -236,12 +287,12 @@ void StepLog::seal()
 {
     flush();
     if (m_entryCount > 0) {
-        m_chunk.entries.resize(m_entryCount);
+        // Exactly as many as there are: no growth, no zero-filling, nothing to squeeze.
+        m_chunk.entries = QList<LogEntry>(m_entries.get(), m_entries.get() + m_entryCount);
         // The backlog keeps chunks for long: give back what growth reserved beyond a quarter.
         if (m_chunk.bytes.capacity() > m_chunk.bytes.size() + m_chunk.bytes.size() / 4 + 4096)
             m_chunk.bytes.squeeze();
-        if (m_chunk.entries.capacity() > 2 * m_entryCount + kFirstEntries / 4)
-            m_chunk.entries.squeeze();
+        m_bytesHint = std::min(kChunkBytes, m_chunk.bytes.size() + m_chunk.bytes.size() / 8);
         m_pendingLines += m_entryCount;
         m_pendingBytes += m_chunk.bytes.size();
         m_sealed.append(m_chunk);

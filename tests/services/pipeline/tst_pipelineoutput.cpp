@@ -354,6 +354,72 @@ private Q_SLOTS:
         QCOMPARE(batch.bytes(54'321), QByteArray::number(322).rightJustified(99, '.'));
     }
 
+    // The entries of a chunk being filled are gathered in room the log reuses for the next chunk:
+    // chunks taken before must keep their lines, numbers and times whatever comes after, and a
+    // note, a cut line or a line after a cut must come out right at any point of a chunk.
+    void chunksTakenStayAsTheyWere()
+    {
+        StepLog log(QStringLiteral("r"), QStringLiteral("s"), QString(), nullptr, 64);
+        const qint64 before = QDateTime::currentMSecsSinceEpoch();
+        QByteArray first;
+        for (int i = 1; i <= 100'000; ++i)
+            first += "a" + QByteArray::number(i) + '\n';
+        log.feed(first);
+        const QList<LogChunk> taken = log.takePending();
+        LogBatch early;
+        for (const LogChunk& chunk : taken)
+            early.append(chunk);
+        QCOMPARE(early.lineCount(), 100'000);
+
+        log.note(QStringLiteral("a note"));
+        QByteArray second;
+        for (int i = 1; i <= 100'000; ++i) {
+            second += "b" + QByteArray::number(i) + '\n';
+            if (i % 25'000 == 0)
+                second += QByteArray(150, 'x') + '\n'; // cut into three pieces at 64
+        }
+        log.feed(second);
+        log.endStream();
+        LogBatch late;
+        for (const LogChunk& chunk : log.takePending())
+            late.append(chunk);
+        const qint64 after = QDateTime::currentMSecsSinceEpoch();
+
+        for (qsizetype i = 0; i < early.lineCount(); ++i) {
+            if (early.bytes(i) != QByteArray("a" + QByteArray::number(i + 1)) ||
+                early.number(i) != i + 1 || early.isContinuation(i) || early.isNote(i))
+                QFAIL(qPrintable(QStringLiteral("early line %1 changed: %2 numbered %3")
+                                     .arg(i)
+                                     .arg(QString::fromUtf8(early.bytes(i)))
+                                     .arg(early.number(i))));
+            QVERIFY(early.timeMs(i) >= before && early.timeMs(i) <= after);
+        }
+        QCOMPARE(late.lineCount(), 1 + 100'000 + 4 * 3);
+        QVERIFY(late.isNote(0));
+        QCOMPARE(late.number(0), 100'000);
+        qsizetype i = 1;
+        qint64 number = 100'000;
+        for (int value = 1; value <= 100'000; ++value) {
+            QCOMPARE(late.bytes(i), QByteArray("b" + QByteArray::number(value)));
+            QCOMPARE(late.number(i), ++number);
+            QVERIFY(!late.isContinuation(i) && !late.isNote(i));
+            QVERIFY(late.timeMs(i) >= before && late.timeMs(i) <= after);
+            ++i;
+            if (value % 25'000 == 0) {
+                // One number for the line, its pieces after the first flagged as going on.
+                const qint64 cutNumber = ++number;
+                const qsizetype lengths[] = {64, 64, 22};
+                for (int piece = 0; piece < 3; ++piece, ++i) {
+                    QCOMPARE(late.bytes(i), QByteArray(lengths[piece], 'x'));
+                    QCOMPARE(late.number(i), cutNumber);
+                    QCOMPARE(late.isContinuation(i), piece > 0);
+                }
+            }
+        }
+        QCOMPARE(i, late.lineCount());
+        QCOMPARE(log.lineCount(), number);
+    }
+
     // Short lines in odd-sized pieces: every line, its number and a \r before its \n survive
     // the sealing of chunks by line count, wherever a line end falls in the scan.
     void manyShortLinesInPieces()
