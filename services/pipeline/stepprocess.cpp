@@ -12,8 +12,6 @@
 namespace launchdeck {
 
 namespace {
-constexpr qsizetype kReadChunk = 4 * 1024 * 1024;
-constexpr int kPipeBytes = 1024 * 1024;
 constexpr std::chrono::milliseconds kReapPoll{25};
 } // namespace
 
@@ -21,24 +19,19 @@ StepProcess::StepProcess(StepLaunch launch, StepLog* log, QObject* parent)
     : QObject(parent)
     , m_launch(std::move(launch))
     , m_log(log)
+    , m_output([log](QByteArrayView bytes) { log->feed(bytes); })
 {
-    m_process.setProcessChannelMode(QProcess::MergedChannels);
+    // Output goes to the runner's own pipe (set up in the child), not to the process object's.
+    m_process.setProcessChannelMode(QProcess::ForwardedChannels);
     m_process.setInputChannelMode(QProcess::ManagedInputChannel);
     m_process.setProgram(m_launch.program);
     m_process.setArguments(m_launch.arguments);
     m_process.setProcessEnvironment(m_launch.environment);
     m_process.setWorkingDirectory(m_launch.workingDirectory);
-    // A group of its own: one signal to -pgid reaches every process the step starts. A larger
-    // pipe lets a chatty step write on while the runner is busy, and lets the runner take its
-    // output in few large reads (the kernel caps the size; failure leaves the default).
-    m_process.setChildProcessModifier([] {
-        ::setpgid(0, 0);
-        ::fcntl(STDOUT_FILENO, F_SETPIPE_SZ, kPipeBytes);
-    });
 
     m_timeoutTimer.setSingleShot(true);
     m_reapTimer.setInterval(kReapPoll);
-    connect(&m_process, &QProcess::readyReadStandardOutput, this, &StepProcess::readOutput);
+    connect(&m_output, &OutputPipe::outputRead, this, &StepProcess::outputRead);
     connect(&m_process, &QProcess::finished, this, &StepProcess::onProcessFinished);
     connect(&m_process, &QProcess::errorOccurred, this, &StepProcess::onErrorOccurred);
     connect(&m_timeoutTimer, &QTimer::timeout, this, [this] {
@@ -59,7 +52,28 @@ StepProcess::~StepProcess()
 
 void StepProcess::start()
 {
+    QString error;
+    if (!m_output.open(&error)) {
+        // Reported once the caller has returned, as a process that cannot start is.
+        QMetaObject::invokeMethod(
+            this, [this, error] { failToStart(error); }, Qt::QueuedConnection);
+        return;
+    }
+    // A group of its own: one signal to -pgid reaches every process the step starts. Standard
+    // output and error both become the pipe's write end, so lines keep the order they had.
+    const int output = m_output.writeEnd();
+    m_process.setChildProcessModifier([output] {
+        ::setpgid(0, 0);
+        ::dup2(output, STDOUT_FILENO);
+        ::dup2(output, STDERR_FILENO);
+        // dup2 onto itself keeps close-on-exec: the pipe may already sit on 1 or 2 when the
+        // console was started with those closed.
+        ::fcntl(STDOUT_FILENO, F_SETFD, 0);
+        ::fcntl(STDERR_FILENO, F_SETFD, 0);
+    });
     m_process.start();
+    m_output.closeWriteEnd();
+    m_pgid = m_process.processId();
     m_process.closeWriteChannel();
     if (m_launch.timeout)
         m_timeoutTimer.start(*m_launch.timeout);
@@ -89,33 +103,11 @@ void StepProcess::killNow()
     processtree::signalMarked(m_launch.marker, SIGKILL);
 }
 
-void StepProcess::readOutput()
-{
-    if (m_pgid == 0)
-        m_pgid = m_process.processId();
-    // Whole blocks of QProcess's buffer (readAll hands one over without a copy); bounded so other
-    // steps get their turn.
-    qsizetype total = 0;
-    while (total < kReadChunk && m_process.bytesAvailable() > 0) {
-        const QByteArray block = m_process.bytesAvailable() <= kReadChunk
-                                     ? m_process.readAll()
-                                     : m_process.read(kReadChunk);
-        if (block.isEmpty())
-            break;
-        m_log->feed(block);
-        total += block.size();
-    }
-    if (m_process.bytesAvailable() > 0)
-        QMetaObject::invokeMethod(this, &StepProcess::readOutput, Qt::QueuedConnection);
-    Q_EMIT outputRead();
-}
-
 void StepProcess::onProcessFinished(int exitCode, QProcess::ExitStatus exitStatus)
 {
     if (m_pgid == 0)
         m_pgid = m_process.processId();
-    while (m_process.bytesAvailable() > 0)
-        readOutput();
+    m_output.drainAndClose();
     m_log->endStream();
     m_timeoutTimer.stop();
     if (!m_terminating) {
@@ -132,7 +124,13 @@ void StepProcess::onProcessFinished(int exitCode, QProcess::ExitStatus exitStatu
         m_terminating = true;
         m_terminatedClock.start();
         processtree::signalGroup(m_pgid, SIGTERM);
-        processtree::signalMarked(m_launch.marker, SIGTERM);
+        // The scan that signals tells too whether anything carrying the marker is left: when
+        // nothing is and the group is gone, the step is over without scanning again.
+        if (processtree::signalMarked(m_launch.marker, SIGTERM) == 0 &&
+            !processtree::groupAlive(m_pgid)) {
+            complete();
+            return;
+        }
     } else if (exitStatus == QProcess::NormalExit) {
         m_exitCode = exitCode;
     }
@@ -145,9 +143,16 @@ void StepProcess::onErrorOccurred(QProcess::ProcessError error)
 {
     if (error != QProcess::FailedToStart || m_done)
         return;
+    failToStart(m_process.errorString());
+}
+
+void StepProcess::failToStart(const QString& why)
+{
+    if (m_done)
+        return;
     m_status = m_terminating ? m_status : RunStatus::Failed;
-    m_message =
-        QStringLiteral("could not start %1: %2").arg(m_launch.program, m_process.errorString());
+    m_message = QStringLiteral("could not start %1: %2").arg(m_launch.program, why);
+    m_output.drainAndClose();
     m_log->endStream();
     complete();
 }

@@ -1,7 +1,9 @@
-// One attempt of a `run` step: a shell in its own process group, its output fed to the step's
-// log, ended as a whole tree on timeout or cancel (SIGTERM, then SIGKILL after a grace period).
+// One attempt of a `run` step: a shell in its own process group, its output (standard output and
+// error on one pipe) fed to the step's log, ended as a whole tree on timeout or cancel (SIGTERM,
+// then SIGKILL after a grace period).
 #pragma once
 
+#include "pipeline/outputpipe.h"
 #include "pipeline/runtypes.h"
 
 #include <QElapsedTimer>
@@ -47,7 +49,7 @@ Q_SIGNALS:
     void finished(launchdeck::RunStatus status, int exitCode, const QString& message);
 
 private:
-    void readOutput();
+    void failToStart(const QString& why);
     void onProcessFinished(int exitCode, QProcess::ExitStatus exitStatus);
     void onErrorOccurred(QProcess::ProcessError error);
     void reapGroup();
@@ -55,6 +57,7 @@ private:
 
     StepLaunch m_launch;
     StepLog* m_log;
+    OutputPipe m_output;
     QProcess m_process;
     QTimer m_timeoutTimer;
     QTimer m_reapTimer;

@@ -13,6 +13,7 @@
 #include <QtTest>
 
 #include <csignal>
+#include <unistd.h>
 
 using namespace launchdeck;
 
@@ -345,6 +346,96 @@ steps:
         QCOMPARE(notes.size(), 1);
         QVERIFY2(notes.first().startsWith(QStringLiteral("count succeeded after")),
                  qPrintable(notes.first()));
+    }
+
+    // Standard output and error share one pipe in the order written; the step sees it blocking
+    // (flags of /proc/self/fdinfo, octal: O_NONBLOCK is 04000); and a step ends with its shell,
+    // whatever it left holding that pipe, in its group or out of it.
+    void outputPipeAsTheStepSeesIt()
+    {
+        PipelineRunnerHost host(options());
+        QElapsedTimer clock;
+        clock.start();
+        const Outcome o = run(host, R"(steps:
+  - name: streams
+    run: |
+      echo one; echo two >&2; echo three
+      sed -n 's/^flags:[[:space:]]*/out /p' /proc/self/fdinfo/1
+      sed -n 's/^flags:[[:space:]]*/err /p' /proc/self/fdinfo/2 >&2
+  - name: leaves-writers
+    needs: []
+    run: |
+      ( sleep 20; echo late ) &
+      setsid sh -c 'sleep 20; echo escaped' &
+      echo main
+)");
+        QVERIFY(o.result);
+        QCOMPARE(o.result->status, RunStatus::Succeeded);
+        QStringList streams;
+        QStringList leaves;
+        for (const LogLine& line : o.lines) {
+            if (!line.note)
+                (line.step == u"streams" ? streams : leaves).append(line.text);
+        }
+        QCOMPARE(streams.mid(0, 3), (QStringList{QStringLiteral("one"), QStringLiteral("two"),
+                                                 QStringLiteral("three")}));
+        QCOMPARE(streams.size(), 5);
+        for (const QString& flags : streams.mid(3)) {
+            bool ok = false;
+            const int value = flags.section(u' ', 1).toInt(&ok, 8);
+            QVERIFY2(ok, qPrintable(flags));
+            QVERIFY2((value & 04000) == 0, qPrintable(flags));
+        }
+        QCOMPARE(leaves, QStringList{QStringLiteral("main")});
+        QVERIFY2(clock.elapsed() < 10'000, qPrintable(QString::number(clock.elapsed())));
+        QCOMPARE(processesOfRun(o.info.runId), QList<qint64>{});
+    }
+
+    // A console started with standard output and error closed (as a desktop launcher may start
+    // it): the files it opens take descriptors 1 and 2, and steps must still get both streams in
+    // order. The test above runs again in a process started that way.
+    void consoleWithoutStandardStreams()
+    {
+        const QString report = m_dir.filePath(QStringLiteral("closed-streams.txt"));
+        QProcess child;
+        child.setChildProcessModifier([] {
+            ::close(STDOUT_FILENO);
+            ::close(STDERR_FILENO);
+        });
+        child.start(QCoreApplication::applicationFilePath(),
+                    {QStringLiteral("outputPipeAsTheStepSeesIt"), QStringLiteral("-o"),
+                     report + QStringLiteral(",txt")});
+        QVERIFY(child.waitForFinished(60'000));
+        QFile file(report);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray text = file.readAll();
+        QVERIFY2(child.exitCode() == 0, text.constData());
+        QVERIFY2(text.contains("PASS   : TestPipelineRunner::outputPipeAsTheStepSeesIt()"),
+                 text.constData());
+    }
+
+    // A step's processes are found by their whole marker entry, never by a part of one.
+    void markerMatchesWholeEntriesOnly()
+    {
+        QProcess process;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(QStringLiteral("LAUNCHDECK_TEST_MARK"), QStringLiteral("abc"));
+        process.setProcessEnvironment(environment);
+        process.setChildProcessModifier([] { ::setpgid(0, 0); });
+        process.start(QStringLiteral("sleep"), {QStringLiteral("30")});
+        QVERIFY(process.waitForStarted());
+        const qint64 pid = process.processId();
+        QCOMPARE(processtree::processesWithEnvironment("LAUNCHDECK_TEST_MARK=abc"),
+                 QList<qint64>{pid});
+        for (const QByteArray& part :
+             {QByteArray("LAUNCHDECK_TEST_MARK=ab"), QByteArray("LAUNCHDECK_TEST_MARK=abcd"),
+              QByteArray("TEST_MARK=abc"), QByteArray("LAUNCHDECK_TEST_MARK"), QByteArray()})
+            QVERIFY2(processtree::processesWithEnvironment(part).isEmpty(), part.constData());
+        QVERIFY(processtree::groupAlive(pid));
+        QVERIFY(processtree::signalGroup(pid, SIGKILL));
+        QVERIFY(process.waitForFinished());
+        QVERIFY(!processtree::groupAlive(pid));
+        QVERIFY(processtree::processesWithEnvironment("LAUNCHDECK_TEST_MARK=abc").isEmpty());
     }
 
     void timeoutEndsTheTree()
