@@ -1,14 +1,17 @@
 // Runner output throughput and memory: `seq N` under the runner against the same command with
 // output to /dev/null, in ten separate processes (a process's allocator history can change the
-// figure), each printed; then the fixed cost of a run and the peak resident memory over ten
-// million lines. A round counts only when the run succeeded and every line `seq` printed reached
-// the listener; the others are counted and shown. Prints figures only.
-// Usage: bench_pipeline_output [processes] [rounds]
+// figure), each printed beside the pipe read by `cat` and by the least a reader can do (no log);
+// then the step log's own work without a process, the fixed cost of a run and the peak resident
+// memory over ten million lines. A round counts only when the run succeeded and every line `seq`
+// printed reached the listener; the others are counted and shown. Prints figures only. Usage:
+// bench_pipeline_output [processes] [rounds]
 #include "benchruns.h"
 
 #include "fakes/processmemory.h"
 #include "pipeline/pipelineparser.h"
 #include "pipeline/pipelinerunnerhost.h"
+#include "pipeline/steplog.h"
+#include "pipeline/streammemory.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -17,8 +20,15 @@
 #include <QProcess>
 #include <QTemporaryDir>
 
+#include <cerrno>
+#include <csignal>
 #include <cstdio>
+#include <fcntl.h>
+#include <spawn.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
 
 using namespace launchdeck;
 using bench::Runs;
@@ -39,7 +49,7 @@ qint64 rssKiB()
 
 struct RunnerRound
 {
-    qint64 ms = 0;
+    double ms = 0;
     RunStatus status = RunStatus::Queued;
     qint64 lines = 0;    // the step's own lines that reached the listener, notes left out
     QByteArray lastLine; // the last of them
@@ -83,7 +93,7 @@ RunnerRound runUnderRunner(PipelineRunnerHost& host, const QString& command,
     clock.start();
     host.start(request);
     loop.exec();
-    round.ms = clock.elapsed();
+    round.ms = clock.nsecsElapsed() / 1e6;
     QObject::disconnect(batches);
     QObject::disconnect(done);
     return round;
@@ -102,7 +112,7 @@ void addRound(Runs& runs, const RunnerRound& round, qint64 expected)
         runs.fail(
             QStringLiteral("the last line was \"%1\"").arg(QString::fromUtf8(round.lastLine)));
     else
-        runs.add(double(round.ms));
+        runs.add(round.ms);
 }
 
 // Runs `script` with bash -eo pipefail into `runs`, counting a non-zero exit as a failure.
@@ -113,11 +123,64 @@ void runShell(const QString& script, Runs& runs)
     const int exitCode = QProcess::execute(
         QStringLiteral("bash"),
         {QStringLiteral("-eo"), QStringLiteral("pipefail"), QStringLiteral("-c"), script});
-    const qint64 elapsed = clock.elapsed();
+    const double elapsed = clock.nsecsElapsed() / 1e6;
     if (exitCode == 0)
-        runs.add(double(elapsed));
+        runs.add(elapsed);
     else
         runs.fail(QStringLiteral("`%1` exited %2").arg(script).arg(exitCode));
+}
+
+// The least any reader of a step's output can cost it: `script` run by bash with its output on a
+// 1 MiB pipe (as the runner makes it), read in 1 MiB reads and thrown away, with a 200 us pause
+// after each read while output flows so the writer seldom has a sleeping reader to wake. The
+// output must be `expected` byte for byte in size and end as it does.
+void runPacedReader(const QString& script, const QByteArray& expected, Runs& runs)
+{
+    QElapsedTimer clock;
+    clock.start();
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0) {
+        runs.fail(QStringLiteral("no pipe: %1").arg(QString::fromLocal8Bit(std::strerror(errno))));
+        return;
+    }
+    ::fcntl(fds[1], F_SETPIPE_SZ, 1024 * 1024);
+    posix_spawn_file_actions_t actions;
+    ::posix_spawn_file_actions_init(&actions);
+    ::posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
+    const QByteArray command = script.toUtf8();
+    char bash[] = "bash";
+    char dashC[] = "-c";
+    char* argv[] = {bash, dashC, const_cast<char*>(command.constData()), nullptr};
+    pid_t pid = 0;
+    const int spawned = ::posix_spawnp(&pid, "bash", &actions, nullptr, argv, environ);
+    ::posix_spawn_file_actions_destroy(&actions);
+    ::close(fds[1]);
+    if (spawned != 0) {
+        ::close(fds[0]);
+        runs.fail(QStringLiteral("bash did not start"));
+        return;
+    }
+    static std::vector<char> buffer(1024 * 1024);
+    qint64 size = 0;
+    QByteArray tail;
+    ssize_t got = 0;
+    while ((got = ::read(fds[0], buffer.data(), buffer.size())) > 0) {
+        size += got;
+        const QByteArrayView read(buffer.data(), got);
+        tail = QByteArray(tail + read.last(std::min<qsizetype>(read.size(), 64))).right(64);
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+    ::close(fds[0]);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    const double elapsed = clock.nsecsElapsed() / 1e6;
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        runs.fail(QStringLiteral("`%1` did not exit 0").arg(script));
+    else if (size != expected.size() || !expected.endsWith(tail))
+        runs.fail(
+            QStringLiteral("the paced reader read %1 of %2 bytes").arg(size).arg(expected.size()));
+    else
+        runs.add(elapsed);
 }
 
 long minorFaults()
@@ -130,9 +193,20 @@ long minorFaults()
 constexpr qint64 kLines = 2'000'000;
 constexpr char kProcessFlag[] = "--one-process";
 
+// What `seq kLines` prints.
+QByteArray seqOutput()
+{
+    QByteArray output;
+    for (qint64 i = 1; i <= kLines; ++i) {
+        output += QByteArray::number(i);
+        output += '\n';
+    }
+    return output;
+}
+
 // One process's rounds, printed as one line of figures for the driver: the medians of /dev/null,
-// the runner, the pipe alone (`seq | cat > /dev/null`) and `seq | cat > file`, the runner
-// rounds' page faults, and the failed rounds with why.
+// the runner, the pipe alone (`seq | cat > /dev/null`), `seq | cat > file` and the paced reader,
+// the runner rounds' page faults, and the failed rounds with why.
 int measureOneProcess(int rounds)
 {
     QTemporaryDir dir;
@@ -150,6 +224,8 @@ int measureOneProcess(int rounds)
     Runs runner;
     Runs pipe;
     Runs cat;
+    Runs paced;
+    const QByteArray expected = seqOutput();
     long faults = 0;
     for (int i = 0; i < rounds; ++i) {
         runShell(seq + QStringLiteral(" > /dev/null"), bare);
@@ -161,13 +237,54 @@ int measureOneProcess(int rounds)
         runShell(seq + QStringLiteral(" | cat > ") +
                      dir.filePath(QStringLiteral("cat%1.log").arg(i)),
                  cat);
+        runPacedReader(seq, expected, paced);
     }
-    QStringList failures =
-        warmUp.failures() + runner.failures() + bare.failures() + pipe.failures() + cat.failures();
-    std::printf("%.1f %.1f %.1f %.1f %ld %d|%s\n", bare.median(), runner.median(), pipe.median(),
-                cat.median(), faults / std::max(1, rounds), runner.succeeded(),
-                qPrintable(failures.join(QStringLiteral("; "))));
+    QStringList failures = warmUp.failures() + runner.failures() + bare.failures() +
+                           pipe.failures() + cat.failures() + paced.failures();
+    std::printf("%.2f %.2f %.2f %.2f %.2f %ld %d|%s\n", bare.median(), runner.median(),
+                pipe.median(), cat.median(), paced.median(), faults / std::max(1, rounds),
+                runner.succeeded(), qPrintable(failures.join(QStringLiteral("; "))));
     return 0;
+}
+
+// The step log's own work for the output of `seq kLines` with no process: masking, the line
+// index and the log file, fed in the 1 MiB pieces a busy pipe gives, batches taken as the runner
+// takes them. Milliseconds per pass, over `rounds` passes.
+Runs measureStepLog(int rounds)
+{
+    keepStreamMemoryForReuse();
+    const QByteArray output = seqOutput();
+    QTemporaryDir dir;
+    Runs runs;
+    constexpr qsizetype kPiece = 1024 * 1024;
+    for (int round = 0; round < rounds; ++round) {
+        QElapsedTimer clock;
+        clock.start();
+        StepLog log(QStringLiteral("r"), QStringLiteral("s"),
+                    dir.filePath(QStringLiteral("step%1.log").arg(round)), nullptr);
+        QString error;
+        if (!log.open(&error)) {
+            runs.fail(error);
+            continue;
+        }
+        qint64 lines = 0;
+        for (qsizetype at = 0; at < output.size(); at += kPiece) {
+            log.feed(QByteArrayView(output).sliced(at, std::min(kPiece, output.size() - at)));
+            if (log.pendingBytes() >= 4 * kPiece) {
+                for (const LogChunk& chunk : log.takePending())
+                    lines += chunk.entries.size();
+            }
+        }
+        log.endStream();
+        for (const LogChunk& chunk : log.takePending())
+            lines += chunk.entries.size();
+        const double ms = clock.nsecsElapsed() / 1e6;
+        if (lines == kLines)
+            runs.add(ms);
+        else
+            runs.fail(QStringLiteral("%1 of %2 lines indexed").arg(lines).arg(kLines));
+    }
+    return runs;
 }
 
 } // namespace
@@ -184,10 +301,11 @@ int main(int argc, char** argv)
     std::printf("seq %lld through the runner, %d processes of %d rounds each, medians of each "
                 "process (goal: runner ratio <= 1.2 in every process)\n",
                 static_cast<long long>(kLines), processes, rounds);
-    std::printf("  %-8s %9s %16s %16s %18s %14s\n", "process", "/dev/null", "runner (ratio)",
-                "pipe only", "seq | cat > file", "faults/round");
+    std::printf("  %-8s %9s %16s %16s %18s %18s %13s\n", "process", "/dev/null", "runner (ratio)",
+                "pipe only", "seq | cat > file", "paced reader", "faults/round");
     Runs ratios;
     Runs pipeRatios;
+    Runs pacedRatios;
     for (int p = 1; p <= processes; ++p) {
         QProcess child;
         child.start(QCoreApplication::applicationFilePath(),
@@ -196,7 +314,7 @@ int main(int argc, char** argv)
         const QString line = QString::fromUtf8(child.readAllStandardOutput()).trimmed();
         const QStringList figures = line.section(u'|', 0, 0).split(u' ');
         const QString why = line.section(u'|', 1);
-        if (child.exitCode() != 0 || figures.size() != 6 || figures.at(5).toInt() == 0) {
+        if (child.exitCode() != 0 || figures.size() != 7 || figures.at(6).toInt() == 0) {
             const QString failure = QStringLiteral("process %1 measured nothing: %2")
                                         .arg(p)
                                         .arg(why.isEmpty() ? line : why);
@@ -208,17 +326,30 @@ int main(int argc, char** argv)
         const double runner = figures.at(1).toDouble();
         const double pipe = figures.at(2).toDouble();
         const double cat = figures.at(3).toDouble();
+        const double paced = figures.at(4).toDouble();
         ratios.add(bench::ratio(runner, bare));
         pipeRatios.add(bench::ratio(pipe, bare));
-        std::printf("  %-8d %6.0f ms %6.0f ms (%4.2f) %6.0f ms (%4.2f) %8.0f ms (%4.2f) %14s%s\n",
+        pacedRatios.add(bench::ratio(paced, bare));
+        std::printf("  %-8d %6.1f ms %6.1f ms (%4.2f) %6.1f ms (%4.2f) %8.1f ms (%4.2f) %8.1f ms "
+                    "(%4.2f) %13s%s\n",
                     p, bare, runner, bench::ratio(runner, bare), pipe, bench::ratio(pipe, bare),
-                    cat, bench::ratio(cat, bare), qPrintable(figures.at(4)),
+                    cat, bench::ratio(cat, bare), paced, bench::ratio(paced, bare),
+                    qPrintable(figures.at(5)),
                     why.isEmpty() ? "" : qPrintable(u"  failed rounds: " + why));
     }
     std::printf("runner ratio over the processes: min %.2f, median %.2f, max %.2f (%s); the pipe "
-                "alone: min %.2f, median %.2f, max %.2f\n",
+                "alone: min %.2f, median %.2f, max %.2f; the paced reader: min %.2f, median %.2f, "
+                "max %.2f\n",
                 ratios.min(), ratios.median(), ratios.max(), qPrintable(ratios.count()),
-                pipeRatios.min(), pipeRatios.median(), pipeRatios.max());
+                pipeRatios.min(), pipeRatios.median(), pipeRatios.max(), pacedRatios.min(),
+                pacedRatios.median(), pacedRatios.max());
+
+    const Runs stepLog = measureStepLog(10);
+    std::printf(
+        "the step log alone (masking, index, file) for the same %lld lines: median %.1f ms, "
+        "min %.1f ms (%s)\n",
+        static_cast<long long>(kLines), stepLog.median(), stepLog.min(),
+        qPrintable(stepLog.count()));
 
     QTemporaryDir dir;
     RunnerOptions options;
@@ -232,7 +363,7 @@ int main(int argc, char** argv)
         runShell(QStringLiteral("true"), bareEmpty);
         addRound(runnerEmpty, runUnderRunner(host, QStringLiteral("true"), dir.path()), 0);
     }
-    std::printf("true: /dev/null %.1f ms (%s), runner %.1f ms (%s), medians\n", bareEmpty.median(),
+    std::printf("true: /dev/null %.2f ms (%s), runner %.2f ms (%s), medians\n", bareEmpty.median(),
                 qPrintable(bareEmpty.count()), runnerEmpty.median(),
                 qPrintable(runnerEmpty.count()));
 
@@ -248,8 +379,8 @@ int main(int argc, char** argv)
     const qint64 after = rssKiB();
     Runs manyRun;
     addRound(manyRun, many, kManyLines);
-    std::printf("seq %lld: %lld ms, %lld lines received (%s)\n", static_cast<long long>(kManyLines),
-                static_cast<long long>(many.ms), static_cast<long long>(many.lines),
+    std::printf("seq %lld: %.0f ms, %lld lines received (%s)\n", static_cast<long long>(kManyLines),
+                many.ms, static_cast<long long>(many.lines),
                 manyRun.failed() > 0 ? qPrintable(u"FAILED: " + manyRun.failures().first())
                                      : "all of them");
     std::printf("  RSS before %lld KiB, peak during the run %lld KiB (+%lld KiB), after %lld KiB "

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <csignal>
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <thread>
 #include <unistd.h>
 
@@ -179,6 +180,28 @@ private Q_SLOTS:
         stop = true;
         thread.join();
         QVERIFY(received > 0);
+    }
+
+    void saysWhyItCannotOpen()
+    {
+        // No descriptor left: every one below the limit is taken (dup gives the lowest free).
+        rlimit saved{};
+        QCOMPARE(::getrlimit(RLIMIT_NOFILE, &saved), 0);
+        const int lowestFree = ::dup(STDIN_FILENO);
+        QVERIFY(lowestFree > 0);
+        ::close(lowestFree);
+        rlimit tight = saved;
+        tight.rlim_cur = static_cast<rlim_t>(lowestFree);
+        QCOMPARE(::setrlimit(RLIMIT_NOFILE, &tight), 0);
+        OutputPipe pipe([](QByteArrayView) {});
+        QString error;
+        const bool opened = pipe.open(&error);
+        ::setrlimit(RLIMIT_NOFILE, &saved);
+        QVERIFY(!opened);
+        QVERIFY2(error.startsWith(QStringLiteral("cannot make the output pipe: ")),
+                 qPrintable(error));
+        QVERIFY2(error.contains(QStringLiteral("open files")), qPrintable(error));
+        pipe.drainAndClose(); // nothing to read or close: no effect
     }
 
     void endsWhenEveryWriterHasClosed()
