@@ -3,8 +3,9 @@
 // figure), each printed beside the pipe read by `cat` and by the least a reader can do (no log);
 // then the step log's own work without a process, the fixed cost of a run and the peak resident
 // memory over ten million lines. A round counts only when the run succeeded and every line `seq`
-// printed reached the listener; the others are counted and shown. Prints figures only. Usage:
-// bench_pipeline_output [processes] [rounds]
+// printed reached the listener; the others are counted and shown. Prints figures only.
+//
+// Usage: bench_pipeline_output [processes] [rounds]
 #include "benchruns.h"
 
 #include "fakes/processmemory.h"
@@ -21,8 +22,8 @@
 #include <QTemporaryDir>
 
 #include <cerrno>
-#include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/resource.h>
