@@ -96,13 +96,18 @@ WorkspaceSession::Loaded WorkspaceSession::load(const QString& root, const QByte
         loaded.workspace = loadWorkspace(root, loaded.findings); // says why, in its words
         return loaded;
     }
-    // One read serves both: the fingerprint tells a real change from a save of the same text,
-    // which is then not parsed again.
+    // The fingerprint tells a real change from a save of the same text: the text and the pipeline
+    // files its patterns find now, so a pipeline added, renamed or removed is a change too.
     const QByteArray text = file.readAll();
-    loaded.fingerprint = QCryptographicHash::hash(text, QCryptographicHash::Sha256);
+    loaded.workspace = parseWorkspace(file.fileName(), text, loaded.findings);
+    QCryptographicHash fingerprint(QCryptographicHash::Sha256);
+    fingerprint.addData(text);
+    for (const QString& pipeline : pipelineFilesOf(loaded.workspace, root)) {
+        fingerprint.addData(QByteArrayView("\n", 1));
+        fingerprint.addData(pipeline.toUtf8());
+    }
+    loaded.fingerprint = fingerprint.result();
     loaded.unchanged = loaded.fingerprint == known;
-    if (!loaded.unchanged)
-        loaded.workspace = parseWorkspace(file.fileName(), text, loaded.findings);
     return loaded;
 }
 
@@ -177,6 +182,7 @@ void WorkspaceSession::applyLoaded(Loaded loaded)
     m_workspace = std::move(loaded.workspace);
     m_findings = std::move(loaded.findings);
     m_loaded = true;
+    rearmWatch();
     qCDebug(lcSession) << "workspace" << m_options.root << (first ? "loaded" : "reloaded")
                        << m_findings.size() << "findings";
     applyConnections();
@@ -224,9 +230,21 @@ void WorkspaceSession::watchWorkspace()
 
 void WorkspaceSession::rearmWatch()
 {
+    if (!m_watcher)
+        return;
     const QString file = workspaceFile(m_options.root);
     if (!m_watcher->files().contains(file) && QFileInfo::exists(file))
         m_watcher->addPath(file);
+    // The folders pipelines are found in: a file added there shows in the list without a restart.
+    QStringList folders{
+        QDir::cleanPath(QDir(m_options.root).absoluteFilePath(QStringLiteral("pipelines")))};
+    for (const QString& pipeline : pipelineFilesOf(m_workspace, m_options.root))
+        folders.append(QDir::cleanPath(QFileInfo(pipeline).absolutePath()));
+    folders.removeDuplicates();
+    for (const QString& folder : std::as_const(folders)) {
+        if (!m_watcher->directories().contains(folder) && QFileInfo(folder).isDir())
+            m_watcher->addPath(folder);
+    }
 }
 
 void WorkspaceSession::applyConnections()

@@ -227,6 +227,52 @@ private Q_SLOTS:
         QTRY_COMPARE(reopened.steps()->rowCount(), 2);
         QTRY_VERIFY(reopened.rerunButton()->isEnabled());
     }
+
+    // Pipelines are found when the workspace is read: one added, renamed or removed shows in the
+    // list without a restart, with and without a workspace file naming where they live.
+    void pipelinesAddedAndRemovedOnDisk()
+    {
+        for (const bool withWorkspaceFile : {false, true}) {
+            QTemporaryDir folder;
+            const QDir root(folder.path());
+            QVERIFY(root.mkpath(QStringLiteral("pipelines")));
+            QVERIFY(root.mkpath(QStringLiteral("ci")));
+            writeFile(root.filePath(QStringLiteral("pipelines/first.yaml")),
+                      "name: first\nsteps:\n  - {name: a, run: echo a}\n");
+            if (withWorkspaceFile) {
+                writeFile(root.filePath(QStringLiteral("ci/second.yaml")),
+                          "name: second\nsteps:\n  - {name: b, run: echo b}\n");
+                writeFile(root.filePath(QStringLiteral("launchdeck.yaml")),
+                          "name: watched\npipelines: [pipelines/*.yaml, ci/*.yaml]\n");
+            }
+            SessionOptions options;
+            options.root = folder.path();
+            options.dataDir = m_data.path();
+            options.runner.useKeyring = false;
+            options.useKeyring = false;
+            options.connectHosts = false;
+            WorkspaceSession session(options);
+            PipelinesTab tab;
+            tab.setSession(&session);
+            session.open();
+            const int before = withWorkspaceFile ? 2 : 1;
+            QTRY_COMPARE_WITH_TIMEOUT(tab.pipelineList()->count(), before, 10'000);
+
+            writeFile(root.filePath(QStringLiteral("pipelines/added.yaml")),
+                      "name: added\nsteps:\n  - {name: c, run: echo c}\n");
+            QTRY_COMPARE_WITH_TIMEOUT(tab.pipelineList()->count(), before + 1, 10'000);
+            if (withWorkspaceFile) {
+                // A folder the workspace file names, not the default one.
+                writeFile(root.filePath(QStringLiteral("ci/third.yaml")),
+                          "name: third\nsteps:\n  - {name: d, run: echo d}\n");
+                QTRY_COMPARE_WITH_TIMEOUT(tab.pipelineList()->count(), before + 2, 10'000);
+                QVERIFY(QFile::remove(root.filePath(QStringLiteral("ci/third.yaml"))));
+                QTRY_COMPARE_WITH_TIMEOUT(tab.pipelineList()->count(), before + 1, 10'000);
+            }
+            QVERIFY(QFile::remove(root.filePath(QStringLiteral("pipelines/added.yaml"))));
+            QTRY_COMPARE_WITH_TIMEOUT(tab.pipelineList()->count(), before, 10'000);
+        }
+    }
 };
 
 QTEST_MAIN(TestPipelinesTab)
