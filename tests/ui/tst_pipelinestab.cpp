@@ -50,11 +50,11 @@ private:
         }
     };
 
-    std::unique_ptr<Console> makeConsole()
+    std::unique_ptr<Console> makeConsole(const QString& root = {})
     {
         auto console = std::make_unique<Console>();
         SessionOptions options;
-        options.root = m_workspace.path();
+        options.root = root.isEmpty() ? m_workspace.path() : root;
         options.dataDir = m_data.path();
         options.runner.killGrace = std::chrono::milliseconds(1000);
         options.runner.useKeyring = false;
@@ -245,16 +245,8 @@ private Q_SLOTS:
                 writeFile(root.filePath(QStringLiteral("launchdeck.yaml")),
                           "name: watched\npipelines: [pipelines/*.yaml, ci/*.yaml]\n");
             }
-            SessionOptions options;
-            options.root = folder.path();
-            options.dataDir = m_data.path();
-            options.runner.useKeyring = false;
-            options.useKeyring = false;
-            options.connectHosts = false;
-            WorkspaceSession session(options);
-            PipelinesTab tab;
-            tab.setSession(&session);
-            session.open();
+            auto console = makeConsole(folder.path());
+            PipelinesTab& tab = *console->tab;
             const int before = withWorkspaceFile ? 2 : 1;
             QTRY_COMPARE_WITH_TIMEOUT(tab.pipelineList()->count(), before, 10'000);
 
