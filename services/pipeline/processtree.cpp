@@ -17,10 +17,12 @@ namespace launchdeck::processtree {
 
 namespace {
 
-// The whole of a small /proc file, read with one descriptor and no Qt file machinery: a step's
+// The whole of /proc/<pid>/<name>, read with one descriptor and no Qt file machinery: a step's
 // end scans every process, so the cost is paid per process on the machine.
-bool readProcFile(const char* path, std::string& text)
+bool readProcFile(qint64 pid, const char* name, std::string& text)
 {
+    char path[64];
+    std::snprintf(path, sizeof path, "/proc/%lld/%s", static_cast<long long>(pid), name);
     const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return false;
@@ -43,9 +45,7 @@ struct ProcState
 // contain spaces and parentheses).
 std::optional<ProcState> procState(qint64 pid, std::string& text)
 {
-    char path[64];
-    std::snprintf(path, sizeof path, "/proc/%lld/stat", static_cast<long long>(pid));
-    if (!readProcFile(path, text))
+    if (!readProcFile(pid, "stat", text))
         return std::nullopt;
     const size_t close = text.rfind(')');
     if (close == std::string::npos || close + 2 >= text.size())
@@ -132,9 +132,8 @@ QList<qint64> processesWithEnvironment(const QByteArray& entry)
     std::string environment;
     std::string stat;
     forEachPid([&](qint64 pid) {
-        char path[64];
-        std::snprintf(path, sizeof path, "/proc/%lld/environ", static_cast<long long>(pid));
-        if (pid == self || !readProcFile(path, environment) || !holdsEntry(environment, entry))
+        if (pid == self || !readProcFile(pid, "environ", environment) ||
+            !holdsEntry(environment, entry))
             return;
         const std::optional<ProcState> proc = procState(pid, stat);
         if (proc && running(proc->state))

@@ -5,9 +5,7 @@
 
 #include <QDateTime>
 
-#include <cstdlib>
 #include <cstring>
-#include <new>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -196,8 +194,8 @@ void StepLog::index(qsizetype from, bool endsLine)
     const qsizetype maxLine = m_splitter.maxLine();
     auto timeDelta = static_cast<quint32>(m_now - m_chunk.baseTimeMs);
     // Kept in locals while the loop runs, so the compiler need not reload them after each store.
-    LogEntry* entries = m_entries.get();
-    qsizetype room = m_entryRoom;
+    LogEntry* entries = m_entries.data();
+    auto room = qsizetype(m_entries.size());
     qsizetype count = m_entryCount;
     qint64 number = m_number;
     qint64 baseNumber = m_chunk.baseNumber;
@@ -218,8 +216,8 @@ void StepLog::index(qsizetype from, bool endsLine)
                 m_entryCount = count;
                 m_number = number;
                 addEntry(start, length, true);
-                entries = m_entries.get();
-                room = m_entryRoom;
+                entries = m_entries.data();
+                room = qsizetype(m_entries.size());
                 count = m_entryCount;
                 number = m_number;
                 baseNumber = m_chunk.baseNumber;
@@ -248,9 +246,10 @@ void StepLog::addEntry(qsizetype offset, qsizetype length, bool endsLine)
         m_chunk.baseNumber = numbered ? m_number + 1 : m_number;
         m_chunk.baseTimeMs = m_now;
     }
-    if (m_entryCount == m_entryRoom)
-        growEntries();
-    LogEntry& entry = m_entries[m_entryCount++];
+    if (m_entryCount == qsizetype(m_entries.size()))
+        m_entries.resize(
+            std::max<size_t>(kFirstEntries, 2 * m_entries.size())); // rare: room is reused
+    LogEntry& entry = m_entries[size_t(m_entryCount++)];
     entry.offset = static_cast<quint32>(offset);
     entry.lengthAndFlag = static_cast<quint32>(length) |
                           (m_continuation ? LogEntry::kContinuation : 0u) |
@@ -259,19 +258,6 @@ void StepLog::addEntry(qsizetype offset, qsizetype length, bool endsLine)
         static_cast<quint32>((numbered ? ++m_number : m_number) - m_chunk.baseNumber);
     entry.timeDelta = static_cast<quint32>(m_now - m_chunk.baseTimeMs);
     m_continuation = !endsLine;
-}
-
-void StepLog::growEntries()
-{
-    const qsizetype room = std::max(kFirstEntries, 2 * m_entryRoom);
-    // Entries are plain data: realloc keeps them, and the new room is left unwritten.
-    auto* grown = static_cast<LogEntry*>(
-        std::realloc(m_entries.get(), static_cast<size_t>(room) * sizeof(LogEntry)));
-    if (!grown)
-        throw std::bad_alloc();
-    (void)m_entries.release();
-    m_entries.reset(grown);
-    m_entryRoom = room;
 }
 
 void StepLog::flush()
@@ -288,7 +274,7 @@ void StepLog::seal()
     flush();
     if (m_entryCount > 0) {
         // Exactly as many as there are: no growth, no zero-filling, nothing to squeeze.
-        m_chunk.entries = QList<LogEntry>(m_entries.get(), m_entries.get() + m_entryCount);
+        m_chunk.entries = QList<LogEntry>(m_entries.data(), m_entries.data() + m_entryCount);
         // The backlog keeps chunks for long: give back what growth reserved beyond a quarter.
         if (m_chunk.bytes.capacity() > m_chunk.bytes.size() + m_chunk.bytes.size() / 4 + 4096)
             m_chunk.bytes.squeeze();

@@ -7,8 +7,7 @@
 
 #include <QFile>
 
-#include <cstdlib>
-#include <memory>
+#include <vector>
 
 namespace launchdeck {
 
@@ -52,21 +51,15 @@ private:
     void appendMasked(QByteArrayView bytes);
     void index(qsizetype from, bool endsLine);
     void addEntry(qsizetype offset, qsizetype length, bool endsLine);
-    void growEntries();
     void seal();
 
     SecretMasker* m_masker;
     QFile m_file;
     LineSplitter m_splitter;
     LogChunk m_chunk; // being filled: its bytes; its entries are in m_entries until sealed
-    // The entries of m_chunk while it fills, in room reused from chunk to chunk; sealing copies
-    // them into the chunk's list.
-    struct FreeEntries
-    {
-        void operator()(LogEntry* entries) const { std::free(entries); }
-    };
-    std::unique_ptr<LogEntry[], FreeEntries> m_entries;
-    qsizetype m_entryRoom = 0;
+    // The entries of m_chunk while it fills (the first m_entryCount), in room reused from chunk to
+    // chunk; sealing copies them into the chunk's list.
+    std::vector<LogEntry> m_entries;
     qsizetype m_entryCount = 0;
     qsizetype m_bytesHint = 0; // room a new chunk starts with
     qsizetype m_written = 0;   // bytes of m_chunk already in the file

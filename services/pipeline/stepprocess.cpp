@@ -38,7 +38,7 @@ StepProcess::StepProcess(StepLaunch launch, StepLog* log, QObject* parent)
         terminate(RunStatus::TimedOut,
                   QStringLiteral("timed out after %1").arg(formatDuration(*m_launch.timeout)));
     });
-    connect(&m_reapTimer, &QTimer::timeout, this, &StepProcess::reapGroup);
+    connect(&m_reapTimer, &QTimer::timeout, this, [this] { reapGroup(); });
 }
 
 StepProcess::~StepProcess()
@@ -73,7 +73,7 @@ void StepProcess::start()
     });
     m_process.start();
     m_output.closeWriteEnd();
-    m_pgid = m_process.processId();
+    m_pgid = m_process.processId(); // the group's id: the shell leads it
     m_process.closeWriteChannel();
     if (m_launch.timeout)
         m_timeoutTimer.start(*m_launch.timeout);
@@ -88,8 +88,6 @@ void StepProcess::terminate(RunStatus reason, const QString& message)
     m_message = message;
     m_timeoutTimer.stop();
     m_terminatedClock.start();
-    if (m_pgid == 0 && m_process.processId() > 0)
-        m_pgid = m_process.processId();
     processtree::signalGroup(m_pgid, SIGTERM);
     processtree::signalMarked(m_launch.marker, SIGTERM);
     m_reapTimer.start();
@@ -97,19 +95,16 @@ void StepProcess::terminate(RunStatus reason, const QString& message)
 
 void StepProcess::killNow()
 {
-    if (m_pgid == 0 && m_process.processId() > 0)
-        m_pgid = m_process.processId();
     processtree::signalGroup(m_pgid, SIGKILL);
     processtree::signalMarked(m_launch.marker, SIGKILL);
 }
 
 void StepProcess::onProcessFinished(int exitCode, QProcess::ExitStatus exitStatus)
 {
-    if (m_pgid == 0)
-        m_pgid = m_process.processId();
     m_output.drainAndClose();
     m_log->endStream();
     m_timeoutTimer.stop();
+    bool markedGone = false;
     if (!m_terminating) {
         if (exitStatus == QProcess::NormalExit) {
             m_exitCode = exitCode;
@@ -124,17 +119,12 @@ void StepProcess::onProcessFinished(int exitCode, QProcess::ExitStatus exitStatu
         m_terminating = true;
         m_terminatedClock.start();
         processtree::signalGroup(m_pgid, SIGTERM);
-        // The scan that signals tells too whether anything carrying the marker is left: when
-        // nothing is and the group is gone, the step is over without scanning again.
-        if (processtree::signalMarked(m_launch.marker, SIGTERM) == 0 &&
-            !processtree::groupAlive(m_pgid)) {
-            complete();
-            return;
-        }
+        // The scan that signals also tells whether anything carrying the marker is left.
+        markedGone = processtree::signalMarked(m_launch.marker, SIGTERM) == 0;
     } else if (exitStatus == QProcess::NormalExit) {
         m_exitCode = exitCode;
     }
-    reapGroup();
+    reapGroup(markedGone);
     if (!m_done)
         m_reapTimer.start();
 }
@@ -157,13 +147,14 @@ void StepProcess::failToStart(const QString& why)
     complete();
 }
 
-void StepProcess::reapGroup()
+void StepProcess::reapGroup(bool markedGone)
 {
     if (m_done)
         return;
     const bool mainRunning = m_process.state() != QProcess::NotRunning;
-    const bool groupLeft = processtree::groupAlive(m_pgid) ||
-                           !processtree::processesWithEnvironment(m_launch.marker).isEmpty();
+    const bool groupLeft =
+        processtree::groupAlive(m_pgid) ||
+        (!markedGone && !processtree::processesWithEnvironment(m_launch.marker).isEmpty());
     if (!mainRunning && !groupLeft) {
         complete();
         return;

@@ -52,7 +52,9 @@ private:
     void failToStart(const QString& why);
     void onProcessFinished(int exitCode, QProcess::ExitStatus exitStatus);
     void onErrorOccurred(QProcess::ProcessError error);
-    void reapGroup();
+    // Ends the attempt once its shell and everything it started are gone. `markedGone`: a scan
+    // for the marker has just found nothing, so it is not scanned for again.
+    void reapGroup(bool markedGone = false);
     void complete();
 
     StepLaunch m_launch;
