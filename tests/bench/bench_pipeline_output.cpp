@@ -21,6 +21,7 @@
 #include <QProcess>
 #include <QTemporaryDir>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -51,10 +52,50 @@ qint64 rssKiB()
 struct RunnerRound
 {
     double ms = 0;
+    double cpuMs = 0; // the console's own CPU (all its threads) while the run lasted
     RunStatus status = RunStatus::Queued;
-    qint64 lines = 0;    // the step's own lines that reached the listener, notes left out
-    QByteArray lastLine; // the last of them
+    qint64 lines = 0;    // the number of the step's last line that reached the listener
+    bool gap = false;    // a chunk's lines did not follow on from the ones before
+    QByteArray lastLine; // its text
 };
+
+double cpuMs()
+{
+    rusage usage{};
+    ::getrusage(RUSAGE_SELF, &usage);
+    const auto ms = [](const timeval& t) {
+        return t.tv_sec * 1e3 + t.tv_usec / 1e3;
+    };
+    return ms(usage.ru_utime) + ms(usage.ru_stime);
+}
+
+bool isLine(const LogEntry& entry)
+{
+    return !entry.note() && !entry.continuation();
+}
+
+// Takes a batch chunk by chunk, as the Pipelines tab does, instead of line by line (which would
+// put work on the listener's thread the console does not do): each chunk's first line must
+// follow the last one before it, and a chunk of lines alone must hold every number between its
+// first and last (a chunk with notes or cut lines is counted line by line).
+void takeBatch(const LogBatch& batch, RunnerRound& round)
+{
+    for (const LogChunk& chunk : batch.chunks()) {
+        const auto first = std::find_if(chunk.entries.cbegin(), chunk.entries.cend(), isLine);
+        if (first == chunk.entries.cend())
+            continue; // notes only
+        const auto last = std::find_if(chunk.entries.crbegin(), chunk.entries.crend(), isLine);
+        const qint64 span = chunk.number(*last) - chunk.number(*first) + 1;
+        const qint64 held =
+            span == chunk.entries.size()
+                ? span
+                : std::count_if(chunk.entries.cbegin(), chunk.entries.cend(), isLine);
+        if (chunk.number(*first) != round.lines + 1 || held != span)
+            round.gap = true;
+        round.lines = chunk.number(*last);
+        round.lastLine = chunk.view(*last).toByteArray();
+    }
+}
 
 RunnerRound runUnderRunner(PipelineRunnerHost& host, const QString& command,
                            const QString& workspace)
@@ -69,32 +110,21 @@ RunnerRound runUnderRunner(PipelineRunnerHost& host, const QString& command,
             .value();
     RunnerRound round;
     QEventLoop loop;
-    const auto batches = QObject::connect(
-        host.runner(), &PipelineRunner::linesAvailable, &loop, [&](const LogBatch& batch) {
-            const LogChunk* lastChunk = nullptr;
-            const LogEntry* lastEntry = nullptr;
-            for (const LogChunk& chunk : batch.chunks()) {
-                for (const LogEntry& entry : chunk.entries) {
-                    if (entry.note() || entry.continuation())
-                        continue;
-                    ++round.lines;
-                    lastChunk = &chunk;
-                    lastEntry = &entry;
-                }
-            }
-            if (lastEntry)
-                round.lastLine = lastChunk->view(*lastEntry).toByteArray();
-        });
+    const auto batches =
+        QObject::connect(host.runner(), &PipelineRunner::linesAvailable, &loop,
+                         [&round](const LogBatch& batch) { takeBatch(batch, round); });
     const auto done = QObject::connect(host.runner(), &PipelineRunner::runFinished, &loop,
                                        [&](const RunResult& result) {
                                            round.status = result.status;
                                            loop.quit();
                                        });
     QElapsedTimer clock;
+    const double cpuBefore = cpuMs();
     clock.start();
     host.start(request);
     loop.exec();
     round.ms = clock.nsecsElapsed() / 1e6;
+    round.cpuMs = cpuMs() - cpuBefore;
     QObject::disconnect(batches);
     QObject::disconnect(done);
     return round;
@@ -106,6 +136,8 @@ void addRound(Runs& runs, const RunnerRound& round, qint64 expected)
 {
     if (round.status != RunStatus::Succeeded)
         runs.fail(QStringLiteral("the run ended %1").arg(runStatusName(round.status)));
+    else if (round.gap)
+        runs.fail(QStringLiteral("lines reached the listener with a gap or out of order"));
     else if (round.lines != expected)
         runs.fail(
             QStringLiteral("%1 of %2 lines reached the listener").arg(round.lines).arg(expected));
@@ -226,13 +258,16 @@ int measureOneProcess(int rounds)
     Runs pipe;
     Runs cat;
     Runs paced;
+    Runs console;
     const QByteArray expected = seqOutput();
     long faults = 0;
     for (int i = 0; i < rounds; ++i) {
         runShell(seq + QStringLiteral(" > /dev/null"), bare);
         const long before = minorFaults();
-        addRound(runner, runUnderRunner(host, seq, dir.path()), kLines);
+        const RunnerRound round = runUnderRunner(host, seq, dir.path());
         faults += minorFaults() - before;
+        addRound(runner, round, kLines);
+        console.add(round.cpuMs);
         runShell(seq + QStringLiteral(" | cat > /dev/null"), pipe);
         // A new file each round: ext4 writes back a truncated file's dirty pages at once.
         runShell(seq + QStringLiteral(" | cat > ") +
@@ -242,9 +277,10 @@ int measureOneProcess(int rounds)
     }
     QStringList failures = warmUp.failures() + runner.failures() + bare.failures() +
                            pipe.failures() + cat.failures() + paced.failures();
-    std::printf("%.2f %.2f %.2f %.2f %.2f %ld %d|%s\n", bare.median(), runner.median(),
+    std::printf("%.2f %.2f %.2f %.2f %.2f %ld %d %.1f|%s\n", bare.median(), runner.median(),
                 pipe.median(), cat.median(), paced.median(), faults / std::max(1, rounds),
-                runner.succeeded(), qPrintable(failures.join(QStringLiteral("; "))));
+                runner.succeeded(), console.median(),
+                qPrintable(failures.join(QStringLiteral("; "))));
     return 0;
 }
 
@@ -302,8 +338,9 @@ int main(int argc, char** argv)
     std::printf("seq %lld through the runner, %d processes of %d rounds each, medians of each "
                 "process (goal: runner ratio <= 1.2 in every process)\n",
                 static_cast<long long>(kLines), processes, rounds);
-    std::printf("  %-8s %9s %16s %16s %18s %18s %13s\n", "process", "/dev/null", "runner (ratio)",
-                "pipe only", "seq | cat > file", "paced reader", "faults/round");
+    std::printf("  %-8s %9s %16s %16s %18s %18s %13s %12s\n", "process", "/dev/null",
+                "runner (ratio)", "pipe only", "seq | cat > file", "paced reader", "faults/round",
+                "console CPU");
     Runs ratios;
     Runs pipeRatios;
     Runs pacedRatios;
@@ -315,7 +352,7 @@ int main(int argc, char** argv)
         const QString line = QString::fromUtf8(child.readAllStandardOutput()).trimmed();
         const QStringList figures = line.section(u'|', 0, 0).split(u' ');
         const QString why = line.section(u'|', 1);
-        if (child.exitCode() != 0 || figures.size() != 7 || figures.at(6).toInt() == 0) {
+        if (child.exitCode() != 0 || figures.size() != 8 || figures.at(6).toInt() == 0) {
             const QString failure = QStringLiteral("process %1 measured nothing: %2")
                                         .arg(p)
                                         .arg(why.isEmpty() ? line : why);
@@ -332,10 +369,10 @@ int main(int argc, char** argv)
         pipeRatios.add(bench::ratio(pipe, bare));
         pacedRatios.add(bench::ratio(paced, bare));
         std::printf("  %-8d %6.1f ms %6.1f ms (%4.2f) %6.1f ms (%4.2f) %8.1f ms (%4.2f) %8.1f ms "
-                    "(%4.2f) %13s%s\n",
+                    "(%4.2f) %13s %9s ms%s\n",
                     p, bare, runner, bench::ratio(runner, bare), pipe, bench::ratio(pipe, bare),
                     cat, bench::ratio(cat, bare), paced, bench::ratio(paced, bare),
-                    qPrintable(figures.at(5)),
+                    qPrintable(figures.at(5)), qPrintable(figures.at(7)),
                     why.isEmpty() ? "" : qPrintable(u"  failed rounds: " + why));
     }
     std::printf("runner ratio over the processes: min %.2f, median %.2f, max %.2f (%s); the pipe "
