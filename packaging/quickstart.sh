@@ -77,11 +77,14 @@ test)
     configure
     cmake --build "$build_dir" -j "$jobs"
     # Each suite starts the servers it talks to (dockerd, HAProxy, nginx, D-Bus) on its own
-    # sockets, ports and data folders, and stops them by pid when it ends.
+    # sockets, ports and data folders, and stops them by pid when it ends. Suites spend much of
+    # their time waiting on those servers, so one more runs than there are cores.
     step "test suites"
     status=0
     ctest_log=$(mktemp)
-    ctest --test-dir "$build_dir" --output-on-failure -j2 2>&1 | tee "$ctest_log" || status=1
+    test_jobs=$((jobs + 1))
+    ctest --test-dir "$build_dir" --output-on-failure -j "$test_jobs" 2>&1 | tee "$ctest_log" ||
+        status=1
     # "N% tests passed, F tests failed out of T": the suites' totals for the closing line.
     total=$(sed -n 's/.*tests failed out of \([0-9]*\).*/\1/p' "$ctest_log" | tail -n 1)
     failed=$(sed -n 's/.*tests passed, \([0-9]*\) tests failed.*/\1/p' "$ctest_log" | tail -n 1)
