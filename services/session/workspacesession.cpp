@@ -236,10 +236,14 @@ void WorkspaceSession::rearmWatch()
     if (!m_watcher->files().contains(file) && QFileInfo::exists(file))
         m_watcher->addPath(file);
     // The folders pipelines are found in: a file added there shows in the list without a restart.
+    // The default folder, and those of the files the workspace's patterns found when it was read
+    // (no folder is listed here, on the GUI thread).
     QStringList folders{
         QDir::cleanPath(QDir(m_options.root).absoluteFilePath(QStringLiteral("pipelines")))};
-    for (const QString& pipeline : pipelineFilesOf(m_workspace, m_options.root))
-        folders.append(QDir::cleanPath(QFileInfo(pipeline).absolutePath()));
+    if (m_workspace) {
+        for (const QString& pipeline : m_workspace->pipelineFiles)
+            folders.append(QDir::cleanPath(QFileInfo(pipeline).absolutePath()));
+    }
     folders.removeDuplicates();
     for (const QString& folder : std::as_const(folders)) {
         if (!m_watcher->directories().contains(folder) && QFileInfo(folder).isDir())

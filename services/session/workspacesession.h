@@ -178,8 +178,8 @@ private:
     {
         std::optional<Workspace> workspace;
         Diagnostics findings;
-        QByteArray fingerprint; // of the text read
-        bool unchanged = false; // the text is the one parsed last: nothing else was done
+        QByteArray fingerprint; // of the text read and the pipeline files its patterns found
+        bool unchanged = false; // both are as applied last: there is nothing to apply
     };
     struct OpenedHistory
     {

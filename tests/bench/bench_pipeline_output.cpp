@@ -59,14 +59,26 @@ struct RunnerRound
     QByteArray lastLine; // its text
 };
 
-double cpuMs()
+rusage selfUsage()
 {
     rusage usage{};
     ::getrusage(RUSAGE_SELF, &usage);
+    return usage;
+}
+
+// The console's own CPU so far, all its threads.
+double cpuMs()
+{
+    const rusage usage = selfUsage();
     const auto ms = [](const timeval& t) {
         return t.tv_sec * 1e3 + t.tv_usec / 1e3;
     };
     return ms(usage.ru_utime) + ms(usage.ru_stime);
+}
+
+long minorFaults()
+{
+    return selfUsage().ru_minflt;
 }
 
 bool isLine(const LogEntry& entry)
@@ -214,13 +226,6 @@ void runPacedReader(const QString& script, const QByteArray& expected, Runs& run
             QStringLiteral("the paced reader read %1 of %2 bytes").arg(size).arg(expected.size()));
     else
         runs.add(elapsed);
-}
-
-long minorFaults()
-{
-    rusage usage{};
-    ::getrusage(RUSAGE_SELF, &usage);
-    return usage.ru_minflt;
 }
 
 constexpr qint64 kLines = 2'000'000;
