@@ -35,7 +35,7 @@ QStringList pipelineFiles(const QString& workspaceDir)
 {
     WorkspaceSession session(SessionOptions{.root = workspaceDir});
     session.openBlocking();
-    return WorkspaceSession::pipelineFilesOf(session.workspace(), workspaceDir);
+    return session.pipelineFiles();
 }
 
 int listPipelines(QStringList args, const QString& workspaceDir)

@@ -3,7 +3,6 @@
 
 #include "pipeline/logfilereader.h"
 #include "pipeline/pipelineparser.h"
-#include "session/workspacesession.h"
 #include "store/historystore.h"
 
 #include <QDir>
@@ -14,9 +13,8 @@ namespace launchdeck {
 
 namespace {
 
-QList<PipelineEntry> loadPipelines(const std::optional<Workspace>& workspace, const QString& root)
+QList<PipelineEntry> loadPipelines(const QStringList& files)
 {
-    const QStringList files = WorkspaceSession::pipelineFilesOf(workspace, root);
     QList<PipelineEntry> entries;
     for (const QString& file : std::as_const(files)) {
         Diagnostics out;
@@ -62,10 +60,9 @@ RunDetails loadRunDetails(const std::shared_ptr<HistoryStore>& store, const QStr
 
 } // namespace
 
-QFuture<QList<PipelineEntry>> loadPipelinesAsync(const std::optional<Workspace>& workspace,
-                                                 const QString& workspaceRoot)
+QFuture<QList<PipelineEntry>> loadPipelinesAsync(const QStringList& files)
 {
-    return QtConcurrent::run(loadPipelines, workspace, workspaceRoot);
+    return QtConcurrent::run(loadPipelines, files);
 }
 
 QFuture<RunDetails> loadRunDetailsAsync(std::shared_ptr<HistoryStore> store, const QString& runId,

@@ -32,9 +32,8 @@ struct RunDetails
     LogBatch lines;
 };
 
-// The pipelines the session's workspace names (or those under pipelines/ without one).
-QFuture<QList<PipelineEntry>> loadPipelinesAsync(const std::optional<Workspace>& workspace,
-                                                 const QString& workspaceRoot);
+// The pipelines of these files (the session's), each parsed.
+QFuture<QList<PipelineEntry>> loadPipelinesAsync(const QStringList& files);
 QFuture<RunDetails> loadRunDetailsAsync(std::shared_ptr<HistoryStore> store, const QString& runId,
                                         const QString& runDir, qsizetype maxLines);
 

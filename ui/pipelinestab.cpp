@@ -261,7 +261,7 @@ void PipelinesTab::loadPipelines()
 {
     const quint64 generation = ++m_pipelineGeneration;
     QPointer<PipelinesTab> guard(this);
-    loadPipelinesAsync(m_session->workspace(), m_root)
+    loadPipelinesAsync(m_session->pipelineFiles())
         .then(this, [this, guard, generation](const QList<PipelineEntry>& list) {
             if (!guard || generation != m_pipelineGeneration)
                 return;

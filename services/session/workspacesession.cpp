@@ -90,21 +90,26 @@ WorkspaceSession::Loaded WorkspaceSession::load(const QString& root, const QByte
     Loaded loaded;
     if (root.isEmpty())
         return loaded;
-    QFile file(workspaceFile(root));
-    if (!file.open(QIODevice::ReadOnly)) {
-        loaded.fingerprint = QByteArrayLiteral("unreadable");
-        loaded.workspace = loadWorkspace(root, loaded.findings); // says why, in its words
-        return loaded;
-    }
-    // The fingerprint tells a real change from a save of the same text: the text and the pipeline
-    // files its patterns find now, so a pipeline added, renamed or removed is a change too.
-    const QByteArray text = file.readAll();
-    loaded.workspace = parseWorkspace(file.fileName(), text, loaded.findings);
+    // The fingerprint tells a real change from a save of the same text: the workspace file's text
+    // and each pipeline file's name and contents, so a pipeline added, edited or removed is a
+    // change too.
     QCryptographicHash fingerprint(QCryptographicHash::Sha256);
-    fingerprint.addData(text);
-    for (const QString& pipeline : pipelineFilesOf(loaded.workspace, root)) {
+    QFile file(workspaceFile(root));
+    if (file.open(QIODevice::ReadOnly)) {
+        const QByteArray text = file.readAll();
+        fingerprint.addData(text);
+        loaded.workspace = parseWorkspace(file.fileName(), text, loaded.findings);
+    } else {
+        fingerprint.addData(QByteArrayView("unreadable"));
+        loaded.workspace = loadWorkspace(root, loaded.findings); // says why, in its words
+    }
+    loaded.pipelineFiles = pipelineFilesOf(loaded.workspace, root);
+    for (const QString& path : std::as_const(loaded.pipelineFiles)) {
         fingerprint.addData(QByteArrayView("\n", 1));
-        fingerprint.addData(pipeline.toUtf8());
+        fingerprint.addData(path.toUtf8());
+        QFile pipeline(path);
+        if (pipeline.open(QIODevice::ReadOnly))
+            fingerprint.addData(&pipeline);
     }
     loaded.fingerprint = fingerprint.result();
     loaded.unchanged = loaded.fingerprint == known;
@@ -180,6 +185,7 @@ void WorkspaceSession::applyLoaded(Loaded loaded)
     const bool first = !m_loaded;
     m_fingerprint = std::move(loaded.fingerprint);
     m_workspace = std::move(loaded.workspace);
+    m_pipelineFiles = std::move(loaded.pipelineFiles);
     m_findings = std::move(loaded.findings);
     m_loaded = true;
     rearmWatch();
@@ -235,14 +241,15 @@ void WorkspaceSession::rearmWatch()
     const QString file = workspaceFile(m_options.root);
     if (!m_watcher->files().contains(file) && QFileInfo::exists(file))
         m_watcher->addPath(file);
-    // The folders pipelines are found in: a file added there shows in the list without a restart.
-    // The default folder, and those of the files the workspace's patterns found when it was read
-    // (no folder is listed here, on the GUI thread).
+    // The pipeline files found when the workspace was read (edited in place, they change) and
+    // their folders, with the default one (a file added there shows without a restart).
     QStringList folders{
         QDir::cleanPath(QDir(m_options.root).absoluteFilePath(QStringLiteral("pipelines")))};
-    if (m_workspace) {
-        for (const QString& pipeline : m_workspace->pipelineFiles)
-            folders.append(QDir::cleanPath(QFileInfo(pipeline).absolutePath()));
+    const QStringList watchedFiles = m_watcher->files();
+    for (const QString& pipeline : std::as_const(m_pipelineFiles)) {
+        folders.append(QDir::cleanPath(QFileInfo(pipeline).absolutePath()));
+        if (!watchedFiles.contains(pipeline) && QFileInfo::exists(pipeline))
+            m_watcher->addPath(pipeline);
     }
     folders.removeDuplicates();
     for (const QString& folder : std::as_const(folders)) {

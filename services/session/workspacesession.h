@@ -81,9 +81,8 @@ public:
     // What the last parse found, for the Problems panel and the command line.
     const Diagnostics& findings() const { return m_findings; }
     // The workspace's pipeline files, or the YAML files under pipelines/ without a workspace
-    // file. Lists a folder: off the GUI thread.
-    static QStringList pipelineFilesOf(const std::optional<Workspace>& workspace,
-                                       const QString& root);
+    // file: found as the workspace was read (a change to any of them reads it again).
+    const QStringList& pipelineFiles() const { return m_pipelineFiles; }
 
     bool isHistoryReady() const { return m_historyReady; }
     const QString& historyError() const { return m_historyError; }
@@ -178,16 +177,19 @@ private:
     {
         std::optional<Workspace> workspace;
         Diagnostics findings;
-        QByteArray fingerprint; // of the text read and the pipeline files its patterns found
-        bool unchanged = false; // both are as applied last: there is nothing to apply
+        QStringList pipelineFiles;
+        QByteArray fingerprint; // of the text read and of the pipeline files, names and contents
+        bool unchanged = false; // all are as applied last: there is nothing to apply
     };
     struct OpenedHistory
     {
         QString error;
         std::shared_ptr<DeploymentLedger> ledger;
     };
-    // `known`: the fingerprint of the text parsed last, empty before the first parse.
+    // `known`: the fingerprint applied last, empty before the first load.
     static Loaded load(const QString& root, const QByteArray& known);
+    static QStringList pipelineFilesOf(const std::optional<Workspace>& workspace,
+                                       const QString& root);
     static OpenedHistory openHistory(const std::shared_ptr<HistoryStore>& store);
     void loadAsync();
     void applyLoaded(Loaded loaded);
@@ -208,7 +210,8 @@ private:
     Diagnostics m_findings;
     bool m_loaded = false;
     quint64 m_loadGeneration = 0; // drops parses superseded by a newer change
-    QByteArray m_fingerprint;     // of the text last parsed
+    QByteArray m_fingerprint;     // of what was applied last
+    QStringList m_pipelineFiles;
 
     std::shared_ptr<HistoryStore> m_store;
     std::shared_ptr<DeploymentLedger> m_ledger;

@@ -228,8 +228,8 @@ private Q_SLOTS:
         QTRY_VERIFY(reopened.rerunButton()->isEnabled());
     }
 
-    // Pipelines are found when the workspace is read: one added, renamed or removed shows in the
-    // list without a restart, with and without a workspace file naming where they live.
+    // Pipelines are found when the workspace is read: one added, edited, renamed or removed shows
+    // in the list without a restart, with and without a workspace file naming where they live.
     void pipelinesAddedAndRemovedOnDisk()
     {
         for (const bool withWorkspaceFile : {false, true}) {
@@ -253,6 +253,15 @@ private Q_SLOTS:
             writeFile(root.filePath(QStringLiteral("pipelines/added.yaml")),
                       "name: added\nsteps:\n  - {name: c, run: echo c}\n");
             QTRY_COMPARE_WITH_TIMEOUT(tab.pipelineList()->count(), before + 1, 10'000);
+            // Edited in place (the same file, no entry of the folder changes): read again.
+            const auto listed = [&tab](const QString& name) {
+                return !tab.pipelineList()->findItems(name, Qt::MatchExactly).isEmpty();
+            };
+            QTRY_VERIFY(listed(QStringLiteral("added")));
+            writeFile(root.filePath(QStringLiteral("pipelines/added.yaml")),
+                      "name: edited\nsteps:\n  - {name: c, run: echo c}\n");
+            QTRY_VERIFY_WITH_TIMEOUT(listed(QStringLiteral("edited")), 10'000);
+            QCOMPARE(tab.pipelineList()->count(), before + 1);
             if (withWorkspaceFile) {
                 // A folder the workspace file names, not the default one.
                 writeFile(root.filePath(QStringLiteral("ci/third.yaml")),
