@@ -13,8 +13,6 @@
 namespace launchdeck {
 
 namespace {
-// Reads go through a buffer small enough to stay in the core's cache on their way to the log.
-constexpr qsizetype kBufferBytes = 256 * 1024;
 // A chatty step writes on while the runner is busy elsewhere (the kernel may cap it).
 constexpr int kPipeBytes = 1024 * 1024;
 // One round takes at most this much, so the other steps of a run get their turn and a process
@@ -58,7 +56,7 @@ bool OutputPipe::open(QString* error)
         closeAll();
         return false;
     }
-    m_buffer.reset(new char[kBufferBytes]);
+    m_buffer.reset(new char[kReadBytes]);
     m_readable = new QSocketNotifier(m_readFd, QSocketNotifier::Read, this);
     connect(m_readable, &QSocketNotifier::activated, this, &OutputPipe::readRound);
     m_paced = new QSocketNotifier(m_paceFd, QSocketNotifier::Read, this);
@@ -78,14 +76,19 @@ void OutputPipe::closeWriteEnd()
     m_writeFd = -1;
 }
 
-OutputPipe::Read OutputPipe::readAvailable()
+OutputPipe::Read OutputPipe::readAvailable(Until until)
 {
     Read read;
     while (read.bytes < kRoundBytes) {
-        const ssize_t got = ::read(m_readFd, m_buffer.get(), kBufferBytes);
+        const ssize_t got = ::read(m_readFd, m_buffer.get(), kReadBytes);
         if (got > 0) {
             m_sink(QByteArrayView(m_buffer.get(), got));
             read.bytes += got;
+            // A read that did not fill the buffer took all the pipe held: reading again at once
+            // would chase the writer a few pages at a time, each read contending with its writes
+            // for the pipe's lock, where the next round finds a pace's worth waiting.
+            if (until == Until::ShortRead && got < kReadBytes)
+                break;
         } else if (got < 0 && errno == EINTR) {
             continue;
         } else {
@@ -101,7 +104,7 @@ void OutputPipe::readRound()
 {
     if (m_readFd < 0)
         return;
-    const Read read = readAvailable();
+    const Read read = readAvailable(Until::ShortRead);
     if (read.ended) {
         m_readable->setEnabled(false);
         m_paced->setEnabled(false);
@@ -129,7 +132,7 @@ void OutputPipe::drainAndClose()
 {
     // One round at most: a process the step left behind may go on writing.
     if (m_readFd >= 0)
-        readAvailable();
+        readAvailable(Until::Dry);
     closeAll();
 }
 

@@ -1,7 +1,9 @@
 // The pipe a step's processes write their output to (standard output and error alike), read by
 // the runner in paced rounds: while output flows it is read at most every kPace, so the writer
 // finds data still waiting and has no sleeping reader to wake on each write (a wake-up costs a
-// writer of short lines more than copying them); once the pipe runs dry the reader waits for it.
+// writer of short lines more than copying them), and a round reads again only when its read
+// filled the buffer, so the reader does not chase the writer page by page; once the pipe runs
+// dry the reader waits for it.
 #pragma once
 
 #include <QByteArrayView>
@@ -24,6 +26,8 @@ public:
     using Sink = std::function<void(QByteArrayView bytes)>;
 
     static constexpr std::chrono::microseconds kPace{250};
+    // The most one read takes: small enough to stay in the core's cache on its way to the log.
+    static constexpr qsizetype kReadBytes = 256 * 1024;
 
     // `sink` is given everything read, in order, in pieces of any size.
     explicit OutputPipe(Sink sink, QObject* parent = nullptr);
@@ -49,8 +53,12 @@ private:
         qsizetype bytes = 0;
         bool ended = false; // every writer closed the pipe (or reading it failed)
     };
-    // Reads until the pipe is dry or has ended, one round's worth at most, feeding the sink.
-    Read readAvailable();
+    enum class Until {
+        ShortRead, // a read that leaves the buffer part empty (the pipe held less)
+        Dry,       // the pipe holds nothing more
+    };
+    // Reads until `until`, the pipe has ended or one round's worth is read, feeding the sink.
+    Read readAvailable(Until until);
     void readRound();
     void armPace();
     void closeAll();

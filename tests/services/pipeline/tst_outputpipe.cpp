@@ -66,12 +66,14 @@ private Q_SLOTS:
         {
             Clock::time_point first;
             Clock::time_point last;
+            std::vector<qsizetype> pieces; // the sizes the sink was given
         };
         std::vector<Round> rounds;
         Round current;
         OutputPipe pipe([&](QByteArrayView bytes) {
             same = same && QByteArrayView(text).sliced(received, bytes.size()) == bytes;
             received += bytes.size();
+            current.pieces.push_back(bytes.size());
             current.last = Clock::now();
             if (current.first == Clock::time_point())
                 current.first = current.last;
@@ -112,8 +114,19 @@ private Q_SLOTS:
         QCOMPARE(received, text.size());
         QVERIFY(same);
         // A reader taking each write as it landed would read again within microseconds; this
-        // one looks again only kPace after a round that found output.
-        for (size_t i = 1; i < rounds.size(); ++i) {
+        // one looks again only kPace after a round that found output, and within a round reads
+        // again only after a read that filled its buffer (the pipe may hold more).
+        for (size_t i = 0; i < rounds.size(); ++i) {
+            const std::vector<qsizetype>& pieces = rounds[i].pieces;
+            for (size_t p = 0; p + 1 < pieces.size(); ++p) {
+                QVERIFY2(pieces[p] == OutputPipe::kReadBytes,
+                         qPrintable(QStringLiteral("round %1 read again after a read of %2 bytes, "
+                                                   "which had taken all the pipe held")
+                                        .arg(i)
+                                        .arg(pieces[p])));
+            }
+            if (i == 0)
+                continue;
             const auto gap = rounds[i].first - rounds[i - 1].last;
             QVERIFY2(
                 gap >= OutputPipe::kPace,
