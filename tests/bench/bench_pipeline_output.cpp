@@ -402,13 +402,17 @@ int main(int argc, char** argv)
     // The fixed cost of a run (setup, process start, reaping the group), without output.
     Runs bareEmpty;
     Runs runnerEmpty;
+    Runs pacedEmpty;
     for (int i = 0; i < rounds; ++i) {
+        runPacedReader(QStringLiteral("true"), QByteArray(), pacedEmpty);
         runShell(QStringLiteral("true"), bareEmpty);
         addRound(runnerEmpty, runUnderRunner(host, QStringLiteral("true"), dir.path()), 0);
     }
-    std::printf("true: /dev/null %.2f ms (%s), runner %.2f ms (%s), medians\n", bareEmpty.median(),
-                qPrintable(bareEmpty.count()), runnerEmpty.median(),
-                qPrintable(runnerEmpty.count()));
+    std::printf("true: /dev/null %.2f ms (%s), runner %.2f ms (%s), paced reader %.2f ms (%s), "
+                "medians\n",
+                bareEmpty.median(), qPrintable(bareEmpty.count()), runnerEmpty.median(),
+                qPrintable(runnerEmpty.count()), pacedEmpty.median(),
+                qPrintable(pacedEmpty.count()));
 
     // The peak, not the resident size at the end: a run may grow and give memory back before it
     // ends. The high-water mark starts again from the current size when the kernel allows it.
