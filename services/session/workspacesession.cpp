@@ -104,6 +104,8 @@ WorkspaceSession::Loaded WorkspaceSession::load(const QString& root, const QByte
         loaded.workspace = loadWorkspace(root, loaded.findings); // says why, in its words
     }
     loaded.pipelineFiles = pipelineFilesOf(loaded.workspace, root);
+    loaded.pipelineFolders = patternFolders(
+        root, loaded.workspace ? loaded.workspace->pipelinePatterns : defaultPipelinePatterns());
     for (const QString& path : std::as_const(loaded.pipelineFiles)) {
         fingerprint.addData(QByteArrayView("\n", 1));
         fingerprint.addData(path.toUtf8());
@@ -173,9 +175,13 @@ void WorkspaceSession::loadAsync()
     }).then(this, [this, guard, generation](Loaded loaded) {
         if (!guard || generation != m_loadGeneration)
             return;
-        // Saving other files of the folder, or saving this one unchanged, is no reload.
-        if (loaded.unchanged)
+        // Saving other files of the folder, or saving this one unchanged, is no reload; the watch
+        // still follows a folder of the patterns made or removed, so its first file shows.
+        if (loaded.unchanged) {
+            m_pipelineFolders = std::move(loaded.pipelineFolders);
+            watchNewFolders();
             return;
+        }
         applyLoaded(std::move(loaded));
     });
 }
@@ -186,9 +192,10 @@ void WorkspaceSession::applyLoaded(Loaded loaded)
     m_fingerprint = std::move(loaded.fingerprint);
     m_workspace = std::move(loaded.workspace);
     m_pipelineFiles = std::move(loaded.pipelineFiles);
+    m_pipelineFolders = std::move(loaded.pipelineFolders);
     m_findings = std::move(loaded.findings);
     m_loaded = true;
-    rearmWatch();
+    watchNewFolders();
     qCDebug(lcSession) << "workspace" << m_options.root << (first ? "loaded" : "reloaded")
                        << m_findings.size() << "findings";
     applyConnections();
@@ -234,28 +241,36 @@ void WorkspaceSession::watchWorkspace()
     rearmWatch();
 }
 
-void WorkspaceSession::rearmWatch()
+void WorkspaceSession::watchNewFolders()
+{
+    // A file may have landed in a folder between the read that found the folder and its watch:
+    // one more read finds it (and watches nothing new, so it is the last).
+    if (rearmWatch())
+        m_reload->start();
+}
+
+bool WorkspaceSession::rearmWatch()
 {
     if (!m_watcher)
-        return;
+        return false;
     const QString file = workspaceFile(m_options.root);
     if (!m_watcher->files().contains(file) && QFileInfo::exists(file))
         m_watcher->addPath(file);
     // The pipeline files found when the workspace was read (edited in place, they change) and
-    // their folders, with the default one (a file added there shows without a restart).
-    QStringList folders{
-        QDir::cleanPath(QDir(m_options.root).absoluteFilePath(QStringLiteral("pipelines")))};
+    // the folders their patterns name, empty or not yet made (a file added there shows without a
+    // restart).
     const QStringList watchedFiles = m_watcher->files();
     for (const QString& pipeline : std::as_const(m_pipelineFiles)) {
-        folders.append(QDir::cleanPath(QFileInfo(pipeline).absolutePath()));
         if (!watchedFiles.contains(pipeline) && QFileInfo::exists(pipeline))
             m_watcher->addPath(pipeline);
     }
-    folders.removeDuplicates();
-    for (const QString& folder : std::as_const(folders)) {
-        if (!m_watcher->directories().contains(folder) && QFileInfo(folder).isDir())
-            m_watcher->addPath(folder);
+    bool added = false;
+    const QStringList watchedFolders = m_watcher->directories();
+    for (const QString& folder : std::as_const(m_pipelineFolders)) {
+        if (!watchedFolders.contains(folder) && QFileInfo(folder).isDir())
+            added = m_watcher->addPath(folder) || added;
     }
+    return added;
 }
 
 void WorkspaceSession::applyConnections()

@@ -178,6 +178,7 @@ private:
         std::optional<Workspace> workspace;
         Diagnostics findings;
         QStringList pipelineFiles;
+        QStringList pipelineFolders; // to watch: where files of the pipeline patterns appear
         QByteArray fingerprint; // of the text read and of the pipeline files, names and contents
         bool unchanged = false; // all are as applied last: there is nothing to apply
     };
@@ -195,7 +196,10 @@ private:
     void applyLoaded(Loaded loaded);
     void applyHistory(OpenedHistory opened);
     void watchWorkspace();
-    void rearmWatch();
+    // Watches the workspace file, the pipeline files and their folders; true when it began
+    // watching a folder.
+    bool rearmWatch();
+    void watchNewFolders();
     void applyConnections();
     void applyPrometheusServers();
     void buildPrometheusServers(const QHash<QString, QString>& secrets);
@@ -212,6 +216,7 @@ private:
     quint64 m_loadGeneration = 0; // drops parses superseded by a newer change
     QByteArray m_fingerprint;     // of what was applied last
     QStringList m_pipelineFiles;
+    QStringList m_pipelineFolders;
 
     std::shared_ptr<HistoryStore> m_store;
     std::shared_ptr<DeploymentLedger> m_ledger;

@@ -256,7 +256,8 @@ struct Workspace
     QList<Target> targets;
     QList<Environment> environments;
     QList<Application> applications;
-    QStringList pipelineFiles; // absolute, resolved from the patterns
+    QStringList pipelineFiles;    // absolute, resolved from the patterns
+    QStringList pipelinePatterns; // as written (relative to root), or the default
     QStringList templateFiles;
     QStringList manifestFiles;
     QList<Dashboard> dashboards;
@@ -278,6 +279,13 @@ std::optional<Workspace> loadWorkspace(const QString& root, Diagnostics& out);
 // Parses workspace text already in memory (an editor buffer) named `path`.
 std::optional<Workspace> parseWorkspace(const QString& path, const QByteArray& text,
                                         Diagnostics& out);
+
+// The pipeline patterns of a folder without a workspace file.
+QStringList defaultPipelinePatterns();
+// The folders to watch so that a file matching one of `patterns` (relative to `root`) shows up
+// when it is added: each pattern's folder (for "dir/**/*.yaml" its subfolders too) or, where it
+// does not exist yet, its nearest folder that does, inside `root`. Absolute, without repeats.
+QStringList patternFolders(const QString& root, const QStringList& patterns);
 
 // Copies the sample workspace from `sourceDir` (e.g. the resource ":/sample") to
 // `dataDir`/sample-workspace unless it is there already; returns that folder.

@@ -199,28 +199,42 @@ Environment parseEnvironment(const QString& name, const YAML::Node& node, const 
     return environment;
 }
 
+// A pattern's parts: "dir/**/*.yaml" is the folder "dir", recursive, and the name "*.yaml".
+struct PatternParts
+{
+    QString directory; // relative to the root; empty for the root itself
+    QString filePattern;
+    bool recursive = false;
+};
+
+PatternParts patternParts(const QString& pattern)
+{
+    const qsizetype slash = pattern.lastIndexOf(u'/');
+    PatternParts parts{slash >= 0 ? pattern.left(slash) : QString(),
+                       slash >= 0 ? pattern.mid(slash + 1) : pattern};
+    if (parts.directory.endsWith(u"/**") || parts.directory == u"**") {
+        parts.recursive = true;
+        parts.directory.chop(parts.directory == u"**" ? 2 : 3);
+    }
+    return parts;
+}
+
 // Expands "dir/*.yaml" or "dir/**/*.yaml" relative to the workspace root.
 QStringList expandPattern(const QString& root, const QString& pattern)
 {
-    const qsizetype slash = pattern.lastIndexOf(u'/');
-    QString directory = slash >= 0 ? pattern.left(slash) : QString();
-    const QString filePattern = slash >= 0 ? pattern.mid(slash + 1) : pattern;
-    bool recursive = false;
-    if (directory.endsWith(u"/**") || directory == u"**") {
-        recursive = true;
-        directory.chop(directory == u"**" ? 2 : 3);
-    }
+    const PatternParts parts = patternParts(pattern);
     QStringList files;
-    QDirIterator it(QDir(root).filePath(directory), {filePattern}, QDir::Files,
-                    recursive ? QDirIterator::Subdirectories : QDirIterator::NoIteratorFlags);
+    QDirIterator it(QDir(root).filePath(parts.directory), {parts.filePattern}, QDir::Files,
+                    parts.recursive ? QDirIterator::Subdirectories : QDirIterator::NoIteratorFlags);
     while (it.hasNext())
         files.append(QFileInfo(it.next()).absoluteFilePath());
     files.sort();
     return files;
 }
 
+// The files `key`'s patterns match; `effective`, when given, receives the patterns themselves.
 QStringList readPatterns(YamlMapReader& reader, const char* key, const QString& root,
-                         const QStringList& defaults)
+                         const QStringList& defaults, QStringList* effective = nullptr)
 {
     const YAML::Node node = reader.take(key);
     QStringList patterns = defaults;
@@ -257,6 +271,8 @@ QStringList readPatterns(YamlMapReader& reader, const char* key, const QString& 
     for (const QString& pattern : std::as_const(patterns))
         files += expandPattern(root, pattern);
     files.removeDuplicates();
+    if (effective)
+        *effective = patterns;
     return files;
 }
 
@@ -344,7 +360,8 @@ std::optional<Workspace> parseWorkspace(const QString& path, const QByteArray& t
     workspace.applications = readNamedMap<Application>(
         reader, "applications", QStringLiteral("applications"), parseApplication);
     workspace.pipelineFiles =
-        readPatterns(reader, "pipelines", workspace.root, {QStringLiteral("pipelines/*.yaml")});
+        readPatterns(reader, "pipelines", workspace.root, {QStringLiteral("pipelines/*.yaml")},
+                     &workspace.pipelinePatterns);
     workspace.templateFiles =
         readPatterns(reader, "templates", workspace.root, {QStringLiteral("templates/*.yaml")});
     workspace.manifestFiles = readPatterns(reader, "manifests", workspace.root, {});
@@ -354,6 +371,34 @@ std::optional<Workspace> parseWorkspace(const QString& path, const QByteArray& t
     checkIngressTargets(workspace, root, path, out);
     checkReferences(workspace, root, path, out);
     return workspace;
+}
+
+QStringList defaultPipelinePatterns()
+{
+    return {QStringLiteral("pipelines/*.yaml"), QStringLiteral("pipelines/*.yml")};
+}
+
+QStringList patternFolders(const QString& root, const QStringList& patterns)
+{
+    const QString top = QDir::cleanPath(QDir(root).absolutePath());
+    QStringList folders;
+    for (const QString& pattern : patterns) {
+        const PatternParts parts = patternParts(pattern);
+        QString folder = QDir::cleanPath(QDir(top).filePath(parts.directory));
+        const bool exists = QFileInfo(folder).isDir();
+        // A folder still to be made shows up as a change of the nearest one that is there.
+        while (!QFileInfo(folder).isDir() && folder.size() > top.size())
+            folder = QFileInfo(folder).absolutePath();
+        folders.append(folder);
+        if (exists && parts.recursive) {
+            QDirIterator it(folder, QDir::Dirs | QDir::NoDotAndDotDot,
+                            QDirIterator::Subdirectories);
+            while (it.hasNext())
+                folders.append(QDir::cleanPath(it.next()));
+        }
+    }
+    folders.removeDuplicates();
+    return folders;
 }
 
 std::optional<Workspace> loadWorkspace(const QString& root, Diagnostics& out)

@@ -237,13 +237,15 @@ private Q_SLOTS:
             const QDir root(folder.path());
             QVERIFY(root.mkpath(QStringLiteral("pipelines")));
             QVERIFY(root.mkpath(QStringLiteral("ci")));
+            QVERIFY(root.mkpath(QStringLiteral("empty")));
             writeFile(root.filePath(QStringLiteral("pipelines/first.yaml")),
                       "name: first\nsteps:\n  - {name: a, run: echo a}\n");
             if (withWorkspaceFile) {
                 writeFile(root.filePath(QStringLiteral("ci/second.yaml")),
                           "name: second\nsteps:\n  - {name: b, run: echo b}\n");
                 writeFile(root.filePath(QStringLiteral("launchdeck.yaml")),
-                          "name: watched\npipelines: [pipelines/*.yaml, ci/*.yaml]\n");
+                          "name: watched\npipelines: [pipelines/*.yaml, ci/*.yaml, empty/*.yaml, "
+                          "later/*.yaml]\n");
             }
             auto console = makeConsole(folder.path());
             PipelinesTab& tab = *console->tab;
@@ -272,6 +274,19 @@ private Q_SLOTS:
             }
             QVERIFY(QFile::remove(root.filePath(QStringLiteral("pipelines/added.yaml"))));
             QTRY_COMPARE_WITH_TIMEOUT(tab.pipelineList()->count(), before, 10'000);
+            if (withWorkspaceFile) {
+                // A folder a pattern names that held no file when the workspace was read.
+                writeFile(root.filePath(QStringLiteral("empty/fourth.yaml")),
+                          "name: fourth\nsteps:\n  - {name: e, run: echo e}\n");
+                QTRY_COMPARE_WITH_TIMEOUT(tab.pipelineList()->count(), before + 1, 10'000);
+                // One made afterwards: its first file comes once the reload that saw it made is
+                // over (a file written at once would be found by that reload itself).
+                QVERIFY(root.mkpath(QStringLiteral("later")));
+                QTest::qWait(4 * WorkspaceSession::kReloadDebounceMs);
+                writeFile(root.filePath(QStringLiteral("later/fifth.yaml")),
+                          "name: fifth\nsteps:\n  - {name: f, run: echo f}\n");
+                QTRY_COMPARE_WITH_TIMEOUT(tab.pipelineList()->count(), before + 2, 10'000);
+            }
         }
     }
 };

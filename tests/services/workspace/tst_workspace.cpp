@@ -232,6 +232,39 @@ private Q_SLOTS:
         QCOMPARE(out[0].rule, QStringLiteral("workspace-documents"));
     }
 
+    void pipelinePatternsAndTheirFolders()
+    {
+        QTemporaryDir folder;
+        const QDir root(folder.path());
+        QVERIFY(root.mkpath(QStringLiteral("flows/release/nightly")));
+        QVERIFY(root.mkpath(QStringLiteral("empty")));
+        Diagnostics out;
+        const auto workspace = parseWorkspace(
+            root.filePath(QStringLiteral("launchdeck.yaml")),
+            "pipelines: [empty/*.yaml, not/yet/made/*.yaml, flows/**/*.yaml, '*.yaml']\n", out);
+        QVERIFY(workspace);
+        QCOMPARE(workspace->pipelinePatterns,
+                 QStringList({QStringLiteral("empty/*.yaml"), QStringLiteral("not/yet/made/*.yaml"),
+                              QStringLiteral("flows/**/*.yaml"), QStringLiteral("*.yaml")}));
+        // The empty folder itself; for the folder not made yet the nearest one there (the root);
+        // a recursive pattern's folder with every folder below it; the root's own files.
+        const QString top = QDir::cleanPath(root.absolutePath());
+        QStringList folders = patternFolders(root.path(), workspace->pipelinePatterns);
+        folders.sort();
+        QStringList expected{top, top + u"/empty", top + u"/flows", top + u"/flows/release",
+                             top + u"/flows/release/nightly"};
+        QCOMPARE(folders, expected);
+        // Made later, part way: the deepest folder there is the one to watch.
+        QVERIFY(root.mkpath(QStringLiteral("not/yet")));
+        QCOMPARE(patternFolders(root.path(), {QStringLiteral("not/yet/made/*.yaml")}),
+                 QStringList{top + u"/not/yet"});
+        // Without a workspace file: the default folder, or the root until it is made.
+        QCOMPARE(patternFolders(root.path(), defaultPipelinePatterns()), QStringList{top});
+        QVERIFY(root.mkpath(QStringLiteral("pipelines")));
+        QCOMPARE(patternFolders(root.path(), defaultPipelinePatterns()),
+                 QStringList{top + u"/pipelines"});
+    }
+
     void sampleIsCopiedOnce()
     {
         QTemporaryDir data;
