@@ -299,12 +299,22 @@ bool KubeApiServer::compact(bool expireWatches, QString* error)
     return false;
 }
 
-int KubeApiServer::openWatches() const
+int KubeApiServer::watchCount(QStringView which) const
 {
     const KubeAnswer answer = request("GET", u"/fake/watches"_qs);
     if (answer.status != 200)
         return -1;
-    return QJsonDocument::fromJson(answer.body).object().value(u"open").toInt(-1);
+    return QJsonDocument::fromJson(answer.body).object().value(which).toInt(-1);
+}
+
+int KubeApiServer::openWatches() const
+{
+    return watchCount(u"open");
+}
+
+int KubeApiServer::startedWatches() const
+{
+    return watchCount(u"started");
 }
 
 QProcessEnvironment KubeApiServer::kubectlEnvironment() const

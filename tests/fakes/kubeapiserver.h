@@ -106,6 +106,10 @@ public:
     // How many watches are open (-1 when the server does not answer): lets a test wait until a
     // client's watch has reached the server.
     int openWatches() const;
+    // How many watches were ever started (-1 when the server does not answer). Unlike the open
+    // ones it only grows: a watch whose client went away still counts as open until the server
+    // next writes to it, so "more than before" is asked of this count.
+    int startedWatches() const;
 
     // The environment kubectl runs in against this server: its kubeconfig and a HOME of its
     // own, so that no discovery cache or user settings from elsewhere apply.
@@ -120,6 +124,7 @@ public:
 private:
     KubeAnswer send(const QString& token, const QByteArray& method, const QString& path,
                     const QByteArray& body, const QByteArray& contentType) const;
+    int watchCount(QStringView which) const; // a figure of GET /fake/watches
     bool makeCertificates(QString* error);
     bool writeKubeconfig(QString* error);
     QString path(const QString& name) const { return m_dir.filePath(name); }

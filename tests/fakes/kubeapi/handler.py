@@ -299,6 +299,7 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         with store.lock:
             store.open_watches += 1
+            store.started_watches += 1
             epoch = store.watch_epoch  # read with the count, so that no expiry slips between
         try:
             self._stream(resource, wanted, since_revision, timeout, bookmarks, epoch)
@@ -372,9 +373,12 @@ class Handler(BaseHTTPRequestHandler):
             expire = self.query.get("expireWatches") in ("1", "true")
             return self._send_json(200, {"compactedRevision": self.store.compact(expire)})
         if method == "GET" and path == "/fake/watches":
-            # How many watches are open, so that a test knows a client's watch has arrived.
+            # How many watches are open, and how many were ever started, so that a test knows a
+            # client's watch has arrived (a watch whose client went away is open until the
+            # stream next writes).
             with self.store.lock:
-                return self._send_json(200, {"open": self.store.open_watches})
+                return self._send_json(200, {"open": self.store.open_watches,
+                                             "started": self.store.started_watches})
         if method == "POST" and path == "/fake/logs":
             # Lines a test adds to a container's log (the body, one line per line), as if the
             # container had written them now.

@@ -142,6 +142,7 @@ class Store:
         self.history = []  # (revision, type, resource, object, previous)
         self.watch_epoch = 0  # bumped to end every open watch with 410
         self.open_watches = 0
+        self.started_watches = 0  # only ever grows: a closed watch may count as open a while
         # Uids of pods and workloads created with a status of their own: the controllers and
         # the kubelet leave them as they are, so that tests can seed any state.
         self.seeded = set()

@@ -147,14 +147,14 @@ private Q_SLOTS:
         QVERIFY(m_bed.waitForPairPods(ws->nameSpace, ws->application, clusterImage(u"v1"_qs), 3));
 
         // Every version of the Deployment from here on, as kubectl's watch prints them.
-        const int open = m_bed.server().openWatches();
+        const int started = m_bed.server().startedWatches();
         QProcess watcher;
         watcher.setProcessEnvironment(m_bed.server().kubectlEnvironment());
         watcher.start(u"kubectl"_qs,
                       {u"get"_qs, u"deployment"_qs, ws->application, u"-n"_qs, ws->nameSpace,
                        u"-w"_qs, u"--output-watch-events"_qs, u"-o"_qs, u"json"_qs});
         QVERIFY(watcher.waitForStarted(10'000));
-        QTRY_VERIFY_WITH_TIMEOUT(m_bed.server().openWatches() > open, 20'000);
+        QTRY_VERIFY_WITH_TIMEOUT(m_bed.server().startedWatches() > started, 20'000);
 
         // kubectl rollout status beside the console, at moments when the object did not change
         // while kubectl read it.

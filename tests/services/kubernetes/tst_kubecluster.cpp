@@ -286,10 +286,10 @@ void TestKubeCluster::compactionGivesAFreshResetWithoutDisconnecting()
     QSignalSpy statuses(&cluster, &KubeCluster::statusChanged);
     cluster.start();
     WAIT_FOR_STATE(cluster, ClusterState::Connected);
-    const int watchesBefore = m_server.openWatches();
+    const int watchesBefore = m_server.startedWatches();
     const quint64 id = cluster.watch(u"configmaps"_qs, {});
     QTRY_COMPARE_WITH_TIMEOUT(resets.count(), 1, kWaitMs);
-    QTRY_VERIFY_WITH_TIMEOUT(m_server.openWatches() > watchesBefore, kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(m_server.startedWatches() > watchesBefore, kWaitMs);
     QString error;
     QVERIFY2(m_server.compact(true, &error), qPrintable(error));
     QTRY_COMPARE_WITH_TIMEOUT(resets.count(), 2, kWaitMs);
