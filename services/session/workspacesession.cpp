@@ -253,13 +253,13 @@ bool WorkspaceSession::rearmWatch()
 {
     if (!m_watcher)
         return false;
-    const QString file = workspaceFile(m_options.root);
-    if (!m_watcher->files().contains(file) && QFileInfo::exists(file))
-        m_watcher->addPath(file);
-    // The pipeline files found when the workspace was read (edited in place, they change) and
-    // the folders their patterns name, empty or not yet made (a file added there shows without a
-    // restart).
+    // The workspace file, the pipeline files found when it was read (edited in place, they
+    // change) and the folders their patterns name, empty or not yet made (a file added there
+    // shows without a restart).
     const QStringList watchedFiles = m_watcher->files();
+    const QString file = workspaceFile(m_options.root);
+    if (!watchedFiles.contains(file) && QFileInfo::exists(file))
+        m_watcher->addPath(file);
     for (const QString& pipeline : std::as_const(m_pipelineFiles)) {
         if (!watchedFiles.contains(pipeline) && QFileInfo::exists(pipeline))
             m_watcher->addPath(pipeline);
@@ -326,11 +326,8 @@ QStringList WorkspaceSession::pipelineFilesOf(const std::optional<Workspace>& wo
 {
     if (workspace)
         return workspace->pipelineFiles;
-    QStringList files;
-    const QDir dir(QDir(root).filePath(QStringLiteral("pipelines")));
-    for (const QString& name :
-         dir.entryList({QStringLiteral("*.yaml"), QStringLiteral("*.yml")}, QDir::Files))
-        files.append(dir.filePath(name));
+    QStringList files = filesMatching(root, defaultPipelinePatterns());
+    files.sort(Qt::CaseInsensitive); // by name, whatever the ending, as a folder lists them
     return files;
 }
 

@@ -280,6 +280,9 @@ std::optional<Workspace> loadWorkspace(const QString& root, Diagnostics& out);
 std::optional<Workspace> parseWorkspace(const QString& path, const QByteArray& text,
                                         Diagnostics& out);
 
+// The files `patterns` ("dir/*.yaml", "dir/**/*.yaml", relative to `root`) match, absolute, in
+// the patterns' order (each pattern's by name), without repeats.
+QStringList filesMatching(const QString& root, const QStringList& patterns);
 // The pipeline patterns of a folder without a workspace file.
 QStringList defaultPipelinePatterns();
 // The folders to watch so that a file matching one of `patterns` (relative to `root`) shows up

@@ -267,13 +267,9 @@ QStringList readPatterns(YamlMapReader& reader, const char* key, const QString& 
             patterns.append(*pattern);
         }
     }
-    QStringList files;
-    for (const QString& pattern : std::as_const(patterns))
-        files += expandPattern(root, pattern);
-    files.removeDuplicates();
     if (effective)
         *effective = patterns;
-    return files;
+    return filesMatching(root, patterns);
 }
 
 // An environment's Ingress splits a canary's traffic on a cluster; a Docker target has its own
@@ -371,6 +367,15 @@ std::optional<Workspace> parseWorkspace(const QString& path, const QByteArray& t
     checkIngressTargets(workspace, root, path, out);
     checkReferences(workspace, root, path, out);
     return workspace;
+}
+
+QStringList filesMatching(const QString& root, const QStringList& patterns)
+{
+    QStringList files;
+    for (const QString& pattern : patterns)
+        files += expandPattern(root, pattern);
+    files.removeDuplicates();
+    return files;
 }
 
 QStringList defaultPipelinePatterns()
